@@ -1,0 +1,190 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { provide } from '@lit/context';
+import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
+import type { Workbox } from 'workbox-window';
+import { clinicContext, loadClinicInfo, type ClinicInfo } from './clinic-context.js';
+import { RouterController } from './router-controller.js';
+import { routes, type Route } from './routes.js';
+import './connection-status.js';
+import './update-prompt.js';
+
+/**
+ * The shell: header with the clinic's name and the connection status, the main navigation, the update prompt,
+ * and the current page. It is all the first paint needs; pages load on demand.
+ */
+@customElement('mcl-app')
+export class App extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-height: 100vh;
+      font-size: 1.125rem;
+      color: var(--mcl-text, #1a1a1a);
+    }
+    .skip {
+      font: inherit;
+      border: 2px solid #0a4f8a;
+      border-radius: 6px;
+      position: absolute;
+      left: 0.5rem;
+      top: -4rem;
+      background: #fff;
+      color: #0a4f8a;
+      padding: 0.5rem 1rem;
+      z-index: 10;
+    }
+    .skip:focus {
+      top: 0.5rem;
+    }
+    header {
+      background: var(--mcl-primary, #0b5d66);
+      color: var(--mcl-header-text, #fff);
+      padding: 0.75rem 1rem;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem 1.5rem;
+      align-items: center;
+      justify-content: space-between;
+    }
+    .brand {
+      color: inherit;
+      font-size: 1.3rem;
+      font-weight: 700;
+      text-decoration: none;
+    }
+    nav ul {
+      list-style: none;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem;
+      margin: 0;
+      padding: 0.25rem 1rem;
+      background: #e8f3f4;
+      border-bottom: 1px solid #c9d2d6;
+    }
+    nav a {
+      display: inline-block;
+      padding: 0.6rem 0.9rem;
+      min-height: 44px;
+      box-sizing: border-box;
+      color: #0a3f45;
+      text-decoration: none;
+      border-radius: 6px;
+    }
+    nav a[aria-current='page'] {
+      background: var(--mcl-primary, #0b5d66);
+      color: #fff;
+    }
+    a:focus-visible,
+    button:focus-visible,
+    main:focus-visible {
+      outline: 3px solid var(--mcl-focus, #b3540b);
+      outline-offset: 2px;
+    }
+    .content {
+      flex: 1;
+      width: 100%;
+      max-width: 60rem;
+      margin: 0 auto;
+      padding: 1rem;
+      box-sizing: border-box;
+    }
+    main:focus {
+      outline: none;
+    }
+    footer {
+      padding: 1rem;
+      font-size: 0.95rem;
+      border-top: 1px solid #c9d2d6;
+      text-align: center;
+    }
+  `;
+
+  /** The clinic's details; fetched from /clinic.json unless set (tests set it). */
+  @provide({ context: clinicContext })
+  @property({ attribute: false })
+  clinic: ClinicInfo | undefined;
+
+  /** The service worker registration, for the update prompt. Set by main.ts; absent in tests. */
+  @property({ attribute: false }) workbox: Workbox | undefined;
+
+  private firstNavigation = true;
+  readonly router = new RouterController(this, (route) => this.afterNavigation(route));
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.clinic) void loadClinicInfo().then((clinic) => (this.clinic ??= clinic));
+  }
+
+  override updated(): void {
+    document.title = `${this.router.route?.title ?? 'Page not found'} – ${this.clinic?.name ?? 'Patient portal'}`;
+  }
+
+  /** After a navigation (not the first load), move focus to the new page so keyboard and screen reader users follow. */
+  private afterNavigation(_route: Route | undefined): void {
+    if (this.firstNavigation) {
+      this.firstNavigation = false;
+      return;
+    }
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  }
+
+  /** The skip control is a button: an in-page `#main` link cannot reach into a shadow root. */
+  private skipToMain() {
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  }
+
+  private renderPage() {
+    const { route, loaded, loadError } = this.router;
+    if (!route) {
+      return html`<h1>Page not found</h1>
+        <p>There is no page at this address. <a href="/">Go to the home page</a> or <a href="/help">get help</a>.</p>`;
+    }
+    if (loadError) {
+      return html`<h1>${route.title}</h1>
+        <p role="alert">This page could not be opened. Check your connection and try again.</p>`;
+    }
+    if (!loaded) return html`<p role="status">Loading…</p>`;
+    const tag = unsafeStatic(route.tag); // from our own route table, never from input
+    return staticHtml`<${tag}></${tag}>`;
+  }
+
+  override render() {
+    const current = this.router.route;
+    return html`
+      <button class="skip" @click=${this.skipToMain}>Skip to main content</button>
+      <header>
+        <a class="brand" href="/">${this.clinic?.name ?? 'Patient portal'}</a>
+        <mcl-connection-status></mcl-connection-status>
+      </header>
+      <nav aria-label="Main">
+        <ul>
+          ${routes
+            .filter((r) => r.nav)
+            .map(
+              (r) =>
+                html`<li><a href=${r.path} aria-current=${r === current ? 'page' : nothing}>${r.title}</a></li>`,
+            )}
+        </ul>
+      </nav>
+      <div class="content">
+        <mcl-update-prompt .workbox=${this.workbox}></mcl-update-prompt>
+        <main id="main" tabindex="-1">${this.renderPage()}</main>
+      </div>
+      <footer>
+        ${this.clinic
+          ? html`In an emergency call <a href="tel:${this.clinic.urgent.emergencyNumber}">${this.clinic.urgent.emergencyNumber}</a>.
+              <a href="/help">Help and contact details</a>`
+          : html`<a href="/help">Help and contact details</a>`}
+      </footer>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mcl-app': App;
+  }
+}

@@ -1,0 +1,20 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { demoClinic } from '../../../server/demo-clinic.js';
+import './home-page.js';
+
+describe('mcl-home-page', () => {
+  it('welcomes to the clinic by name and points urgent needs to the phone', async () => {
+    const el = await fixture(html`<mcl-home-page .clinic=${demoClinic}></mcl-home-page>`);
+    const root = el.shadowRoot!;
+    expect(root.querySelector('h1')!.textContent).to.equal(`Welcome to ${demoClinic.name}`);
+    expect(root.querySelector('a[href="tel:911"]')).to.exist;
+    expect(root.querySelector('a[href="/help"]')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+
+  it('still reads well before the clinic details arrive', async () => {
+    const el = await fixture(html`<mcl-home-page></mcl-home-page>`);
+    expect(el.shadowRoot!.querySelector('h1')!.textContent).to.equal('Welcome');
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,43 @@
+import { LitElement, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
+import { pageStyles } from '../../ui/shared-styles.js';
+import { telHref } from '../help/help-page.js';
+
+/** The landing page: what the portal is for, and where to turn when something is urgent. */
+@customElement('mcl-home-page')
+export class HomePage extends LitElement {
+  static override styles = pageStyles;
+
+  @consume({ context: clinicContext, subscribe: true })
+  clinic: ClinicInfo | undefined;
+
+  override render() {
+    const clinic = this.clinic;
+    return html`
+      <h1>Welcome${clinic ? html` to ${clinic.name}` : ''}</h1>
+      <p>
+        This is your patient portal: your health record, messages with your care team, prescription refills and
+        appointments, on your own phone or computer, even with no connection.
+      </p>
+      <section class="card urgent" aria-labelledby="urgent">
+        <h2 id="urgent">Is it urgent?</h2>
+        <p>
+          Do not use the portal for emergencies.
+          ${clinic
+            ? html`Call <a href=${telHref(clinic.urgent.emergencyNumber)}>${clinic.urgent.emergencyNumber}</a>, or the
+                nurse line on <a href=${telHref(clinic.urgent.nurseLine.phone)}>${clinic.urgent.nurseLine.phone}</a>.`
+            : html`Call your local emergency number.`}
+        </p>
+      </section>
+      <p><a href="/help">Help, support hours and contact details</a></p>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mcl-home-page': HomePage;
+  }
+}

@@ -1,0 +1,115 @@
+// `npm run build`: the client (code-split ES modules; the first paint loads only the shell), the service worker
+// (TypeScript bundled, then workbox-build injectManifest precaching the shell and every route chunk), and the
+// server (bundled for Node 20, dependencies left external). Output: dist/public (served) and dist/server.
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { injectManifest } from 'workbox-build';
+import { writeIcons } from './icons.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const pub = join(dist, 'public');
+const production = process.env.NODE_ENV !== 'development';
+const THEME = '#0b5d66';
+
+export async function build() {
+  const started = Date.now();
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(pub, { recursive: true });
+  writeIcons(join(pub, 'icons'), THEME);
+
+  const client = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { main: 'client/main.ts', app: 'client/app.css' },
+    outdir: join(pub, 'assets'),
+    entryNames: '[name]-[hash]',
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: production,
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    tsconfig: 'tsconfig.json',
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    logLevel: 'warning',
+  });
+  const outputs = client.metafile.outputs;
+  const url = (file) => '/' + relative(pub, join(root, file)).split('\\').join('/');
+  const entryOf = (source) => Object.keys(outputs).find((o) => outputs[o].entryPoint === source);
+  const mainJs = entryOf('client/main.ts');
+  const appCss = Object.keys(outputs).find((o) => o.endsWith('.css'));
+  const preload = outputs[mainJs].imports.filter((i) => i.kind === 'import-statement').map((i) => url(i.path));
+  const html = readFileSync(join(root, 'index.html'), 'utf8')
+    .replace('/client/main.ts', url(mainJs))
+    .replace('/client/app.css', url(appCss))
+    .replace('</head>', preload.map((p) => `  <link rel="modulepreload" href="${p}" />\n`).join('') + '  </head>');
+  writeFileSync(join(pub, 'index.html'), html);
+  // What the first paint loads, for `npm run size`.
+  writeFileSync(
+    join(dist, 'first-paint.json'),
+    JSON.stringify({ files: [url(mainJs), ...preload, url(appCss)] }, null, 2),
+  );
+
+  const swTemp = join(dist, 'sw.src.js');
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['sw/sw.ts'],
+    outfile: swTemp,
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    minify: production,
+    tsconfig: 'sw/tsconfig.json',
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    logLevel: 'warning',
+  });
+  const precache = await injectManifest({
+    swSrc: swTemp,
+    swDest: join(pub, 'sw.js'),
+    globDirectory: pub,
+    globPatterns: ['index.html', 'assets/**/*.{js,css}', 'icons/*.png'],
+    // Hashed file names need no revision query: the name changes when the content does.
+    dontCacheBustURLsMatching: /^assets\/.+-[A-Z0-9]{8}\.(js|css)$/,
+  });
+  rmSync(swTemp);
+  for (const warning of precache.warnings) console.warn('workbox:', warning);
+
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { main: 'server/main.ts', cli: 'server/cli-main.ts' },
+    outdir: join(dist, 'server'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    tsconfig: 'tsconfig.json',
+    logLevel: 'warning',
+  });
+
+  precompress(pub);
+  const kib = (precache.size / 1024).toFixed(1);
+  console.log(`built dist/ in ${Date.now() - started} ms: ${precache.count} files precached (${kib} KiB)`);
+}
+
+/** Writes .br and .gz beside each text asset; the server sends them to browsers that accept them. */
+function precompress(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) precompress(path);
+    else if (/\.(js|css|html|json|webmanifest)$/.test(name)) {
+      const data = readFileSync(path);
+      writeFileSync(path + '.gz', gzipSync(data, { level: 9 }));
+      writeFileSync(path + '.br', brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    }
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await build();

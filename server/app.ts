@@ -1,0 +1,106 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { Store } from './store/store.js';
+import { ApiError, errorBody, jsonError } from './http/errors.js';
+import { securityHeaders } from './http/security-headers.js';
+import { staticRoutes } from './http/static.js';
+import { cspReportRoutes } from './routes/csp-reports.js';
+import { healthRoutes } from './routes/health.js';
+import { publicRoutes } from './routes/public.js';
+
+/** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
+export interface AppDeps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type AppEnv = { Variables: { requestId: string } };
+
+/** JSON bodies larger than this are refused with 413 before they are read. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const { logger, config } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const requestId = crypto.randomUUID();
+    c.set('requestId', requestId);
+    const started = performance.now();
+    await next();
+    // The path only: query strings may hold tokens or patient details and never reach the log.
+    logger.info('request', {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  app.use(securityHeaders(config.publicOrigin));
+  app.use('/api/*', async (c, next) => {
+    await next();
+    // No response of the API may be kept by a browser or a proxy (SECURITY.md: no-store on PHI).
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: (c) => jsonError(c, 413, 'body_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes.`),
+    }),
+  );
+  app.use(
+    '/api/*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        c.json(errorBody('method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`), 405, {
+          Allow: methods.join(', '),
+        }),
+    }),
+  );
+
+  const routes = app
+    .route('/api/health', healthRoutes(deps))
+    .route('/api/csp-reports', cspReportRoutes(deps))
+    .route('/', publicRoutes(deps));
+
+  app.all('/api/*', (c) => jsonError(c, 404, 'not_found', `There is no API at ${c.req.path}.`));
+  app.route('/', staticRoutes(config.publicDir));
+
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? jsonError(c, 404, 'not_found', `There is no API at ${c.req.path}.`)
+      : c.text('Not found', 404),
+  );
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      return c.json(errorBody(error.code, error.message, error.issues), error.status);
+    }
+    if (error instanceof HTTPException) {
+      return c.json(errorBody('http_error', error.message || 'The request could not be handled.'), error.status);
+    }
+    const requestId = c.get('requestId');
+    logger.error('unhandled error', {
+      requestId,
+      path: c.req.path,
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return c.json(
+      { ...errorBody('internal', 'Something went wrong on our side. Please try again.'), requestId },
+      500,
+    );
+  });
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { demoClinic } from './demo-clinic.js';
+
+const phone = z
+  .string()
+  .trim()
+  .min(3)
+  .max(40)
+  .regex(/^[0-9+()\-. ]+$/, 'a phone number may hold digits, spaces and + ( ) - . only');
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #rrggbb');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * What the clinic tells every visitor, signed in or not: its name, how to reach support, and what to do when
+ * something is urgent. Public information, so the Help page may keep it for offline use.
+ */
+export const clinicSchema = z
+  .object({
+    name: text(100),
+    shortName: text(12),
+    themeColor: colour,
+    backgroundColor: colour,
+    timeZone: text(64).refine(isTimeZone, 'an IANA time zone such as America/Chicago'),
+    support: z
+      .object({
+        phone,
+        email: z.email().optional(),
+        hours: z.array(z.object({ days: text(60), hours: text(60) }).strict()).min(1).max(14),
+      })
+      .strict(),
+    urgent: z
+      .object({
+        emergencyNumber: phone,
+        nurseLine: z.object({ phone, hours: text(60) }).strict(),
+        guidance: text(600),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type ClinicInfo = z.infer<typeof clinicSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a clinic file (JSON) over the demo defaults. Throws with a message that names the file and the field. */
+export function loadClinic(file: string | undefined): ClinicInfo {
+  if (!file) return demoClinic;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`CLINIC_CONFIG=${file} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  const merged = { ...demoClinic, ...(raw as object) };
+  const parsed = clinicSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`CLINIC_CONFIG=${file}: ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,90 @@
+import { resolve, join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadClinic, type ClinicInfo } from './clinic.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `postgres://…` or a SQLite file path (optionally written `sqlite:path`). */
+  databaseUrl: string;
+  /** The origin users type into their browser; passkeys (rpID) and mail links are built from it. */
+  publicOrigin: string;
+  /** Where the built app (index.html, assets, sw.js) is served from. */
+  publicDir: string;
+  clinic: ClinicInfo;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** The folder of the built app, next to the bundled server (dist/server → dist/public). */
+export function defaultPublicDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', 'public');
+}
+
+/** Reads configuration from an environment. Pure apart from reading CLINIC_CONFIG; throws ConfigError naming the setting. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const port = parsePort(env.PORT ?? '8080');
+  const host = env.HOST || '127.0.0.1';
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || join(dataDir, 'mayocarelink.sqlite');
+  const publicOrigin = parseOrigin(env.PUBLIC_ORIGIN || `http://localhost:${port}`);
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; it is "${env.LOG_LEVEL}".`);
+  }
+  let clinic: ClinicInfo;
+  try {
+    clinic = loadClinic(env.CLINIC_CONFIG);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicOrigin,
+    publicDir: resolve(env.PUBLIC_DIR || defaultPublicDir()),
+    clinic,
+    logLevel,
+  };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535; it is "${value}".`);
+  }
+  return port;
+}
+
+function parseOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUBLIC_ORIGIN must be an origin such as https://portal.clinic.example; it is "${value}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`PUBLIC_ORIGIN must start with https:// (or http:// for local use); it is "${value}".`);
+  }
+  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    throw new ConfigError(`PUBLIC_ORIGIN must use https:// unless it is localhost; it is "${value}".`);
+  }
+  return url.origin;
+}
+
+/** A database URL fit for a log line or an error: the password is replaced. */
+export function redactDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.protocol.startsWith('postgres') ? url.toString() : databaseUrl;
+  } catch {
+    return databaseUrl;
+  }
+}

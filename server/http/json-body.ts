@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { ApiError } from './errors.js';
+
+/**
+ * Reads and validates a JSON request body at the edge. Every failure is a 4xx with a reason:
+ * wrong media type → 415, unparsable JSON → 400 invalid_json, schema mismatch → 400 invalid_body with one issue
+ * per bad field. Size limits are enforced before this by the body-limit middleware (413).
+ */
+export async function readJsonBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  mediaTypes: readonly string[] = ['application/json'],
+): Promise<z.infer<S>> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!mediaTypes.includes(type)) {
+    throw new ApiError(415, 'unsupported_media_type', `Send the body as ${mediaTypes.join(' or ')}.`);
+  }
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(400, 'invalid_json', `The body is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 20).map((issue) => ({
+      path: issue.path.map(String).join('.') || '(body)',
+      message: issue.message,
+    }));
+    throw new ApiError(400, 'invalid_body', `The request has ${issues.length} problem(s): ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+  }
+  return parsed.data;
+}

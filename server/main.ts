@@ -1,0 +1,53 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, redactDatabaseUrl } from './config.js';
+import { createLogger } from './log.js';
+import { openStore, StoreOpenError } from './store/store.js';
+
+/** Starts the portal from the environment. Any setting it cannot use stops it with one line naming the setting. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  let store;
+  try {
+    store = await openStore(config.databaseUrl);
+  } catch (error) {
+    if (error instanceof StoreOpenError) {
+      fail(`${error.message}. Check DATABASE_URL (now ${redactDatabaseUrl(config.databaseUrl)}) or DATA_DIR.`);
+    }
+    throw error;
+  }
+  const app = createApp({ store, config, clock: systemClock, logger });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info('listening', { host: config.host, port: info.port, database: store.dialect, origin: config.publicOrigin });
+    process.stdout.write(`\nmayocarelink is ready: open ${config.publicOrigin.replace(/:\d+$/, '')}:${info.port}/\n\n`);
+  });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    fail(
+      error.code === 'EADDRINUSE'
+        ? `port ${config.port} on ${config.host} is already in use. Set PORT to a free port.`
+        : `cannot listen on ${config.host}:${config.port}: ${error.message}. Check HOST and PORT.`,
+    );
+  });
+  const stop = (signal: string) => {
+    logger.info('stopping', { signal });
+    server.close(() => void store.close().then(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function fail(message: string): never {
+  process.stderr.write(`mayocarelink cannot start: ${message}\n`);
+  process.exit(1);
+}
+
+await main();

@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-app-meta.js';
+
+/**
+ * Every migration, in order, bundled with the server (no directory scan at run time, so a bundled server and the
+ * tests see the same list). Names sort in the order they must run. Each one must run on SQLite and PostgreSQL:
+ * the storage contract suite applies all of them to both.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-app-meta': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

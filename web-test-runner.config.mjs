@@ -1,0 +1,40 @@
+import { writeFileSync } from 'node:fs';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
+
+/** Counts every test of the run and writes `{ passed, failed }` for the project's test driver to add up. */
+function summaryReporter(file) {
+  return {
+    onTestRunFinished({ sessions }) {
+      let passed = 0;
+      let failed = 0;
+      const walk = (suite) => {
+        for (const test of suite.tests ?? []) {
+          if (test.skipped) continue;
+          test.passed ? passed++ : failed++;
+        }
+        for (const child of suite.suites ?? []) walk(child);
+      };
+      for (const session of sessions) {
+        if (session.testResults) walk(session.testResults);
+        // A file that failed to load has no results: count it as a failure, never as nothing.
+        if (!session.passed && (!session.testResults || session.errors?.length)) failed++;
+      }
+      if (file) writeFileSync(file, JSON.stringify({ passed, failed }));
+    },
+  };
+}
+
+export default {
+  files: ['client/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  browserStartTimeout: 60000,
+  testsFinishTimeout: 120000,
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  browsers: [playwrightLauncher({ product: 'chromium', launchOptions: chromiumLaunchOptions })],
+  reporters: [defaultReporter(), summaryReporter(process.env.WTR_SUMMARY_FILE)],
+  testFramework: { config: { timeout: 5000 } },
+};
