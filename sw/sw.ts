@@ -14,12 +14,22 @@ cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api(\/|$)/] }));
 
 // The clinic's public contact details and the manifest: shown offline, refreshed whenever the network answers.
+// Fetched once at install too, so Help has them even when the very first visit ends offline.
+const PUBLIC_CACHE = 'mcl-public';
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(PUBLIC_CACHE)
+      .then((cache) => cache.addAll(['/clinic.json', '/manifest.webmanifest']))
+      .catch(() => {}), // not worth failing the install over: the page fetches them again through the route below
+  );
+});
 registerRoute(
   ({ url, request }) =>
     request.method === 'GET' &&
     url.origin === self.location.origin &&
     (url.pathname === '/clinic.json' || url.pathname === '/manifest.webmanifest'),
-  new StaleWhileRevalidate({ cacheName: 'mcl-public' }),
+  new StaleWhileRevalidate({ cacheName: PUBLIC_CACHE }),
 );
 
 // The first install takes control at once (there is no older page to disturb). A later version waits until the

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
+
+const root = process.cwd();
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  origin: string;
+  port: number;
+  dataDir: string;
+  publicDir: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real built server (`node dist/server/main.js`, as `npm start` does after building) on a free port with a
+ * temp data folder, and waits until /api/health answers. `copyPublic` serves a private copy of the build so a test
+ * may change it (e.g. to publish a new version).
+ */
+export async function startServer(options: { env?: Record<string, string>; copyPublic?: boolean } = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'mcl-e2e-data-'));
+  let publicDir = join(root, 'dist', 'public');
+  if (options.copyPublic) {
+    publicDir = mkdtempSync(join(tmpdir(), 'mcl-e2e-public-'));
+    cpSync(join(root, 'dist', 'public'), publicDir, { recursive: true });
+  }
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['dist/server/main.js'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PUBLIC_DIR: publicDir, LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const origin = `http://localhost:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output}`);
+    try {
+      if ((await fetch(`${origin}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not become healthy: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    origin,
+    port,
+    dataDir,
+    publicDir,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+      if (options.copyPublic) rmSync(publicDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium with the flags that keep it off the closed network (scripts/chromium.mjs). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch(chromiumLaunchOptions);
+}
+
+/** Runs `node dist/server/main.js` to its end with the given environment; for start-up failures. */
+export function runServerToExit(env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/server/main.js'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not exit: ${stdout}${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
