@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from './testing/app.js';
 import { createLogger } from './log.js';
 import { JSON_BODY_LIMIT } from './app.js';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from './http/csrf.js';
 
 const json = (body: unknown, type = 'application/json') => ({
   method: 'POST',
@@ -89,7 +90,10 @@ describe('HTTP app', () => {
     });
 
     it('405 with Allow for a wrong method', async () => {
-      const res = await t.app.request('/api/health', { method: 'DELETE' });
+      const res = await t.app.request('/api/health', {
+        method: 'DELETE',
+        headers: { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE },
+      });
       assert.equal(res.status, 405);
       assert.equal(res.headers.get('allow'), 'GET, HEAD');
       assert.equal(((await res.json()) as { error: string }).error, 'method_not_allowed');
@@ -157,6 +161,12 @@ describe('HTTP app', () => {
         await broken.close();
       }
     });
+  });
+
+  it('refuses a cross-site state change before anything else', async () => {
+    const res = await t.app.request('/api/health', { method: 'DELETE', headers: { Origin: 'https://evil.example' } });
+    assert.equal(res.status, 403);
+    assert.equal(((await res.json()) as { error: string }).error, 'cross_site_request');
   });
 
   describe('POST /api/csp-reports', () => {

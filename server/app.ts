@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Store } from './store/store.js';
+import { csrfProtection } from './http/csrf.js';
 import { ApiError, errorBody, jsonError } from './http/errors.js';
 import { securityHeaders } from './http/security-headers.js';
 import { staticRoutes } from './http/static.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
       onError: (c) => jsonError(c, 413, 'body_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes.`),
     }),
   );
+  app.use('/api/*', csrfProtection(config.publicOrigin, ['/api/csp-reports']));
   app.use(
     '/api/*',
     methodNotAllowed({
