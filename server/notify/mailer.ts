@@ -1,0 +1,54 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from '../log.js';
+
+/** A message to one person. Mail never carries clinical content: only that something is waiting in the portal. */
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+}
+
+export interface MailerOptions {
+  /** `smtp://user:pass@host:587` or `smtps://…`; unset → each mail is written as an .eml file under `outbox`. */
+  smtpUrl?: string;
+  from: string;
+  /** Folder for .eml files when there is no SMTP server (DATA_DIR/mail). */
+  outbox: string;
+  logger: Logger;
+}
+
+/**
+ * nodemailer over SMTP when SMTP_URL is set. Otherwise nodemailer builds the same RFC 5322 message and it is
+ * written to a file, and its links are logged, so `npm start` works with nothing else installed and a developer
+ * can follow a verification link.
+ */
+export function createMailer(options: MailerOptions): Mailer {
+  if (options.smtpUrl) {
+    const transport = nodemailer.createTransport(options.smtpUrl);
+    return {
+      async send(mail) {
+        await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text });
+        options.logger.info('mail sent', { subject: mail.subject });
+      },
+    };
+  }
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let counter = 0;
+  return {
+    async send(mail) {
+      const info = await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text });
+      await mkdir(options.outbox, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const file = join(options.outbox, `${stamp}-${process.pid}-${++counter}.eml`);
+      await writeFile(file, info.message as Buffer, { mode: 0o600 });
+      const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+      options.logger.info('mail written to file (no SMTP_URL)', { file, subject: mail.subject, links: links.join(' ') || undefined });
+    },
+  };
+}
