@@ -6,6 +6,9 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Store } from './store/store.js';
+import type { Mailer } from './notify/mailer.js';
+import type { Account, Session } from './auth/sessions.js';
+import { BusyError } from './auth/concurrency-limit.js';
 import { csrfProtection } from './http/csrf.js';
 import { ApiError, errorBody, jsonError } from './http/errors.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -13,6 +16,10 @@ import { staticRoutes } from './http/static.js';
 import { cspReportRoutes } from './routes/csp-reports.js';
 import { healthRoutes } from './routes/health.js';
 import { publicRoutes } from './routes/public.js';
+import { sessionRoutes } from './routes/session.js';
+import { signupRoutes } from './routes/signup.js';
+import { passwordResetRoutes } from './routes/password-reset.js';
+import { staffEnrolRoutes } from './routes/staff-enrol.js';
 
 /** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
 export interface AppDeps {
@@ -20,9 +27,17 @@ export interface AppDeps {
   config: Config;
   clock: Clock;
   logger: Logger;
+  mailer: Mailer;
 }
 
-export type AppEnv = { Variables: { requestId: string } };
+/** Set by requireSession for the handlers behind it. */
+export interface AuthContext {
+  account: Account;
+  session: Session;
+  idleExpiresAt: Date;
+}
+
+export type AppEnv = { Variables: { requestId: string; auth?: AuthContext } };
 
 /** JSON bodies larger than this are refused with 413 before they are read. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -73,6 +88,10 @@ export function createApp(deps: AppDeps) {
   const routes = app
     .route('/api/health', healthRoutes(deps))
     .route('/api/csp-reports', cspReportRoutes(deps))
+    .route('/api/session', sessionRoutes(deps))
+    .route('/api/signup', signupRoutes(deps))
+    .route('/api/password-reset', passwordResetRoutes(deps))
+    .route('/api/staff-enrol', staffEnrolRoutes(deps))
     .route('/', publicRoutes(deps));
 
   app.all('/api/*', (c) => jsonError(c, 404, 'not_found', `There is no API at ${c.req.path}.`));
@@ -86,6 +105,10 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => {
     if (error instanceof ApiError) {
       return c.json(errorBody(error.code, error.message, error.issues), error.status);
+    }
+    if (error instanceof BusyError) {
+      c.header('Retry-After', '2');
+      return c.json(errorBody('busy', 'The portal is very busy right now. Please try again in a moment.'), 503);
     }
     if (error instanceof HTTPException) {
       return c.json(errorBody('http_error', error.message || 'The request could not be handled.'), error.status);

@@ -1,6 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, redactDatabaseUrl } from './config.js';
+import { DEFAULT_MAX_BUNDLE_BYTES } from './fhir/bundle-input.js';
+import { exportPatient } from './fhir/export.js';
+import { importFiles } from './fhir/import-files.js';
 import { openStore, StoreOpenError, migrateToLatest } from './store/store.js';
+import { activationCodeCommand, auditCommand, staffCommand } from './cli-accounts.js';
 
 /**
  * The operator's tool: `npm run cli -- <command> [options]`. It reads the same environment as the server
@@ -34,6 +39,74 @@ export const commands: Record<string, Command> = {
       }
     },
   },
+  import: {
+    summary: 'load FHIR R4 bundles (transaction, batch, collection, document); folders are searched for .json files',
+    usage: 'import <file|folder>... [--json] [--max-mb N]',
+    async run(args, io) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { json: { type: 'boolean', default: false }, 'max-mb': { type: 'string' } },
+      });
+      const maxMb = values['max-mb'] === undefined ? DEFAULT_MAX_BUNDLE_BYTES / 1024 / 1024 : Number(values['max-mb']);
+      if (positionals.length === 0 || !(maxMb > 0)) {
+        io.err(`usage: npm run cli -- ${this.usage}${positionals.length ? ' (--max-mb takes a number of megabytes)' : ''}`);
+        return 2;
+      }
+      const store = await openStore(loadConfig(io.env).databaseUrl);
+      try {
+        return await importFiles(store, positionals, {
+          json: values.json === true,
+          maxBytes: Math.round(maxMb * 1024 * 1024),
+          now: () => new Date(),
+          out: io.out,
+          err: io.err,
+        });
+      } catch (error) {
+        io.err(`import: stopped: ${(error as Error).message}`);
+        return 1;
+      } finally {
+        await store.close();
+      }
+    },
+  },
+  export: {
+    summary: "write a patient's whole record as a FHIR collection Bundle (to stdout, or to a file with --out)",
+    usage: 'export <patient-id> [--out file]',
+    async run(args, io) {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+      if (positionals.length !== 1) {
+        io.err(`usage: npm run cli -- ${this.usage}`);
+        return 2;
+      }
+      const patientId = positionals[0]!;
+      const config = loadConfig(io.env);
+      const store = await openStore(config.databaseUrl);
+      try {
+        const bundle = await exportPatient(store.db, patientId, { base: `${config.publicOrigin}/fhir`, now: new Date() });
+        if (!bundle) {
+          io.err(`export: there is no Patient with id "${patientId}"`);
+          return 1;
+        }
+        const text = JSON.stringify(bundle, null, 2);
+        if (values.out) {
+          try {
+            writeFileSync(values.out, text + '\n');
+          } catch (error) {
+            io.err(`export: cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+            return 1;
+          }
+          io.out(`wrote ${bundle.entry!.length} resources for patient ${patientId} to ${values.out}`);
+        } else io.out(text);
+        return 0;
+      } finally {
+        await store.close();
+      }
+    },
+  },
+  'activation-code': activationCodeCommand,
+  staff: staffCommand,
+  audit: auditCommand,
   config: {
     summary: 'print the configuration the server would use (no secrets)',
     usage: 'config',
@@ -75,6 +148,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof ConfigError || error instanceof StoreOpenError) {
       io.err(`${name}: ${error.message}`);
       return 1;
+    }
+    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS_')) {
+      io.err(`${name}: ${(error as Error).message}. Usage: npm run cli -- ${command.usage}`);
+      return 2;
     }
     throw error;
   }

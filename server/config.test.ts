@@ -15,6 +15,17 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, join(resolve('data'), 'mayocarelink.sqlite'));
     assert.equal(config.publicOrigin, 'http://localhost:8080');
     assert.deepEqual(config.clinic, demoClinic);
+    assert.deepEqual(config.session, { idleMs: 15 * 60_000, maxMs: 12 * 3600_000 });
+    assert.equal(config.smtpUrl, undefined);
+    assert.equal(config.mailFrom, '"Mayocarelink Demo Clinic" <no-reply@localhost>');
+  });
+
+  it('keeps session limits within SECURITY.md (idle ≤ 1 h, overall ≤ 24 h)', () => {
+    assert.deepEqual(loadConfig({ SESSION_IDLE_MINUTES: '60', SESSION_MAX_HOURS: '24' }).session, { idleMs: 3600_000, maxMs: 86_400_000 });
+    assert.throws(() => loadConfig({ SESSION_IDLE_MINUTES: '61' }), /SESSION_IDLE_MINUTES must be a whole number from 1 to 60/);
+    assert.throws(() => loadConfig({ SESSION_MAX_HOURS: '25' }), /SESSION_MAX_HOURS must be a whole number from 1 to 24/);
+    assert.equal(loadConfig({ SESSION_IDLE_SECONDS: '30' }).session.idleMs, 30_000);
+    assert.throws(() => loadConfig({ SMTP_URL: 'http://mail' }), /SMTP_URL must start with smtp/);
   });
 
   it('follows the environment', () => {

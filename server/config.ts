@@ -14,6 +14,11 @@ export interface Config {
   publicDir: string;
   clinic: ClinicInfo;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Server-side session limits (SECURITY.md: idle ≤ 1 h, overall ≤ 24 h). */
+  session: { idleMs: number; maxMs: number };
+  /** `smtp://…`; unset → mail is written as .eml files under DATA_DIR/mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +47,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  const idleMinutes = parseBounded(env, 'SESSION_IDLE_MINUTES', 15, 1, 60);
+  const maxHours = parseBounded(env, 'SESSION_MAX_HOURS', 12, 1, 24);
+  // Seconds, for tests and demonstrations of the idle warning; wins over SESSION_IDLE_MINUTES when set.
+  const idleSeconds = env.SESSION_IDLE_SECONDS ? parseBounded(env, 'SESSION_IDLE_SECONDS', 900, 10, 3600) : undefined;
+  if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) {
+    throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
+  }
   return {
     port,
     host,
@@ -51,7 +63,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicDir: resolve(env.PUBLIC_DIR || defaultPublicDir()),
     clinic,
     logLevel,
+    session: { idleMs: (idleSeconds ?? idleMinutes * 60) * 1000, maxMs: maxHours * 3600_000 },
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || `"${clinic.name.replace(/"/g, '')}" <no-reply@${new URL(publicOrigin).hostname}>`,
   };
+}
+
+function parseBounded(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
+  }
+  return value;
 }
 
 function parsePort(value: string): number {

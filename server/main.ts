@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, redactDatabaseUrl } from './config.js';
+import { loadDemoOnce, demoLines, type DemoState } from './fhir/demo/load.js';
 import { createLogger } from './log.js';
+import { createMailer } from './notify/mailer.js';
 import { openStore, StoreOpenError } from './store/store.js';
 
 /** Starts the portal from the environment. Any setting it cannot use stops it with one line naming the setting. */
@@ -24,9 +27,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = createApp({ store, config, clock: systemClock, logger });
+  // First start on an empty database: load the demo clinic (once; recorded in app_meta). DEMO_DATA=off skips it.
+  let demo: DemoState = { status: 'skipped', reason: 'DEMO_DATA=off' };
+  if (process.env.DEMO_DATA !== 'off') {
+    try {
+      demo = await loadDemoOnce(store, systemClock.now());
+    } catch (error) {
+      fail(`cannot load the demo patients into the new database: ${(error as Error).message}`);
+    }
+  }
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger });
+  const app = createApp({ store, config, clock: systemClock, logger, mailer });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', { host: config.host, port: info.port, database: store.dialect, origin: config.publicOrigin });
+    for (const line of demoLines(demo)) process.stdout.write(`${line}\n`);
     process.stdout.write(`\nmayocarelink is ready: open ${config.publicOrigin.replace(/:\d+$/, '')}:${info.port}/\n\n`);
   });
   server.on('error', (error: NodeJS.ErrnoException) => {

@@ -24,6 +24,7 @@ describe('mcl-app', () => {
     expect(links).to.deep.equal([
       ['Home', '/'],
       ['Help', '/help'],
+      ['Sign in', '/sign-in'],
     ]);
     expect(root.querySelector('nav a[aria-current="page"]')!.textContent).to.equal('Home');
     expect(root.querySelector('main mcl-home-page')).to.exist;

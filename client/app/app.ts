@@ -6,7 +6,10 @@ import type { Workbox } from 'workbox-window';
 import { clinicContext, loadClinicInfo, type ClinicInfo } from './clinic-context.js';
 import { RouterController } from './router-controller.js';
 import { routes, type Route } from './routes.js';
+import { SessionController } from './session-controller.js';
+import { sessionContext } from './session-context.js';
 import './connection-status.js';
+import './idle-warning.js';
 import './update-prompt.js';
 
 /**
@@ -73,6 +76,17 @@ export class App extends LitElement {
       text-decoration: none;
       border-radius: 6px;
     }
+    nav .link {
+      font: inherit;
+      background: none;
+      border: none;
+      padding: 0.6rem 0.9rem;
+      min-height: 44px;
+      color: #0a3f45;
+      text-decoration: underline;
+      cursor: pointer;
+      border-radius: 6px;
+    }
     nav a[aria-current='page'] {
       background: var(--mcl-primary, #0b5d66);
       color: #fff;
@@ -113,10 +127,26 @@ export class App extends LitElement {
   private firstNavigation = true;
   readonly router = new RouterController(this, (route) => this.afterNavigation(route));
 
+  /** Who is signed in, and the idle clock. Provided to pages. */
+  @provide({ context: sessionContext })
+  readonly session = new SessionController(this, () => this.router.navigate('/sign-in'));
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.clinic) void loadClinicInfo().then((clinic) => (this.clinic ??= clinic));
+    void this.session.refresh();
+    this.addEventListener('mcl-navigate', this.onNavigate as EventListener);
+    this.addEventListener('mcl-stay-signed-in', this.onStay);
   }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('mcl-navigate', this.onNavigate as EventListener);
+    this.removeEventListener('mcl-stay-signed-in', this.onStay);
+  }
+
+  private readonly onNavigate = (event: CustomEvent<{ path: string }>) => this.router.navigate(event.detail.path);
+  private readonly onStay = () => void this.session.stay();
 
   override updated(): void {
     document.title = `${this.router.route?.title ?? 'Page not found'} – ${this.clinic?.name ?? 'Patient portal'}`;
@@ -162,13 +192,17 @@ export class App extends LitElement {
       <nav aria-label="Main">
         <ul>
           ${routes
-            .filter((r) => r.nav)
+            .filter((r) => r.nav === 'always' || r.nav === (this.session.account ? 'signed-in' : 'signed-out'))
             .map(
               (r) =>
                 html`<li><a href=${r.path} aria-current=${r === current ? 'page' : nothing}>${r.title}</a></li>`,
             )}
+          ${this.session.account
+            ? html`<li><button class="link" @click=${() => void this.session.signOut()}>Sign out</button></li>`
+            : nothing}
         </ul>
       </nav>
+      ${this.session.warning ? html`<mcl-idle-warning .seconds=${this.session.secondsLeft}></mcl-idle-warning>` : nothing}
       <div class="content">
         <mcl-update-prompt .workbox=${this.workbox}></mcl-update-prompt>
         <main id="main" tabindex="-1">${this.renderPage()}</main>

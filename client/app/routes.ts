@@ -8,14 +8,23 @@ export interface Route {
   /** The tag of the page element, and its title for the document and the navigation. */
   tag: string;
   title: string;
-  /** Shown in the main navigation. */
-  nav: boolean;
+  /** Shown in the main navigation: always, only when signed out, only when signed in, or never. */
+  nav: 'always' | 'signed-out' | 'signed-in' | false;
   load: () => Promise<unknown>;
 }
 
+const account = () => import('../features/account/account-pages.js');
+
 export const routes: Route[] = [
-  { path: '/', tag: 'mcl-home-page', title: 'Home', nav: true, load: () => import('../features/home/home-page.js') },
-  { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: true, load: () => import('../features/help/help-page.js') },
+  { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js') },
+  { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: account },
+  { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: 'always', load: () => import('../features/help/help-page.js') },
+  { path: '/sign-in', tag: 'mcl-sign-in-page', title: 'Sign in', nav: 'signed-out', load: account },
+  { path: '/sign-up', tag: 'mcl-sign-up-page', title: 'Create your account', nav: false, load: account },
+  { path: '/verify-email', tag: 'mcl-verify-email-page', title: 'Confirm your email', nav: false, load: account },
+  { path: '/forgot-password', tag: 'mcl-forgot-password-page', title: 'Forgot password', nav: false, load: account },
+  { path: '/reset-password', tag: 'mcl-reset-password-page', title: 'Choose a new password', nav: false, load: account },
+  { path: '/staff-enrol', tag: 'mcl-staff-enrol-page', title: 'Set up your staff account', nav: false, load: account },
 ];
 
 export function matchRoute(pathname: string, table: Route[] = routes): Route | undefined {

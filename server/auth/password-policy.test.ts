@@ -46,6 +46,8 @@ describe('password policy (NIST SP 800-63B-4 §3.1.1.2)', () => {
   it('refuses a password built from the username or email', () => {
     assert.deepEqual(codes('margery.gibson1948!', { personal: ['margery.gibson@example.com'] }), ['personal']);
     assert.deepEqual(codes('MargeryGibson2026', { personal: ['mgibson', 'margerygibson'] }), ['personal']);
+    assert.deepEqual(codes('truman1234567890', { personal: ['truman'] }), ['personal']);
     assert.deepEqual(codes('my garden in may is lovely', { personal: ['mgibson'] }), []);
+    assert.deepEqual(codes('truman walks the dog at dawn', { personal: ['truman'] }), []);
   });
 });

@@ -58,10 +58,14 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
   if (length > 0 && new Set(chars).size === 1) {
     problems.push({ code: 'repetitive', message: 'A password of one repeated character is easy to guess.' });
   }
+  // Built from the person's own name or address: once the word is removed, what remains is short, only digits
+  // and symbols, or itself a common password.
   const compact = lower.replace(/[^\p{L}\p{N}]/gu, '');
   for (const word of context.personal ?? []) {
     const w = word.normalize('NFKC').toLowerCase().split('@')[0]!.replace(/[^\p{L}\p{N}]/gu, '');
-    if (w.length >= 4 && compact.length > 0 && (compact === w || (compact.includes(w) && compact.length - w.length < 6))) {
+    if (w.length < 4 || !compact.includes(w)) continue;
+    const rest = compact.split(w).join('');
+    if (rest.length < 10 || /^\p{N}*$/u.test(rest) || commonPasswords().has(rest)) {
       problems.push({ code: 'personal', message: 'Do not build your password from your username or email address.' });
       break;
     }

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { sqliteFactory, type TestStore } from './stores.js';
+import { createMailer } from '../notify/mailer.js';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -36,6 +37,8 @@ export async function createTestApp(
   const logs: Record<string, unknown>[] = [];
   const logger = options.logger ?? createLogger('debug', (line) => logs.push(JSON.parse(line)));
   const clock = options.clock ?? { now: () => new Date('2026-11-25T12:00:00Z') };
-  const app = createApp({ store: testStore.store, config, clock, logger });
+  // The real file mailer: tests read the .eml files it writes under DATA_DIR/mail.
+  const mailer = createMailer({ from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger });
+  const app = createApp({ store: testStore.store, config, clock, logger, mailer });
   return { app, config, testStore, logs, publicDir, close: () => testStore.cleanup() };
 }

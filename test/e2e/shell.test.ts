@@ -40,7 +40,7 @@ describe('the installable shell, online and offline', () => {
   it('loads the shell with the clinic name, navigation and home page', async () => {
     await page.goto(server.origin + '/');
     assert.equal(await shellText(page, 'header .brand'), 'Mayocarelink Demo Clinic');
-    assert.deepEqual(await page.locator('mcl-app nav a').allInnerTexts(), ['Home', 'Help']);
+    assert.deepEqual(await page.locator('mcl-app nav a').allInnerTexts(), ['Home', 'Help', 'Sign in']);
     await page.locator('mcl-home-page h1').waitFor();
     assert.equal(await page.title(), 'Home – Mayocarelink Demo Clinic');
   });
@@ -150,7 +150,7 @@ describe('the installable shell, online and offline', () => {
     const audit = await browser.newContext({ bypassCSP: true });
     try {
       const p = await audit.newPage();
-      for (const path of ['/', '/help', '/no-such-page']) {
+      for (const path of ['/', '/help', '/no-such-page', '/sign-in', '/sign-up', '/forgot-password', '/reset-password#token=aaaaaaaaaaaaaaaaaaaaaaaaaaaa', '/verify-email#token=aaaaaaaaaaaaaaaaaaaaaaaaaaaa']) {
         await p.goto(server.origin + path);
         await p.locator('mcl-app main h1').first().waitFor();
         await p.addScriptTag({ content: axeSource });

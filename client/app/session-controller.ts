@@ -1,0 +1,138 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { api, ApiProblem } from '../data/api.js';
+
+export interface SignedInAccount {
+  id: string;
+  kind: 'patient' | 'staff';
+  username: string;
+  displayName: string;
+  email: string;
+  role: string | null;
+  patientId: string | null;
+}
+
+interface SessionInfo {
+  account: SignedInAccount;
+  idleExpiresAt: string;
+  idleSeconds: number;
+}
+
+/** How long before the idle limit the warning appears (the issue asks for at least 60 seconds). */
+export const WARN_BEFORE_MS = 60_000;
+/** Activity is reported to the server at most this often. */
+const KEEPALIVE_EVERY_MS = 60_000;
+
+/**
+ * The session as the page knows it. The server decides when a session ends; this controller mirrors its idle clock:
+ * activity (keys, pointer) is reported to the server at most once a minute, a warning is raised 60 s before the
+ * idle limit with a "Stay signed in" action, and at the limit the page returns to sign-in with a notice.
+ */
+export class SessionController implements ReactiveController {
+  account: SignedInAccount | undefined;
+  /** Known once the first GET /api/session answered (or failed offline). */
+  checked = false;
+  idleExpiresAt: number | undefined;
+  warning = false;
+  /** A sentence for the sign-in page after a timeout or a sign-out. */
+  notice: string | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastKeepAlive = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly onSignedOut: () => void = () => {},
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    for (const type of ['keydown', 'pointerdown']) window.addEventListener(type, this.onActivity, { passive: true });
+  }
+
+  hostDisconnected(): void {
+    for (const type of ['keydown', 'pointerdown']) window.removeEventListener(type, this.onActivity);
+    clearTimeout(this.timer);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.apply(await api<SessionInfo>('GET', '/api/session'));
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 401) this.clear(error.code === 'session_ended' ? error.message : undefined);
+    }
+    this.checked = true;
+    this.host.requestUpdate();
+  }
+
+  async signIn(login: string, password: string): Promise<void> {
+    this.apply(await api<SessionInfo>('POST', '/api/session', { login, password }));
+    this.notice = undefined;
+  }
+
+  async signOut(): Promise<void> {
+    try {
+      await api('DELETE', '/api/session');
+    } finally {
+      this.clear('You have signed out.');
+      this.onSignedOut();
+    }
+  }
+
+  async stay(): Promise<void> {
+    try {
+      this.apply(await api<SessionInfo>('POST', '/api/session/keepalive'));
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 401) this.expire(error.message);
+    }
+  }
+
+  private readonly onActivity = () => {
+    if (!this.account || this.warning) return; // while warning, only the button keeps the session
+    if (this.now() - this.lastKeepAlive >= KEEPALIVE_EVERY_MS) void this.stay();
+  };
+
+  private apply(info: SessionInfo): void {
+    this.account = info.account;
+    this.idleExpiresAt = Date.parse(info.idleExpiresAt);
+    this.lastKeepAlive = this.now();
+    this.warning = false;
+    this.schedule();
+    this.host.requestUpdate();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.idleExpiresAt === undefined) return;
+    const left = this.idleExpiresAt - this.now();
+    if (left <= 0) return void this.expire('You were signed out after a period of inactivity. Please sign in again.');
+    if (left <= WARN_BEFORE_MS) {
+      this.warning = true;
+      this.host.requestUpdate(); // the countdown moves every second
+      this.timer = setTimeout(() => this.schedule(), Math.min(left, 1000));
+    } else {
+      this.timer = setTimeout(() => this.schedule(), left - WARN_BEFORE_MS);
+    }
+  }
+
+  /** Seconds until the idle limit, for the countdown. */
+  get secondsLeft(): number {
+    return this.idleExpiresAt === undefined ? 0 : Math.max(0, Math.ceil((this.idleExpiresAt - this.now()) / 1000));
+  }
+
+  private expire(message: string): void {
+    // Ask the server too, so the session is ended there even if this page is the first to notice.
+    void api('GET', '/api/session').catch(() => {});
+    this.clear(message);
+    this.onSignedOut();
+  }
+
+  private clear(notice: string | undefined): void {
+    clearTimeout(this.timer);
+    this.account = undefined;
+    this.idleExpiresAt = undefined;
+    this.warning = false;
+    this.notice = notice;
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,31 @@
+import type { Db } from './sessions.js';
+import { hashToken } from './tokens.js';
+import { checkAttempt, type AttemptVerdict } from './throttle.js';
+
+/** The counter a sign-in attempt is charged to: the account when one has that login, else the typed name itself. */
+export function throttleKey(accountId: string | undefined, normalizedLogin: string): string {
+  return accountId ? `account:${accountId}` : `login:${hashToken(normalizedLogin)}`;
+}
+
+export async function attemptVerdict(db: Db, key: string, now: Date): Promise<AttemptVerdict & { failures: number }> {
+  const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+  const failures = row?.failures ?? 0;
+  return { ...checkAttempt(failures, row ? new Date(row.last_failure_at) : undefined, now), failures };
+}
+
+/** Counts one more consecutive failure and returns the new count. */
+export async function recordFailure(db: Db, key: string, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const row = await db
+    .insertInto('login_throttle')
+    .values({ key, failures: 1, last_failure_at: at })
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb('login_throttle.failures', '+', 1), last_failure_at: at })))
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return row.failures;
+}
+
+/** A success clears the counter (NIST SP 800-63B-4 §3.2.2). */
+export async function clearFailures(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+}

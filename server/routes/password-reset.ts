@@ -1,0 +1,79 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../app.js';
+import { appendAudit } from '../audit/log.js';
+import { normalizeEmail } from '../auth/accounts.js';
+import { attemptVerdict, clearFailures, recordFailure, throttleKey } from '../auth/login-throttle.js';
+import { hashPassword } from '../auth/password-hash.js';
+import { checkPassword } from '../auth/password-policy.js';
+import { endAllSessions } from '../auth/sessions.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import { ApiError } from '../http/errors.js';
+import { readJsonBody } from '../http/json-body.js';
+import { clientIp } from '../http/require-session.js';
+import { withTransaction } from '../store/store.js';
+
+const HOUR = 3600_000;
+
+/**
+ * `/api/password-reset`: "forgot password" sends a single-use link valid one hour (stored hashed); the answer is
+ * the same whether or not the address has an account. Using the link sets the new password, ends every session of
+ * the account, clears its sign-in throttle, and tells the holder by email.
+ */
+export function passwordResetRoutes(deps: AppDeps) {
+  const { store, clock, config, mailer, logger } = deps;
+  const neutral = { status: 'check-email', message: 'If this address belongs to an account, we have sent it a link to choose a new password. The link works once, within one hour.' };
+  const sendLater = (to: string, subject: string, text: string) =>
+    void mailer.send({ to, subject, text }).catch((e: Error) => logger.error('mail failed', { subject, error: e.message }));
+
+  return new Hono<AppEnv>()
+    .post('/', async (c) => {
+      const { email } = await readJsonBody(c, z.object({ email: z.email('Enter the email address of your account.').max(254) }).strict());
+      const now = clock.now();
+      const address = normalizeEmail(email);
+      // Requests per address are limited like failures, so the form cannot be used to flood someone's inbox.
+      const key = `reset:${hashToken(address)}`;
+      const verdict = await attemptVerdict(store.db, key, now);
+      if (!verdict.allowed) return c.json(neutral, 202);
+      await recordFailure(store.db, key, now);
+      const account = await store.db.selectFrom('account').select(['id', 'email', 'email_verified_at', 'disabled_at']).where('email', '=', address).executeTakeFirst();
+      await appendAudit(store.db, { actor: account?.id ?? null, action: 'password-reset.requested', outcome: account ? 'success' : 'failure', ip: clientIp(c) }, now);
+      if (account?.email_verified_at && !account.disabled_at) {
+        const token = newToken();
+        await store.db
+          .insertInto('one_time_token')
+          .values({ hash: hashToken(token), purpose: 'reset-password', account_id: account.id, patient_id: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + HOUR).toISOString(), used_at: null, payload: null })
+          .execute();
+        sendLater(account.email, `Choose a new password for ${config.clinic.name}`,
+          `Someone (we hope you) asked to reset the password of your portal account. To choose a new one, open this link within one hour:\n\n` +
+          `${config.publicOrigin}/reset-password#token=${token}\n\nIf you did not ask, ignore this email: your password stays as it is.`);
+      }
+      return c.json(neutral, 202);
+    })
+    .post('/confirm', async (c) => {
+      const body = await readJsonBody(c, z.object({ token: z.string().min(20).max(100), password: z.string().min(1, 'Choose a password.').max(1024) }).strict());
+      const now = clock.now();
+      const hash = hashToken(body.token);
+      const row = await store.db.selectFrom('one_time_token').selectAll().where('hash', '=', hash).where('purpose', '=', 'reset-password').executeTakeFirst();
+      if (!row?.account_id) throw new ApiError(400, 'link_invalid', 'This link is not valid. Copy the whole link from the email, or ask for a new one.');
+      if (row.used_at) throw new ApiError(410, 'link_used', 'This link has already been used. Ask for a new one if you still need to reset your password.');
+      if (new Date(row.expires_at) <= now) throw new ApiError(410, 'link_expired', 'This link has expired (links last one hour). Please ask for a new one.');
+      const account = await store.db.selectFrom('account').selectAll().where('id', '=', row.account_id).executeTakeFirstOrThrow();
+      const verdict = checkPassword(body.password, { personal: [account.username, account.email] });
+      if (!verdict.ok) throw new ApiError(400, 'weak_password', verdict.problems[0]!.message, verdict.problems.map((p) => ({ path: 'password', message: p.message })));
+      const passwordHash = await hashPassword(body.password);
+      const ended = await withTransaction(store, async (trx) => {
+        const used = await trx.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
+        if (Number(used.numUpdatedRows) !== 1) throw new ApiError(410, 'link_used', 'This link has already been used.');
+        await trx.updateTable('account').set({ password_hash: passwordHash }).where('id', '=', account.id).execute();
+        await clearFailures(trx, throttleKey(account.id, ''));
+        const count = await endAllSessions(trx, account.id, 'password-reset', now);
+        await appendAudit(trx, { actor: account.id, action: 'password-reset', outcome: 'success', ip: clientIp(c), detail: `sessions ended: ${count}` }, now);
+        return count;
+      });
+      sendLater(account.email, `Your ${config.clinic.name} password was changed`,
+        `The password of your portal account was just changed${ended ? `, and ${ended} signed-in session(s) were ended` : ''}.\n\n` +
+        `If this was you, there is nothing more to do. If it was not, call us now on ${config.clinic.support.phone}.`);
+      return c.json({ status: 'password-changed', message: 'Your password is changed. Please sign in with it.' });
+    });
+}

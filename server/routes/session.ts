@@ -1,0 +1,123 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../app.js';
+import { appendAudit } from '../audit/log.js';
+import { findAccountByLogin, normalizeEmail, normalizeUsername, type Account } from '../auth/accounts.js';
+import { attemptVerdict, clearFailures, recordFailure, throttleKey } from '../auth/login-throttle.js';
+import { dummyHash, verifyPassword } from '../auth/password-hash.js';
+import { createSession, endSession, listOpenSessions } from '../auth/sessions.js';
+import { FREE_ATTEMPTS } from '../auth/throttle.js';
+import { readJsonBody } from '../http/json-body.js';
+import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js';
+
+const signInBody = z
+  .object({
+    login: z.string().trim().min(1, 'Enter your username or email address.').max(254),
+    password: z.string().min(1, 'Enter your password.').max(1024),
+  })
+  .strict();
+
+/** What the app may know about the signed-in account. */
+export function publicAccount(a: Account) {
+  return { id: a.id, kind: a.kind, username: a.username, displayName: a.display_name, email: a.email, role: a.role, patientId: a.patient_id };
+}
+
+const INVALID = { error: 'invalid_credentials', message: 'That username or password is not right. Check them and try again.' };
+
+/**
+ * `/api/session`: sign in (POST), who am I (GET, not counted as activity), stay signed in (POST /keepalive),
+ * sign out (DELETE), and the account's sessions (GET /all, DELETE /all/:handle).
+ */
+export function sessionRoutes(deps: AppDeps) {
+  const { store, clock, config, mailer, logger } = deps;
+  const policy = config.session;
+  const summary = (c: Context<AppEnv>) => {
+    const auth = authOf(c);
+    return { account: publicAccount(auth.account), idleExpiresAt: auth.idleExpiresAt.toISOString(), expiresAt: auth.session.expires_at, idleSeconds: policy.idleMs / 1000 };
+  };
+
+  return new Hono<AppEnv>()
+    .post('/', async (c) => {
+      const body = await readJsonBody(c, signInBody);
+      const now = clock.now();
+      const ip = clientIp(c);
+      const account = await findAccountByLogin(store.db, body.login);
+      const key = throttleKey(account?.id, body.login.includes('@') ? normalizeEmail(body.login) : normalizeUsername(body.login));
+      const verdict = await attemptVerdict(store.db, key, now);
+      if (!verdict.allowed) {
+        await appendAudit(store.db, { actor: account?.id ?? null, action: 'sign-in.throttled', outcome: 'throttled', ip, detail: verdict.reason }, now);
+        if (verdict.reason === 'disabled') {
+          return c.json({ error: 'sign_in_disabled', message: 'Signing in with a password is blocked after too many wrong attempts. Reset your password, or call support.' }, 429);
+        }
+        const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+        c.header('Retry-After', String(seconds));
+        return c.json({ error: 'too_many_attempts', retryAfterSeconds: seconds, message: `Too many wrong attempts. Please wait ${seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`} and try again.` }, 429);
+      }
+      // The same work whether or not the account exists: one argon2id verification (no timing oracle).
+      const matches = await verifyPassword(account?.password_hash ?? (await dummyHash()), body.password);
+      if (!matches || !account || account.disabled_at) {
+        const failures = await recordFailure(store.db, key, now);
+        await appendAudit(store.db, { actor: account?.id ?? null, action: 'sign-in.failed', outcome: 'failure', ip, detail: `consecutive failures: ${failures}` }, now);
+        if (account && failures === FREE_ATTEMPTS) {
+          // Tell the holder without slowing this answer (the answer must not reveal that the account exists).
+          void mailer
+            .send({
+              to: account.email,
+              subject: `Sign-in attempts on your ${config.clinic.name} account`,
+              text: `Someone tried to sign in to your ${config.clinic.name} portal account with a wrong password ${failures} times. Further attempts are now slowed down.\n\nIf this was you, wait a little and try again, or reset your password at ${config.publicOrigin}/forgot-password.\nIf it was not you, your account is safe; consider adding a passkey in Account → Security.`,
+            })
+            .catch((error: Error) => logger.error('mail failed', { subject: 'throttle notice', error: error.message }));
+        }
+        return c.json(INVALID, 401);
+      }
+      if (!account.email_verified_at) {
+        return c.json({ error: 'email_unverified', message: 'Please confirm your email address first: open the link in the email we sent you.' }, 403);
+      }
+      await clearFailures(store.db, key);
+      const session = await createSession(store.db, account.id, { ip, userAgent: c.req.header('user-agent') }, now, policy);
+      await appendAudit(store.db, { actor: account.id, onBehalfOf: account.patient_id, action: 'sign-in', outcome: 'success', ip, detail: 'password' }, now);
+      setSessionCookie(c, session.token);
+      return c.json({
+        account: publicAccount(account),
+        idleExpiresAt: new Date(now.getTime() + policy.idleMs).toISOString(),
+        expiresAt: session.expiresAt.toISOString(),
+        idleSeconds: policy.idleMs / 1000,
+      });
+    })
+    .get('/', requireSession(deps, { touch: false }), (c) => c.json(summary(c)))
+    .post('/keepalive', requireSession(deps, { touch: 'always' }), (c) => c.json(summary(c)))
+    .delete('/', requireSession(deps, { touch: false }), async (c) => {
+      const { session, account } = authOf(c);
+      const now = clock.now();
+      await endSession(store.db, session.id_hash, 'signed-out', now);
+      await appendAudit(store.db, { actor: account.id, action: 'sign-out', outcome: 'success', ip: clientIp(c) }, now);
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    })
+    .get('/all', requireSession(deps), async (c) => {
+      const { session, account } = authOf(c);
+      const rows = await listOpenSessions(store.db, account.id, clock.now(), policy);
+      return c.json({
+        sessions: rows.map((r) => ({
+          handle: r.id_hash.slice(0, 16),
+          current: r.id_hash === session.id_hash,
+          createdAt: r.created_at,
+          lastActiveAt: r.last_seen_at,
+          ip: r.ip,
+          userAgent: r.user_agent,
+        })),
+      });
+    })
+    .delete('/all/:handle', requireSession(deps), async (c) => {
+      const { account } = authOf(c);
+      const handle = c.req.param('handle');
+      const now = clock.now();
+      const rows = /^[0-9a-f]{16}$/.test(handle) ? await listOpenSessions(store.db, account.id, now, policy) : [];
+      const target = rows.find((r) => r.id_hash.startsWith(handle));
+      if (!target) return c.json({ error: 'not_found', message: 'That session has already ended.' }, 404);
+      await endSession(store.db, target.id_hash, 'ended-by-user', now);
+      await appendAudit(store.db, { actor: account.id, action: 'session.end', outcome: 'success', ip: clientIp(c), target: handle }, now);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,156 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, type TestApp } from '../testing/app.js';
+import { readOutbox, waitForMail } from '../testing/mail.js';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
+import { importBundle } from '../fhir/import.js';
+import { hashToken } from '../auth/tokens.js';
+import { normalizeActivationCode } from '../auth/activation-code.js';
+
+const MRN = { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] }, system: 'http://clinic.example/mrn' };
+const patient = (id: string, family: string, birthDate: string, mrn: string) => ({
+  fullUrl: `urn:uuid:${id}`,
+  resource: { resourceType: 'Patient', id, identifier: [{ ...MRN, value: mrn }], name: [{ use: 'official', family, given: ['Test'] }], birthDate },
+});
+const encounter = (id: string, patientId: string, start: string) => ({
+  fullUrl: `urn:uuid:${id}`,
+  resource: { resourceType: 'Encounter', id, status: 'finished', class: { code: 'AMB' }, subject: { reference: `urn:uuid:${patientId}` }, period: { start, end: start } },
+});
+
+const password = 'a long walk by the quiet river';
+const account = (n: string) => ({ email: `${n}@example.com`, username: n, password, phone: '', notify: undefined });
+
+describe('sign-up with identity proofing', () => {
+  let t: TestApp;
+  let now = new Date('2026-11-25T12:00:00Z');
+  let headers: Record<string, string>;
+  const post = (path: string, body: unknown) =>
+    t.app.request(path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const byRecord = (n: string, over: Record<string, string> = {}) =>
+    post('/api/signup', { method: 'record', mrn: 'MRN-1001', birthDate: '1948-11-08', lastName: 'Gíbson', lastVisitDate: '2021-01-11', ...account(n), ...over });
+  const linkIn = (text: string) => text.match(/#token=([A-Za-z0-9_-]+)/)![1]!;
+
+  before(async () => {
+    t = await createTestApp({ clock: { now: () => now } });
+    headers = { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE };
+    const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    await importBundle(
+      t.testStore.store,
+      {
+        type: 'collection',
+        entries: [
+          patient(ids[0]!, 'Gibson10', '1948-11-08', 'MRN-1001'),
+          encounter('33333333-3333-4333-8333-333333333333', ids[0]!, '2020-03-02T09:00:00+00:00'),
+          encounter('44444444-4444-4444-8444-444444444444', ids[0]!, '2021-01-11T16:34:40+00:00'),
+          patient(ids[1]!, 'Ziemann', '1974-05-20', 'MRN-2002'),
+        ],
+      } as never,
+      { now },
+    );
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it('answers the same whether or not the details match, and mails a link only on a match', async () => {
+    const miss = await byRecord('wrongvisit', { lastVisitDate: '2020-03-02' }); // a visit, but not the latest
+    const hit = await byRecord('margery');
+    assert.equal(miss.status, 202);
+    assert.equal(hit.status, 202);
+    assert.deepEqual(await miss.json(), await hit.json());
+    const mails = await waitForMail(t.config.dataDir, 1);
+    assert.equal(mails.length, 1);
+    assert.equal(mails[0]!.to, 'margery@example.com');
+    assert.match(mails[0]!.text, new RegExp(`${t.config.publicOrigin}/verify-email#token=`));
+    assert.ok(!/Gibson|1948|MRN/.test(mails[0]!.text), 'mail carries nothing clinical or identifying');
+  });
+
+  it('creates the account when the link is opened, once, and then the patient can sign in', async () => {
+    const [mail] = await readOutbox(t.config.dataDir);
+    const token = linkIn(mail!.text);
+    const confirm = await post('/api/signup/confirm', { token });
+    assert.equal(confirm.status, 201);
+    const row = await t.testStore.store.db.selectFrom('account').selectAll().where('username', '=', 'margery').executeTakeFirstOrThrow();
+    assert.equal(row.patient_id, '11111111-1111-4111-8111-111111111111');
+    assert.equal(row.display_name, 'Test Gibson');
+    assert.ok(row.email_verified_at);
+    assert.match(row.password_hash!, /^\$argon2id\$/);
+    const again = await post('/api/signup/confirm', { token });
+    assert.equal(again.status, 410);
+    assert.equal(((await again.json()) as { error: string }).error, 'link_used');
+    const signIn = await post('/api/session', { login: 'margery', password });
+    assert.equal(signIn.status, 200);
+  });
+
+  it('refuses a second account for the same record neutrally, and tells the holder', async () => {
+    const before = (await readOutbox(t.config.dataDir)).length;
+    const res = await byRecord('margery2');
+    assert.equal(res.status, 202);
+    const mails = await waitForMail(t.config.dataDir, before + 1);
+    const notice = mails.at(-1)!;
+    assert.equal(notice.to, 'margery@example.com');
+    assert.match(notice.subject, /Someone tried to create a second/);
+  });
+
+  it('signs up with an activation code and date of birth; the code works once', async () => {
+    const code = '7K3M-Q9XD-W2PN-4RTB';
+    await t.testStore.store.db
+      .insertInto('one_time_token')
+      .values({ hash: hashToken(normalizeActivationCode(code)), purpose: 'activation', account_id: null, patient_id: '22222222-2222-4222-8222-222222222222', created_at: now.toISOString(), expires_at: new Date(now.getTime() + 30 * 86400_000).toISOString(), used_at: null, payload: null })
+      .execute();
+    const count = (await readOutbox(t.config.dataDir)).length;
+    const wrongBirth = await post('/api/signup', { method: 'activation-code', activationCode: code, birthDate: '1974-05-21', ...account('reyna') });
+    assert.equal(wrongBirth.status, 202);
+    assert.equal((await waitForMail(t.config.dataDir, count + 1, 300)).length, count, 'no mail for a wrong birth date');
+    const ok = await post('/api/signup', { method: 'activation-code', activationCode: '7k3m q9xd w2pn 4rtb', birthDate: '1974-05-20', ...account('reyna') });
+    assert.equal(ok.status, 202);
+    const mail = (await waitForMail(t.config.dataDir, count + 1)).at(-1)!;
+    assert.equal((await post('/api/signup/confirm', { token: linkIn(mail.text) })).status, 201);
+    const used = await t.testStore.store.db.selectFrom('one_time_token').select('used_at').where('purpose', '=', 'activation').executeTakeFirstOrThrow();
+    assert.ok(used.used_at, 'the activation code is spent');
+  });
+
+  it('explains bad input on the field, and creates nothing', async () => {
+    const cases: [Record<string, unknown>, number, RegExp][] = [
+      [{ password: 'password' }, 400, /at least 15 characters/],
+      [{ password: '1qaz2wsx3edc4rfv' }, 400, /common passwords/],
+      [{ birthDate: '1948-02-30' }, 400, /does not exist/],
+      [{ birthDate: '2999-01-01' }, 400, /between 1900 and today/],
+      [{ lastVisitDate: '11/01/2021' }, 400, /YYYY-MM-DD/],
+      [{ email: 'not-an-email' }, 400, /email address/],
+      [{ username: 'a'.repeat(1000) }, 400, /at most 32/],
+      [{ lastName: 'x'.repeat(1000) }, 400, /./],
+      [{ username: 'Margery' }, 409, /username is taken/],
+    ];
+    const accountsBefore = (await t.testStore.store.db.selectFrom('account').select('id').execute()).length;
+    for (const [over, status, message] of cases) {
+      const res = await byRecord('fresh', over as Record<string, string>);
+      assert.equal(res.status, status, JSON.stringify(over));
+      assert.match(((await res.json()) as { message: string }).message, message, JSON.stringify(over));
+    }
+    assert.equal((await t.testStore.store.db.selectFrom('account').select('id').execute()).length, accountsBefore);
+    assert.equal((await post('/api/signup/confirm', { token: 'x'.repeat(43) })).status, 400);
+  });
+
+  it('throttles repeated attempts with the same record number', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await byRecord(`guess${i}`, { mrn: 'MRN-2002', lastName: `Wrong${i}` })).status, 202);
+    const res = await byRecord('guess6', { mrn: 'MRN-2002', lastName: 'Ziemann' });
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get('retry-after')) > 0);
+  });
+
+  it('lets a link expire after 24 hours', async () => {
+    const count = (await readOutbox(t.config.dataDir)).length;
+    await byRecord('latecomer', { mrn: 'MRN-1001' }); // matches, but the record has an account: no link
+    now = new Date(now.getTime() + 31_000);
+    const code = 'ABCD-EFGH-JKMN-PQRS';
+    await t.testStore.store.db.insertInto('one_time_token').values({ hash: hashToken(normalizeActivationCode(code)), purpose: 'activation', account_id: null, patient_id: '11111111-1111-4111-8111-111111111111', created_at: now.toISOString(), expires_at: new Date(now.getTime() + 86400_000).toISOString(), used_at: null, payload: null }).execute();
+    await t.testStore.store.db.deleteFrom('account').where('username', '=', 'margery').execute();
+    await post('/api/signup', { method: 'activation-code', activationCode: code, birthDate: '1948-11-08', ...account('latecomer') });
+    const mail = (await waitForMail(t.config.dataDir, count + 2)).at(-1)!;
+    now = new Date(now.getTime() + 24 * 3600_000 + 1000);
+    const res = await post('/api/signup/confirm', { token: linkIn(mail.text) });
+    assert.equal(res.status, 410);
+    assert.equal(((await res.json()) as { error: string }).error, 'link_expired');
+  });
+});

@@ -1,0 +1,156 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../app.js';
+import { appendAudit } from '../audit/log.js';
+import { createAccount, normalizeEmail, normalizeUsername } from '../auth/accounts.js';
+import { normalizeActivationCode } from '../auth/activation-code.js';
+import { matchActivationCode, matchRecord } from '../auth/identity-proofing.js';
+import { attemptVerdict, clearFailures, recordFailure } from '../auth/login-throttle.js';
+import { hashPassword } from '../auth/password-hash.js';
+import { checkPassword } from '../auth/password-policy.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import { ApiError } from '../http/errors.js';
+import { readJsonBody } from '../http/json-body.js';
+import { clientIp } from '../http/require-session.js';
+import { withTransaction } from '../store/store.js';
+import { getResource } from '../store/resource-reads.js';
+import type { Patient } from 'fhir/r4';
+import { signupBody, type SignupBody } from './signup-schema.js';
+
+const DAY = 24 * 3600_000;
+
+interface PendingSignup {
+  patientId: string;
+  username: string;
+  email: string;
+  passwordHash: string;
+  phone: string | null;
+  notify: SignupBody['notify'];
+  activationTokenHash: string | null;
+}
+
+/**
+ * `/api/signup`: a patient proves who they are (activation code + date of birth, or record number + date of birth +
+ * last name + date of the last visit) and chooses their sign-in details. The answer is the same whatever happened:
+ * it never says whether a record matched or already has an account. A match gets a verification link by email
+ * (24 hours, single use); the account exists only once that link is opened (POST /api/signup/confirm).
+ */
+export function signupRoutes(deps: AppDeps) {
+  const { store, clock, config, mailer, logger } = deps;
+  const neutral = {
+    status: 'check-email',
+    message:
+      'Thank you. If these details match our records, we have sent an email to the address you gave. ' +
+      `Open the link in it within 24 hours to finish. If nothing arrives within 15 minutes, check the details and try again, or call ${config.clinic.support.phone}.`,
+  };
+  const sendLater = (to: string, subject: string, text: string) =>
+    void mailer.send({ to, subject, text }).catch((e: Error) => logger.error('mail failed', { subject, error: e.message }));
+
+  return new Hono<AppEnv>()
+    .post('/', async (c) => {
+      const body = await readJsonBody(c, signupBody);
+      const now = clock.now();
+      const ip = clientIp(c);
+      const username = normalizeUsername(body.username);
+      const email = normalizeEmail(body.email);
+      const verdict = checkPassword(body.password, { personal: [username, email] });
+      if (!verdict.ok) {
+        throw new ApiError(400, 'weak_password', verdict.problems[0]!.message, verdict.problems.map((p) => ({ path: 'password', message: p.message })));
+      }
+      const taken = await store.db.selectFrom('account').select('id').where('username', '=', username).executeTakeFirst();
+      if (taken) throw new ApiError(409, 'username_taken', 'That username is taken. Please choose another.', [{ path: 'username', message: 'That username is taken.' }]);
+
+      const identityKey = `signup:${hashToken(body.method === 'activation-code' ? normalizeActivationCode(body.activationCode) : body.mrn.trim())}`;
+      const attempt = await attemptVerdict(store.db, identityKey, now);
+      if (!attempt.allowed) {
+        await appendAudit(store.db, { actor: null, action: 'signup.throttled', outcome: 'throttled', ip }, now);
+        const seconds = attempt.reason === 'wait' ? Math.ceil(attempt.retryAfterMs / 1000) : 3600;
+        c.header('Retry-After', String(seconds));
+        return c.json({ error: 'too_many_attempts', message: `Too many attempts with these details. Please wait ${Math.ceil(seconds / 60)} minutes, or call ${config.clinic.support.phone}.` }, 429);
+      }
+      // Hash first, on every path, so a match costs no more time than a miss.
+      const passwordHash = await hashPassword(body.password);
+      const match =
+        body.method === 'activation-code'
+          ? await matchActivationCode(store.db, body.activationCode, body.birthDate, now)
+          : { patientId: await matchRecord(store.db, body), tokenHash: null };
+      if (!match?.patientId) {
+        await recordFailure(store.db, identityKey, now);
+        await appendAudit(store.db, { actor: null, action: 'signup.failed', outcome: 'failure', ip, detail: body.method }, now);
+        return c.json(neutral, 202);
+      }
+      await clearFailures(store.db, identityKey);
+      const holder = await store.db.selectFrom('account').select(['id', 'email']).where('patient_id', '=', match.patientId).executeTakeFirst();
+      if (holder) {
+        await appendAudit(store.db, { actor: null, onBehalfOf: match.patientId, action: 'signup.duplicate', outcome: 'denied', ip }, now);
+        sendLater(holder.email, `Someone tried to create a second ${config.clinic.name} portal account`,
+          `Someone just tried to create a new portal account for your health record. Each record has one account, so nothing was created.\n\n` +
+          `If this was you, sign in at ${config.publicOrigin}/sign-in, or reset your password at ${config.publicOrigin}/forgot-password.\n` +
+          `If it was not you, please call us on ${config.clinic.support.phone}.`);
+        return c.json(neutral, 202);
+      }
+      const emailHolder = await store.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst();
+      if (emailHolder) {
+        await appendAudit(store.db, { actor: null, onBehalfOf: match.patientId, action: 'signup.email-in-use', outcome: 'denied', ip }, now);
+        sendLater(email, `Your email address was used to sign up at ${config.clinic.name}`,
+          `Someone tried to create a portal account with this email address, which already belongs to an account. Nothing was created.\n\n` +
+          `If this was you, sign in at ${config.publicOrigin}/sign-in. If not, you can ignore this email.`);
+        return c.json(neutral, 202);
+      }
+      const token = newToken();
+      const pending: PendingSignup = {
+        patientId: match.patientId,
+        username,
+        email,
+        passwordHash,
+        phone: body.phone ?? null,
+        notify: body.notify,
+        activationTokenHash: match.tokenHash,
+      };
+      await store.db
+        .insertInto('one_time_token')
+        .values({ hash: hashToken(token), purpose: 'verify-email', account_id: null, patient_id: match.patientId, created_at: now.toISOString(), expires_at: new Date(now.getTime() + DAY).toISOString(), used_at: null, payload: JSON.stringify(pending) })
+        .execute();
+      await appendAudit(store.db, { actor: null, onBehalfOf: match.patientId, action: 'signup.requested', outcome: 'success', ip, detail: body.method }, now);
+      // The token travels in the fragment: browsers do not send it to servers, logs or referrers.
+      sendLater(email, `Confirm your email for ${config.clinic.name}`,
+        `To finish creating your portal account, open this link within 24 hours:\n\n${config.publicOrigin}/verify-email#token=${token}\n\n` +
+        `If you did not ask for an account, ignore this email and no account will be made.`);
+      return c.json(neutral, 202);
+    })
+    .post('/confirm', async (c) => {
+      const { token } = await readJsonBody(c, z.object({ token: z.string().min(20).max(100) }).strict());
+      const now = clock.now();
+      const hash = hashToken(token);
+      const account = await withTransaction(store, async (trx) => {
+        const row = await trx.selectFrom('one_time_token').selectAll().where('hash', '=', hash).where('purpose', '=', 'verify-email').executeTakeFirst();
+        if (!row?.payload) throw new ApiError(400, 'link_invalid', 'This link is not valid. Copy the whole link from the email, or sign up again.');
+        if (row.used_at) throw new ApiError(410, 'link_used', 'This link has already been used. You can sign in.');
+        if (new Date(row.expires_at) <= now) throw new ApiError(410, 'link_expired', 'This link has expired (links last 24 hours). Please sign up again.');
+        const used = await trx.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
+        if (Number(used.numUpdatedRows) !== 1) throw new ApiError(410, 'link_used', 'This link has already been used. You can sign in.');
+        const p = JSON.parse(row.payload) as PendingSignup;
+        const clash = await trx
+          .selectFrom('account')
+          .select(['patient_id', 'username', 'email'])
+          .where((eb) => eb.or([eb('patient_id', '=', p.patientId), eb('username', '=', p.username), eb('email', '=', p.email)]))
+          .executeTakeFirst();
+        if (clash) {
+          const what = clash.patient_id === p.patientId ? 'This health record already has an account.' : clash.username === p.username ? 'That username was taken meanwhile.' : 'That email address already has an account.';
+          throw new ApiError(409, 'signup_conflict', `${what} Please sign in, or sign up again with other details.`);
+        }
+        if (p.activationTokenHash) {
+          const code = await trx.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', p.activationTokenHash).where('used_at', 'is', null).executeTakeFirst();
+          if (Number(code.numUpdatedRows) !== 1) throw new ApiError(410, 'code_used', 'The activation code has already been used. Please ask the clinic for a new one.');
+        }
+        const patient = (await getResource(trx, 'Patient', p.patientId))?.resource as Patient | undefined;
+        const name = patient?.name?.find((n) => n.use === 'official') ?? patient?.name?.[0];
+        const displayName = [name?.given?.[0], name?.family].filter(Boolean).join(' ').replace(/\d+/g, '') || p.username;
+        const created = await createAccount(trx, { kind: 'patient', patientId: p.patientId, username: p.username, email: p.email, displayName, passwordHash: p.passwordHash, phone: p.phone, notifyPrefs: p.notify }, now);
+        await trx.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', created.id).execute();
+        await appendAudit(trx, { actor: created.id, onBehalfOf: p.patientId, action: 'signup.verified', outcome: 'success', ip: clientIp(c) }, now);
+        return created;
+      });
+      return c.json({ status: 'account-ready', username: account.username, message: 'Your email is confirmed and your account is ready. You can sign in now.' }, 201);
+    });
+}
