@@ -8,12 +8,14 @@ import { hashPassword } from '../auth/password-hash.js';
 import { checkPassword } from '../auth/password-policy.js';
 import { endAllSessions } from '../auth/sessions.js';
 import { hashToken, newToken } from '../auth/tokens.js';
+import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
 import { withTransaction } from '../store/store.js';
 
 const HOUR = 3600_000;
+const RESET_TEXTS = { renew: 'or ask for a new one', lifetime: 'one hour', afterUse: 'Ask for a new one if you still need to reset your password.' };
 
 /**
  * `/api/password-reset`: "forgot password" sends a single-use link valid one hour (stored hashed); the answer is
@@ -53,18 +55,13 @@ export function passwordResetRoutes(deps: AppDeps) {
     .post('/confirm', async (c) => {
       const body = await readJsonBody(c, z.object({ token: z.string().min(20).max(100), password: z.string().min(1, 'Choose a password.').max(1024) }).strict());
       const now = clock.now();
-      const hash = hashToken(body.token);
-      const row = await store.db.selectFrom('one_time_token').selectAll().where('hash', '=', hash).where('purpose', '=', 'reset-password').executeTakeFirst();
-      if (!row?.account_id) throw new ApiError(400, 'link_invalid', 'This link is not valid. Copy the whole link from the email, or ask for a new one.');
-      if (row.used_at) throw new ApiError(410, 'link_used', 'This link has already been used. Ask for a new one if you still need to reset your password.');
-      if (new Date(row.expires_at) <= now) throw new ApiError(410, 'link_expired', 'This link has expired (links last one hour). Please ask for a new one.');
-      const account = await store.db.selectFrom('account').selectAll().where('id', '=', row.account_id).executeTakeFirstOrThrow();
+      const row = await usableLinkToken(store.db, body.token, 'reset-password', now, RESET_TEXTS);
+      const account = await store.db.selectFrom('account').selectAll().where('id', '=', row.account_id!).executeTakeFirstOrThrow();
       const verdict = checkPassword(body.password, { personal: [account.username, account.email] });
       if (!verdict.ok) throw new ApiError(400, 'weak_password', verdict.problems[0]!.message, verdict.problems.map((p) => ({ path: 'password', message: p.message })));
       const passwordHash = await hashPassword(body.password);
       const ended = await withTransaction(store, async (trx) => {
-        const used = await trx.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
-        if (Number(used.numUpdatedRows) !== 1) throw new ApiError(410, 'link_used', 'This link has already been used.');
+        await spendLinkToken(trx, row, now, RESET_TEXTS.afterUse);
         await trx.updateTable('account').set({ password_hash: passwordHash }).where('id', '=', account.id).execute();
         await clearFailures(trx, throttleKey(account.id, ''));
         const count = await endAllSessions(trx, account.id, 'password-reset', now);

@@ -9,6 +9,7 @@ import { attemptVerdict, clearFailures, recordFailure } from '../auth/login-thro
 import { hashPassword } from '../auth/password-hash.js';
 import { checkPassword } from '../auth/password-policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
+import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
@@ -18,6 +19,7 @@ import type { Patient } from 'fhir/r4';
 import { signupBody, type SignupBody } from './signup-schema.js';
 
 const DAY = 24 * 3600_000;
+const VERIFY_TEXTS = { renew: 'or sign up again', lifetime: '24 hours', afterUse: 'You can sign in.' };
 
 interface PendingSignup {
   patientId: string;
@@ -121,15 +123,10 @@ export function signupRoutes(deps: AppDeps) {
     .post('/confirm', async (c) => {
       const { token } = await readJsonBody(c, z.object({ token: z.string().min(20).max(100) }).strict());
       const now = clock.now();
-      const hash = hashToken(token);
       const account = await withTransaction(store, async (trx) => {
-        const row = await trx.selectFrom('one_time_token').selectAll().where('hash', '=', hash).where('purpose', '=', 'verify-email').executeTakeFirst();
-        if (!row?.payload) throw new ApiError(400, 'link_invalid', 'This link is not valid. Copy the whole link from the email, or sign up again.');
-        if (row.used_at) throw new ApiError(410, 'link_used', 'This link has already been used. You can sign in.');
-        if (new Date(row.expires_at) <= now) throw new ApiError(410, 'link_expired', 'This link has expired (links last 24 hours). Please sign up again.');
-        const used = await trx.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
-        if (Number(used.numUpdatedRows) !== 1) throw new ApiError(410, 'link_used', 'This link has already been used. You can sign in.');
-        const p = JSON.parse(row.payload) as PendingSignup;
+        const row = await usableLinkToken(trx, token, 'verify-email', now, VERIFY_TEXTS);
+        await spendLinkToken(trx, row, now, VERIFY_TEXTS.afterUse);
+        const p = JSON.parse(row.payload!) as PendingSignup;
         const clash = await trx
           .selectFrom('account')
           .select(['patient_id', 'username', 'email'])
