@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli, type CliIO } from './cli.js';
 import { countEntries, readJson, sharedFiles } from './testing/fhir-data.js';
 import { fhirValidator } from './fhir/validator.js';
+import { openStore } from './store/store.js';
 
 function io(env: Record<string, string>) {
   const out: string[] = [];
@@ -92,6 +93,19 @@ describe('operator CLI: import and export', () => {
     const stdout = io(env);
     assert.equal(await runCli(['export', patientId], stdout.io), 0);
     assert.equal((JSON.parse(stdout.out.join('\n')) as { entry: unknown[] }).entry.length, 20);
+
+    // Imports that wrote something and every export are in the audit log (SECURITY.md, access control).
+    const store = await openStore(join(env.DATA_DIR!, 'mayocarelink.sqlite'));
+    try {
+      const rows = await store.db.selectFrom('audit_log').select(['actor', 'action', 'on_behalf_of', 'target']).orderBy('seq').execute();
+      assert.deepEqual(rows.filter((r) => r.action === 'record.export'), [
+        { actor: 'cli', action: 'record.export', on_behalf_of: patientId, target: null },
+        { actor: 'cli', action: 'record.export', on_behalf_of: patientId, target: null },
+      ]);
+      assert.deepEqual(rows.filter((r) => r.action === 'record.import').map((r) => r.target), ips.map((f) => f.split('/').pop()));
+    } finally {
+      await store.close();
+    }
   });
 
   it('explains what it cannot do', async () => {

@@ -4,7 +4,8 @@ import { ConfigError, loadConfig, redactDatabaseUrl } from './config.js';
 import { DEFAULT_MAX_BUNDLE_BYTES } from './fhir/bundle-input.js';
 import { exportPatient } from './fhir/export.js';
 import { importFiles } from './fhir/import-files.js';
-import { openStore, StoreOpenError, migrateToLatest } from './store/store.js';
+import { appendAudit } from './audit/log.js';
+import { openStore, StoreOpenError, migrateToLatest, withTransaction } from './store/store.js';
 import { activationCodeCommand, auditCommand, staffCommand } from './cli-accounts.js';
 
 /**
@@ -98,6 +99,10 @@ export const commands: Record<string, Command> = {
           }
           io.out(`wrote ${bundle.entry!.length} resources for patient ${patientId} to ${values.out}`);
         } else io.out(text);
+        const detail = `${bundle.entry!.length} resources as a FHIR collection Bundle`;
+        await withTransaction(store, (trx) =>
+          appendAudit(trx, { actor: 'cli', onBehalfOf: patientId, action: 'record.export', outcome: 'success', detail }, new Date()),
+        );
         return 0;
       } finally {
         await store.close();

@@ -108,6 +108,8 @@ for (const factory of storeFactories) {
           post(observation('Patient?identifier=urn:mrn|404')),
           post(observation('Patient/x', { performer: [{ reference: 'not a reference' }] })),
           { resource: patient('gone'), request: { method: 'DELETE', url: 'Patient/gone' } },
+          { resource: patient('wrong'), request: { method: 'POST', url: 'Observation' } },
+          { resource: patient('p9'), request: { method: 'PUT', url: 'Patient/p8' } },
         ]),
       );
       assert.deepEqual(report.imported, {});
@@ -118,6 +120,8 @@ for (const factory of storeFactories) {
         { index: 3, resourceType: 'Observation', path: 'entry[3].resource.subject.reference', error: 'Patient?identifier=urn:mrn|404 matches nothing in this bundle or the store (import the bundle that holds it first)' },
         { index: 4, resourceType: 'Observation', path: 'entry[4].resource.subject.reference', error: 'Patient/x is neither in this bundle nor stored' },
         { index: 5, resourceType: 'Patient', path: 'entry[5].request.method', error: 'request.method DELETE is not supported: import only creates and updates' },
+        { index: 6, resourceType: 'Patient', path: 'entry[6].request.url', error: 'request.url "Observation" does not match the resource\'s type Patient' },
+        { index: 7, resourceType: 'Patient', path: 'entry[7].resource.id', error: 'resource.id "p9" differs from the id in request.url "Patient/p8"' },
       ]);
       assert.equal(await total(), 0);
     });

@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { appendAudit } from '../audit/log.js';
 import type { Store } from '../store/store.js';
 import { BundleError } from './bundle-input.js';
 import { importFile, type ImportReport } from './import.js';
@@ -81,7 +82,16 @@ export async function importFiles(store: Store, paths: string[], options: Import
   for (const file of files) {
     let report: ImportReport;
     try {
-      report = await importFile(store, file, { now: options.now(), ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+      report = await importFile(store, file, {
+        now: options.now(),
+        ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
+        // The audit entry commits with the data it records (SECURITY.md: staff actions are audited).
+        afterWrite: async (trx, r) => {
+          if (r.created + r.updated === 0) return;
+          const detail = `${r.created} new, ${r.updated} changed, ${r.rejected.length} rejected; ${r.patients.length} patient(s)`;
+          await appendAudit(trx, { actor: 'cli', action: 'record.import', target: basename(file), outcome: 'success', detail }, options.now());
+        },
+      });
     } catch (error) {
       if (!(error instanceof BundleError)) throw error;
       fail(file, error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message);

@@ -85,6 +85,8 @@ export function prepareEntries(bundleType: ImportableBundleType, entries: unknow
       } else {
         return reject(`request.url "${request.url}" must be ${type}/<id> or ${type}?<search> for a PUT`, `entry[${index}].request.url`, type);
       }
+    } else if (request?.method === 'POST' && request.url.split('?')[0]!.replace(/^.*\//, '') !== type) {
+      return reject(`request.url "${request.url}" does not match the resource's type ${type}`, `entry[${index}].request.url`, type);
     } else if (request?.method === 'POST' && request.ifNoneExist) {
       const search = parseReference(`${type}?${request.ifNoneExist}`);
       if (search.kind !== 'conditional') return reject(`request.ifNoneExist "${request.ifNoneExist}" is not a search`, `entry[${index}].request.ifNoneExist`, type);

@@ -13,26 +13,47 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A Reference object: anything with a string `reference`. */
+export type ReferenceObject = JsonObject & { reference: string };
+
 /**
  * Calls `visit` for every Reference in `value`, with its JSON path (e.g. `subject`, `result[2]`). Nested Bundle
  * resources are not entered: their references are relative to their own entries.
  */
-export function forEachReference(
-  value: Json,
-  visit: (ref: JsonObject & { reference: string }, path: string) => void,
-  path = '',
-): void {
+export function forEachReference(value: Json, visit: (ref: ReferenceObject, path: string) => void): void {
+  mapReferences(value, (ref, path) => {
+    visit(ref, path);
+    return undefined;
+  });
+}
+
+/**
+ * A copy of `value` in which each Reference gets the string `replace` returns for it (undefined keeps it). Only the
+ * objects on the way to a changed reference are copied; when nothing changes, `value` itself is returned.
+ */
+export function mapReferences(value: Json, replace: (ref: ReferenceObject, path: string) => string | undefined, path = ''): Json {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => forEachReference(item, visit, `${path}[${i}]`));
-    return;
+    let out: Json[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]!;
+      const mapped = typeof item === 'object' && item !== null ? mapReferences(item, replace, `${path}[${i}]`) : item;
+      if (mapped !== item) (out ??= value.slice())[i] = mapped;
+    }
+    return out ?? value;
   }
-  if (!isObject(value)) return;
-  if (path !== '' && value.resourceType === 'Bundle') return;
-  if (typeof value.reference === 'string') visit(value as JsonObject & { reference: string }, path);
+  if (!isObject(value) || (path !== '' && value.resourceType === 'Bundle')) return value;
+  let out: JsonObject | undefined;
+  if (typeof value.reference === 'string') {
+    const next = replace(value as ReferenceObject, path);
+    if (next !== undefined && next !== value.reference) out = { ...value, reference: next };
+  }
   for (const key of Object.keys(value)) {
     const child = value[key]!;
-    if (typeof child === 'object' && child !== null) forEachReference(child, visit, path ? `${path}.${key}` : key);
+    if (typeof child !== 'object' || child === null) continue;
+    const mapped = mapReferences(child, replace, path ? `${path}.${key}` : key);
+    if (mapped !== child) (out ??= { ...value })[key] = mapped;
   }
+  return out ?? value;
 }
 
 /** The Patient compartments a stored resource belongs to: every `Patient/<id>` it refers to, and itself if a Patient. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { addTo } from '../multimap.js';
 import type { Database } from '../store/schema.js';
 import type { Prepared, PreparedEntry, Rejection } from './prepare.js';
-import { forEachReference, identifiersOf, parseReference, type JsonObject, type ParsedReference } from './references.js';
+import { forEachReference, identifiersOf, mapReferences, parseReference, type JsonObject, type ParsedReference, type ReferenceObject } from './references.js';
 import { describeSearch, StoreLookup, toSearch, type Search } from './search.js';
 
 /** An entry ready to store: its references rewritten to `Type/id` of stored resources. */
@@ -20,20 +20,13 @@ interface Working extends PreparedEntry {
   deps: Set<Working>;
 }
 
-interface Found {
-  ref: JsonObject & { reference: string };
-  path: string;
-  parsed: ParsedReference;
-  search?: Search | string;
-}
-
 /**
  * Resolves the three reference styles of real bundles against the bundle itself and the store:
  * `urn:uuid:…` (an entry's fullUrl), `Type/id` (an entry, resolved against an absolute fullUrl's base first, or a
  * stored resource) and conditional `Type?identifier=system|value` (exactly one match in the bundle or the store).
  * Absolute URLs that are no entry's fullUrl stay as they are (external references); `#id` stays (contained).
  * An entry with a reference that resolves to nothing is rejected, and so is every entry that refers to a rejected one.
- * Works on copies: `prepared` is left as it was, so a retried transaction can run this again.
+ * `prepared` is left as it was (rewrites go into copies), so a retried transaction can run this again.
  */
 export async function resolveEntries(
   db: Kysely<Database>,
@@ -43,7 +36,7 @@ export async function resolveEntries(
   const reject = (e: Working, error: string, path?: string) => {
     if (!rejected.has(e.index)) rejected.set(e.index, { index: e.index, resourceType: e.resourceType, ...(path ? { path } : {}), error });
   };
-  const entries: Working[] = prepared.entries.map((e) => ({ ...e, resource: structuredClone(e.resource), alias: false, deps: new Set() }));
+  const entries: Working[] = prepared.entries.map((e) => ({ ...e, alias: false, deps: new Set() }));
   const lookup = new StoreLookup(db);
 
   // 1. Conditional creates and updates pick an existing resource's id when exactly one matches.
@@ -81,6 +74,7 @@ export async function resolveEntries(
   for (const e of live()) {
     if (e.fullUrl) byFullUrl.set(e.fullUrl, e);
     bySourceKey.set(`${e.resourceType}/${e.sourceId ?? e.id}`, e);
+    if (!bySourceKey.has(`${e.resourceType}/${e.id}`)) bySourceKey.set(`${e.resourceType}/${e.id}`, e);
     for (const id of identifiersOf(e.resource)) {
       const key = `${e.resourceType}|${id.value}`;
       addTo(byIdentifier, key, e);
@@ -96,77 +90,76 @@ export async function resolveEntries(
       ? [bySourceKey.get(`${s.type}/${s.id}`)].filter((x): x is Working => x !== undefined)
       : byIdentifier.get(`${s.type}|${s.value}${s.system !== undefined ? `|${s.system}` : ''}`) ?? [];
 
-  // 3. Every reference, and what must be looked up in the store.
-  const refs = new Map<Working, Found[]>();
+  // 3. What must be looked up in the store (parsed once per distinct reference string).
+  const parsedCache = new Map<string, { parsed: ParsedReference; search?: Search | string }>();
+  const parse = (reference: string) => {
+    let item = parsedCache.get(reference);
+    if (!item) {
+      const parsed = parseReference(reference);
+      item = parsed.kind === 'conditional' ? { parsed, search: toSearch(parsed.resourceType, parsed.params) } : { parsed };
+      parsedCache.set(reference, item);
+    }
+    return item;
+  };
   for (const e of live()) {
-    const found: Found[] = [];
-    forEachReference(e.resource, (ref, path) => {
-      const parsed = parseReference(ref.reference);
-      const item: Found = { ref, path, parsed };
+    forEachReference(e.resource, (ref) => {
+      const { parsed, search } = parse(ref.reference);
       if (parsed.kind === 'relative' && !inBundle(e, parsed.resourceType, parsed.id)) lookup.wantId(parsed.resourceType, parsed.id);
-      if (parsed.kind === 'conditional') {
-        item.search = toSearch(parsed.resourceType, parsed.params);
-        if (typeof item.search !== 'string') lookup.wantSearch(item.search);
-      }
-      found.push(item);
+      if (search && typeof search !== 'string') lookup.wantSearch(search);
     });
-    refs.set(e, found);
   }
   await lookup.fetch();
 
-  // 4. Resolve and rewrite.
+  // 4. Resolve, rewriting into a copy (the prepared resource stays as it was, for a retried transaction).
   const lostTarget = (e: Working, target: string, where: string) => {
     const index = prepared.rejectedTargets.get(target);
     if (index !== undefined) reject(e, `it refers to entry ${index}, which could not be loaded`, where);
     return index !== undefined;
   };
-  for (const [e, found] of refs) {
-    for (const { ref, path, parsed, search } of found) {
+  const output = new Map<Working, JsonObject>();
+  for (const e of live()) {
+    const resolve = (ref: ReferenceObject, path: string): string | undefined => {
       const where = `entry[${e.index}].resource.${path}.reference`;
+      const fail = (error: string) => {
+        reject(e, error, where);
+        return undefined;
+      };
       const point = (target: Working) => {
         e.deps.add(target);
-        ref.reference = `${target.resourceType}/${target.id}`;
+        return `${target.resourceType}/${target.id}`;
       };
-      if (parsed.kind === 'contained') continue;
-      if (parsed.kind === 'invalid') {
-        reject(e, parsed.problem, where);
-        break;
-      }
-      if (parsed.kind === 'urn' || parsed.kind === 'absolute') {
-        const target = byFullUrl.get(ref.reference);
-        if (target) point(target);
-        else if (lostTarget(e, ref.reference, where)) break;
-        else if (parsed.kind === 'urn') {
-          reject(e, `${ref.reference} is not the fullUrl of any entry in this bundle`, where);
-          break;
+      const { parsed, search } = parse(ref.reference);
+      switch (parsed.kind) {
+        case 'contained':
+          return undefined;
+        case 'invalid':
+          return fail(parsed.problem);
+        case 'urn':
+        case 'absolute': {
+          const target = byFullUrl.get(ref.reference);
+          if (target) return point(target);
+          if (lostTarget(e, ref.reference, where)) return undefined;
+          return parsed.kind === 'urn' ? fail(`${ref.reference} is not the fullUrl of any entry in this bundle`) : undefined;
         }
-        continue;
-      }
-      if (parsed.kind === 'relative') {
-        const target = inBundle(e, parsed.resourceType, parsed.id);
-        if (target) point(target);
-        else if (lookup.exists(parsed.resourceType, parsed.id)) ref.reference = `${parsed.resourceType}/${parsed.id}`;
-        else if (lostTarget(e, `${parsed.resourceType}/${parsed.id}`, where)) break;
-        else {
-          reject(e, `${ref.reference} is neither in this bundle nor stored`, where);
-          break;
+        case 'relative': {
+          const target = inBundle(e, parsed.resourceType, parsed.id);
+          if (target) return point(target);
+          if (lookup.exists(parsed.resourceType, parsed.id)) return `${parsed.resourceType}/${parsed.id}`;
+          if (lostTarget(e, `${parsed.resourceType}/${parsed.id}`, where)) return undefined;
+          return fail(`${ref.reference} is neither in this bundle nor stored`);
         }
-        continue;
+        case 'conditional': {
+          if (typeof search !== 'object') return fail(`${ref.reference}: ${search ?? 'cannot be resolved'}`);
+          const local = searchBundle(search);
+          const stored = lookup.match(search).filter((id) => !local.some((l) => l.id === id));
+          const matches = local.length + stored.length;
+          if (matches === 0) return fail(`${ref.reference} matches nothing in this bundle or the store (import the bundle that holds it first)`);
+          if (matches > 1) return fail(`${ref.reference} matches ${matches} resources`);
+          return local.length ? point(local[0]!) : `${search.type}/${stored[0]}`;
+        }
       }
-      if (typeof search === 'string' || !search) {
-        reject(e, `${ref.reference}: ${search ?? 'cannot be resolved'}`, where);
-        break;
-      }
-      const local = searchBundle(search);
-      const stored = lookup.match(search).filter((id) => !local.some((l) => l.id === id));
-      if (local.length + stored.length !== 1) {
-        const problem = local.length + stored.length === 0 ? 'matches nothing in this bundle or the store (import the bundle that holds it first)' : `matches ${local.length + stored.length} resources`;
-        reject(e, `${ref.reference} ${problem}`, where);
-        break;
-      }
-      if (local.length) point(local[0]!);
-      else ref.reference = `${search.type}/${stored[0]}`;
-    }
+    };
+    output.set(e, mapReferences(e.resource, resolve) as JsonObject);
   }
 
   // 5. Whoever refers to a rejected entry cannot be stored either (its reference would dangle).
@@ -185,7 +178,7 @@ export async function resolveEntries(
     index: e.index,
     resourceType: e.resourceType,
     id: e.id,
-    resource: { ...e.resource, id: e.id },
+    resource: { ...output.get(e)!, id: e.id },
     alias: e.alias,
   }));
   return { accepted, rejected: [...rejected.values()].sort((a, b) => a.index - b.index) };

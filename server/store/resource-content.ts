@@ -12,7 +12,7 @@ export function canonicalContent(resource: JsonObject): string {
     const { versionId: _v, lastUpdated: _l, ...keep } = meta;
     if (Object.keys(keep).length > 0) out.meta = keep;
   }
-  return JSON.stringify(Object.assign(out, rest));
+  return JSON.stringify({ ...out, ...rest }); // spread, not Object.assign: a "__proto__" key stays plain data
 }
 
 /** Puts the server-managed meta back: what a reader or an export sees. */

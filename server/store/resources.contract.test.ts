@@ -102,6 +102,21 @@ for (const factory of storeFactories) {
       await assert.rejects(put(t.store, [obs('d', 'p1', 1), obs('d', 'p1', 2)]), /same resource twice/);
     });
 
+    it('lets several instances write the same new resources at once without errors or duplicates', async () => {
+      const pools = factory.name === 'postgres' ? [t.store, await t.openAnother(), await t.openAnother(), await t.openAnother()] : [t.store, t.store, t.store];
+      const batch = Array.from({ length: 30 }, (_, i) => obs(`same-${i}`, 'race', i));
+      const results = await Promise.all(pools.map((store) => put(store, batch)));
+      const outcomes = results.flat().map((r) => r.outcome);
+      assert.equal(outcomes.filter((o) => o === 'created').length, 30);
+      assert.equal(outcomes.filter((o) => o === 'unchanged').length, 30 * (pools.length - 1));
+      assert.deepEqual((await listChanges(t.store.db, 'race', 0)).map((c) => c.seq), Array.from({ length: 30 }, (_, i) => i + 1));
+      // Different content for the same new resource from two instances: one creates it, the other makes version 2.
+      const [a, b] = await Promise.all([put(pools[0]!, [obs('contested', 'race', 1)]), put(pools[1]!, [obs('contested', 'race', 2)])]);
+      assert.deepEqual([a![0]!.versionId, b![0]!.versionId].sort(), [1, 2]);
+      const feed = await listChanges(t.store.db, 'race', 30);
+      assert.deepEqual(feed.map((c) => [c.seq, c.id, c.versionId]), [[31, 'contested', 1], [32, 'contested', 2]]);
+    });
+
     it('gives a polling reader every change exactly once and in order while several writers commit', async () => {
       // PostgreSQL: three pools, as three server instances, each committing transactions that touch patient "feed"
       // (and sometimes "other" as well), with a pause between drawing numbers and committing, and some rollbacks.

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { addTo } from '../multimap.js';
 import { compartmentsOf, identifiersOf, type BusinessIdentifier, type JsonObject } from '../fhir/references.js';
 import { appendChanges } from './changes.js';
@@ -28,6 +28,8 @@ export interface PutResult {
 
 /** Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const CHUNK = 400;
+/** From this many resources in one call, PostgreSQL's statistics are refreshed first (see putResources). */
+const LARGE_BATCH = 5000;
 
 const key = (type: string, id: string) => `${type}/${id}`;
 
@@ -48,10 +50,10 @@ interface Current {
   content: string;
 }
 
-/** Reads (and on PostgreSQL row-locks until commit) the current rows for these keys. */
-async function lockCurrent(
+/** Reads the current rows for these keys; with `lock` (PostgreSQL) they stay row-locked until commit. */
+async function readCurrent(
   trx: Transaction<Database>,
-  dialect: DialectName,
+  lock: boolean,
   keys: { type: string; id: string }[],
 ): Promise<Map<string, Current>> {
   const found = new Map<string, Current>();
@@ -62,7 +64,7 @@ async function lockCurrent(
         .select(['id', 'version_id', 'content'])
         .where('resource_type', '=', type)
         .where('id', 'in', part);
-      if (dialect === 'postgres') query = query.forUpdate();
+      if (lock) query = query.forUpdate();
       for (const row of await query.execute()) found.set(key(type, row.id), row);
     }
   }
@@ -81,8 +83,9 @@ interface Item {
  * Creates or updates resources in one transaction. An unchanged resource keeps its version and writes nothing; a
  * changed one gets the next version id. Compartments and identifiers follow the content, and every created or updated
  * resource appends a change to each compartment it belongs to (or left). Each resource needs `resourceType` and
- * `id`, and a (type, id) may appear once per call. Safe under concurrent writers: on PostgreSQL the rows are locked
- * before they are compared, and a concurrent insert of the same key is re-read rather than failing.
+ * `id`, and a (type, id) may appear once per call. Safe under concurrent writers: on PostgreSQL a row is locked
+ * before it is changed (so versions never collide), and a concurrent insert of the same key is re-read rather than
+ * failing.
  */
 export async function putResources(
   trx: Transaction<Database>,
@@ -100,7 +103,23 @@ export async function putResources(
   const keys = items.map((i) => ({ type: i.type, id: i.id }));
   if (new Set(keys.map((k) => key(k.type, k.id))).size !== keys.length) throw new Error('putResources got the same resource twice');
 
-  const current = await lockCurrent(trx, dialect, keys);
+  if (dialect === 'postgres' && items.length >= LARGE_BATCH) {
+    // Planner statistics lag behind a bulk load (autovacuum analyzes a minute later): with a stale row count,
+    // PostgreSQL scans every row of a type for each chunk's `id in (…)` instead of using the primary key.
+    await sql`analyze fhir_resource`.execute(trx);
+  }
+  // Read without locks first: a resource whose stored content is already the same is left alone (most of a
+  // re-import). Only rows that will change are then locked (PostgreSQL) and read again, so their version is current.
+  const current = await readCurrent(trx, false, keys);
+  if (dialect === 'postgres') {
+    const changing = items.filter((i) => current.get(key(i.type, i.id))?.content !== i.content);
+    const locked = await readCurrent(trx, true, changing);
+    for (const i of changing) {
+      const row = locked.get(key(i.type, i.id));
+      if (row) current.set(key(i.type, i.id), row);
+      else current.delete(key(i.type, i.id));
+    }
+  }
   const fresh = items.filter((i) => !current.has(key(i.type, i.id)));
   const raced: { type: string; id: string }[] = [];
   for (const part of chunks(fresh)) {
@@ -114,7 +133,7 @@ export async function putResources(
     raced.push(...part.filter((i) => !done.has(key(i.type, i.id))).map((i) => ({ type: i.type, id: i.id })));
   }
   // Another writer created some of these between our read and our insert: treat them as existing rows.
-  const racedRows = raced.length ? await lockCurrent(trx, dialect, raced) : new Map<string, Current>();
+  const racedRows = raced.length ? await readCurrent(trx, dialect === 'postgres', raced) : new Map<string, Current>();
 
   const results: PutResult[] = [];
   const updated: Item[] = [];
@@ -153,17 +172,11 @@ export async function putResources(
   );
   for (const part of chunks(identifiers)) await trx.insertInto('fhir_identifier').values(part).execute();
 
-  const versionOf = new Map(results.map((r) => [key(r.resourceType, r.id), r.versionId]));
   const changes = results
     .filter((r) => r.outcome !== 'unchanged')
     .flatMap((r) => {
       const patients = new Set([...r.patients, ...(previous.get(key(r.resourceType, r.id)) ?? [])]);
-      return [...patients].map((patientId) => ({
-        patientId,
-        resourceType: r.resourceType,
-        id: r.id,
-        versionId: versionOf.get(key(r.resourceType, r.id))!,
-      }));
+      return [...patients].map((patientId) => ({ patientId, resourceType: r.resourceType, id: r.id, versionId: r.versionId }));
     });
   await appendChanges(trx, changes, now);
   return results;

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DiagnosticReport, DocumentReference, MedicationRequest, Observation } from 'fhir/r4';
+import { matchRecord } from '../../auth/identity-proofing.js';
 import { countByType } from '../../store/resource-reads.js';
 import { putResource } from '../../store/resources.js';
 import { withTransaction } from '../../store/store.js';
@@ -95,6 +96,15 @@ describe('loading the demo clinic', () => {
     // The demo is the generator's output for that day: importing it again changes nothing.
     const again = await importBundle(t.store, parseBundle(generateDemoClinic({ seed: 'mayocarelink-demo', asOf: new Date('2026-11-25T00:00:00Z') }).bundle), { now: new Date() });
     assert.equal(again.created + again.updated, 0);
+  });
+
+  it('prints what a newcomer needs to be matched to a demo patient when signing up', async () => {
+    const state = await loadDemoOnce(t.store, new Date('2026-11-27T09:30:00Z'));
+    if (state.status !== 'loaded-before') return assert.fail(`the demo is ${state.status}`);
+    for (const p of state.patients) {
+      const facts = { mrn: p.mrn, birthDate: p.birthDate, lastName: p.name.split(' ').at(-1)!, lastVisitDate: p.lastVisit };
+      assert.equal(await matchRecord(t.store.db, facts), p.id, p.name);
+    }
   });
 
   it('leaves a database that already holds records alone, for good', async () => {

@@ -16,6 +16,8 @@ export interface DemoPatientSummary {
   name: string;
   /** Medical record number (Patient.identifier). */
   mrn: string;
+  /** Day (YYYY-MM-DD) of the latest visit: with the MRN, birth date and family name it proves who a patient is. */
+  lastVisit: string;
   gender: string;
   birthDate: string;
   age: number;
@@ -81,7 +83,7 @@ function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resour
   const patient: Patient = {
     resourceType: 'Patient',
     id: plan.id,
-    identifier: [{ use: 'usual', type: { text: 'Medical record number' }, system: SYSTEM.mrn, value: plan.mrn }],
+    identifier: [{ use: 'usual', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' }], text: 'Medical record number' }, system: SYSTEM.mrn, value: plan.mrn }],
     active: true,
     name: [{ use: 'official', family: plan.family, given: [plan.given] }],
     telecom: [{ system: 'phone', value: plan.phone, use: 'mobile' }],
@@ -179,7 +181,8 @@ function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resour
     ];
     for (const when of dates) if (when.getTime() <= asOf.getTime()) out.push(build.immunization(ctx, v.name, when));
   }
-  const summary = { id: plan.id, name: `${plan.given} ${plan.family}`, mrn: plan.mrn, gender: plan.gender, birthDate: patient.birthDate!, age: plan.age, resources: out.length };
+  const lastVisit = build.date(encounters.at(-1)!.when);
+  const summary = { id: plan.id, name: `${plan.given} ${plan.family}`, mrn: plan.mrn, lastVisit, gender: plan.gender, birthDate: patient.birthDate!, age: plan.age, resources: out.length };
   return { resources: out, summary };
 }
 

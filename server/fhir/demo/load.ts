@@ -13,7 +13,7 @@ const record = z.union([
   z.object({
     status: z.literal('loaded'),
     asOf: z.string(),
-    patients: z.array(z.object({ id: z.string(), name: z.string(), mrn: z.string(), gender: z.string(), birthDate: z.string(), age: z.number(), resources: z.number() })),
+    patients: z.array(z.object({ id: z.string(), name: z.string(), mrn: z.string(), lastVisit: z.string(), gender: z.string(), birthDate: z.string(), age: z.number(), resources: z.number() })),
   }),
   z.object({ status: z.literal('skipped'), reason: z.string() }),
 ]);
@@ -72,8 +72,9 @@ export function demoLines(state: DemoState): string[] {
   return [
     'This is a new database, so a demo clinic was loaded into it (made-up people, safe to explore):',
     ...state.patients.map(
-      (p) => `  ${p.name.padEnd(width)}  ${String(p.age).padStart(2)} y  born ${p.birthDate}  ${p.mrn}  patient id ${p.id}  (${p.resources} records)`,
+      (p) => `  ${p.name.padEnd(width)}  born ${p.birthDate} (${String(p.age).padStart(2)} y)  ${p.mrn}  last visit ${p.lastVisit}  patient id ${p.id}`,
     ),
+    'To sign up as one of them, give the family name, date of birth, MRN and last visit date shown here.',
     `Export one as FHIR:  npm run cli -- export ${state.patients[0]?.id ?? '<patient-id>'}`,
     'To start without the demo, import real bundles into a new DATA_DIR before the first start (npm run cli -- import <file|folder>), or set DEMO_DATA=off.',
   ];

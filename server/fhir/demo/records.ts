@@ -39,6 +39,20 @@ const ref = (type: string, id: string, display?: string) => ({ reference: `${typ
 const concept = (system: string, code: string, display: string, text = display): CodeableConcept => ({ coding: [{ system, code, display }], text });
 const quantity = (value: number, unit: string, code: string): Quantity => ({ value, unit, system: SYSTEM.ucum, code });
 
+/** What every Observation here has: status, category, LOINC code, patient, visit and time. */
+function observation(ctx: RecordContext, category: 'laboratory' | 'vital-signs', code: string, display: string, when: Date, encounterId?: string): Observation {
+  return {
+    resourceType: 'Observation',
+    id: ctx.random.uuid(),
+    status: 'final',
+    category: [concept(SYSTEM.obsCategory, category, category === 'laboratory' ? 'Laboratory' : 'Vital Signs')],
+    code: concept(SYSTEM.loinc, code, display),
+    subject: ref('Patient', ctx.patientId),
+    ...(encounterId ? { encounter: ref('Encounter', encounterId) } : {}),
+    effectiveDateTime: dateTime(when),
+  };
+}
+
 export function labObservation(ctx: RecordContext, test: LabTest, value: number, when: Date, encounterId?: string): Observation {
   const range: ObservationReferenceRange = {
     ...(test.low !== undefined ? { low: quantity(test.low, test.unit, test.ucum) } : {}),
@@ -48,14 +62,7 @@ export function labObservation(ctx: RecordContext, test: LabTest, value: number,
   const flag = test.high !== undefined && value > test.high ? 'H' : test.low !== undefined && value < test.low ? 'L' : 'N';
   const flagName = { H: 'High', L: 'Low', N: 'Normal' }[flag];
   return {
-    resourceType: 'Observation',
-    id: ctx.random.uuid(),
-    status: 'final',
-    category: [concept(SYSTEM.obsCategory, 'laboratory', 'Laboratory')],
-    code: concept(SYSTEM.loinc, test.code, test.display),
-    subject: ref('Patient', ctx.patientId),
-    ...(encounterId ? { encounter: ref('Encounter', encounterId) } : {}),
-    effectiveDateTime: dateTime(when),
+    ...observation(ctx, 'laboratory', test.code, test.display, when, encounterId),
     issued: dateTime(plus(when, 240)),
     valueQuantity: quantity(value, test.unit, test.ucum),
     interpretation: [concept(SYSTEM.interpretation, flag, flagName)],
@@ -64,24 +71,13 @@ export function labObservation(ctx: RecordContext, test: LabTest, value: number,
 }
 
 export function vitalObservation(ctx: RecordContext, code: string, display: string, value: number, unit: string, ucum: string, when: Date, encounterId: string): Observation {
-  return {
-    resourceType: 'Observation',
-    id: ctx.random.uuid(),
-    status: 'final',
-    category: [concept(SYSTEM.obsCategory, 'vital-signs', 'Vital Signs')],
-    code: concept(SYSTEM.loinc, code, display),
-    subject: ref('Patient', ctx.patientId),
-    encounter: ref('Encounter', encounterId),
-    effectiveDateTime: dateTime(when),
-    valueQuantity: quantity(value, unit, ucum),
-  };
+  return { ...observation(ctx, 'vital-signs', code, display, when, encounterId), valueQuantity: quantity(value, unit, ucum) };
 }
 
 export function bloodPressure(ctx: RecordContext, systolic: number, diastolic: number, when: Date, encounterId: string): Observation {
   const high = systolic >= 130 || diastolic >= 80;
-  const { valueQuantity: _none, ...panel } = vitalObservation(ctx, '85354-9', 'Blood pressure panel with all children optional', 0, 'mmHg', 'mm[Hg]', when, encounterId);
   return {
-    ...panel,
+    ...observation(ctx, 'vital-signs', '85354-9', 'Blood pressure panel with all children optional', when, encounterId),
     interpretation: [concept(SYSTEM.interpretation, high ? 'H' : 'N', high ? 'High' : 'Normal')],
     component: [
       { code: concept(SYSTEM.loinc, '8480-6', 'Systolic blood pressure'), valueQuantity: quantity(systolic, 'mmHg', 'mm[Hg]') },
