@@ -26,6 +26,9 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ SESSION_MAX_HOURS: '25' }), /SESSION_MAX_HOURS must be a whole number from 1 to 24/);
     assert.equal(loadConfig({ SESSION_IDLE_SECONDS: '30' }).session.idleMs, 30_000);
     assert.throws(() => loadConfig({ SMTP_URL: 'http://mail' }), /SMTP_URL must start with smtp/);
+    assert.equal(loadConfig({}).demoData, true);
+    assert.equal(loadConfig({ DEMO_DATA: 'off' }).demoData, false);
+    assert.throws(() => loadConfig({ DEMO_DATA: 'maybe' }), /DEMO_DATA must be on or off/);
   });
 
   it('follows the environment', () => {

@@ -19,6 +19,8 @@ export interface Config {
   /** `smtp://…`; unset → mail is written as .eml files under DATA_DIR/mail. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Load the demo clinic into an empty database at first start (DEMO_DATA=off to start empty). */
+  demoData: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +53,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const maxHours = parseBounded(env, 'SESSION_MAX_HOURS', 12, 1, 24);
   // Seconds, for tests and demonstrations of the idle warning; wins over SESSION_IDLE_MINUTES when set.
   const idleSeconds = env.SESSION_IDLE_SECONDS ? parseBounded(env, 'SESSION_IDLE_SECONDS', 900, 10, 3600) : undefined;
+  const demo = env.DEMO_DATA || 'on';
+  if (demo !== 'on' && demo !== 'off') throw new ConfigError(`DEMO_DATA must be on or off; it is "${demo}".`);
   if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) {
     throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
   }
@@ -65,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel,
     session: { idleMs: (idleSeconds ?? idleMinutes * 60) * 1000, maxMs: maxHours * 3600_000 },
     smtpUrl: env.SMTP_URL || undefined,
+    demoData: demo === 'on',
     mailFrom: env.MAIL_FROM || `"${clinic.name.replace(/"/g, '')}" <no-reply@${new URL(publicOrigin).hostname}>`,
   };
 }

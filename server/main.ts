@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   }
   // First start on an empty database: load the demo clinic (once; recorded in app_meta). DEMO_DATA=off skips it.
   let demo: DemoState = { status: 'skipped', reason: 'DEMO_DATA=off' };
-  if (process.env.DEMO_DATA !== 'off') {
+  if (config.demoData) {
     try {
       demo = await loadDemoOnce(store, systemClock.now());
     } catch (error) {

@@ -74,7 +74,9 @@ export function demoLines(state: DemoState): string[] {
     ...state.patients.map(
       (p) => `  ${p.name.padEnd(width)}  born ${p.birthDate} (${String(p.age).padStart(2)} y)  ${p.mrn}  last visit ${p.lastVisit}  patient id ${p.id}`,
     ),
-    'To sign up as one of them, give the family name, date of birth, MRN and last visit date shown here.',
+    'To try the portal, open it, choose Sign in → Create your account, and give one of them: the family name, date of',
+    `birth, MRN and last visit date shown here (or an activation code: npm run cli -- activation-code ${state.patients[0]?.id ?? '<patient-id>'}).`,
+    'Without SMTP_URL the confirmation mail is written to DATA_DIR/mail and its link is printed in the log.',
     `Export one as FHIR:  npm run cli -- export ${state.patients[0]?.id ?? '<patient-id>'}`,
     'To start without the demo, import real bundles into a new DATA_DIR before the first start (npm run cli -- import <file|folder>), or set DEMO_DATA=off.',
   ];
