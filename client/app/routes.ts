@@ -13,18 +13,17 @@ export interface Route {
   load: () => Promise<unknown>;
 }
 
-const account = () => import('../features/account/account-pages.js');
 
 export const routes: Route[] = [
   { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js') },
-  { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: account },
+  { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: () => import('../features/account/security-page.js') },
   { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: 'always', load: () => import('../features/help/help-page.js') },
-  { path: '/sign-in', tag: 'mcl-sign-in-page', title: 'Sign in', nav: 'signed-out', load: account },
-  { path: '/sign-up', tag: 'mcl-sign-up-page', title: 'Create your account', nav: false, load: account },
-  { path: '/verify-email', tag: 'mcl-verify-email-page', title: 'Confirm your email', nav: false, load: account },
-  { path: '/forgot-password', tag: 'mcl-forgot-password-page', title: 'Forgot password', nav: false, load: account },
-  { path: '/reset-password', tag: 'mcl-reset-password-page', title: 'Choose a new password', nav: false, load: account },
-  { path: '/staff-enrol', tag: 'mcl-staff-enrol-page', title: 'Set up your staff account', nav: false, load: account },
+  { path: '/sign-in', tag: 'mcl-sign-in-page', title: 'Sign in', nav: 'signed-out', load: () => import('../features/account/sign-in-page.js') },
+  { path: '/sign-up', tag: 'mcl-sign-up-page', title: 'Create your account', nav: false, load: () => import('../features/account/sign-up-page.js') },
+  { path: '/verify-email', tag: 'mcl-verify-email-page', title: 'Confirm your email', nav: false, load: () => import('../features/account/verify-email-page.js') },
+  { path: '/forgot-password', tag: 'mcl-forgot-password-page', title: 'Forgot password', nav: false, load: () => import('../features/account/password-pages.js') },
+  { path: '/reset-password', tag: 'mcl-reset-password-page', title: 'Choose a new password', nav: false, load: () => import('../features/account/password-pages.js') },
+  { path: '/staff-enrol', tag: 'mcl-staff-enrol-page', title: 'Set up your staff account', nav: false, load: () => import('../features/account/staff-enrol-page.js') },
 ];
 
 export function matchRoute(pathname: string, table: Route[] = routes): Route | undefined {

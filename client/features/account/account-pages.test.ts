@@ -3,7 +3,9 @@ import type { PasswordField } from './password-field.js';
 import type { IdleWarning } from '../../app/idle-warning.js';
 import { deviceName } from './security-page.js';
 import { tokenFromHash } from './token-from-hash.js';
-import './account-pages.js';
+import './sign-in-page.js';
+import './sign-up-page.js';
+import './password-pages.js';
 import './password-field.js';
 import '../../app/idle-warning.js';
 
