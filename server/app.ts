@@ -20,6 +20,7 @@ import { sessionRoutes } from './routes/session.js';
 import { signupRoutes } from './routes/signup.js';
 import { passwordResetRoutes } from './routes/password-reset.js';
 import { staffEnrolRoutes } from './routes/staff-enrol.js';
+import { auditRoutes } from './routes/audit.js';
 
 /** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
 export interface AppDeps {
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/signup', signupRoutes(deps))
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))
+    .route('/api/audit', auditRoutes(deps))
     .route('/', publicRoutes(deps));
 
   app.all('/api/*', (c) => jsonError(c, 404, 'not_found', `There is no API at ${c.req.path}.`));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, runCli, startServer, type RunningServer } from './harness.js';
+import { axeViolations, launchBrowser, runCli, startServer, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -32,7 +32,8 @@ describe('a patient signs up with an activation code, verifies by email, signs i
     const smtpPort = (smtp.server.address() as { port: number }).port;
     server = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SESSION_IDLE_SECONDS: '65' } });
     browser = await launchBrowser();
-    page = await (await browser.newContext()).newPage();
+    // bypassCSP only so axe can be injected; the CSP itself is checked in shell.test.ts.
+    page = await (await browser.newContext({ bypassCSP: true })).newPage();
   });
   after(async () => {
     await browser?.close();
@@ -58,6 +59,7 @@ describe('a patient signs up with an activation code, verifies by email, signs i
     await form.locator('#email').fill('reyna@example.com');
     await form.locator('#username').fill('reyna');
     await form.locator('mcl-password-field #password').fill(PASSWORD);
+    assert.deepEqual(await axeViolations(page), [], 'sign-up form, filled in');
     await form.getByRole('button', { name: 'Create my account' }).click();
     await form.getByRole('heading', { name: 'Check your email' }).waitFor();
     for (let i = 0; i < 100 && inbox.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
@@ -77,6 +79,13 @@ describe('a patient signs up with an activation code, verifies by email, signs i
     await signIn.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('mcl-home-page').waitFor();
     assert.deepEqual(await page.locator('mcl-app nav a').allInnerTexts(), ['Home', 'Account', 'Help']);
+    await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
+    const activity = page.locator('mcl-security-page table');
+    await activity.waitFor();
+    assert.match(await activity.innerText(), /Signed in/);
+    assert.match(await activity.innerText(), /Account created/);
+    assert.match(await page.locator('mcl-security-page ul').innerText(), /\(this device\)/);
+    assert.deepEqual(await axeViolations(page), [], 'Account page, signed in');
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === '__Host-mcl_session')!;
     assert.deepEqual([session.httpOnly, session.secure, session.sameSite, session.path], [true, true, 'Lax', '/']);

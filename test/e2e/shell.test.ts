@@ -1,11 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startServer, type RunningServer } from './harness.js';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { axeViolations, launchBrowser, startServer, type RunningServer } from './harness.js';
 
 /** Waits until a service worker controls the page (the first install claims it). */
 async function waitForController(page: Page): Promise<void> {
@@ -153,14 +149,7 @@ describe('the installable shell, online and offline', () => {
       for (const path of ['/', '/help', '/no-such-page', '/sign-in', '/sign-up', '/forgot-password', '/reset-password#token=aaaaaaaaaaaaaaaaaaaaaaaaaaaa', '/verify-email#token=aaaaaaaaaaaaaaaaaaaaaaaaaaaa']) {
         await p.goto(server.origin + path);
         await p.locator('mcl-app main h1').first().waitFor();
-        await p.addScriptTag({ content: axeSource });
-        const violations = await p.evaluate(async () => {
-          const result = await (window as any).axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-          });
-          return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join('; ')}`);
-        });
-        assert.deepEqual(violations, [], path);
+        assert.deepEqual(await axeViolations(p), [], path);
       }
     } finally {
       await audit.close();

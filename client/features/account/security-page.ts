@@ -23,7 +23,35 @@ export function deviceName(userAgent: string | null): string {
   return `${browser} on ${os}`;
 }
 
-/** Account → Security: where you are signed in, and ending any of those sessions. */
+interface AuditEntry {
+  seq: number;
+  at: string;
+  action: string;
+  outcome: string;
+  ip: string | null;
+}
+
+const ACTIONS: Record<string, string> = {
+  'sign-in': 'Signed in',
+  'sign-in.failed': 'Wrong password entered',
+  'sign-in.throttled': 'Sign-in slowed down after wrong passwords',
+  'sign-out': 'Signed out',
+  'session.timeout': 'Signed out after inactivity',
+  'session.end': 'Ended a session on another device',
+  'signup.verified': 'Account created',
+  'password-reset': 'Password changed with a reset link',
+  'password-reset.requested': 'Password reset requested',
+  'record.view': 'Your record was viewed',
+  'record.export': 'Your record was exported',
+  'activation-code.issued': 'The clinic issued an activation code',
+};
+
+/** What an audit action means, in words for the account holder. */
+export function describeAction(action: string): string {
+  return ACTIONS[action] ?? action.replace(/[.-]/g, ' ');
+}
+
+/** Account → Security: where you are signed in, ending any of those sessions, and recent activity. */
 @customElement('mcl-security-page')
 export class SecurityPage extends LitElement {
   static override styles = [
@@ -31,6 +59,8 @@ export class SecurityPage extends LitElement {
     css`
       ul { list-style: none; padding: 0; }
       li { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; }
+      table { border-collapse: collapse; }
+      th, td { text-align: left; padding: 0.35rem 1rem 0.35rem 0; border-bottom: 1px solid var(--mcl-border, #c9d2d6); }
     `,
   ];
 
@@ -38,6 +68,7 @@ export class SecurityPage extends LitElement {
   session: SessionController | undefined;
   @state() private sessions: SessionRow[] | undefined;
   @state() private problem: string | undefined;
+  @state() private activity: AuditEntry[] | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -47,6 +78,7 @@ export class SecurityPage extends LitElement {
   private async load() {
     try {
       this.sessions = (await api<{ sessions: SessionRow[] }>('GET', '/api/session/all')).sessions;
+      this.activity = (await api<{ entries: AuditEntry[] }>('GET', '/api/audit?limit=20')).entries;
     } catch (error) {
       this.problem = error instanceof ApiProblem ? error.message : 'Your sessions could not be loaded.';
     }
@@ -80,7 +112,19 @@ export class SecurityPage extends LitElement {
                       @click=${() => void this.end(s.handle)}>End this session</button>`}
               </li>`,
             )}
-          </ul>`}`;
+          </ul>`}
+      <h2>Recent activity on your account and record</h2>
+      ${this.activity === undefined
+        ? nothing
+        : this.activity.length === 0
+          ? html`<p>Nothing yet.</p>`
+          : html`<table>
+              <caption class="visually-hidden">Recent activity, newest first</caption>
+              <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
+              <tbody>
+                ${this.activity.map((e) => html`<tr><td>${when(e.at)}</td><td>${describeAction(e.action)}</td><td>${e.ip ?? ''}</td></tr>`)}
+              </tbody>
+            </table>`}`;
   }
 }
 
