@@ -36,7 +36,8 @@ async function main(): Promise<void> {
       fail(`cannot load the demo patients into the new database: ${(error as Error).message}`);
     }
   }
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger });
+  const logLinks = new URL(config.publicOrigin).hostname === 'localhost';
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger, logLinks });
   const app = createApp({ store, config, clock: systemClock, logger, mailer });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', { host: config.host, port: info.port, database: store.dialect, origin: config.publicOrigin });

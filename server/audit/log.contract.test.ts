@@ -46,11 +46,21 @@ for (const factory of storeFactories) {
       assert.deepEqual(await verifyAuditLog(t.store.db), { ok: true, entries: 32 });
     });
 
+    it('stays chained when callers append without a transaction of their own, all at once', async () => {
+      const other = factory.name === 'postgres' ? await t.openAnother() : t.store;
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          appendAudit(i % 2 ? t.store.db : other.db, { actor: null, action: 'sign-in.throttled', outcome: 'throttled' }, new Date()),
+        ),
+      );
+      assert.deepEqual(await verifyAuditLog(t.store.db), { ok: true, entries: 52 });
+    });
+
     it('detects an edited entry and a removed last entry', async () => {
       await t.store.db.updateTable('audit_log').set({ outcome: 'success' }).where('seq', '=', 1).execute();
       assert.deepEqual(await verifyAuditLog(t.store.db), { ok: false, brokenAt: 1, reason: 'hash does not match the content' });
       await t.store.db.updateTable('audit_log').set({ outcome: 'failure' }).where('seq', '=', 1).execute();
-      await t.store.db.deleteFrom('audit_log').where('seq', '=', 32).execute();
+      await t.store.db.deleteFrom('audit_log').where('seq', '=', 52).execute();
       const verdict = await verifyAuditLog(t.store.db);
       assert.equal(verdict.ok, false);
     });

@@ -22,7 +22,14 @@ export interface AuditEvent {
  * records, or not at all. The head row is updated first: it stays locked until commit, so concurrent appends
  * (several instances on PostgreSQL) take turns and the chain stays unbroken.
  */
-export async function appendAudit(trx: Transaction<Database> | Kysely<Database>, event: AuditEvent, now: Date): Promise<number> {
+export async function appendAudit(db: Transaction<Database> | Kysely<Database>, event: AuditEvent, now: Date): Promise<number> {
+  // Outside a caller's transaction, take one of our own: the head update, the insert and the new head hash must
+  // commit together, or two concurrent appends would both chain onto the same previous hash.
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendInTransaction(trx, event, now));
+  return appendInTransaction(db as Transaction<Database>, event, now);
+}
+
+async function appendInTransaction(trx: Transaction<Database>, event: AuditEvent, now: Date): Promise<number> {
   const head = await trx
     .updateTable('audit_head')
     .set((eb) => ({ seq: eb('seq', '+', 1) }))

@@ -1,16 +1,21 @@
 import type { Db } from './sessions.js';
 import { hashToken } from './tokens.js';
-import { checkAttempt, type AttemptVerdict } from './throttle.js';
+import { checkAttempt, MAX_FAILURES, type AttemptVerdict } from './throttle.js';
 
 /** The counter a sign-in attempt is charged to: the account when one has that login, else the typed name itself. */
 export function throttleKey(accountId: string | undefined, normalizedLogin: string): string {
   return accountId ? `account:${accountId}` : `login:${hashToken(normalizedLogin)}`;
 }
 
-export async function attemptVerdict(db: Db, key: string, now: Date): Promise<AttemptVerdict & { failures: number }> {
+/**
+ * `neverDisable`: for counters that guard a way back in (sign-up, password reset), where "disabled for good" would
+ * let an attacker shut the real person out: they keep the back-off, capped at one hour, but never close.
+ */
+export async function attemptVerdict(db: Db, key: string, now: Date, options: { neverDisable?: boolean } = {}): Promise<AttemptVerdict & { failures: number }> {
   const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
   const failures = row?.failures ?? 0;
-  return { ...checkAttempt(failures, row ? new Date(row.last_failure_at) : undefined, now), failures };
+  const counted = options.neverDisable ? Math.min(failures, MAX_FAILURES - 1) : failures;
+  return { ...checkAttempt(counted, row ? new Date(row.last_failure_at) : undefined, now), failures };
 }
 
 /** Counts one more consecutive failure and returns the new count. */

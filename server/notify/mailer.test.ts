@@ -55,7 +55,7 @@ describe('mail', () => {
     it('writes an .eml file only its owner can read, and logs the links', async () => {
       const outbox = mkdtempSync(join(tmpdir(), 'mcl-mail-'));
       const logs: Record<string, unknown>[] = [];
-      const mailer = createMailer({ from: 'no-reply@clinic.example', outbox, logger: createLogger('info', (l) => logs.push(JSON.parse(l))) });
+      const mailer = createMailer({ from: 'no-reply@clinic.example', outbox, logLinks: true, logger: createLogger('info', (l) => logs.push(JSON.parse(l))) });
       await mailer.send({ to: 'pat@example.com', subject: 'Reset your password', text: 'Open http://localhost:8080/reset#t=xyz within an hour.' });
       const files = readdirSync(outbox);
       assert.equal(files.length, 1);

@@ -21,6 +21,8 @@ export interface MailerOptions {
   /** Folder for .eml files when there is no SMTP server (DATA_DIR/mail). */
   outbox: string;
   logger: Logger;
+  /** Log the links of mail written to files (only when the portal runs on localhost). */
+  logLinks?: boolean;
 }
 
 /**
@@ -47,7 +49,8 @@ export function createMailer(options: MailerOptions): Mailer {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const file = join(options.outbox, `${stamp}-${process.pid}-${++counter}.eml`);
       await writeFile(file, info.message as Buffer, { mode: 0o600 });
-      const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+      // Links carry single-use secrets: they are logged only for a portal on this machine (development and demos).
+      const links = options.logLinks ? (mail.text.match(/https?:\/\/\S+/g) ?? []) : [];
       options.logger.info('mail written to file (no SMTP_URL)', { file, subject: mail.subject, links: links.join(' ') || undefined });
     },
   };

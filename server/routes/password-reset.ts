@@ -13,6 +13,7 @@ import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
 import { withTransaction } from '../store/store.js';
+import { NEUTRAL_REPLY_MS, sleepUntil } from './signup.js';
 
 const HOUR = 3600_000;
 const RESET_TEXTS = { renew: 'or ask for a new one', lifetime: 'one hour', afterUse: 'Ask for a new one if you still need to reset your password.' };
@@ -35,8 +36,12 @@ export function passwordResetRoutes(deps: AppDeps) {
       const address = normalizeEmail(email);
       // Requests per address are limited like failures, so the form cannot be used to flood someone's inbox.
       const key = `reset:${hashToken(address)}`;
-      const verdict = await attemptVerdict(store.db, key, now);
-      if (!verdict.allowed) return c.json(neutral, 202);
+      const started = performance.now();
+      const verdict = await attemptVerdict(store.db, key, now, { neverDisable: true });
+      if (!verdict.allowed) {
+        await sleepUntil(started + NEUTRAL_REPLY_MS);
+        return c.json(neutral, 202);
+      }
       await recordFailure(store.db, key, now);
       const account = await store.db.selectFrom('account').select(['id', 'email', 'email_verified_at', 'disabled_at']).where('email', '=', address).executeTakeFirst();
       await appendAudit(store.db, { actor: account?.id ?? null, action: 'password-reset.requested', outcome: account ? 'success' : 'failure', ip: clientIp(c) }, now);
@@ -50,6 +55,8 @@ export function passwordResetRoutes(deps: AppDeps) {
           `Someone (we hope you) asked to reset the password of your portal account. To choose a new one, open this link within one hour:\n\n` +
           `${config.publicOrigin}/reset-password#token=${token}\n\nIf you did not ask, ignore this email: your password stays as it is.`);
       }
+      // The same moment for a known and an unknown address: the token write must not show in the timing.
+      await sleepUntil(started + NEUTRAL_REPLY_MS);
       return c.json(neutral, 202);
     })
     .post('/confirm', async (c) => {
@@ -62,6 +69,9 @@ export function passwordResetRoutes(deps: AppDeps) {
       const passwordHash = await hashPassword(body.password);
       const ended = await withTransaction(store, async (trx) => {
         await spendLinkToken(trx, row, now, RESET_TEXTS.afterUse);
+        // Every other reset link of the account dies with this one, and the reset counter starts again.
+        await trx.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('account_id', '=', account.id).where('purpose', '=', 'reset-password').where('used_at', 'is', null).execute();
+        await clearFailures(trx, `reset:${hashToken(account.email)}`);
         await trx.updateTable('account').set({ password_hash: passwordHash }).where('id', '=', account.id).execute();
         await clearFailures(trx, throttleKey(account.id, ''));
         const count = await endAllSessions(trx, account.id, 'password-reset', now);

@@ -72,6 +72,7 @@ export function sessionRoutes(deps: AppDeps) {
         return c.json(INVALID, 401);
       }
       if (!account.email_verified_at) {
+        await appendAudit(store.db, { actor: account.id, action: 'sign-in.unverified', outcome: 'denied', ip }, now);
         return c.json({ error: 'email_unverified', message: 'Please confirm your email address first: open the link in the email we sent you.' }, 403);
       }
       await clearFailures(store.db, key);

@@ -120,7 +120,8 @@ describe('sign-up with identity proofing', () => {
       [{ email: 'not-an-email' }, 400, /email address/],
       [{ username: 'a'.repeat(1000) }, 400, /at most 32/],
       [{ lastName: 'x'.repeat(1000) }, 400, /./],
-      [{ username: 'Margery' }, 409, /username is taken/],
+      // A taken username gets the neutral answer: sign-up must not reveal which sign-in names exist.
+      [{ username: 'Margery' }, 202, /If these details match our records/],
     ];
     const accountsBefore = (await t.testStore.store.db.selectFrom('account').select('id').execute()).length;
     for (const [over, status, message] of cases) {
@@ -130,6 +131,21 @@ describe('sign-up with identity proofing', () => {
     }
     assert.equal((await t.testStore.store.db.selectFrom('account').select('id').execute()).length, accountsBefore);
     assert.equal((await post('/api/signup/confirm', { token: 'x'.repeat(43) })).status, 400);
+  });
+
+  it('refuses the second of two pending sign-ups for one record at confirmation, with a reason, not an error', async () => {
+    const ids = ['66666666-6666-4666-8666-666666666666'];
+    await importBundle(t.testStore.store, { type: 'collection', entries: [patient(ids[0]!, 'Okafor', '1982-05-06', 'MRN-3003'), encounter('77777777-7777-4777-8777-777777777777', ids[0]!, '2026-11-01T10:00:00+00:00')] } as never, { now });
+    const count = (await readOutbox(t.config.dataDir)).length;
+    const details = { mrn: 'MRN-3003', birthDate: '1982-05-06', lastName: 'Okafor', lastVisitDate: '2026-11-01' };
+    await byRecord('daniel', details);
+    await byRecord('dan', { ...details, email: 'dan@example.com' } as never);
+    const mails = await waitForMail(t.config.dataDir, count + 2);
+    const [first, second] = mails.slice(-2).map((m) => linkIn(m.text));
+    assert.equal((await post('/api/signup/confirm', { token: first })).status, 201);
+    const res = await post('/api/signup/confirm', { token: second });
+    assert.equal(res.status, 409);
+    assert.equal(((await res.json()) as { error: string }).error, 'signup_conflict');
   });
 
   it('throttles repeated attempts with the same record number', async () => {

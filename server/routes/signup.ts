@@ -13,12 +13,19 @@ import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
-import { withTransaction } from '../store/store.js';
+import { isUniqueViolation, withTransaction } from '../store/store.js';
 import { getResource } from '../store/resource-reads.js';
 import type { Patient } from 'fhir/r4';
 import { signupBody, type SignupBody } from './signup-schema.js';
 
 const DAY = 24 * 3600_000;
+/** Longer than the slowest neutral path (one argon2id hash, a few reads and writes). */
+export const NEUTRAL_REPLY_MS = 400;
+
+export function sleepUntil(deadline: number): Promise<void> {
+  const wait = deadline - performance.now();
+  return wait > 0 ? new Promise((r) => setTimeout(r, wait)) : Promise.resolve();
+}
 const VERIFY_TEXTS = { renew: 'or sign up again', lifetime: '24 hours', afterUse: 'You can sign in.' };
 
 interface PendingSignup {
@@ -50,8 +57,14 @@ export function signupRoutes(deps: AppDeps) {
 
   return new Hono<AppEnv>()
     .post('/', async (c) => {
+      const started = performance.now();
       const body = await readJsonBody(c, signupBody);
       const now = clock.now();
+      // Every neutral answer leaves at the same moment, so the time taken does not tell how far the details matched.
+      const neutralReply = async () => {
+        await sleepUntil(started + NEUTRAL_REPLY_MS);
+        return c.json(neutral, 202);
+      };
       const ip = clientIp(c);
       const username = normalizeUsername(body.username);
       const email = normalizeEmail(body.email);
@@ -59,11 +72,11 @@ export function signupRoutes(deps: AppDeps) {
       if (!verdict.ok) {
         throw new ApiError(400, 'weak_password', verdict.problems[0]!.message, verdict.problems.map((p) => ({ path: 'password', message: p.message })));
       }
-      const taken = await store.db.selectFrom('account').select('id').where('username', '=', username).executeTakeFirst();
-      if (taken) throw new ApiError(409, 'username_taken', 'That username is taken. Please choose another.', [{ path: 'username', message: 'That username is taken.' }]);
+      // No "username taken" answer here: it would tell anyone which sign-in names exist. A clash is reported at
+      // confirmation, to the holder of a valid link only.
 
       const identityKey = `signup:${hashToken(body.method === 'activation-code' ? normalizeActivationCode(body.activationCode) : body.mrn.trim())}`;
-      const attempt = await attemptVerdict(store.db, identityKey, now);
+      const attempt = await attemptVerdict(store.db, identityKey, now, { neverDisable: true });
       if (!attempt.allowed) {
         await appendAudit(store.db, { actor: null, action: 'signup.throttled', outcome: 'throttled', ip }, now);
         const seconds = attempt.reason === 'wait' ? Math.ceil(attempt.retryAfterMs / 1000) : 3600;
@@ -79,7 +92,7 @@ export function signupRoutes(deps: AppDeps) {
       if (!match?.patientId) {
         await recordFailure(store.db, identityKey, now);
         await appendAudit(store.db, { actor: null, action: 'signup.failed', outcome: 'failure', ip, detail: body.method }, now);
-        return c.json(neutral, 202);
+        return neutralReply();
       }
       await clearFailures(store.db, identityKey);
       const holder = await store.db.selectFrom('account').select(['id', 'email']).where('patient_id', '=', match.patientId).executeTakeFirst();
@@ -89,7 +102,7 @@ export function signupRoutes(deps: AppDeps) {
           `Someone just tried to create a new portal account for your health record. Each record has one account, so nothing was created.\n\n` +
           `If this was you, sign in at ${config.publicOrigin}/sign-in, or reset your password at ${config.publicOrigin}/forgot-password.\n` +
           `If it was not you, please call us on ${config.clinic.support.phone}.`);
-        return c.json(neutral, 202);
+        return neutralReply();
       }
       const emailHolder = await store.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst();
       if (emailHolder) {
@@ -97,7 +110,7 @@ export function signupRoutes(deps: AppDeps) {
         sendLater(email, `Your email address was used to sign up at ${config.clinic.name}`,
           `Someone tried to create a portal account with this email address, which already belongs to an account. Nothing was created.\n\n` +
           `If this was you, sign in at ${config.publicOrigin}/sign-in. If not, you can ignore this email.`);
-        return c.json(neutral, 202);
+        return neutralReply();
       }
       const token = newToken();
       const pending: PendingSignup = {
@@ -118,7 +131,7 @@ export function signupRoutes(deps: AppDeps) {
       sendLater(email, `Confirm your email for ${config.clinic.name}`,
         `To finish creating your portal account, open this link within 24 hours:\n\n${config.publicOrigin}/verify-email#token=${token}\n\n` +
         `If you did not ask for an account, ignore this email and no account will be made.`);
-      return c.json(neutral, 202);
+      return neutralReply();
     })
     .post('/confirm', async (c) => {
       const { token } = await readJsonBody(c, z.object({ token: z.string().min(20).max(100) }).strict());
@@ -137,8 +150,14 @@ export function signupRoutes(deps: AppDeps) {
           throw new ApiError(409, 'signup_conflict', `${what} Please sign in, or sign up again with other details.`);
         }
         if (p.activationTokenHash) {
-          const code = await trx.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', p.activationTokenHash).where('used_at', 'is', null).executeTakeFirst();
-          if (Number(code.numUpdatedRows) !== 1) throw new ApiError(410, 'code_used', 'The activation code has already been used. Please ask the clinic for a new one.');
+          const code = await trx
+            .updateTable('one_time_token')
+            .set({ used_at: now.toISOString() })
+            .where('hash', '=', p.activationTokenHash)
+            .where('used_at', 'is', null)
+            .where('expires_at', '>', now.toISOString())
+            .executeTakeFirst();
+          if (Number(code.numUpdatedRows) !== 1) throw new ApiError(410, 'code_used', 'The activation code has been used or has expired. Please ask the clinic for a new one.');
         }
         const patient = (await getResource(trx, 'Patient', p.patientId))?.resource as Patient | undefined;
         const name = patient?.name?.find((n) => n.use === 'official') ?? patient?.name?.[0];
@@ -147,6 +166,10 @@ export function signupRoutes(deps: AppDeps) {
         await trx.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', created.id).execute();
         await appendAudit(trx, { actor: created.id, onBehalfOf: p.patientId, action: 'signup.verified', outcome: 'success', ip: clientIp(c) }, now);
         return created;
+      }).catch((error: unknown) => {
+        // Two confirmations racing for the same record, username or email: the second loses here.
+        if (isUniqueViolation(error)) throw new ApiError(409, 'signup_conflict', 'This record, username or email address already has an account. Please sign in, or sign up again with other details.');
+        throw error;
       });
       return c.json({ status: 'account-ready', username: account.username, message: 'Your email is confirmed and your account is ready. You can sign in now.' }, 201);
     });

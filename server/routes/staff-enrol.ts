@@ -11,7 +11,7 @@ const ENROL_TEXTS = { renew: 'or ask an administrator for a new one', lifetime: 
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
-import { withTransaction } from '../store/store.js';
+import { isUniqueViolation, withTransaction } from '../store/store.js';
 
 const body = z
   .object({
@@ -43,6 +43,9 @@ export function staffEnrolRoutes(deps: AppDeps) {
       await spendLinkToken(trx, row, now, ENROL_TEXTS.afterUse);
       await trx.updateTable('account').set({ username, password_hash: passwordHash, email_verified_at: now.toISOString() }).where('id', '=', account.id).execute();
       await appendAudit(trx, { actor: account.id, action: 'staff.enrolled', outcome: 'success', ip: clientIp(c), detail: account.role }, now);
+    }).catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new ApiError(409, 'username_taken', 'That username is taken. Please choose another.', [{ path: 'username', message: 'That username is taken.' }]);
+      throw error;
     });
     return c.json({ status: 'account-ready', username, message: 'Your staff account is ready. You can sign in now.' }, 201);
   });
