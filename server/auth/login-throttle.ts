@@ -1,4 +1,5 @@
 import type { Db } from './sessions.js';
+import { withTransaction, type Store } from '../store/store.js';
 import { hashToken } from './tokens.js';
 import { checkAttempt, MAX_FAILURES, type AttemptVerdict } from './throttle.js';
 
@@ -33,4 +34,36 @@ export async function recordFailure(db: Db, key: string, now: Date): Promise<num
 /** A success clears the counter (NIST SP 800-63B-4 §3.2.2). */
 export async function clearFailures(db: Db, key: string): Promise<void> {
   await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+}
+
+/**
+ * Checks and counts an attempt in one step, before the slow password check: the attempt is charged as a failure
+ * up front and the counter is cleared if it succeeds. Checking first and counting after the (slow) verification
+ * would let a burst of parallel guesses all pass the same check. The row is updated first, which locks it on
+ * PostgreSQL until commit; SQLite runs one transaction at a time.
+ */
+export async function reserveAttempt(
+  store: Store,
+  key: string,
+  now: Date,
+  options: { neverDisable?: boolean } = {},
+): Promise<AttemptVerdict & { failures: number }> {
+  return withTransaction(store, async (trx) => {
+    await trx
+      .insertInto('login_throttle')
+      .values({ key, failures: 0, last_failure_at: new Date(0).toISOString() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const row = await trx
+      .updateTable('login_throttle')
+      .set((eb) => ({ failures: eb('failures', '+', 0) }))
+      .where('key', '=', key)
+      .returning(['failures', 'last_failure_at'])
+      .executeTakeFirstOrThrow();
+    const counted = options.neverDisable ? Math.min(row.failures, MAX_FAILURES - 1) : row.failures;
+    const verdict = checkAttempt(counted, row.failures ? new Date(row.last_failure_at) : undefined, now);
+    if (!verdict.allowed) return { ...verdict, failures: row.failures };
+    await trx.updateTable('login_throttle').set({ failures: row.failures + 1, last_failure_at: now.toISOString() }).where('key', '=', key).execute();
+    return { ...verdict, failures: row.failures + 1 };
+  });
 }

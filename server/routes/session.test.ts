@@ -102,6 +102,15 @@ describe('sign-in, sessions and sign-out', () => {
     assert.equal(readdirSync(outbox).length, 1);
   });
 
+  it('counts a burst of parallel guesses before checking them, so the back-off cannot be outrun', async () => {
+    const statuses = await Promise.all(Array.from({ length: 12 }, async (_, i) => (await signIn('no-such-user-burst', `guess ${i}`)).status));
+    assert.deepEqual(
+      statuses.sort(),
+      [...Array(5).fill(401), ...Array(7).fill(429)],
+      'only the 5 free attempts may be checked; the rest must wait',
+    );
+  });
+
   it('throttles a name with no account exactly like one with an account', async () => {
     for (let i = 0; i < 5; i++) assert.equal((await signIn('no-such-user', 'x')).status, 401);
     assert.equal((await signIn('no-such-user', 'x')).status, 429);

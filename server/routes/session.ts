@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app.js';
 import { appendAudit } from '../audit/log.js';
 import { findAccountByLogin, normalizeEmail, normalizeUsername, type Account } from '../auth/accounts.js';
-import { attemptVerdict, clearFailures, recordFailure, throttleKey } from '../auth/login-throttle.js';
+import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { dummyHash, verifyPassword } from '../auth/password-hash.js';
 import { createSession, endSession, listOpenSessions } from '../auth/sessions.js';
 import { FREE_ATTEMPTS } from '../auth/throttle.js';
@@ -44,7 +44,7 @@ export function sessionRoutes(deps: AppDeps) {
       const ip = clientIp(c);
       const account = await findAccountByLogin(store.db, body.login);
       const key = throttleKey(account?.id, body.login.includes('@') ? normalizeEmail(body.login) : normalizeUsername(body.login));
-      const verdict = await attemptVerdict(store.db, key, now);
+      const verdict = await reserveAttempt(store, key, now);
       if (!verdict.allowed) {
         await appendAudit(store.db, { actor: account?.id ?? null, action: 'sign-in.throttled', outcome: 'throttled', ip, detail: verdict.reason }, now);
         if (verdict.reason === 'disabled') {
@@ -57,7 +57,7 @@ export function sessionRoutes(deps: AppDeps) {
       // The same work whether or not the account exists: one argon2id verification (no timing oracle).
       const matches = await verifyPassword(account?.password_hash ?? (await dummyHash()), body.password);
       if (!matches || !account || account.disabled_at) {
-        const failures = await recordFailure(store.db, key, now);
+        const failures = verdict.failures; // charged when the attempt was reserved
         await appendAudit(store.db, { actor: account?.id ?? null, action: 'sign-in.failed', outcome: 'failure', ip, detail: `consecutive failures: ${failures}` }, now);
         if (account && failures === FREE_ATTEMPTS) {
           // Tell the holder without slowing this answer (the answer must not reveal that the account exists).
@@ -71,11 +71,11 @@ export function sessionRoutes(deps: AppDeps) {
         }
         return c.json(INVALID, 401);
       }
+      await clearFailures(store.db, key); // the password was right
       if (!account.email_verified_at) {
         await appendAudit(store.db, { actor: account.id, action: 'sign-in.unverified', outcome: 'denied', ip }, now);
         return c.json({ error: 'email_unverified', message: 'Please confirm your email address first: open the link in the email we sent you.' }, 403);
       }
-      await clearFailures(store.db, key);
       const session = await createSession(store.db, account.id, { ip, userAgent: c.req.header('user-agent') }, now, policy);
       await appendAudit(store.db, { actor: account.id, onBehalfOf: account.patient_id, action: 'sign-in', outcome: 'success', ip, detail: 'password' }, now);
       setSessionCookie(c, session.token);

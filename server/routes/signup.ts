@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/log.js';
 import { createAccount, normalizeEmail, normalizeUsername } from '../auth/accounts.js';
 import { normalizeActivationCode } from '../auth/activation-code.js';
 import { matchActivationCode, matchRecord } from '../auth/identity-proofing.js';
-import { attemptVerdict, clearFailures, recordFailure } from '../auth/login-throttle.js';
+import { clearFailures, reserveAttempt } from '../auth/login-throttle.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { checkPassword } from '../auth/password-policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
@@ -76,7 +76,7 @@ export function signupRoutes(deps: AppDeps) {
       // confirmation, to the holder of a valid link only.
 
       const identityKey = `signup:${hashToken(body.method === 'activation-code' ? normalizeActivationCode(body.activationCode) : body.mrn.trim())}`;
-      const attempt = await attemptVerdict(store.db, identityKey, now, { neverDisable: true });
+      const attempt = await reserveAttempt(store, identityKey, now, { neverDisable: true });
       if (!attempt.allowed) {
         await appendAudit(store.db, { actor: null, action: 'signup.throttled', outcome: 'throttled', ip }, now);
         const seconds = attempt.reason === 'wait' ? Math.ceil(attempt.retryAfterMs / 1000) : 3600;
@@ -90,7 +90,6 @@ export function signupRoutes(deps: AppDeps) {
           ? await matchActivationCode(store.db, body.activationCode, body.birthDate, now)
           : { patientId: await matchRecord(store.db, body), tokenHash: null };
       if (!match?.patientId) {
-        await recordFailure(store.db, identityKey, now);
         await appendAudit(store.db, { actor: null, action: 'signup.failed', outcome: 'failure', ip, detail: body.method }, now);
         return neutralReply();
       }
