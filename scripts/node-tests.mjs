@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
+import { nodeBundle } from './esbuild-node.mjs';
 
 export function findTests(root, dirs) {
   const found = [];
@@ -26,20 +27,7 @@ export async function runNodeTests({ root, name, dirs, concurrency, filter }) {
   if (files.length === 0) return { passed: 0, failed: 1, note: `no ${name} tests found` };
   const outdir = join(root, '.build', name);
   rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: files,
-    outdir,
-    outbase: root,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'inline',
-    tsconfig: 'tsconfig.json',
-    logLevel: 'warning',
-  });
+  await esbuild.build(nodeBundle(root, { entryPoints: files, outdir, outbase: root }));
   const bundles = files.map((f) => join(outdir, f.replace(/\.ts$/, '.js')));
   const tap = join(root, '.build', `${name}.tap`);
   const args = [

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { nodeBundle } from './esbuild-node.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const [entry, ...rest] = process.argv.slice(2);
@@ -14,18 +15,6 @@ if (!entry) {
 const outdir = join(root, '.build', 'run');
 mkdirSync(outdir, { recursive: true });
 const outfile = join(outdir, basename(entry).replace(/\.ts$/, '.mjs'));
-await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: [entry],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'inline',
-  tsconfig: 'tsconfig.json',
-  logLevel: 'warning',
-});
+await esbuild.build(nodeBundle(root, { entryPoints: [entry], outfile }));
 process.argv = [process.argv[0], outfile, ...rest];
 await import(pathToFileURL(outfile).href);

@@ -29,8 +29,6 @@ const KEEPALIVE_EVERY_MS = 60_000;
  */
 export class SessionController implements ReactiveController {
   account: SignedInAccount | undefined;
-  /** Known once the first GET /api/session answered (or failed offline). */
-  checked = false;
   idleExpiresAt: number | undefined;
   warning = false;
   /** A sentence for the sign-in page after a timeout or a sign-out. */
@@ -61,8 +59,6 @@ export class SessionController implements ReactiveController {
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 401) this.clear(error.code === 'session_ended' ? error.message : undefined);
     }
-    this.checked = true;
-    this.host.requestUpdate();
   }
 
   async signIn(login: string, password: string): Promise<void> {

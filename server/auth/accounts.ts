@@ -41,7 +41,7 @@ export async function createAccount(db: Db, input: NewAccount, now: Date): Promi
     disabled_at: null,
   };
   await db.insertInto('account').values(row).execute();
-  return { ...row, notify_prefs: row.notify_prefs };
+  return row;
 }
 
 /** Finds an account by username or email address (whichever was typed). */

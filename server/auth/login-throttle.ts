@@ -8,36 +8,13 @@ export function throttleKey(accountId: string | undefined, normalizedLogin: stri
   return accountId ? `account:${accountId}` : `login:${hashToken(normalizedLogin)}`;
 }
 
-/**
- * `neverDisable`: for counters that guard a way back in (sign-up, password reset), where "disabled for good" would
- * let an attacker shut the real person out: they keep the back-off, capped at one hour, but never close.
- */
-export async function attemptVerdict(db: Db, key: string, now: Date, options: { neverDisable?: boolean } = {}): Promise<AttemptVerdict & { failures: number }> {
-  const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-  const failures = row?.failures ?? 0;
-  const counted = options.neverDisable ? Math.min(failures, MAX_FAILURES - 1) : failures;
-  return { ...checkAttempt(counted, row ? new Date(row.last_failure_at) : undefined, now), failures };
-}
-
-/** Counts one more consecutive failure and returns the new count. */
-export async function recordFailure(db: Db, key: string, now: Date): Promise<number> {
-  const at = now.toISOString();
-  const row = await db
-    .insertInto('login_throttle')
-    .values({ key, failures: 1, last_failure_at: at })
-    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb('login_throttle.failures', '+', 1), last_failure_at: at })))
-    .returning('failures')
-    .executeTakeFirstOrThrow();
-  return row.failures;
-}
-
 /** A success clears the counter (NIST SP 800-63B-4 §3.2.2). */
 export async function clearFailures(db: Db, key: string): Promise<void> {
   await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
 
 /**
- * Checks and counts an attempt in one step, before the slow password check: the attempt is charged as a failure
+ * Checks and counts an attempt in one step, before the slow work (a password check, a mail): the attempt is charged as a failure
  * up front and the counter is cleared if it succeeds. Checking first and counting after the (slow) verification
  * would let a burst of parallel guesses all pass the same check. The row is updated first, which locks it on
  * PostgreSQL until commit; SQLite runs one transaction at a time.
@@ -46,6 +23,8 @@ export async function reserveAttempt(
   store: Store,
   key: string,
   now: Date,
+  // neverDisable: for counters that guard a way back in (sign-up, password reset), where "disabled for good" would
+  // let an attacker shut the real person out: they keep the back-off, capped at one hour, but never close.
   options: { neverDisable?: boolean } = {},
 ): Promise<AttemptVerdict & { failures: number }> {
   return withTransaction(store, async (trx) => {

@@ -75,21 +75,13 @@ export async function lookupSession(
 ): Promise<SessionLookup> {
   if (!token || token.length > 100) return { status: 'missing' };
   const idHash = hashToken(token);
-  const row = await db
-    .selectFrom('session')
-    .innerJoin('account', 'account.id', 'session.account_id')
-    .selectAll('session')
-    .select([
-      'account.id as a_id',
-      'account.disabled_at as a_disabled_at',
-    ])
-    .where('session.id_hash', '=', idHash)
-    .executeTakeFirst();
+  const row = await db.selectFrom('session').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
   if (!row) return { status: 'missing' };
   if (row.ended_at) return { status: 'ended', reason: row.ended_reason ?? 'ended', accountId: row.account_id };
+  const account = await db.selectFrom('account').selectAll().where('id', '=', row.account_id).executeTakeFirstOrThrow();
   const idleExpiresAt = new Date(Date.parse(row.last_seen_at) + policy.idleMs);
   let reason: string | undefined;
-  if (row.a_disabled_at) reason = 'account-disabled';
+  if (account.disabled_at) reason = 'account-disabled';
   else if (now >= new Date(row.expires_at)) reason = 'expired';
   else if (now >= idleExpiresAt) reason = 'idle-timeout';
   if (reason) {
@@ -101,11 +93,9 @@ export async function lookupSession(
     lastSeen = now.toISOString();
     await db.updateTable('session').set({ last_seen_at: lastSeen }).where('id_hash', '=', idHash).where('ended_at', 'is', null).execute();
   }
-  const account = await db.selectFrom('account').selectAll().where('id', '=', row.a_id).executeTakeFirstOrThrow();
-  const { a_id: _a, a_disabled_at: _d, ...session } = row;
   return {
     status: 'active',
-    session: { ...session, last_seen_at: lastSeen },
+    session: { ...row, last_seen_at: lastSeen },
     account,
     idleExpiresAt: new Date(Date.parse(lastSeen) + policy.idleMs),
   };

@@ -55,3 +55,11 @@ export function createMailer(options: MailerOptions): Mailer {
     },
   };
 }
+
+/**
+ * Sends without making the caller wait: for mail whose sending time must not show in a response (an answer that
+ * may not reveal whether an account exists) or must not delay it. A failure is logged, never thrown.
+ */
+export function sendInBackground(mailer: Mailer, logger: Logger, mail: Mail): void {
+  void mailer.send(mail).catch((error: Error) => logger.error('mail failed', { subject: mail.subject, error: error.message }));
+}

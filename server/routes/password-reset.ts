@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app.js';
 import { appendAudit } from '../audit/log.js';
 import { normalizeEmail } from '../auth/accounts.js';
-import { attemptVerdict, clearFailures, recordFailure, throttleKey } from '../auth/login-throttle.js';
+import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { checkPassword } from '../auth/password-policy.js';
 import { endAllSessions } from '../auth/sessions.js';
@@ -11,9 +11,10 @@ import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
+import { sendInBackground } from '../notify/mailer.js';
 import { clientIp } from '../http/require-session.js';
 import { withTransaction } from '../store/store.js';
-import { NEUTRAL_REPLY_MS, sleepUntil } from './signup.js';
+import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
 
 const HOUR = 3600_000;
 const RESET_TEXTS = { renew: 'or ask for a new one', lifetime: 'one hour', afterUse: 'Ask for a new one if you still need to reset your password.' };
@@ -26,8 +27,7 @@ const RESET_TEXTS = { renew: 'or ask for a new one', lifetime: 'one hour', after
 export function passwordResetRoutes(deps: AppDeps) {
   const { store, clock, config, mailer, logger } = deps;
   const neutral = { status: 'check-email', message: 'If this address belongs to an account, we have sent it a link to choose a new password. The link works once, within one hour.' };
-  const sendLater = (to: string, subject: string, text: string) =>
-    void mailer.send({ to, subject, text }).catch((e: Error) => logger.error('mail failed', { subject, error: e.message }));
+  const sendLater = (to: string, subject: string, text: string) => sendInBackground(mailer, logger, { to, subject, text });
 
   return new Hono<AppEnv>()
     .post('/', async (c) => {
@@ -37,12 +37,11 @@ export function passwordResetRoutes(deps: AppDeps) {
       // Requests per address are limited like failures, so the form cannot be used to flood someone's inbox.
       const key = `reset:${hashToken(address)}`;
       const started = performance.now();
-      const verdict = await attemptVerdict(store.db, key, now, { neverDisable: true });
+      const verdict = await reserveAttempt(store, key, now, { neverDisable: true });
       if (!verdict.allowed) {
         await sleepUntil(started + NEUTRAL_REPLY_MS);
         return c.json(neutral, 202);
       }
-      await recordFailure(store.db, key, now);
       const account = await store.db.selectFrom('account').select(['id', 'email', 'email_verified_at', 'disabled_at']).where('email', '=', address).executeTakeFirst();
       await appendAudit(store.db, { actor: account?.id ?? null, action: 'password-reset.requested', outcome: account ? 'success' : 'failure', ip: clientIp(c) }, now);
       if (account?.email_verified_at && !account.disabled_at) {

@@ -8,6 +8,7 @@ import { dummyHash, verifyPassword } from '../auth/password-hash.js';
 import { createSession, endSession, listOpenSessions } from '../auth/sessions.js';
 import { FREE_ATTEMPTS } from '../auth/throttle.js';
 import { readJsonBody } from '../http/json-body.js';
+import { sendInBackground } from '../notify/mailer.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js';
 
@@ -61,13 +62,11 @@ export function sessionRoutes(deps: AppDeps) {
         await appendAudit(store.db, { actor: account?.id ?? null, action: 'sign-in.failed', outcome: 'failure', ip, detail: `consecutive failures: ${failures}` }, now);
         if (account && failures === FREE_ATTEMPTS) {
           // Tell the holder without slowing this answer (the answer must not reveal that the account exists).
-          void mailer
-            .send({
-              to: account.email,
-              subject: `Sign-in attempts on your ${config.clinic.name} account`,
-              text: `Someone tried to sign in to your ${config.clinic.name} portal account with a wrong password ${failures} times. Further attempts are now slowed down.\n\nIf this was you, wait a little and try again, or reset your password at ${config.publicOrigin}/forgot-password.\nIf it was not you, your account is safe; consider adding a passkey in Account → Security.`,
-            })
-            .catch((error: Error) => logger.error('mail failed', { subject: 'throttle notice', error: error.message }));
+          sendInBackground(mailer, logger, {
+            to: account.email,
+            subject: `Sign-in attempts on your ${config.clinic.name} account`,
+            text: `Someone tried to sign in to your ${config.clinic.name} portal account with a wrong password ${failures} times. Further attempts are now slowed down.\n\nIf this was you, wait a little and try again, or reset your password at ${config.publicOrigin}/forgot-password.\nIf it was not you, your account is safe; consider adding a passkey in Account → Security.`,
+          });
         }
         return c.json(INVALID, 401);
       }

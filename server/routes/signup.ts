@@ -12,6 +12,8 @@ import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
+import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
+import { sendInBackground } from '../notify/mailer.js';
 import { clientIp } from '../http/require-session.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 import { getResource } from '../store/resource-reads.js';
@@ -19,13 +21,7 @@ import type { Patient } from 'fhir/r4';
 import { signupBody, type SignupBody } from './signup-schema.js';
 
 const DAY = 24 * 3600_000;
-/** Longer than the slowest neutral path (one argon2id hash, a few reads and writes). */
-export const NEUTRAL_REPLY_MS = 400;
 
-export function sleepUntil(deadline: number): Promise<void> {
-  const wait = deadline - performance.now();
-  return wait > 0 ? new Promise((r) => setTimeout(r, wait)) : Promise.resolve();
-}
 const VERIFY_TEXTS = { renew: 'or sign up again', lifetime: '24 hours', afterUse: 'You can sign in.' };
 
 interface PendingSignup {
@@ -52,8 +48,7 @@ export function signupRoutes(deps: AppDeps) {
       'Thank you. If these details match our records, we have sent an email to the address you gave. ' +
       `Open the link in it within 24 hours to finish. If nothing arrives within 15 minutes, check the details and try again, or call ${config.clinic.support.phone}.`,
   };
-  const sendLater = (to: string, subject: string, text: string) =>
-    void mailer.send({ to, subject, text }).catch((e: Error) => logger.error('mail failed', { subject, error: e.message }));
+  const sendLater = (to: string, subject: string, text: string) => sendInBackground(mailer, logger, { to, subject, text });
 
   return new Hono<AppEnv>()
     .post('/', async (c) => {
