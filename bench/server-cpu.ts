@@ -15,6 +15,7 @@ import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
 import { openStore } from '../server/store/store.js';
 import { systemClock } from '../server/clock.js';
+import { createSmsSender } from '../server/notify/sms.js';
 import { createMailer } from '../server/notify/mailer.js';
 
 type Mode = 'raw' | 'hono';
@@ -35,7 +36,8 @@ async function serveMode(mode: Mode): Promise<void> {
     const store = await openStore(config.databaseUrl);
     const logger = createLogger('warn');
     const mailer = createMailer({ from: config.mailFrom, outbox: join(dataDir, 'mail'), logger });
-    const app = createApp({ store, config, clock: systemClock, logger, mailer });
+    const sms = createSmsSender({ outbox: join(dataDir, 'sms'), logger });
+    const app = createApp({ store, config, clock: systemClock, logger, mailer, sms });
     port = await new Promise<number>((r) => serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (i) => r(i.port)));
   }
   let mark = process.cpuUsage();

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Store } from './store/store.js';
 import type { Mailer } from './notify/mailer.js';
+import type { SmsSender } from './notify/sms.js';
 import type { Account, Session } from './auth/sessions.js';
 import { BusyError } from './auth/concurrency-limit.js';
 import { csrfProtection } from './http/csrf.js';
@@ -21,6 +22,8 @@ import { signupRoutes } from './routes/signup.js';
 import { passwordResetRoutes } from './routes/password-reset.js';
 import { staffEnrolRoutes } from './routes/staff-enrol.js';
 import { auditRoutes } from './routes/audit.js';
+import { sessionStepRoutes } from './routes/session-steps.js';
+import { factorRoutes } from './routes/factors.js';
 
 /** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
 export interface AppDeps {
@@ -29,6 +32,7 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   mailer: Mailer;
+  sms: SmsSender;
 }
 
 /** Set by requireSession for the handlers behind it. */
@@ -90,6 +94,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/health', healthRoutes(deps))
     .route('/api/csp-reports', cspReportRoutes(deps))
     .route('/api/session', sessionRoutes(deps))
+    .route('/api/session', sessionStepRoutes(deps))
+    .route('/api/factors', factorRoutes(deps))
     .route('/api/signup', signupRoutes(deps))
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))

@@ -19,6 +19,11 @@ export interface Config {
   /** `smtp://…`; unset → mail is written as .eml files under DATA_DIR/mail. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /**
+   * Text messages: unset → each text is written to a file under DATA_DIR/sms and logged; set → POSTed as JSON
+   * `{to, text}` to this HTTPS endpoint of an SMS provider (a bearer token from SMS_PROVIDER_TOKEN).
+   */
+  sms: { providerUrl: string | undefined; providerToken: string | undefined };
   /** Load the demo clinic into an empty database at first start (DEMO_DATA=off to start empty). */
   demoData: boolean;
 }
@@ -55,6 +60,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const idleSeconds = env.SESSION_IDLE_SECONDS ? parseBounded(env, 'SESSION_IDLE_SECONDS', 900, 10, 3600) : undefined;
   const demo = env.DEMO_DATA || 'on';
   if (demo !== 'on' && demo !== 'off') throw new ConfigError(`DEMO_DATA must be on or off; it is "${demo}".`);
+  if (env.SMS_PROVIDER_URL && !/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(env.SMS_PROVIDER_URL)) {
+    throw new ConfigError('SMS_PROVIDER_URL must start with https:// (http:// only for localhost).');
+  }
   if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) {
     throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
   }
@@ -69,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel,
     session: { idleMs: (idleSeconds ?? idleMinutes * 60) * 1000, maxMs: maxHours * 3600_000 },
     smtpUrl: env.SMTP_URL || undefined,
+    sms: { providerUrl: env.SMS_PROVIDER_URL || undefined, providerToken: env.SMS_PROVIDER_TOKEN || undefined },
     demoData: demo === 'on',
     mailFrom: env.MAIL_FROM || `"${clinic.name.replace(/"/g, '')}" <no-reply@${new URL(publicOrigin).hostname}>`,
   };

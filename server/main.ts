@@ -5,6 +5,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, redactDatabaseUrl } from './config.js';
 import { loadDemoOnce, demoLines, type DemoState } from './fhir/demo/load.js';
 import { createLogger } from './log.js';
+import { createSmsSender } from './notify/sms.js';
 import { createMailer } from './notify/mailer.js';
 import { openStore, StoreOpenError } from './store/store.js';
 
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   }
   const logLinks = new URL(config.publicOrigin).hostname === 'localhost';
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger, logLinks });
-  const app = createApp({ store, config, clock: systemClock, logger, mailer });
+  const sms = createSmsSender({ ...config.sms, outbox: join(config.dataDir, 'sms'), logger, logCodes: logLinks });
+  const app = createApp({ store, config, clock: systemClock, logger, mailer, sms });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', { host: config.host, port: info.port, database: store.dialect, origin: config.publicOrigin });
     for (const line of demoLines(demo)) process.stdout.write(`${line}\n`);

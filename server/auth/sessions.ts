@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database, SessionTable, AccountTable } from '../store/schema.js';
+import type { Database, SessionTable, AccountTable, AuthLevel } from '../store/schema.js';
 
 export type Account = Selectable<AccountTable>;
 export type Session = Selectable<SessionTable>;
@@ -27,7 +27,7 @@ export interface NewSession {
 export async function createSession(
   db: Db,
   accountId: string,
-  client: { ip?: string | null; userAgent?: string | null },
+  client: { ip?: string | null; userAgent?: string | null; authLevel?: AuthLevel },
   now: Date,
   policy: SessionPolicy,
   random: RandomSource = systemRandom,
@@ -47,6 +47,7 @@ export async function createSession(
       expires_at: expiresAt.toISOString(),
       ip: client.ip?.slice(0, 64) ?? null,
       user_agent: client.userAgent?.slice(0, 300) ?? null,
+      auth_level: client.authLevel ?? 'password',
     })
     .execute();
   return { token, idHash, expiresAt };
@@ -99,6 +100,25 @@ export async function lookupSession(
     account,
     idleExpiresAt: new Date(Date.parse(lastSeen) + policy.idleMs),
   };
+}
+
+const LEVELS: AuthLevel[] = ['password', 'mfa', 'passkey'];
+
+/**
+ * Step-up (re-authentication): the person proved themselves again inside a session. The session gets a new id
+ * (SECURITY.md: a new id at every re-authentication), a new `authenticated_at`, and keeps the stronger of its old
+ * and new assurance. Returns the new cookie secret, or undefined if the session ended meanwhile.
+ */
+export async function reauthenticateSession(db: Db, session: Session, level: AuthLevel, now: Date, random: RandomSource = systemRandom): Promise<string | undefined> {
+  const token = newToken(32, random);
+  const stronger = LEVELS.indexOf(level) > LEVELS.indexOf(session.auth_level) ? level : session.auth_level;
+  const result = await db
+    .updateTable('session')
+    .set({ id_hash: hashToken(token), authenticated_at: now.toISOString(), last_seen_at: now.toISOString(), auth_level: stronger })
+    .where('id_hash', '=', session.id_hash)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? token : undefined;
 }
 
 export async function endSession(db: Db, idHash: string, reason: string, now: Date): Promise<boolean> {

@@ -20,12 +20,16 @@ export function clientIp(c: Context): string | null {
  * that the server has just ended for idleness or age is audited as a timeout. `touch: false` (status polls) does
  * not count as activity.
  */
-export function requireSession(deps: AppDeps, options: { touch?: boolean | 'always' } = {}): MiddlewareHandler<AppEnv> {
+export function requireSession(deps: AppDeps, options: { touch?: boolean | 'always'; staffWithoutPasskey?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const now = deps.clock.now();
     const found = await lookupSession(deps.store.db, readSessionCookie(c), now, deps.config.session, options.touch ?? true);
     if (found.status === 'active') {
       c.set('auth', { account: found.account, session: found.session, idleExpiresAt: found.idleExpiresAt });
+      // Staff must use passkeys ([4/8]): a staff session signed in any other way may only add a passkey.
+      if (found.account.kind === 'staff' && found.session.auth_level !== 'passkey' && !options.staffWithoutPasskey) {
+        return jsonError(c, 403, 'passkey_required', 'Staff sign in with a passkey. Add one in Account → Security first.');
+      }
       return next();
     }
     if (found.status === 'ended') {
@@ -52,4 +56,21 @@ export function authOf(c: Context<AppEnv>): AuthContext {
   const auth = c.get('auth');
   if (!auth) throw new Error('authOf() used on a route without requireSession()');
   return auth;
+}
+
+/** How recent an authentication must be for sensitive changes (SECURITY.md step-up; the issue's 5 minutes). */
+export const FRESH_AUTH_MS = 5 * 60_000;
+
+/**
+ * Step-up: adding or removing a factor, changing email or phone, new recovery codes (and later adding a caregiver,
+ * exporting records) need a sign-in or re-authentication within the last five minutes. Goes after requireSession.
+ */
+export function requireFreshAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { session } = authOf(c);
+    if (deps.clock.now().getTime() - Date.parse(session.authenticated_at) > FRESH_AUTH_MS) {
+      return c.json({ error: 'reauth_required', message: 'For your safety, please confirm it is you before making this change.' }, 403);
+    }
+    return next();
+  };
 }

@@ -1,3 +1,4 @@
+import { staffPasskeySession } from '../testing/staff-session.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../testing/app.js';
@@ -29,6 +30,10 @@ describe('audit entries: a patient reads their own, only an administrator reads 
     for (const p of people) {
       const a = await createAccount(db, { kind: p.kind, patientId: p.patientId, role: p.role, username: p.username, email: `${p.username}@example.com`, displayName: p.username, passwordHash: hash }, now);
       await db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
+      if (p.kind === 'staff') {
+        cookies[p.username] = await staffPasskeySession(t, p.username, PASSWORD);
+        continue;
+      }
       const res = await t.app.request('/api/session', { method: 'POST', headers, body: JSON.stringify({ login: p.username, password: PASSWORD }) });
       cookies[p.username] = res.headers.get('set-cookie')!.split(';')[0]!;
     }

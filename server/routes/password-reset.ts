@@ -14,6 +14,10 @@ import { readJsonBody } from '../http/json-body.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { clientIp } from '../http/require-session.js';
 import { withTransaction } from '../store/store.js';
+import { factorSummary, hasSecondFactor, secondFactorMethods } from '../auth/factors.js';
+import { createFlow, loadFlow, spendFlow, verifySecondFactor, type Flow } from '../auth/second-factor.js';
+import { asSecondFactorInput, secondFactorBody } from './session-steps.js';
+import { secondStep } from './session.js';
 import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
 
 const HOUR = 3600_000;
@@ -58,16 +62,37 @@ export function passwordResetRoutes(deps: AppDeps) {
       await sleepUntil(started + NEUTRAL_REPLY_MS);
       return c.json(neutral, 202);
     })
+    // Opening the link: does this account also need its second factor? (A reset never bypasses it: SECURITY.md.)
+    .post('/start', async (c) => {
+      const { token } = await readJsonBody(c, z.object({ token: z.string().min(20).max(100) }).strict());
+      const now = clock.now();
+      const row = await usableLinkToken(store.db, token, 'reset-password', now, RESET_TEXTS);
+      const account = await store.db.selectFrom('account').selectAll().where('id', '=', row.account_id!).executeTakeFirstOrThrow();
+      const factors = await factorSummary(store.db, account.id);
+      const methods = secondFactorMethods(account.kind, factors);
+      if (!hasSecondFactor(factors) || methods.length === 0) return c.json({ secondFactor: null });
+      const flow = await createFlow(store.db, account.id, { purpose: 'reset', resetHash: row.hash }, now);
+      return c.json({ secondFactor: secondStep(flow, methods, factors) });
+    })
     .post('/confirm', async (c) => {
-      const body = await readJsonBody(c, z.object({ token: z.string().min(20).max(100), password: z.string().min(1, 'Choose a password.').max(1024) }).strict());
+      const body = await readJsonBody(c, z.object({ token: z.string().min(20).max(100), password: z.string().min(1, 'Choose a password.').max(1024), secondFactor: secondFactorBody.optional() }).strict());
       const now = clock.now();
       const row = await usableLinkToken(store.db, body.token, 'reset-password', now, RESET_TEXTS);
       const account = await store.db.selectFrom('account').selectAll().where('id', '=', row.account_id!).executeTakeFirstOrThrow();
       const verdict = checkPassword(body.password, { personal: [account.username, account.email] });
       if (!verdict.ok) throw new ApiError(400, 'weak_password', verdict.problems[0]!.message, verdict.problems.map((p) => ({ path: 'password', message: p.message })));
+      const factors = await factorSummary(store.db, account.id);
+      let flow: Flow | undefined;
+      if (hasSecondFactor(factors)) {
+        if (!body.secondFactor) throw new ApiError(403, 'second_factor_required', 'This account has a second factor: confirm with it to choose a new password.');
+        flow = await loadFlow(store.db, body.secondFactor.flow, ['reset'], now);
+        if (flow.accountId !== account.id || flow.payload.resetHash !== row.hash) throw new ApiError(400, 'flow_invalid', 'This step is not valid any more. Please open the link again.');
+        await verifySecondFactor(deps, account, flow, asSecondFactorInput(body.secondFactor), clientIp(c));
+      }
       const passwordHash = await hashPassword(body.password);
       const ended = await withTransaction(store, async (trx) => {
         await spendLinkToken(trx, row, now, RESET_TEXTS.afterUse);
+        if (flow) await spendFlow(trx, flow, now);
         // Every other reset link of the account dies with this one, and the reset counter starts again.
         await trx.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('account_id', '=', account.id).where('purpose', '=', 'reset-password').where('used_at', 'is', null).execute();
         await clearFailures(trx, `reset:${hashToken(account.email)}`);

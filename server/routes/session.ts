@@ -5,11 +5,15 @@ import { appendAudit } from '../audit/log.js';
 import { findAccountByLogin, normalizeEmail, normalizeUsername, type Account } from '../auth/accounts.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { dummyHash, verifyPassword } from '../auth/password-hash.js';
-import { createSession, endSession, listOpenSessions } from '../auth/sessions.js';
+import { createSession, endSession, listOpenSessions, type Session } from '../auth/sessions.js';
+import { factorSummary, hasSecondFactor, secondFactorMethods, type FactorSummary, type SecondFactorMethod } from '../auth/factors.js';
+import { createFlow } from '../auth/second-factor.js';
+import { maskPhone } from '../notify/sms.js';
+import type { AuthLevel } from '../store/schema.js';
 import { FREE_ATTEMPTS } from '../auth/throttle.js';
 import { readJsonBody } from '../http/json-body.js';
 import { sendInBackground } from '../notify/mailer.js';
-import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { authOf, clientIp, FRESH_AUTH_MS, requireSession } from '../http/require-session.js';
 import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js';
 
 const signInBody = z
@@ -24,6 +28,41 @@ export function publicAccount(a: Account) {
   return { id: a.id, kind: a.kind, username: a.username, displayName: a.display_name, email: a.email, role: a.role, patientId: a.patient_id };
 }
 
+/**
+ * What the page learns about its session: the account, the limits, how it was authenticated and until when it
+ * counts as fresh for step-up, and whether the account has a second factor yet (patients are guided to add one,
+ * staff must add a passkey).
+ */
+export async function sessionInfo(deps: AppDeps, account: Account, session: Pick<Session, 'expires_at' | 'auth_level' | 'authenticated_at'>, idleExpiresAt: Date) {
+  const factors = await factorSummary(deps.store.db, account.id);
+  return {
+    account: publicAccount(account),
+    idleExpiresAt: idleExpiresAt.toISOString(),
+    expiresAt: session.expires_at,
+    idleSeconds: deps.config.session.idleMs / 1000,
+    authLevel: session.auth_level,
+    freshUntil: new Date(Date.parse(session.authenticated_at) + FRESH_AUTH_MS).toISOString(),
+    secured: hasSecondFactor(factors),
+    passkeys: factors.passkeys.length,
+  };
+}
+
+/** A new session after a complete sign-in: new id, cookie, audit entry; answers with sessionInfo. */
+export async function startSession(c: Context<AppEnv>, deps: AppDeps, account: Account, level: AuthLevel, how: string) {
+  const now = deps.clock.now();
+  const ip = clientIp(c);
+  const session = await createSession(deps.store.db, account.id, { ip, userAgent: c.req.header('user-agent'), authLevel: level }, now, deps.config.session);
+  await appendAudit(deps.store.db, { actor: account.id, onBehalfOf: account.patient_id, action: 'sign-in', outcome: 'success', ip, detail: how }, now);
+  setSessionCookie(c, session.token);
+  const at = now.toISOString();
+  return c.json(await sessionInfo(deps, account, { expires_at: session.expiresAt.toISOString(), auth_level: level, authenticated_at: at }, new Date(now.getTime() + deps.config.session.idleMs)));
+}
+
+/** The answer when a second step is needed: the flow token, and the ways the person can finish. */
+export function secondStep(flow: string, methods: SecondFactorMethod[], factors: FactorSummary) {
+  return { step: 'second-factor' as const, flow, methods, ...(factors.smsPhone ? { smsTo: maskPhone(factors.smsPhone) } : {}) };
+}
+
 const INVALID = { error: 'invalid_credentials', message: 'That username or password is not right. Check them and try again.' };
 
 /**
@@ -34,8 +73,8 @@ export function sessionRoutes(deps: AppDeps) {
   const { store, clock, config, mailer, logger } = deps;
   const policy = config.session;
   const summary = (c: Context<AppEnv>) => {
-    const auth = authOf(c);
-    return { account: publicAccount(auth.account), idleExpiresAt: auth.idleExpiresAt.toISOString(), expiresAt: auth.session.expires_at, idleSeconds: policy.idleMs / 1000 };
+    const { account, session, idleExpiresAt } = authOf(c);
+    return sessionInfo(deps, account, session, idleExpiresAt);
   };
 
   return new Hono<AppEnv>()
@@ -75,19 +114,19 @@ export function sessionRoutes(deps: AppDeps) {
         await appendAudit(store.db, { actor: account.id, action: 'sign-in.unverified', outcome: 'denied', ip }, now);
         return c.json({ error: 'email_unverified', message: 'Please confirm your email address first: open the link in the email we sent you.' }, 403);
       }
-      const session = await createSession(store.db, account.id, { ip, userAgent: c.req.header('user-agent') }, now, policy);
-      await appendAudit(store.db, { actor: account.id, onBehalfOf: account.patient_id, action: 'sign-in', outcome: 'success', ip, detail: 'password' }, now);
-      setSessionCookie(c, session.token);
-      return c.json({
-        account: publicAccount(account),
-        idleExpiresAt: new Date(now.getTime() + policy.idleMs).toISOString(),
-        expiresAt: session.expiresAt.toISOString(),
-        idleSeconds: policy.idleMs / 1000,
-      });
+      // A password needs a second factor once the account has one ([4/8]); staff who have a passkey must use it.
+      const factors = await factorSummary(store.db, account.id);
+      const methods = secondFactorMethods(account.kind, factors);
+      if (methods.length > 0) {
+        const flow = await createFlow(store.db, account.id, { purpose: 'sign-in' }, now);
+        await appendAudit(store.db, { actor: account.id, action: 'sign-in.password-ok', outcome: 'success', ip, detail: 'second factor asked' }, now);
+        return c.json(secondStep(flow, methods, factors));
+      }
+      return startSession(c, deps, account, 'password', 'password');
     })
-    .get('/', requireSession(deps, { touch: false }), (c) => c.json(summary(c)))
-    .post('/keepalive', requireSession(deps, { touch: 'always' }), (c) => c.json(summary(c)))
-    .delete('/', requireSession(deps, { touch: false }), async (c) => {
+    .get('/', requireSession(deps, { touch: false, staffWithoutPasskey: true }), async (c) => c.json(await summary(c)))
+    .post('/keepalive', requireSession(deps, { touch: 'always', staffWithoutPasskey: true }), async (c) => c.json(await summary(c)))
+    .delete('/', requireSession(deps, { touch: false, staffWithoutPasskey: true }), async (c) => {
       const { session, account } = authOf(c);
       const now = clock.now();
       await endSession(store.db, session.id_hash, 'signed-out', now);
@@ -95,7 +134,7 @@ export function sessionRoutes(deps: AppDeps) {
       clearSessionCookie(c);
       return c.body(null, 204);
     })
-    .get('/all', requireSession(deps), async (c) => {
+    .get('/all', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
       const { session, account } = authOf(c);
       const rows = await listOpenSessions(store.db, account.id, clock.now(), policy);
       return c.json({
@@ -109,7 +148,7 @@ export function sessionRoutes(deps: AppDeps) {
         })),
       });
     })
-    .delete('/all/:handle', requireSession(deps), async (c) => {
+    .delete('/all/:handle', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
       const { account } = authOf(c);
       const handle = c.req.param('handle');
       const now = clock.now();

@@ -84,7 +84,11 @@ export interface SessionTable {
   ended_reason: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** How the session was authenticated: `password`, `mfa` (password + second factor) or `passkey`. */
+  auth_level: Generated<AuthLevel>;
 }
+
+export type AuthLevel = 'password' | 'mfa' | 'passkey';
 
 export interface LoginThrottleTable {
   key: string;
@@ -95,7 +99,7 @@ export interface LoginThrottleTable {
 export interface OneTimeTokenTable {
   /** SHA-256 of the code or link token. */
   hash: string;
-  purpose: 'activation' | 'verify-email' | 'reset-password' | 'staff-enrol';
+  purpose: 'activation' | 'verify-email' | 'reset-password' | 'staff-enrol' | 'webauthn-challenge' | 'auth-flow';
   account_id: string | null;
   patient_id: string | null;
   created_at: string;
@@ -103,6 +107,56 @@ export interface OneTimeTokenTable {
   used_at: string | null;
   attempts: Generated<number>;
   payload: string | null;
+}
+
+export interface WebauthnCredentialTable {
+  /** The credential id, base64url. */
+  id: string;
+  account_id: string;
+  /** The name the person gave it ("My phone"). */
+  name: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  /** The highest signature counter seen (0 for authenticators that do not count); bigint: PostgreSQL returns a string. */
+  counter: number | string;
+  /** JSON array of transports the browser reported. */
+  transports: string | null;
+  device_type: string;
+  backed_up: number;
+  /** 1 when the authenticator offered the PRF extension at registration. */
+  prf: number;
+  aaguid: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  /** Set when an assertion came with a lower counter than seen before (possible cloned authenticator). */
+  counter_flagged_at: string | null;
+}
+
+export interface TotpFactorTable {
+  account_id: string;
+  /** Base32, 160 bits. */
+  secret: string;
+  created_at: string;
+  /** Null until the person proves the app works by typing a first code. */
+  confirmed_at: string | null;
+  /** The last accepted time step: a code is accepted once. */
+  last_step: number | null;
+}
+
+export interface SmsFactorTable {
+  account_id: string;
+  /** E.164, e.g. +15555550123. */
+  phone: string;
+  created_at: string;
+  confirmed_at: string | null;
+}
+
+export interface RecoveryCodeTable {
+  /** SHA-256 of the normalised code. */
+  hash: string;
+  account_id: string;
+  created_at: string;
+  used_at: string | null;
 }
 
 export interface AuditLogTable {
@@ -137,4 +191,8 @@ export interface Database {
   one_time_token: OneTimeTokenTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  webauthn_credential: WebauthnCredentialTable;
+  totp_factor: TotpFactorTable;
+  sms_factor: SmsFactorTable;
+  recovery_code: RecoveryCodeTable;
 }

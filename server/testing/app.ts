@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { sqliteFactory, type TestStore } from './stores.js';
 import { createMailer } from '../notify/mailer.js';
+import { createSmsSender } from '../notify/sms.js';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -39,6 +40,8 @@ export async function createTestApp(
   const clock = options.clock ?? { now: () => new Date('2026-11-25T12:00:00Z') };
   // The real file mailer: tests read the .eml files it writes under DATA_DIR/mail.
   const mailer = createMailer({ from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger });
-  const app = createApp({ store: testStore.store, config, clock, logger, mailer });
+  // The real file sender for texts: tests read them under DATA_DIR/sms.
+  const sms = createSmsSender({ outbox: join(config.dataDir, 'sms'), logger });
+  const app = createApp({ store: testStore.store, config, clock, logger, mailer, sms });
   return { app, config, testStore, logs, publicDir, close: () => testStore.cleanup() };
 }
