@@ -14,8 +14,8 @@ export interface Config {
   publicDir: string;
   clinic: ClinicInfo;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
-  /** Server-side session limits (SECURITY.md: idle ≤ 1 h, overall ≤ 24 h). */
-  session: { idleMs: number; maxMs: number };
+  /** Server-side session limits (SECURITY.md: idle ≤ 1 h, overall ≤ 24 h); `freshMs`: how recent a sign-in must be for step-up. */
+  session: { idleMs: number; maxMs: number; freshMs: number };
   /** `smtp://…`; unset → mail is written as .eml files under DATA_DIR/mail. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -58,6 +58,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const maxHours = parseBounded(env, 'SESSION_MAX_HOURS', 12, 1, 24);
   // Seconds, for tests and demonstrations of the idle warning; wins over SESSION_IDLE_MINUTES when set.
   const idleSeconds = env.SESSION_IDLE_SECONDS ? parseBounded(env, 'SESSION_IDLE_SECONDS', 900, 10, 3600) : undefined;
+  // Step-up window: 5 minutes ([4/8]); shorter only for tests and demonstrations, never longer.
+  const stepUpSeconds = parseBounded(env, 'STEP_UP_SECONDS', 300, 10, 300);
   const demo = env.DEMO_DATA || 'on';
   if (demo !== 'on' && demo !== 'off') throw new ConfigError(`DEMO_DATA must be on or off; it is "${demo}".`);
   if (env.SMS_PROVIDER_URL && !/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(env.SMS_PROVIDER_URL)) {
@@ -75,7 +77,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicDir: resolve(env.PUBLIC_DIR || defaultPublicDir()),
     clinic,
     logLevel,
-    session: { idleMs: (idleSeconds ?? idleMinutes * 60) * 1000, maxMs: maxHours * 3600_000 },
+    session: { idleMs: (idleSeconds ?? idleMinutes * 60) * 1000, maxMs: maxHours * 3600_000, freshMs: stepUpSeconds * 1000 },
     smtpUrl: env.SMTP_URL || undefined,
     sms: { providerUrl: env.SMS_PROVIDER_URL || undefined, providerToken: env.SMS_PROVIDER_TOKEN || undefined },
     demoData: demo === 'on',

@@ -17,10 +17,12 @@ export interface Route {
 export const routes: Route[] = [
   { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js') },
   { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: () => import('../features/account/security-page.js') },
+  { path: '/account/protect', tag: 'mcl-protect-page', title: 'Protect your account', nav: false, load: () => import('../features/account/protect-page.js') },
   { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: 'always', load: () => import('../features/help/help-page.js') },
   { path: '/sign-in', tag: 'mcl-sign-in-page', title: 'Sign in', nav: 'signed-out', load: () => import('../features/account/sign-in-page.js') },
   { path: '/sign-up', tag: 'mcl-sign-up-page', title: 'Create your account', nav: false, load: () => import('../features/account/sign-up-page.js') },
   { path: '/verify-email', tag: 'mcl-verify-email-page', title: 'Confirm your email', nav: false, load: () => import('../features/account/verify-email-page.js') },
+  { path: '/confirm-email', tag: 'mcl-confirm-email-page', title: 'Confirm your new email address', nav: false, load: () => import('../features/account/verify-email-page.js') },
   { path: '/forgot-password', tag: 'mcl-forgot-password-page', title: 'Forgot password', nav: false, load: () => import('../features/account/password-pages.js') },
   { path: '/reset-password', tag: 'mcl-reset-password-page', title: 'Choose a new password', nav: false, load: () => import('../features/account/password-pages.js') },
   { path: '/staff-enrol', tag: 'mcl-staff-enrol-page', title: 'Set up your staff account', nav: false, load: () => import('../features/account/staff-enrol-page.js') },

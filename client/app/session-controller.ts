@@ -11,10 +11,25 @@ export interface SignedInAccount {
   patientId: string | null;
 }
 
-interface SessionInfo {
+export interface SessionInfo {
   account: SignedInAccount;
   idleExpiresAt: string;
   idleSeconds: number;
+  /** How this session was authenticated: password, mfa (password + second factor) or passkey. */
+  authLevel: 'password' | 'mfa' | 'passkey';
+  /** Until when sensitive changes need no new confirmation (step-up). */
+  freshUntil: string;
+  /** Whether the account has a passkey or a second factor yet. */
+  secured: boolean;
+  passkeys: number;
+}
+
+/** A password was right and a second factor is needed (see features/account/second-factor.ts). */
+export interface SecondStepAnswer {
+  step: 'second-factor';
+  flow: string;
+  methods: ('passkey' | 'totp' | 'sms' | 'recovery')[];
+  smsTo?: string;
 }
 
 /** How long before the idle limit the warning appears (the issue asks for at least 60 seconds). */
@@ -29,6 +44,7 @@ const KEEPALIVE_EVERY_MS = 60_000;
  */
 export class SessionController implements ReactiveController {
   account: SignedInAccount | undefined;
+  info: SessionInfo | undefined;
   idleExpiresAt: number | undefined;
   warning = false;
   /** A sentence for the sign-in page after a timeout or a sign-out. */
@@ -61,9 +77,23 @@ export class SessionController implements ReactiveController {
     }
   }
 
-  async signIn(login: string, password: string): Promise<void> {
-    this.apply(await api<SessionInfo>('POST', '/api/session', { login, password }));
+  /** Password sign-in: done (undefined), or the second step the account needs. */
+  async signIn(login: string, password: string): Promise<SecondStepAnswer | undefined> {
+    const answer = await api<SessionInfo | SecondStepAnswer>('POST', '/api/session', { login, password });
+    if ('step' in answer) return answer;
+    this.accept(answer);
+    return undefined;
+  }
+
+  /** A complete sign-in, step-up or passkey sign-in answered with the session: take it. */
+  accept(info: SessionInfo): void {
+    this.apply(info);
     this.notice = undefined;
+  }
+
+  /** Is the last authentication recent enough for a sensitive change? */
+  get fresh(): boolean {
+    return this.info !== undefined && Date.parse(this.info.freshUntil) > this.now();
   }
 
   async signOut(): Promise<void> {
@@ -89,6 +119,7 @@ export class SessionController implements ReactiveController {
   };
 
   private apply(info: SessionInfo): void {
+    this.info = info;
     this.account = info.account;
     this.idleExpiresAt = Date.parse(info.idleExpiresAt);
     this.lastKeepAlive = this.now();
@@ -126,6 +157,7 @@ export class SessionController implements ReactiveController {
   private clear(notice: string | undefined): void {
     clearTimeout(this.timer);
     this.account = undefined;
+    this.info = undefined;
     this.idleExpiresAt = undefined;
     this.warning = false;
     this.notice = notice;

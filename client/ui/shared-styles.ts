@@ -41,6 +41,23 @@ export const pageStyles = css`
     background: transparent;
     color: var(--mcl-primary, #0b5d66);
   }
+  button.link {
+    background: none;
+    border: none;
+    color: var(--mcl-link, #0a4f8a);
+    text-decoration: underline;
+    padding: 0.5rem 0;
+    text-align: left;
+  }
+  button:disabled {
+    opacity: 0.7;
+    cursor: default;
+  }
+  ul.choices {
+    list-style: none;
+    padding: 0;
+    margin: 0 0 1rem;
+  }
   .card {
     border: 1px solid var(--mcl-border, #c9d2d6);
     border-radius: 8px;

@@ -197,7 +197,6 @@ export async function verifySecondFactor(deps: Deps, account: Account, flow: Flo
 export async function checkPasskey(deps: Deps, response: AssertionJSON, use: ChallengeUse, ip: string | null): Promise<{ account: Account; credential: Credential }> {
   const { store, clock, config } = deps;
   const now = clock.now();
-  const { challenge, issuedAt } = await takeChallenge(store.db, response.response.clientDataJSON, use, now);
   const credential = await store.db.selectFrom('webauthn_credential').selectAll().where('id', '=', response.id).executeTakeFirst();
   const handle = response.response.userHandle ? Buffer.from(response.response.userHandle, 'base64url').toString('utf8') : undefined;
   if (!credential || (use.accountId && credential.account_id !== use.accountId) || (handle !== undefined && handle !== credential.account_id)) {
@@ -205,6 +204,7 @@ export async function checkPasskey(deps: Deps, response: AssertionJSON, use: Cha
     throw new ApiError(401, 'passkey_unknown', 'This passkey is not registered with this portal (it may have been removed). Sign in another way.');
   }
   const account = await store.db.selectFrom('account').selectAll().where('id', '=', credential.account_id).executeTakeFirstOrThrow();
+  // Charged before anything is checked (a replayed or expired challenge counts too), cleared on success.
   const key = `passkey:${account.id}`;
   const verdict = await reserveAttempt(store, key, now);
   if (!verdict.allowed) {
@@ -212,6 +212,14 @@ export async function checkPasskey(deps: Deps, response: AssertionJSON, use: Cha
     throw verdict.reason === 'disabled'
       ? new ApiError(429, 'method_disabled', 'Passkey sign-in is blocked on this account after too many failures. Call support.')
       : tooMany(verdict.retryAfterMs, 'Too many failed passkey attempts.');
+  }
+  let challenge: string;
+  let issuedAt: Date;
+  try {
+    ({ challenge, issuedAt } = await takeChallenge(store.db, response.response.clientDataJSON, use, now));
+  } catch (error) {
+    if (error instanceof ApiError) await appendAudit(store.db, { actor: account.id, action: 'passkey.failed', outcome: 'failure', ip, detail: `challenge: ${error.code}` }, now);
+    throw error;
   }
   if (account.disabled_at || credential.counter_flagged_at) {
     await appendAudit(store.db, { actor: account.id, action: 'passkey.failed', outcome: 'denied', ip, detail: account.disabled_at ? 'account disabled' : 'flagged passkey' }, now);

@@ -58,17 +58,15 @@ export function authOf(c: Context<AppEnv>): AuthContext {
   return auth;
 }
 
-/** How recent an authentication must be for sensitive changes (SECURITY.md step-up; the issue's 5 minutes). */
-export const FRESH_AUTH_MS = 5 * 60_000;
-
 /**
- * Step-up: adding or removing a factor, changing email or phone, new recovery codes (and later adding a caregiver,
+ * Step-up (SECURITY.md): within `config.session.freshMs` (5 minutes) of the last sign-in or re-authentication.
+ * Adding or removing a factor, changing email or phone, new recovery codes (and later adding a caregiver,
  * exporting records) need a sign-in or re-authentication within the last five minutes. Goes after requireSession.
  */
 export function requireFreshAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { session } = authOf(c);
-    if (deps.clock.now().getTime() - Date.parse(session.authenticated_at) > FRESH_AUTH_MS) {
+    if (deps.clock.now().getTime() - Date.parse(session.authenticated_at) > deps.config.session.freshMs) {
       return c.json({ error: 'reauth_required', message: 'For your safety, please confirm it is you before making this change.' }, 403);
     }
     return next();

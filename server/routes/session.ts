@@ -13,7 +13,7 @@ import type { AuthLevel } from '../store/schema.js';
 import { FREE_ATTEMPTS } from '../auth/throttle.js';
 import { readJsonBody } from '../http/json-body.js';
 import { sendInBackground } from '../notify/mailer.js';
-import { authOf, clientIp, FRESH_AUTH_MS, requireSession } from '../http/require-session.js';
+import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js';
 
 const signInBody = z
@@ -41,7 +41,7 @@ export async function sessionInfo(deps: AppDeps, account: Account, session: Pick
     expiresAt: session.expires_at,
     idleSeconds: deps.config.session.idleMs / 1000,
     authLevel: session.auth_level,
-    freshUntil: new Date(Date.parse(session.authenticated_at) + FRESH_AUTH_MS).toISOString(),
+    freshUntil: new Date(Date.parse(session.authenticated_at) + deps.config.session.freshMs).toISOString(),
     secured: hasSecondFactor(factors),
     passkeys: factors.passkeys.length,
   };

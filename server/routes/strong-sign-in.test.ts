@@ -160,12 +160,15 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       }
       const notBase64Json = await call('POST', '/api/session/passkey', { response: { ...answer, response: { ...answer.response, clientDataJSON: Buffer.from('not json').toString('base64url') } } });
       assert.equal(notBase64Json.status, 400);
-      // The failures were counted: the account's passkey counter was cleared only by the success in between.
+      // Counted: the success cleared the five tampered tries; the replay and the unreadable answer count again.
       const counter = await t.testStore.store.db.selectFrom('login_throttle').selectAll().where('key', 'like', 'passkey:%').execute();
-      assert.equal(counter.length, 0, 'the success cleared the counter');
+      assert.deepEqual(counter.map((r) => r.failures), [2]);
+      const challengeFailures = (await audit('passkey.failed')).filter((e) => e.detail?.startsWith('challenge:'));
+      assert.deepEqual(challengeFailures.map((e) => e.detail), ['challenge: passkey_challenge', 'challenge: passkey_invalid'], 'the replay and the unreadable answer are audited');
     });
 
     it('counts passkey failures per account and slows them down after five', async () => {
+      assert.equal((await passkeySignIn(pia)).status, 200, 'a success clears the counter');
       for (let i = 0; i < 5; i++) assert.equal((await passkeySignIn(pia, { badSignature: true })).status, 401);
       const sixth = await passkeySignIn(pia);
       assert.equal(sixth.status, 429);

@@ -1,4 +1,4 @@
-import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnError } from '@simplewebauthn/browser';
+import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnAbortService, WebAuthnError } from '@simplewebauthn/browser';
 import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
 import { api, ApiProblem } from '../../data/api.js';
 
@@ -9,6 +9,11 @@ import { api, ApiProblem } from '../../data/api.js';
  * vault key from it, in the page).
  */
 export { browserSupportsWebAuthn as supportsPasskeys, browserSupportsWebAuthnAutofill as supportsPasskeyAutofill };
+
+/** Ends a pending passkey request (the autofill one, when the sign-in page goes away). */
+export function cancelPasskeyRequest(): void {
+  WebAuthnAbortService.cancelCeremony();
+}
 
 /** Only the yes/no of PRF support goes to the server. */
 export function stripRegistration(response: RegistrationResponseJSON): RegistrationResponseJSON {

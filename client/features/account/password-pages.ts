@@ -1,4 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
+import type { SecondFactorInput, SecondStep } from './second-factor.js';
+import './second-factor.js';
 import { customElement, state } from 'lit/decorators.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
@@ -43,22 +45,48 @@ export class ResetPasswordPage extends LitElement {
   static override styles = [pageStyles, formStyles];
   @state() private result: { ok: boolean; text: string } | undefined;
   @state() private fieldError: string | undefined;
+  /** The account's second factor, when it has one: a reset never bypasses it. */
+  @state() private second: SecondStep | null | undefined;
   private readonly token = tokenFromHash();
 
-  private async submit(event: SubmitEvent) {
-    event.preventDefault();
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.token) void this.start();
+  }
+
+  private async start() {
+    try {
+      this.second = (await api<{ secondFactor: SecondStep | null }>('POST', '/api/password-reset/start', { token: this.token })).secondFactor;
+    } catch (error) {
+      this.result = { ok: false, text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.' };
+    }
+  }
+
+  private async save(secondFactor?: SecondFactorInput) {
     const password = this.renderRoot.querySelector<PasswordField>('mcl-password-field')!.value;
     this.fieldError = undefined;
     try {
-      const r = await api<{ message: string }>('POST', '/api/password-reset/confirm', { token: this.token, password });
+      const r = await api<{ message: string }>('POST', '/api/password-reset/confirm', {
+        token: this.token,
+        password,
+        ...(secondFactor && this.second ? { secondFactor: { flow: this.second.flow, ...secondFactor } } : {}),
+      });
       this.result = { ok: true, text: r.message };
       history.replaceState(null, '', location.pathname);
     } catch (error) {
       const text = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
       if (error instanceof ApiProblem && error.code === 'weak_password') this.fieldError = text;
+      else if (secondFactor) throw error; // shown by the second-factor form
       else this.result = { ok: false, text };
     }
   }
+
+  private submit(event: SubmitEvent) {
+    event.preventDefault();
+    return this.save();
+  }
+
+  private readonly secondFactor = (input: SecondFactorInput) => this.save(input);
 
   override render() {
     if (!this.token) return html`<h1>Choose a new password</h1><p class="alert" role="alert">This link is incomplete. Open the link from the email again.</p>`;
@@ -67,8 +95,12 @@ export class ResetPasswordPage extends LitElement {
       ${this.result ? html`<p class="alert" role="alert">${this.result.text}</p>` : nothing}
       <form @submit=${this.submit} novalidate>
         <mcl-password-field .error=${this.fieldError}></mcl-password-field>
-        <button type="submit">Save my new password</button>
-      </form>`;
+        ${this.second === undefined ? nothing : this.second ? nothing : html`<button type="submit">Save my new password</button>`}
+      </form>
+      ${this.second
+        ? html`<p>Your account has extra protection: confirm it is you to save the new password.</p>
+            <mcl-second-factor .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>`
+        : nothing}`;
   }
 }
 

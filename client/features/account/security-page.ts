@@ -5,6 +5,11 @@ import { sessionContext } from '../../app/session-context.js';
 import type { SessionController } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
+import { deviceName } from './device-name.js';
+import './factors-panel.js';
+import './contact-panel.js';
+
+export { deviceName };
 
 interface SessionRow {
   handle: string;
@@ -13,14 +18,6 @@ interface SessionRow {
   lastActiveAt: string;
   ip: string | null;
   userAgent: string | null;
-}
-
-/** A short device name from a user-agent string, for people rather than engineers. */
-export function deviceName(userAgent: string | null): string {
-  if (!userAgent) return 'Unknown device';
-  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Chrome\//.test(userAgent) ? 'Chrome' : /Firefox\//.test(userAgent) ? 'Firefox' : /Safari\//.test(userAgent) ? 'Safari' : 'A browser';
-  const os = /Android/.test(userAgent) ? 'Android' : /iPhone|iPad/.test(userAgent) ? 'iPhone or iPad' : /Windows/.test(userAgent) ? 'Windows' : /Mac OS X/.test(userAgent) ? 'Mac' : /Linux/.test(userAgent) ? 'Linux' : 'a device';
-  return `${browser} on ${os}`;
 }
 
 interface AuditEntry {
@@ -44,6 +41,27 @@ const ACTIONS: Record<string, string> = {
   'record.view': 'Your record was viewed',
   'record.export': 'Your record was exported',
   'activation-code.issued': 'The clinic issued an activation code',
+  'sign-in.password-ok': 'Password accepted, second step asked',
+  'second-factor.failed': 'A wrong second-step code was entered',
+  'second-factor.throttled': 'Second step slowed down after wrong codes',
+  'passkey.added': 'Passkey added',
+  'passkey.removed': 'Passkey removed',
+  'passkey.renamed': 'Passkey renamed',
+  'passkey.failed': 'A passkey sign-in failed',
+  'passkey.counter-regressed': 'A passkey was blocked for safety',
+  'totp.added': 'Authenticator app set up',
+  'totp.removed': 'Authenticator app removed',
+  'sms.added': 'Text-message codes turned on',
+  'sms.removed': 'Text-message codes turned off',
+  'sms-code.sent': 'A sign-in code was texted',
+  'recovery-code.used': 'A recovery code was used',
+  'recovery-codes.created': 'New recovery codes made',
+  reauth: 'Confirmed it was you',
+  'account.phone-changed': 'Mobile number changed',
+  'account.email-change-requested': 'Change of email address asked for',
+  'account.email-changed': 'Email address changed',
+  'account.notifications-changed': 'Notification choices changed',
+  'reauth.failed': 'A wrong password was entered to confirm it was you',
 };
 
 /** What an audit action means, in words for the account holder. */
@@ -98,6 +116,10 @@ export class SecurityPage extends LitElement {
     return html`<h1>Account and security</h1>
       ${this.session?.account ? html`<p>Signed in as <strong>${this.session.account.displayName}</strong> (${this.session.account.username}).</p>` : nothing}
       ${this.problem ? html`<p role="alert">${this.problem}</p>` : nothing}
+      <h2>How you sign in</h2>
+      <mcl-factors-panel .session=${this.session}></mcl-factors-panel>
+      <h2>Contact details</h2>
+      <mcl-contact-panel .session=${this.session}></mcl-contact-panel>
       <h2>Where you are signed in</h2>
       ${this.sessions === undefined
         ? html`<p role="status">Loading…</p>`

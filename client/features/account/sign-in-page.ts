@@ -2,13 +2,20 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
-import type { SessionController } from '../../app/session-controller.js';
-import { ApiProblem } from '../../data/api.js';
+import type { SecondStepAnswer, SessionController, SessionInfo } from '../../app/session-controller.js';
+import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { navigate } from '../../app/navigate.js';
+import { cancelPasskeyRequest, isAbort, passkeyAssertion, passkeyProblem, supportsPasskeyAutofill, supportsPasskeys } from './passkeys.js';
+import type { SecondFactorInput } from './second-factor.js';
+import './second-factor.js';
 
-/** Sign in with username or email and password. Online only; says so when offline. */
+/**
+ * Sign in: with a passkey alone (a button, and the browser's passkey autofill on the username field where it
+ * exists), or with username/email and password, followed by a second factor when the account has one. Online only.
+ * After signing in, an account without a passkey or second factor is guided to add one.
+ */
 @customElement('mcl-sign-in-page')
 export class SignInPage extends LitElement {
   static override styles = [pageStyles, formStyles];
@@ -18,35 +25,103 @@ export class SignInPage extends LitElement {
 
   @state() private error: string | undefined;
   @state() private busy = false;
+  @state() private second: SecondStepAnswer | undefined;
+  private readonly passkeys = supportsPasskeys();
 
-  private async submit(event: SubmitEvent) {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.offerAutofill();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelPasskeyRequest();
+  }
+
+  /** Conditional mediation: the browser lists this site's passkeys in the username field's suggestions. */
+  private async offerAutofill() {
+    if (!this.passkeys || !navigator.onLine || !(await supportsPasskeyAutofill())) return;
+    try {
+      const response = await passkeyAssertion('/api/session/passkey-options', {}, true);
+      await this.finishWithPasskey(response);
+    } catch (error) {
+      if (!isAbort(error)) this.error = passkeyProblem(error);
+    }
+  }
+
+  private async finishWithPasskey(response: Awaited<ReturnType<typeof passkeyAssertion>>) {
+    this.done(await api<SessionInfo>('POST', '/api/session/passkey', { response }));
+  }
+
+  private done(info: SessionInfo) {
+    this.session!.accept(info);
+    navigate(this, info.secured && (info.account.kind !== 'staff' || info.authLevel === 'passkey') ? '/' : '/account/protect');
+  }
+
+  private async showProblem(error: unknown) {
+    this.error = error instanceof ApiProblem ? error.message : passkeyProblem(error);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.alert')?.focus();
+  }
+
+  private async withPasskey() {
     this.busy = true;
     this.error = undefined;
     try {
-      await this.session!.signIn(String(data.get('login') ?? ''), String(data.get('password') ?? ''));
-      navigate(this, '/');
+      await this.finishWithPasskey(await passkeyAssertion('/api/session/passkey-options'));
     } catch (error) {
-      this.error = error instanceof ApiProblem ? error.message : 'Signing in did not work. Please try again.';
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('.alert')?.focus();
+      await this.showProblem(error);
     } finally {
       this.busy = false;
     }
   }
 
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    cancelPasskeyRequest(); // the autofill offer ends when the person chose their password
+    this.busy = true;
+    this.error = undefined;
+    try {
+      const step = await this.session!.signIn(String(data.get('login') ?? ''), String(data.get('password') ?? ''));
+      if (step) {
+        this.second = step;
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLElement>('mcl-second-factor')?.focus();
+      } else {
+        this.done(this.session!.info!);
+      }
+    } catch (error) {
+      await this.showProblem(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private readonly secondFactor = async (input: SecondFactorInput) => {
+    this.done(await api<SessionInfo>('POST', '/api/session/second-factor', { flow: this.second!.flow, ...input }));
+  };
+
   override render() {
     const notice = this.session?.notice;
+    if (this.second) {
+      return html`<h1>Sign in</h1>
+        <mcl-second-factor tabindex="-1" .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>
+        <p><button type="button" class="link" @click=${() => (this.second = undefined)}>Start again</button></p>`;
+    }
     return html`
       <h1>Sign in</h1>
       ${notice ? html`<p class="success" role="status">${notice}</p>` : nothing}
       ${this.error ? html`<p class="alert" role="alert" tabindex="-1">${this.error}</p>` : nothing}
+      ${this.passkeys
+        ? html`<p><button type="button" class="passkey" ?disabled=${this.busy} @click=${this.withPasskey}>Sign in with a passkey</button></p>
+            <p>Or with your username and password:</p>`
+        : nothing}
       <form @submit=${this.submit} novalidate>
         <div class="field">
           <label for="login">Username or email address</label>
-          <input id="login" name="login" type="text" autocomplete="username" required autocapitalize="none" spellcheck="false"
+          <input id="login" name="login" type="text" autocomplete="username webauthn" required autocapitalize="none" spellcheck="false"
             aria-invalid=${this.error ? 'true' : 'false'} />
         </div>
         <div class="field">

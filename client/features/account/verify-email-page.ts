@@ -15,11 +15,19 @@ export class VerifyEmailPage extends LitElement {
   @state() private result: { ok: boolean; message: string } | undefined;
   @state() private busy = false;
   private readonly token = tokenFromHash();
+  /** What this page confirms: a new account (sign-up) here, a changed address in ConfirmEmailPage. */
+  protected texts = {
+    endpoint: '/api/signup/confirm',
+    title: 'Confirm your email',
+    intro: 'Press the button to confirm your email address and finish creating your account.',
+    button: 'Finish creating my account',
+    next: html`<p><a href="/sign-in">Sign in now</a></p>`,
+  };
 
   private async confirm() {
     this.busy = true;
     try {
-      const r = await api<{ message: string }>('POST', '/api/signup/confirm', { token: this.token });
+      const r = await api<{ message: string }>('POST', this.texts.endpoint, { token: this.token });
       this.result = { ok: true, message: r.message };
       history.replaceState(null, '', location.pathname); // the token is spent; keep it out of history
     } catch (error) {
@@ -30,21 +38,35 @@ export class VerifyEmailPage extends LitElement {
   }
 
   override render() {
+    const t = this.texts;
     if (!this.token) {
-      return html`<h1>Confirm your email</h1>
+      return html`<h1>${t.title}</h1>
         <p class="alert" role="alert">This link is incomplete. Open the link from the email again, or copy all of it into the address bar.</p>`;
     }
-    return html`<h1>Confirm your email</h1>
+    return html`<h1>${t.title}</h1>
       ${this.result
         ? html`<p class=${this.result.ok ? 'success' : 'alert'} role=${this.result.ok ? 'status' : 'alert'}>${this.result.message}</p>
-            ${this.result.ok ? html`<p><a href="/sign-in">Sign in now</a></p>` : nothing}`
-        : html`<p>Press the button to confirm your email address and finish creating your account.</p>
-            <button @click=${this.confirm} ?disabled=${this.busy}>Finish creating my account</button>`}`;
+            ${this.result.ok ? t.next : nothing}`
+        : html`<p>${t.intro}</p>
+            <button @click=${this.confirm} ?disabled=${this.busy}>${t.button}</button>`}`;
   }
+}
+
+/** Opened from the mail sent to a new email address (Account → Security → change email address). */
+@customElement('mcl-confirm-email-page')
+export class ConfirmEmailPage extends VerifyEmailPage {
+  protected override texts = {
+    endpoint: '/api/account/email/confirm',
+    title: 'Confirm your new email address',
+    intro: 'Press the button to start using this email address for your portal account.',
+    button: 'Use this email address',
+    next: html`<p><a href="/">Go to the portal</a></p>`,
+  };
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'mcl-verify-email-page': VerifyEmailPage;
+    'mcl-confirm-email-page': ConfirmEmailPage;
   }
 }

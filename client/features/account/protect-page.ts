@@ -1,0 +1,85 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { sessionContext } from '../../app/session-context.js';
+import type { SessionController, SessionInfo } from '../../app/session-controller.js';
+import { api, ApiProblem } from '../../data/api.js';
+import { navigate } from '../../app/navigate.js';
+import { pageStyles } from '../../ui/shared-styles.js';
+import { createPasskey, passkeyAssertion, passkeyProblem, supportsPasskeys } from './passkeys.js';
+import { deviceName } from './device-name.js';
+import './recovery-codes.js';
+
+/**
+ * After signing in without a passkey or second factor: "protect your account". Patients may add a passkey here
+ * in one step, choose an authenticator app (Account → Security), or skip for now. Staff must add a passkey and
+ * confirm with it before anything else opens to them.
+ */
+@customElement('mcl-protect-page')
+export class ProtectPage extends LitElement {
+  static override styles = [pageStyles];
+  @consume({ context: sessionContext, subscribe: true })
+  session: SessionController | undefined;
+  @state() private problem: string | undefined;
+  @state() private busy = false;
+  @state() private codes: string[] | undefined;
+
+  private get staff() {
+    return this.session?.account?.kind === 'staff';
+  }
+
+  private async addPasskey() {
+    this.busy = true;
+    this.problem = undefined;
+    try {
+      const answer = await createPasskey<{ recoveryCodes?: string[] }>(deviceName(navigator.userAgent));
+      if (this.staff) {
+        // Staff confirm with the new passkey: this session becomes a passkey session.
+        const response = await passkeyAssertion('/api/session/reauth/passkey-options');
+        this.session?.accept(await api<SessionInfo>('POST', '/api/session/reauth/passkey', { response }));
+        navigate(this, '/');
+        return;
+      }
+      await this.session?.refresh();
+      if (answer.recoveryCodes) this.codes = answer.recoveryCodes;
+      else navigate(this, '/');
+    } catch (error) {
+      this.problem = error instanceof ApiProblem && error.code === 'reauth_required'
+        ? 'Your sign-in is more than five minutes old. Please add the passkey from Account → Security, where we can confirm it is you.'
+        : passkeyProblem(error);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('.alert')?.focus();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    if (!this.session?.account) return html`<h1>Protect your account</h1><p>Please <a href="/sign-in">sign in</a> first.</p>`;
+    if (this.codes) {
+      return html`<h1>Your passkey is ready</h1>
+        <p role="status">Next time, choose "Sign in with a passkey".</p>
+        <mcl-recovery-codes .codes=${this.codes} @saved=${() => navigate(this, '/')}></mcl-recovery-codes>`;
+    }
+    return html`<h1>Protect your account</h1>
+      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.staff
+        ? html`<p>Staff accounts must sign in with a passkey: it cannot be guessed or phished, which keeps patients' records safe.
+            Add one now with this device's fingerprint, face or screen lock, or a security key.</p>`
+        : html`<p>Your account holds your health records. A password alone can be guessed or stolen. Add a passkey: you sign in with
+            your fingerprint, face or phone screen lock, and nobody can trick you out of it.</p>`}
+      ${supportsPasskeys()
+        ? html`<p><button type="button" ?disabled=${this.busy} @click=${this.addPasskey}>${this.busy ? 'Waiting for your device…' : 'Add a passkey'}</button></p>`
+        : html`<p>This browser cannot make passkeys. ${this.staff ? 'Please use a browser that can, such as a current Chrome, Edge, Safari or Firefox.' : ''}</p>`}
+      ${this.staff
+        ? nothing
+        : html`<p><a href="/account/security#app">Use an authenticator app instead</a></p>
+            <p><a href="/">Skip for now</a> (you can do this later in Account → Security).</p>`}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mcl-protect-page': ProtectPage;
+  }
+}

@@ -1,0 +1,213 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { axeViolations, launchBrowser, runCli, startServer, type RunningServer } from './harness.js';
+
+const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
+const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: { resourceType: string; birthDate?: string } }[] };
+const birthDate = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource.birthDate!;
+const PASSWORD = 'sunlight over the northern hills';
+const STEP_UP_SECONDS = 20;
+
+/** The newest mail the server wrote to its outbox (no SMTP_URL here), parsed. */
+async function lastMail(dataDir: string) {
+  const dir = join(dataDir, 'mail');
+  const files = readdirSync(dir).sort();
+  return simpleParser(readFileSync(join(dir, files.at(-1)!)));
+}
+
+describe('strong sign-in in Chromium with a virtual authenticator: passkey, app codes, recovery codes, step-up', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let cdp: CDPSession;
+  let authenticatorId: string;
+  let recoveryCodes: string[];
+  let totpSecret: string;
+
+  const signInPage = () => page.locator('mcl-sign-in-page');
+  const signOut = async () => {
+    await presence(false); // the sign-in page's autofill request must wait (see presence below)
+    await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
+    await signInPage().waitFor();
+  };
+  /**
+   * Chromium's virtual authenticator answers even a conditional (autofill) request at once when it simulates
+   * presence, as if the person had picked the passkey from the list. Presence is turned off while a test wants the
+   * sign-in page to wait, and on when it wants the authenticator to answer.
+   */
+  const presence = (enabled: boolean) => cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
+  const overrideBits = (bits: { isBogusSignature?: boolean; isBadUV?: boolean; isBadUP?: boolean }) =>
+    cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId, isBogusSignature: false, isBadUV: false, isBadUP: false, ...bits });
+
+  before(async () => {
+    server = await startServer({ env: { STEP_UP_SECONDS: String(STEP_UP_SECONDS) } });
+    // A verified patient account, made through the public API as the sign-up page would.
+    const imported = await runCli(server.dataDir, ['import', bundleFile, '--json']);
+    assert.equal(imported.code, 0, imported.stderr);
+    const patientId = (JSON.parse(imported.stdout.trim().split('\n')[0]!) as { patients: string[] }).patients[0]!;
+    const code = (await runCli(server.dataDir, ['activation-code', patientId])).stdout.match(/[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/)![0];
+    const headers = { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' };
+    const signup = await fetch(`${server.origin}/api/signup`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ method: 'activation-code', activationCode: code, birthDate, email: 'reyna@example.com', username: 'reyna', password: PASSWORD }),
+    });
+    assert.equal(signup.status, 202, await signup.text());
+    for (let i = 0; i < 100; i++) {
+      try {
+        readdirSync(join(server.dataDir, 'mail'));
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const token = /#token=([A-Za-z0-9_-]+)/.exec((await lastMail(server.dataDir)).text!)![1];
+    const confirmed = await fetch(`${server.origin}/api/signup/confirm`, { method: 'POST', headers, body: JSON.stringify({ token }) });
+    assert.equal(confirmed.status, 201, await confirmed.text());
+
+    browser = await launchBrowser();
+    const context = await browser.newContext({ bypassCSP: true }); // bypassCSP only so axe can be injected
+    page = await context.newPage();
+    page.on('dialog', (d) => void d.accept()); // "Remove this passkey?" confirmations
+    // Chromium's virtual authenticator over the DevTools protocol (ENVIRONMENT.md): a platform authenticator with
+    // resident keys, user verification and PRF, that answers without a person.
+    cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, hasPrf: true },
+    }));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('after a password sign-in, the app guides the patient to add a passkey, and shows ten recovery codes once', async () => {
+    await page.goto(server.origin + '/sign-in');
+    await signInPage().locator('#login').fill('reyna');
+    await signInPage().locator('#password').fill(PASSWORD);
+    await signInPage().locator('form button[type="submit"]').click();
+    const protect = page.locator('mcl-protect-page');
+    await protect.getByRole('heading', { name: 'Protect your account' }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'protect page');
+    await protect.getByRole('button', { name: 'Add a passkey' }).click();
+    const codes = protect.locator('mcl-recovery-codes li');
+    await codes.first().waitFor();
+    recoveryCodes = await codes.allInnerTexts();
+    assert.equal(recoveryCodes.length, 10);
+    assert.deepEqual(await axeViolations(page), [], 'recovery codes');
+    const credentials = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    assert.equal(credentials.credentials.length, 1);
+    assert.equal(credentials.credentials[0]!.isResidentCredential, true);
+    await protect.getByRole('button', { name: 'I have saved them' }).click();
+    await page.locator('mcl-home-page').waitFor();
+  });
+
+  it("signs in with the passkey alone: from the browser's passkey autofill, and with the button", async () => {
+    await signOut();
+    await presence(true);
+    // Autofill: the sign-in form asks the browser for a conditional request as it opens.
+    await page.reload();
+    await page.locator('mcl-home-page').waitFor();
+    let session = await page.evaluate(() => fetch('/api/session').then((r) => r.json()));
+    assert.equal(session.authLevel, 'passkey');
+    assert.equal(session.account.username, 'reyna');
+    // The button: the pending autofill request is replaced by a modal one.
+    await signOut();
+    await signInPage().getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await presence(true);
+    await page.locator('mcl-home-page').waitFor();
+    session = await page.evaluate(() => fetch('/api/session').then((r) => r.json()));
+    assert.equal(session.authLevel, 'passkey');
+  });
+
+  it('refuses a bogus signature and a cleared UV bit, with a sentence for the person', async () => {
+    await signOut();
+    for (const bits of [{ isBogusSignature: true }, { isBadUV: true }]) {
+      await overrideBits(bits);
+      await signInPage().getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await presence(true);
+      const alert = signInPage().locator('[role="alert"]');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /could not be verified/, JSON.stringify(bits));
+      assert.equal(new URL(page.url()).pathname, '/sign-in');
+      assert.equal(await page.evaluate(() => fetch('/api/session').then((r) => r.status)), 401);
+    }
+    await overrideBits({});
+    const failures = await runCli(server.dataDir, ['audit', 'verify']);
+    assert.equal(failures.code, 0);
+  });
+
+  it('sets up an authenticator app from Account → Security with a code computed here', async () => {
+    // Two failures above: the passkey counter is below the free five, so this sign-in goes straight through.
+    await signInPage().getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.locator('mcl-home-page').waitFor();
+    await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
+    const panel = page.locator('mcl-factors-panel');
+    await panel.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const key = panel.locator('#totp-key');
+    await key.waitFor();
+    assert.equal(await panel.locator('img.qr').getAttribute('alt'), 'QR code for your authenticator app. If you cannot scan it, type the key shown below.');
+    totpSecret = (await key.innerText()).replace(/\s/g, '');
+    const code = TOTP.generate({ secret: Secret.fromBase32(totpSecret), digits: 6, period: 30, algorithm: 'SHA1' });
+    await panel.locator('#totp-code').fill(code);
+    await panel.getByRole('button', { name: 'Confirm' }).click();
+    await panel.locator('[role="status"]', { hasText: 'authenticator app is set up' }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'Account → Security with factors');
+  });
+
+  it('signs in with password + app code (a code is accepted once), then with a recovery code', async () => {
+    await signOut();
+    await signInPage().locator('#login').fill('reyna');
+    await signInPage().locator('#password').fill(PASSWORD);
+    await signInPage().locator('form button[type="submit"]').click();
+    const second = page.locator('mcl-second-factor');
+    await second.locator('#code').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'second step');
+    // The next step's code: inside the ±1 window, and later than the one used to confirm the app.
+    const next = TOTP.generate({ secret: Secret.fromBase32(totpSecret), digits: 6, period: 30, algorithm: 'SHA1', timestamp: Date.now() + 30_000 });
+    await second.locator('#code').fill(next);
+    await second.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('mcl-home-page').waitFor();
+    assert.equal((await page.evaluate(() => fetch('/api/session').then((r) => r.json()))).authLevel, 'mfa');
+
+    await signOut();
+    await signInPage().locator('#login').fill('reyna');
+    await signInPage().locator('#password').fill(PASSWORD);
+    await signInPage().locator('form button[type="submit"]').click();
+    await second.locator('#code').fill(next);
+    await second.getByRole('button', { name: 'Confirm' }).click();
+    await second.locator('[role="alert"]', { hasText: 'already been used' }).waitFor();
+    await second.getByRole('button', { name: 'Use a recovery code' }).click();
+    await second.locator('#code').fill(recoveryCodes[0]!);
+    await second.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('mcl-home-page').waitFor();
+    const mail = await lastMail(server.dataDir);
+    assert.match(mail.subject!, /A recovery code was used/);
+  });
+
+  it('asks to confirm it is you before removing a passkey when the sign-in is older than the step-up window', async () => {
+    await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
+    const panel = page.locator('mcl-factors-panel');
+    const remove = panel.locator('ul.keys button', { hasText: 'Remove' });
+    await remove.waitFor();
+    await page.waitForTimeout((STEP_UP_SECONDS + 1) * 1000);
+    await remove.click();
+    const dialog = panel.locator('mcl-reauth-dialog dialog[open]');
+    await dialog.waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'step-up dialog');
+    await presence(true);
+    await dialog.getByRole('button', { name: 'Confirm with my passkey' }).click();
+    await panel.locator('[role="status"]', { hasText: 'removed' }).waitFor();
+    assert.equal(await panel.locator('ul.keys li').count(), 0);
+    const audit = await page.evaluate(() => fetch('/api/audit?limit=50').then((r) => r.json()));
+    const actions = (audit.entries as { action: string }[]).map((e) => e.action);
+    for (const action of ['passkey.added', 'passkey.failed', 'totp.added', 'recovery-code.used', 'reauth', 'passkey.removed']) assert.ok(actions.includes(action), action);
+  });
+});
