@@ -25,6 +25,7 @@ import { auditRoutes } from './routes/audit.js';
 import { sessionStepRoutes } from './routes/session-steps.js';
 import { factorRoutes } from './routes/factors.js';
 import { accountRoutes } from './routes/account.js';
+import { recordRoutes } from './routes/records.js';
 
 /** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
 export interface AppDeps {
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/session', sessionStepRoutes(deps))
     .route('/api/factors', factorRoutes(deps))
     .route('/api/account', accountRoutes(deps))
+    .route('/api/records', recordRoutes(deps))
     .route('/api/signup', signupRoutes(deps))
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))

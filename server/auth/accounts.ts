@@ -39,6 +39,7 @@ export async function createAccount(db: Db, input: NewAccount, now: Date): Promi
     notify_prefs: JSON.stringify(input.notifyPrefs ?? {}),
     created_at: now.toISOString(),
     disabled_at: null,
+    vault_key: null,
   };
   await db.insertInto('account').values(row).execute();
   return row;

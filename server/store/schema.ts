@@ -68,6 +68,8 @@ export interface AccountTable {
   notify_prefs: Generated<string>;
   created_at: string;
   disabled_at: string | null;
+  /** Base64url, 256 bits: unwraps the account's local record on a device ([5/8]); made at first use. */
+  vault_key: Generated<string | null>;
 }
 
 export interface SessionTable {

@@ -3,6 +3,7 @@ import * as m0001 from './0001-app-meta.js';
 import * as m0002 from './0002-fhir-resources.js';
 import * as m0003 from './0003-accounts-audit.js';
 import * as m0004 from './0004-strong-auth.js';
+import * as m0005 from './0005-vault-key.js';
 
 /**
  * Every migration, in order, bundled with the server (no directory scan at run time, so a bundled server and the
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0002-fhir-resources': m0002,
   '0003-accounts-audit': m0003,
   '0004-strong-auth': m0004,
+  '0005-vault-key': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
