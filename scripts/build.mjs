@@ -21,6 +21,24 @@ export async function build() {
   mkdirSync(pub, { recursive: true });
   writeIcons(join(pub, 'icons'), THEME);
 
+  // The sync worker ([5/8]) is its own module file; the page learns its hashed name through a define.
+  const worker = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { 'sync-worker': 'client/data/sync-worker.ts' },
+    outdir: join(pub, 'assets'),
+    entryNames: '[name]-[hash]',
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: production,
+    legalComments: 'none',
+    metafile: true,
+    tsconfig: 'tsconfig.json',
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    logLevel: 'warning',
+  });
+  const workerUrl = '/' + relative(pub, join(root, Object.keys(worker.metafile.outputs).find((o) => o.endsWith('.js')))).split('\\').join('/');
+
   const client = await esbuild.build({
     absWorkingDir: root,
     entryPoints: { main: 'client/main.ts', app: 'client/app.css' },
@@ -36,7 +54,7 @@ export async function build() {
     legalComments: 'none',
     metafile: true,
     tsconfig: 'tsconfig.json',
-    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development'), __SYNC_WORKER_URL__: JSON.stringify(workerUrl) },
     logLevel: 'warning',
   });
   const outputs = client.metafile.outputs;

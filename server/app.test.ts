@@ -83,10 +83,10 @@ describe('HTTP app', () => {
 
   describe('API errors are JSON with a reason', () => {
     it('404 for an unknown API path', async () => {
-      const res = await t.app.request('/api/records/123');
+      const res = await t.app.request('/api/nothing-here/123');
       assert.equal(res.status, 404);
       assert.match(res.headers.get('content-type') ?? '', /application\/json/);
-      assert.deepEqual(await res.json(), { error: 'not_found', message: 'There is no API at /api/records/123.' });
+      assert.deepEqual(await res.json(), { error: 'not_found', message: 'There is no API at /api/nothing-here/123.' });
     });
 
     it('405 with Allow for a wrong method', async () => {

@@ -70,11 +70,15 @@ describe('operator CLI: activation codes, staff, audit', () => {
     const headers = { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE, 'Content-Type': 'application/json' };
     const enrol = await t.app.request('/api/staff-enrol', { method: 'POST', headers, body: JSON.stringify({ token, username: 'ana.lee', password: 'listen twice and speak once' }) });
     assert.equal(enrol.status, 201);
+    // The link opens a session that may only add the first passkey ([4/8]: staff sign in with passkeys).
+    const setup = await t.app.request('/api/session', { headers: { Cookie: enrol.headers.get('set-cookie')!.split(';')[0]! } });
+    const info = (await setup.json()) as { authLevel: string; account: { role: string; kind: string } };
+    assert.deepEqual([info.authLevel, info.account.role, info.account.kind], ['enrol', 'clinician', 'staff']);
     const again = await t.app.request('/api/staff-enrol', { method: 'POST', headers, body: JSON.stringify({ token, username: 'ana.lee', password: 'listen twice and speak once' }) });
     assert.equal(again.status, 410);
     const signIn = await t.app.request('/api/session', { method: 'POST', headers, body: JSON.stringify({ login: 'ana.lee', password: 'listen twice and speak once' }) });
-    assert.equal(signIn.status, 200);
-    assert.equal(((await signIn.json()) as { account: { role: string; kind: string } }).account.role, 'clinician');
+    assert.equal(signIn.status, 403, 'no staff sign-in with a password alone');
+    assert.equal(((await signIn.json()) as { error: string }).error, 'passkey_setup_required');
     assert.equal(await staffCommand.run(['create', '--email', 'dr.lee@clinic.example', '--name', 'X', '--role', 'admin'], io().io), 1);
     assert.equal(await staffCommand.run(['create', '--email', 'x@clinic.example', '--name', 'X', '--role', 'superuser'], io().io), 2);
   });

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, redactDatabaseUrl } from './config.js';
 import { loadDemoOnce, demoLines, type DemoState } from './fhir/demo/load.js';
 import { createLogger } from './log.js';
 import { createSmsSender } from './notify/sms.js';
+import { purgeExpiredTokens } from './auth/link-tokens.js';
 import { createMailer } from './notify/mailer.js';
 import { openStore, StoreOpenError } from './store/store.js';
 
@@ -53,6 +54,11 @@ async function main(): Promise<void> {
         : `cannot listen on ${config.host}:${config.port}: ${error.message}. Check HOST and PORT.`,
     );
   });
+  // Expired single-use tokens (challenges, flows, links) are deleted hourly.
+  const purge = () => void purgeExpiredTokens(store.db, systemClock.now()).catch((error: Error) => logger.error('token purge failed', { error: error.message }));
+  purge();
+  const purger = setInterval(purge, 3600_000);
+  purger.unref();
   const stop = (signal: string) => {
     logger.info('stopping', { signal });
     server.close(() => void store.close().then(() => process.exit(0)));

@@ -32,6 +32,15 @@ export interface SecondStepAnswer {
   smsTo?: string;
 }
 
+/** Deletes everything the app keeps in this browser about the person: the local record (IndexedDB) and storage. */
+export async function removeLocalData(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase('mcl-vault');
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+  sessionStorage.clear();
+}
+
 /** How long before the idle limit the warning appears (the issue asks for at least 60 seconds). */
 export const WARN_BEFORE_MS = 60_000;
 /** Activity is reported to the server at most this often. */
@@ -96,11 +105,16 @@ export class SessionController implements ReactiveController {
     return this.info !== undefined && Date.parse(this.info.freshUntil) > this.now();
   }
 
-  async signOut(): Promise<void> {
+  /**
+   * Signs out on the server. `removeData`: "sign out and remove my data from this device": the local record and
+   * everything the app stored here is deleted too (the kiosk case).
+   */
+  async signOut(options: { removeData?: boolean } = {}): Promise<void> {
     try {
       await api('DELETE', '/api/session');
     } finally {
-      this.clear('You have signed out.');
+      this.clear(options.removeData ? 'You have signed out, and your data was removed from this device.' : 'You have signed out.');
+      if (options.removeData) await removeLocalData();
       this.onSignedOut();
     }
   }
@@ -155,6 +169,8 @@ export class SessionController implements ReactiveController {
   }
 
   private clear(notice: string | undefined): void {
+    // The local record locks (its keys are dropped) whenever the session ends here.
+    if (this.account) dispatchEvent(new Event('mcl-signed-out'));
     clearTimeout(this.timer);
     this.account = undefined;
     this.info = undefined;

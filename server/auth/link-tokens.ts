@@ -34,3 +34,13 @@ export async function spendLinkToken(db: Db, row: LinkToken, now: Date, afterUse
   const used = await db.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', row.hash).where('used_at', 'is', null).executeTakeFirst();
   if (Number(used.numUpdatedRows) !== 1) throw new ApiError(410, 'link_used', `This link has already been used. ${afterUse}`);
 }
+
+/**
+ * Deletes single-use tokens a day after they expired (challenges, sign-in flows, links, codes): anonymous passkey
+ * challenges are cheap to ask for, so their rows must not pile up. The server runs this hourly.
+ */
+export async function purgeExpiredTokens(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - 24 * 3600_000).toISOString();
+  const result = await db.deleteFrom('one_time_token').where('expires_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app.js';
 import { appendAudit } from '../audit/log.js';
 import { ApiError } from '../http/errors.js';
 import { sendInBackground } from '../notify/mailer.js';
+import { SmsError } from '../notify/sms.js';
 import { factorSummary, secondFactorMethods, type SecondFactorMethod } from './factors.js';
 import { clearFailures, reserveAttempt } from './login-throttle.js';
 import { hashRecoveryCode, normalizeRecoveryCode } from './recovery-codes.js';
@@ -82,7 +83,14 @@ export async function sendSmsCode(deps: Deps, flow: Flow, phone: string, ip: str
   const payload: FlowPayload = { ...flow.payload, sms: { hash: smsHash(flow.hash, code), expiresAt: new Date(now.getTime() + SMS_CODE_TTL_MS).toISOString() } };
   await store.db.updateTable('one_time_token').set({ payload: JSON.stringify(payload) }).where('hash', '=', flow.hash).execute();
   flow.payload = payload;
-  await deps.sms.send({ to: phone, text: `${code} is your ${config.clinic.name} code. It works once, for 10 minutes. Never share it: we will never ask for it.` });
+  try {
+    await deps.sms.send({ to: phone, text: `${code} is your ${config.clinic.name} code. It works once, for 10 minutes. Never share it: we will never ask for it.` });
+  } catch (error) {
+    if (!(error instanceof SmsError)) throw error;
+    deps.logger.warn('text not sent', { error: error.message });
+    await appendAudit(store.db, { actor: flow.accountId, action: 'sms-code.failed', outcome: 'failure', ip, detail: error.message.slice(0, 200) }, now);
+    throw new ApiError(502, 'sms_failed', 'The text message could not be sent to that number. Check the number, or use another way.');
+  }
   await appendAudit(store.db, { actor: flow.accountId, action: 'sms-code.sent', outcome: 'success', ip, detail: flow.payload.purpose }, now);
 }
 
@@ -129,7 +137,10 @@ export async function verifySecondFactor(deps: Deps, account: Account, flow: Flo
   const { store, clock } = deps;
   const now = clock.now();
   const methods = secondFactorMethods(account.kind, await factorSummary(store.db, account.id));
-  if (!methods.includes(input.method)) throw new ApiError(400, 'method_unavailable', 'That way of confirming is not set up on this account. Choose another.');
+  if (!methods.includes(input.method)) {
+    await appendAudit(store.db, { actor: account.id, action: 'second-factor.failed', outcome: 'failure', ip, detail: `${input.method}: not set up` }, now);
+    throw new ApiError(400, 'method_unavailable', 'That way of confirming is not set up on this account. Choose another.');
+  }
   if (input.method === 'passkey') {
     await checkPasskey(deps, input.response, { ceremony: 'authentication', accountId: account.id, use: `flow:${flow.hash}` }, ip);
     return 'passkey';
@@ -146,7 +157,8 @@ export async function verifySecondFactor(deps: Deps, account: Account, flow: Flo
     throw new ApiError(status, code, message);
   };
   if (input.method === 'totp') {
-    const row = await store.db.selectFrom('totp_factor').selectAll().where('account_id', '=', account.id).executeTakeFirstOrThrow();
+    const row = await store.db.selectFrom('totp_factor').selectAll().where('account_id', '=', account.id).executeTakeFirst();
+    if (!row?.confirmed_at) return fail(400, 'method_unavailable', 'removed', 'The authenticator app is no longer set up on this account. Choose another way.');
     const result = verifyTotp(row.secret, input.code, now, row.last_step);
     if (!result.ok) {
       if (result.reason === 'format') await fail(400, 'code_format', 'format', 'The code from your authenticator app is 6 digits.');
@@ -182,10 +194,12 @@ export async function verifySecondFactor(deps: Deps, account: Account, flow: Flo
     // SECURITY.md: using a recovery code notifies every address on file.
     tellHolder(deps, account, 'A recovery code was used', 'One of the recovery codes of your portal account was just used to sign in.');
     const sms = await store.db.selectFrom('sms_factor').select('phone').where('account_id', '=', account.id).where('confirmed_at', 'is not', null).executeTakeFirst();
-    const phone = sms?.phone ?? account.phone;
-    if (phone) void deps.sms.send({ to: phone, text: `A recovery code of your ${deps.config.clinic.name} account was just used. Not you? Call ${deps.config.clinic.support.phone}.` }).catch((e: Error) => deps.logger.error('text failed', { error: e.message }));
+    for (const phone of new Set([sms?.phone, account.phone].filter((p): p is string => Boolean(p)))) {
+      void deps.sms.send({ to: phone, text: `A recovery code of your ${deps.config.clinic.name} account was just used. Not you? Call ${deps.config.clinic.support.phone}.` }).catch((e: Error) => deps.logger.error('text failed', { error: e.message }));
+    }
   }
   await clearFailures(store.db, key);
+  if (input.method === 'sms') await clearFailures(store.db, `sms-send:${account.id}`);
   return input.method;
 }
 
@@ -206,7 +220,9 @@ export async function checkPasskey(deps: Deps, response: AssertionJSON, use: Cha
   const account = await store.db.selectFrom('account').selectAll().where('id', '=', credential.account_id).executeTakeFirstOrThrow();
   // Charged before anything is checked (a replayed or expired challenge counts too), cleared on success.
   const key = `passkey:${account.id}`;
-  const verdict = await reserveAttempt(store, key, now);
+  // Back-off, but never "disabled": a signature cannot be guessed, and anyone holding a credential id could
+  // otherwise shut its owner out for good with garbage answers.
+  const verdict = await reserveAttempt(store, key, now, { neverDisable: true });
   if (!verdict.allowed) {
     await appendAudit(store.db, { actor: account.id, action: 'passkey.throttled', outcome: 'throttled', ip }, now);
     throw verdict.reason === 'disabled'
@@ -234,7 +250,7 @@ export async function checkPasskey(deps: Deps, response: AssertionJSON, use: Cha
     throw new ApiError(401, 'passkey_rejected', 'This passkey could not be verified. Please try again, or sign in another way.');
   }
   const stored = Number(credential.counter);
-  const verdictCount = signCountVerdict({ stored, received: newCounter, storedAt: credential.last_used_at ? new Date(credential.last_used_at) : null, challengeIssuedAt: issuedAt });
+  const verdictCount = signCountVerdict({ stored, previous: Number(credential.prev_counter), received: newCounter, storedAt: credential.counter_at ? new Date(credential.counter_at) : null, challengeIssuedAt: issuedAt });
   if (verdictCount === 'regressed') {
     await store.db.updateTable('webauthn_credential').set({ counter_flagged_at: now.toISOString() }).where('id', '=', credential.id).execute();
     await appendAudit(store.db, { actor: account.id, action: 'passkey.counter-regressed', outcome: 'denied', ip, target: credential.name, detail: `stored ${stored}, received ${newCounter}` }, now);
@@ -243,7 +259,13 @@ export async function checkPasskey(deps: Deps, response: AssertionJSON, use: Cha
   }
   let update = store.db.updateTable('webauthn_credential').set({ last_used_at: now.toISOString() }).where('id', '=', credential.id);
   // Only ever raised, in one statement, so two sign-ins racing cannot lower it.
-  if (verdictCount === 'raise') update = store.db.updateTable('webauthn_credential').set({ last_used_at: now.toISOString(), counter: newCounter }).where('id', '=', credential.id).where('counter', '<', newCounter);
+  if (verdictCount === 'raise') {
+    update = store.db
+      .updateTable('webauthn_credential')
+      .set((eb) => ({ last_used_at: now.toISOString(), prev_counter: eb.ref('counter'), counter: newCounter, counter_at: now.toISOString() }))
+      .where('id', '=', credential.id)
+      .where('counter', '<', newCounter);
+  }
   await update.execute();
   await clearFailures(store.db, key);
   return { account, credential };

@@ -102,7 +102,7 @@ export async function lookupSession(
   };
 }
 
-const LEVELS: AuthLevel[] = ['password', 'mfa', 'passkey'];
+const LEVELS: AuthLevel[] = ['enrol', 'password', 'mfa', 'passkey'];
 
 /**
  * Step-up (re-authentication): the person proved themselves again inside a session. The session gets a new id

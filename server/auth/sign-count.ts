@@ -6,8 +6,9 @@
  * - both 0 (the authenticator does not count, as synced passkeys do): accepted, nothing to learn;
  * - above the stored value: accepted, and stored (only ever raised: `counter < new` in the update, so two sign-ins
  *   racing each other cannot lower it);
- * - not above the stored value, while the stored value was set by a sign-in that started *after* this one's
- *   challenge was issued: two ceremonies overlapped (two tabs): accepted, nothing stored, no alarm;
+ * - not above the stored value, but above the value before the last raise, while that raise came from a sign-in
+ *   that ended *after* this one's challenge was issued: two ceremonies overlapped (two tabs): accepted, nothing
+ *   stored, no alarm. A clone with a stale counter sits at or below the previous value and is caught;
  * - otherwise (a decrease, or the same non-zero value again): refused, the passkey is flagged, the event is audited
  *   and the account holder told. The person signs in another way; the flag is shown on Account → Security.
  */
@@ -15,15 +16,17 @@ export type SignCountVerdict = 'raise' | 'keep' | 'regressed';
 
 export function signCountVerdict(input: {
   stored: number;
+  /** The counter's value before its last raise. */
+  previous: number;
   received: number;
-  /** When the stored value was last raised (the passkey's last use), if ever. */
+  /** When the stored value was last raised, if ever. */
   storedAt: Date | null;
   /** When the challenge this assertion answers was issued. */
   challengeIssuedAt: Date;
 }): SignCountVerdict {
-  const { stored, received, storedAt, challengeIssuedAt } = input;
+  const { stored, previous, received, storedAt, challengeIssuedAt } = input;
   if (stored === 0 && received === 0) return 'keep';
   if (received > stored) return 'raise';
-  if (storedAt && storedAt > challengeIssuedAt) return 'keep';
+  if (storedAt && storedAt > challengeIssuedAt && received > previous) return 'keep';
   return 'regressed';
 }

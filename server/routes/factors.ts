@@ -12,7 +12,17 @@ import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../http/require-session.js';
 import { maskPhone, normalizePhone } from '../notify/sms.js';
-import { withTransaction } from '../store/store.js';
+import { isUniqueViolation, withTransaction } from '../store/store.js';
+
+/** Two registrations of the same credential racing: the loser gets 409, not a 500. */
+async function insertPasskey(insert: Promise<unknown>): Promise<void> {
+  try {
+    await insert;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ApiError(409, 'passkey_exists', 'This passkey is already registered.');
+    throw error;
+  }
+}
 import type { Account } from '../auth/sessions.js';
 
 const passkeyName = z.string().trim().min(1, 'Give the passkey a name, such as "My phone".').max(64, 'A passkey name has at most 64 characters.');
@@ -33,6 +43,14 @@ export function factorRoutes(deps: AppDeps) {
   const patientsOnly = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     if (authOf(c).account.kind === 'staff') throw new ApiError(403, 'staff_passkeys_only', 'Staff accounts use passkeys only.');
     await next();
+  };
+
+  /** Staff add passkeys from their set-up session (the first) or a passkey session (more): never on a password alone. */
+  const refuseStaffWithoutEnrol = (c: Context<AppEnv>) => {
+    const { account, session } = authOf(c);
+    if (account.kind === 'staff' && session.auth_level !== 'enrol' && session.auth_level !== 'passkey') {
+      throw new ApiError(403, 'passkey_required', 'Staff add passkeys from their set-up link, or signed in with a passkey.');
+    }
   };
 
   /** Audit, email, and (for a patient's first second factor) ten recovery codes to show once. */
@@ -64,12 +82,14 @@ export function factorRoutes(deps: AppDeps) {
     // Passkeys
     .post('/passkeys/options', signedIn, fresh, async (c) => {
       const { account } = authOf(c);
+      refuseStaffWithoutEnrol(c);
       const { passkeys } = await factorSummary(store.db, account.id);
       return c.json(await registrationOptions(store.db, rp(), account, passkeys, clock.now()));
     })
     .post('/passkeys', signedIn, fresh, async (c) => {
       const body = await readJsonBody(c, z.object({ name: passkeyName, response: registrationResponseSchema }).strict());
       const { account } = authOf(c);
+      refuseStaffWithoutEnrol(c);
       const now = clock.now();
       const had = hasSecondFactor(await factorSummary(store.db, account.id));
       const { challenge } = await takeChallenge(store.db, body.response.response.clientDataJSON, { ceremony: 'registration', accountId: account.id, use: 'register' }, now);
@@ -83,7 +103,7 @@ export function factorRoutes(deps: AppDeps) {
       }
       const exists = await store.db.selectFrom('webauthn_credential').select('id').where('id', '=', created.id).executeTakeFirst();
       if (exists) throw new ApiError(409, 'passkey_exists', 'This passkey is already registered.');
-      await store.db
+      await insertPasskey(store.db
         .insertInto('webauthn_credential')
         .values({
           id: created.id,
@@ -99,8 +119,10 @@ export function factorRoutes(deps: AppDeps) {
           created_at: now.toISOString(),
           last_used_at: null,
           counter_flagged_at: null,
+          prev_counter: 0,
+          counter_at: null,
         })
-        .execute();
+        .execute());
       const extra = await changed(c, account, 'passkey.added', 'A passkey was added', `A passkey named "${body.name}" was added to your portal account.`, had, body.name);
       const row = await store.db.selectFrom('webauthn_credential').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
       return c.json({ passkey: passkeyView(row), ...extra }, 201);
@@ -117,6 +139,9 @@ export function factorRoutes(deps: AppDeps) {
       const { account } = authOf(c);
       const row = await store.db.selectFrom('webauthn_credential').select(['id', 'name']).where('id', '=', c.req.param('id')).where('account_id', '=', account.id).executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', 'That passkey is not on your account.');
+      if (account.kind === 'staff' && (await factorSummary(store.db, account.id)).passkeys.length <= 1) {
+        throw new ApiError(409, 'last_passkey', 'Staff must keep at least one passkey. Add the new one before removing this one.');
+      }
       await store.db.deleteFrom('webauthn_credential').where('id', '=', row.id).execute();
       await changed(c, account, 'passkey.removed', 'A passkey was removed', `The passkey named "${row.name}" was removed from your portal account. It can no longer be used to sign in.`, true, row.name);
       return c.body(null, 204);
@@ -144,7 +169,10 @@ export function factorRoutes(deps: AppDeps) {
       if (now.getTime() - Date.parse(row.created_at) > TOTP_SETUP_MS) throw new ApiError(410, 'setup_expired', 'Setting up took too long. Please start again: you will get a new QR code.');
       const key = `totp:${account.id}`;
       const verdict = await reserveAttempt(store, key, now);
-      if (!verdict.allowed) throw new ApiError(429, 'too_many_attempts', 'Too many wrong codes. Please wait a minute and try again.');
+      if (!verdict.allowed) {
+        await appendAudit(store.db, { actor: account.id, action: 'totp.confirm-throttled', outcome: 'throttled', ip: clientIp(c) }, now);
+        throw new ApiError(429, 'too_many_attempts', 'Too many wrong codes. Please wait a minute and try again.');
+      }
       const result = verifyTotp(row.secret, code, now, null);
       if (!result.ok) {
         await appendAudit(store.db, { actor: account.id, action: 'totp.confirm-failed', outcome: 'failure', ip: clientIp(c), detail: result.reason }, now);
@@ -193,6 +221,7 @@ export function factorRoutes(deps: AppDeps) {
       }
       await spendFlow(store.db, flow, now);
       await clearFailures(store.db, key);
+      await clearFailures(store.db, `sms-send:${account.id}`);
       const had = hasSecondFactor(await factorSummary(store.db, account.id));
       const phone = flow.payload.phone;
       await withTransaction(store, async (trx) => {

@@ -116,6 +116,12 @@ export function sessionRoutes(deps: AppDeps) {
       }
       // A password needs a second factor once the account has one ([4/8]); staff who have a passkey must use it.
       const factors = await factorSummary(store.db, account.id);
+      if (account.kind === 'staff' && factors.passkeys.length === 0) {
+        // A staff member's first passkey is added only in the session their set-up link opened: a phished or
+        // reset password alone must never lead to staff access.
+        await appendAudit(store.db, { actor: account.id, action: 'sign-in.no-passkey', outcome: 'denied', ip }, now);
+        return c.json({ error: 'passkey_setup_required', message: 'Staff sign in with a passkey, and this account has none yet. Ask an administrator for a new set-up link.' }, 403);
+      }
       const methods = secondFactorMethods(account.kind, factors);
       if (methods.length > 0) {
         const flow = await createFlow(store.db, account.id, { purpose: 'sign-in' }, now);

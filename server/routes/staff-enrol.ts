@@ -11,6 +11,8 @@ const ENROL_TEXTS = { renew: 'or ask an administrator for a new one', lifetime: 
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
+import { createSession } from '../auth/sessions.js';
+import { setSessionCookie } from '../http/session-cookie.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 
 const body = z
@@ -47,6 +49,9 @@ export function staffEnrolRoutes(deps: AppDeps) {
       if (isUniqueViolation(error)) throw new ApiError(409, 'username_taken', 'That username is taken. Please choose another.', [{ path: 'username', message: 'That username is taken.' }]);
       throw error;
     });
-    return c.json({ status: 'account-ready', username, message: 'Your staff account is ready. You can sign in now.' }, 201);
+    // This session may only add the first passkey (auth level "enrol"); staff sign in with passkeys from then on.
+    const session = await createSession(store.db, account.id, { ip: clientIp(c), userAgent: c.req.header('user-agent'), authLevel: 'enrol' }, now, deps.config.session);
+    setSessionCookie(c, session.token);
+    return c.json({ status: 'account-ready', username, message: 'Your staff account is ready. Now add a passkey: staff sign in with one.' }, 201);
   });
 }

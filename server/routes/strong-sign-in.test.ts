@@ -10,6 +10,8 @@ import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
 import { SoftAuthenticator } from '../testing/soft-authenticator.js';
 import { waitForMail } from '../testing/mail.js';
 import { totpCode } from '../auth/totp.js';
+import { purgeExpiredTokens } from '../auth/link-tokens.js';
+import { hashToken, newToken } from '../auth/tokens.js';
 
 const PASSWORD = 'correct horse battery staple';
 type Json = Record<string, any>;
@@ -398,11 +400,18 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
   });
 
   describe('staff', () => {
-    it('must use passkeys: a password-only staff session can add a passkey and nothing else', async () => {
-      const first = await signIn('drlee');
-      assert.equal(first.status, 200);
-      assert.equal(first.body.authLevel, 'password');
-      const cookie = first.cookie!;
+    it('must use passkeys: no sign-in without one; the set-up session can add the first passkey and nothing else', async () => {
+      const refused = await signIn('drlee');
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error, 'passkey_setup_required');
+      assert.equal(refused.cookie, undefined);
+      const link = newToken();
+      const staff = await t.testStore.store.db.selectFrom('account').select('id').where('username', '=', 'drlee').executeTakeFirstOrThrow();
+      await t.testStore.store.db.insertInto('one_time_token').values({ hash: hashToken(link), purpose: 'staff-enrol', account_id: staff.id, patient_id: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + 86_400_000).toISOString(), used_at: null, payload: null }).execute();
+      const enrolled = await call('POST', '/api/staff-enrol', { token: link, username: 'drlee', password: PASSWORD });
+      assert.equal(enrolled.status, 201);
+      const cookie = enrolled.cookie!;
+      assert.equal((await call('GET', '/api/session', undefined, cookie)).body.authLevel, 'enrol');
       const audit = await call('GET', '/api/audit', undefined, cookie);
       assert.equal(audit.status, 403);
       assert.equal(audit.body.error, 'passkey_required');
@@ -425,7 +434,22 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       const done = await call('POST', '/api/session/second-factor', { flow: next.body.flow, method: 'passkey', response: key.authenticate(o2.body as any) });
       assert.equal(done.status, 200, JSON.stringify(done.body));
       assert.equal(done.body.authLevel, 'passkey');
+      // The last passkey of a staff account stays.
+      const list = await call('GET', '/api/factors', undefined, done.cookie);
+      const removed = await call('DELETE', `/api/factors/passkeys/${encodeURIComponent(list.body.passkeys[0].id)}`, undefined, done.cookie);
+      assert.equal(removed.status, 409);
+      assert.equal(removed.body.error, 'last_passkey');
     });
+  });
+
+  it('deletes expired challenges and flows a day after they expire', async () => {
+    for (let i = 0; i < 3; i++) await call('POST', '/api/session/passkey-options', {});
+    const count = async () => Number((await t.testStore.store.db.selectFrom('one_time_token').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    assert.equal(await purgeExpiredTokens(t.testStore.store.db, now), 0, 'nothing is a day past expiry yet');
+    advance(25 * 3600_000);
+    assert.ok((await purgeExpiredTokens(t.testStore.store.db, now)) >= 3);
+    assert.ok((await count()) < before);
   });
 
   it('kept the audit chain whole through all of it', async () => {

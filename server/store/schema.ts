@@ -90,7 +90,8 @@ export interface SessionTable {
   auth_level: Generated<AuthLevel>;
 }
 
-export type AuthLevel = 'password' | 'mfa' | 'passkey';
+/** `enrol`: a new staff member's session from the set-up link, which may only add the first passkey. */
+export type AuthLevel = 'enrol' | 'password' | 'mfa' | 'passkey';
 
 export interface LoginThrottleTable {
   key: string;
@@ -132,6 +133,9 @@ export interface WebauthnCredentialTable {
   last_used_at: string | null;
   /** Set when an assertion came with a lower counter than seen before (possible cloned authenticator). */
   counter_flagged_at: string | null;
+  /** The counter before its last raise, and when that raise happened (sign-count.ts). */
+  prev_counter: Generated<number | string>;
+  counter_at: string | null;
 }
 
 export interface TotpFactorTable {

@@ -1,11 +1,19 @@
 import type { TestApp } from './app.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
+import { hashToken, newToken } from '../auth/tokens.js';
 
 /**
- * A staff session the way staff really get one ([4/8]: staff must use passkeys): password sign-in (a session that
- * may only add a passkey), register a software passkey, confirm with it. Returns the session cookie.
+ * A staff session the way staff really get one ([4/8]: staff must use passkeys): the set-up link (a session that
+ * may only add the first passkey), register a software passkey, confirm with it. Returns the session cookie.
  */
 export async function staffPasskeySession(t: TestApp, login: string, password: string): Promise<string> {
+  const account = await t.testStore.store.db.selectFrom('account').select('id').where('username', '=', login).executeTakeFirstOrThrow();
+  const link = newToken();
+  const now = new Date();
+  await t.testStore.store.db
+    .insertInto('one_time_token')
+    .values({ hash: hashToken(link), purpose: 'staff-enrol', account_id: account.id, patient_id: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(), used_at: null, payload: null })
+    .execute();
   const headers = { Origin: t.config.publicOrigin, 'X-Requested-With': 'mayocarelink', 'Content-Type': 'application/json' };
   const post = async (path: string, body: unknown, cookie?: string) => {
     const res = await t.app.request(path, { method: 'POST', headers: { ...headers, ...(cookie ? { Cookie: cookie } : {}) }, body: JSON.stringify(body) });
@@ -13,8 +21,7 @@ export async function staffPasskeySession(t: TestApp, login: string, password: s
     return { json: (await res.json()) as any, cookie: res.headers.get('set-cookie')?.split(';')[0] };
   };
   const key = new SoftAuthenticator(t.config.publicOrigin);
-  const first = await post('/api/session', { login, password });
-  if (!first.cookie) throw new Error(`${login}: expected a password-only staff session (has this account a passkey already?)`);
+  const first = await post('/api/staff-enrol', { token: link, username: login, password });
   const options = await post('/api/factors/passkeys/options', {}, first.cookie);
   await post('/api/factors/passkeys', { name: 'Test key', response: key.register(options.json) }, first.cookie);
   const challenge = await post('/api/session/reauth/passkey-options', {}, first.cookie);

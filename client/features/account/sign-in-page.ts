@@ -55,7 +55,7 @@ export class SignInPage extends LitElement {
 
   private done(info: SessionInfo) {
     this.session!.accept(info);
-    navigate(this, info.secured && (info.account.kind !== 'staff' || info.authLevel === 'passkey') ? '/' : '/account/protect');
+    navigate(this, info.account.kind === 'staff' ? (info.authLevel === 'passkey' ? '/' : '/account/protect') : info.secured ? '/' : '/account/protect');
   }
 
   private async showProblem(error: unknown) {

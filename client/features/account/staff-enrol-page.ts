@@ -4,16 +4,25 @@ import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { tokenFromHash } from './token-from-hash.js';
+import { consume } from '@lit/context';
+import { sessionContext } from '../../app/session-context.js';
+import type { SessionController } from '../../app/session-controller.js';
+import { navigate } from '../../app/navigate.js';
 import type { PasswordField } from './password-field.js';
 import './password-field.js';
 
-/** Opened from the staff enrolment mail: choose a username and a password for the new staff account. */
+/**
+ * Opened from the staff enrolment mail: choose a username and a password for the new staff account. The link's
+ * session may then add the staff member's first passkey (staff sign in with passkeys only), on the next page.
+ */
 @customElement('mcl-staff-enrol-page')
 export class StaffEnrolPage extends LitElement {
   static override styles = [pageStyles, formStyles];
   @state() private result: { ok: boolean; text: string } | undefined;
   @state() private errors: Record<string, string> = {};
   private readonly token = tokenFromHash();
+  @consume({ context: sessionContext, subscribe: true })
+  session: SessionController | undefined;
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
@@ -24,6 +33,8 @@ export class StaffEnrolPage extends LitElement {
       const r = await api<{ message: string }>('POST', '/api/staff-enrol', { token: this.token, username, password });
       this.result = { ok: true, text: r.message };
       history.replaceState(null, '', location.pathname);
+      await this.session?.refresh();
+      if (this.session?.account) navigate(this, '/account/protect');
     } catch (error) {
       if (error instanceof ApiProblem && error.issues.length) this.errors = Object.fromEntries(error.issues.map((i) => [i.path, i.message]));
       else this.result = { ok: false, text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.' };

@@ -1,0 +1,89 @@
+import { fromBase64Url } from './vault-crypto.js';
+import { openVault, type Vault } from './vault.js';
+
+export interface SyncProgress {
+  patientId: string;
+  /** Changes stored so far in this run, and how many there were to fetch when it started. */
+  done: number;
+  total: number;
+  /** True on a first download (nothing stored yet): the page shows "Downloading your record: 412 of 954". */
+  first: boolean;
+}
+
+export interface SyncResult {
+  patients: { id: string; name: string; self: boolean }[];
+  changes: number;
+  lastSyncAt: string;
+}
+
+interface FeedPage {
+  next: number;
+  latest: number;
+  done: boolean;
+  changes: { seq: number; type: string; id: string; resource?: Record<string, any>; deleted?: true }[];
+}
+
+export class SyncError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' }, cache: 'no-store' });
+  } catch {
+    throw new SyncError(0, 'The portal could not be reached.');
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { message?: string };
+    throw new SyncError(res.status, body.message ?? `The portal answered ${res.status}.`);
+  }
+  return (await res.json()) as T;
+}
+
+/** Opens this account's local record with the key the server hands to the signed-in session. */
+export async function openAccountVault(accountId: string): Promise<Vault> {
+  const { key } = await getJson<{ key: string }>('/api/records/vault-key');
+  return openVault(accountId, fromBase64Url(key));
+}
+
+export const PAGE_SIZE = 500;
+
+/**
+ * Brings the local record up to date: for each patient the account may read, pulls the feed after the stored
+ * cursor, page by page, and stores each page (encrypted) with its cursor in one transaction, so an interrupted sync
+ * resumes where it stopped and never stores a change twice. Nothing new costs one small request per patient.
+ */
+export async function syncAll(vault: Vault, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncResult> {
+  const { patients } = await getJson<{ patients: SyncResult['patients'] }>('/api/records/patients');
+  let changes = 0;
+  const lastSyncAt = new Date().toISOString();
+  for (const patient of patients) {
+    const state = await vault.syncState(patient.id);
+    let cursor = state?.cursor ?? 0;
+    const first = cursor === 0;
+    let done = 0;
+    let total: number | undefined;
+    for (;;) {
+      const page = await getJson<FeedPage>(`/api/records/feed?patient=${encodeURIComponent(patient.id)}&since=${cursor}&limit=${PAGE_SIZE}`);
+      total ??= Math.max(0, page.latest - cursor);
+      const present = page.changes.filter((c) => c.resource).map((c) => c.resource!);
+      const removed = page.changes.filter((c) => c.deleted).map((c) => ({ type: c.type, id: c.id }));
+      // On the first download everything already there counts as seen: "new" is what arrives after it.
+      await vault.put(patient.id, present, removed, { patientId: patient.id, cursor: page.next, lastSyncAt }, first);
+      cursor = page.next;
+      done += page.changes.length;
+      changes += page.changes.length;
+      onProgress({ patientId: patient.id, done, total, first });
+      if (page.done || page.changes.length === 0) break;
+    }
+    // A sync that found nothing new still records when it last looked.
+    if (done === 0) await vault.db.sync.put({ patientId: patient.id, cursor, lastSyncAt });
+  }
+  return { patients, changes, lastSyncAt };
+}

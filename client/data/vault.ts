@@ -1,0 +1,166 @@
+import Dexie, { type Table } from 'dexie';
+import { codeIndex, importKek, newWrappedSecret, open, seal, unwrapVaultKeys, type VaultKeys, type Wrapped } from './vault-crypto.js';
+import { resourceCode, resourceDate } from './fhir-index.js';
+
+export const VAULT_DB = 'mcl-vault';
+
+/** One resource as stored: index fields in the clear (patient, type, id, date, opaque code), the rest sealed. */
+export interface StoredResource {
+  patientId: string;
+  type: string;
+  id: string;
+  date: string;
+  code: string;
+  iv: Uint8Array;
+  data: ArrayBuffer;
+}
+
+export interface VaultMeta extends Wrapped {
+  key: 'vault';
+  /** The account this device copy belongs to: another account signing in here starts from an empty vault. */
+  accountId: string;
+  createdAt: string;
+}
+
+export interface SyncState {
+  patientId: string;
+  /** The feed cursor: the last change stored. */
+  cursor: number;
+  lastSyncAt: string;
+}
+
+/** The local database (Dexie: one versioned schema class). */
+export class VaultDb extends Dexie {
+  resources!: Table<StoredResource, [string, string, string]>;
+  meta!: Table<VaultMeta, string>;
+  sync!: Table<SyncState, string>;
+  /** Results the patient has opened ("new until viewed"): ids only. */
+  seen!: Table<{ patientId: string; type: string; id: string }, [string, string, string]>;
+
+  constructor(name = VAULT_DB) {
+    super(name);
+    this.version(1).stores({
+      resources: '[patientId+type+id], [patientId+type+date], [patientId+type+code]',
+      meta: 'key',
+      sync: 'patientId',
+      seen: '[patientId+type+id]',
+    });
+  }
+}
+
+/** The kinds of resource that are "new until viewed". */
+const NEWS = ['Observation', 'DiagnosticReport'];
+
+/**
+ * The account's local record, open: reads decrypt, writes encrypt. Made by `openVault` with the key-encryption key
+ * of a signed-in session; dropping the object locks it (the keys live only in it).
+ */
+export class Vault {
+  constructor(
+    readonly db: VaultDb,
+    private readonly keys: VaultKeys,
+    readonly accountId: string,
+  ) {}
+
+  /**
+   * Encrypts and stores resources of one patient, removes those that left the record, and moves the sync cursor,
+   * all in one transaction (IndexedDB is fast in batches only, and a half-stored page must not advance the cursor).
+   */
+  async put(patientId: string, resources: Record<string, any>[], removed: { type: string; id: string }[] = [], state?: SyncState, markSeen = false): Promise<void> {
+    const rows: StoredResource[] = await Promise.all(
+      resources.map(async (r) => {
+        const code = resourceCode(r);
+        return {
+          patientId,
+          type: r.resourceType as string,
+          id: r.id as string,
+          date: resourceDate(r),
+          code: code ? await codeIndex(this.keys, code) : '',
+          ...(await seal(this.keys, r, `${r.resourceType}/${r.id}`)),
+        };
+      }),
+    );
+    await this.db.transaction('rw', this.db.resources, this.db.sync, this.db.seen, async () => {
+      if (rows.length) await this.db.resources.bulkPut(rows);
+      if (markSeen) await this.db.seen.bulkPut(rows.filter((r) => NEWS.includes(r.type)).map(({ patientId, type, id }) => ({ patientId, type, id })));
+      if (removed.length) await this.db.resources.bulkDelete(removed.map((r) => [patientId, r.type, r.id] as [string, string, string]));
+      if (state) await this.db.sync.put(state);
+    });
+  }
+
+  private async decrypt<T>(rows: StoredResource[]): Promise<T[]> {
+    return Promise.all(rows.map((row) => open<T>(this.keys, row, `${row.type}/${row.id}`)));
+  }
+
+  /** Resources of a type, newest first; `limit` for the first page. */
+  async list<T = Record<string, any>>(patientId: string, type: string, limit?: number): Promise<T[]> {
+    let query = this.db.resources.where('[patientId+type+date]').between([patientId, type, Dexie.minKey], [patientId, type, Dexie.maxKey]).reverse();
+    if (limit) query = query.limit(limit);
+    return this.decrypt<T>(await query.toArray());
+  }
+
+  /** Resources of a type with the same code (a test's history), oldest first. */
+  async byCode<T = Record<string, any>>(patientId: string, type: string, systemAndCode: string): Promise<T[]> {
+    const code = await codeIndex(this.keys, systemAndCode);
+    const rows = await this.db.resources.where('[patientId+type+code]').equals([patientId, type, code]).toArray();
+    rows.sort((a, b) => a.date.localeCompare(b.date));
+    return this.decrypt<T>(rows);
+  }
+
+  async get<T = Record<string, any>>(patientId: string, type: string, id: string): Promise<T | undefined> {
+    const row = await this.db.resources.get([patientId, type, id]);
+    return row ? (await this.decrypt<T>([row]))[0] : undefined;
+  }
+
+  count(patientId: string, type: string): Promise<number> {
+    return this.db.resources.where('[patientId+type+date]').between([patientId, type, Dexie.minKey], [patientId, type, Dexie.maxKey]).count();
+  }
+
+  /** Results not opened yet ("new until viewed"), by id. */
+  async unseen(patientId: string, type: string, ids: string[]): Promise<Set<string>> {
+    const seen = await this.db.seen.bulkGet(ids.map((id) => [patientId, type, id] as [string, string, string]));
+    return new Set(ids.filter((_, i) => !seen[i]));
+  }
+
+  async markSeen(patientId: string, type: string, ids: string[]): Promise<void> {
+    await this.db.seen.bulkPut(ids.map((id) => ({ patientId, type, id })));
+  }
+
+  syncState(patientId: string): Promise<SyncState | undefined> {
+    return this.db.sync.get(patientId);
+  }
+}
+
+/**
+ * Opens the local record of `accountId` with the KEK's raw bytes. The first time on a device (or for another
+ * account than the one stored) a new vault is made: what another account left here is deleted first.
+ */
+export async function openVault(accountId: string, kekRaw: Uint8Array, name = VAULT_DB, retry = true): Promise<Vault> {
+  const kek = await importKek(kekRaw);
+  let db = new VaultDb(name);
+  let meta = await db.meta.get('vault');
+  if (meta && meta.accountId !== accountId) {
+    db.close();
+    await Dexie.delete(name);
+    db = new VaultDb(name);
+    meta = undefined;
+  }
+  if (!meta) {
+    meta = { key: 'vault', accountId, createdAt: new Date().toISOString(), ...(await newWrappedSecret(kek)) };
+    await db.meta.put(meta);
+  }
+  try {
+    return new Vault(db, await unwrapVaultKeys(meta, kek), accountId);
+  } catch (error) {
+    if (!retry) throw error;
+    // The stored secret does not open with this key (the server's key was replaced): start again, resync.
+    db.close();
+    await Dexie.delete(name);
+    return openVault(accountId, kekRaw, name, false);
+  }
+}
+
+/** "Sign out and remove my data from this device": the whole local database goes. */
+export function wipeVault(name = VAULT_DB): Promise<void> {
+  return Dexie.delete(name);
+}

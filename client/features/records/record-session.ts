@@ -1,0 +1,141 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import * as Comlink from 'comlink';
+import type { SyncProgress, SyncResult } from '../../data/sync.js';
+import { openAccountVault } from '../../data/sync.js';
+import type { Vault } from '../../data/vault.js';
+import type { SyncWorkerApi } from '../../data/sync-worker.js';
+
+declare const __SYNC_WORKER_URL__: string | undefined;
+
+/** Where the built sync worker is (set by the build); unbundled (element tests) the TypeScript file itself. */
+function workerUrl(): string {
+  return typeof __SYNC_WORKER_URL__ === 'string' ? __SYNC_WORKER_URL__ : new URL('../../data/sync-worker.ts', import.meta.url).href;
+}
+
+export const REFRESH_EVERY_MS = 5 * 60_000;
+
+/**
+ * The signed-in account's local record in this tab: opened (decryptable) while the session lasts and locked
+ * (keys dropped) when it ends. It syncs in a worker on sign-in, when the tab regains focus, when the connection
+ * returns and every five minutes, and tells the views when there is something new.
+ */
+export class RecordSession extends EventTarget {
+  vault: Vault | undefined;
+  patientId: string | undefined;
+  progress: SyncProgress | undefined;
+  lastSyncAt: string | undefined;
+  syncing = false;
+  problem: string | undefined;
+  private opening: Promise<Vault> | undefined;
+  private worker: Comlink.Remote<SyncWorkerApi> | undefined;
+  private rawWorker: Worker | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    readonly accountId: string,
+    patientId: string | null,
+  ) {
+    super();
+    this.patientId = patientId ?? undefined;
+    addEventListener('focus', this.refresh);
+    addEventListener('online', this.refresh);
+    this.timer = setInterval(this.refresh, REFRESH_EVERY_MS);
+  }
+
+  private changed() {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  async open(): Promise<Vault> {
+    this.opening ??= openAccountVault(this.accountId).then(async (vault) => {
+      this.vault = vault;
+      if (this.patientId) this.lastSyncAt = (await vault.syncState(this.patientId))?.lastSyncAt;
+      this.changed();
+      return vault;
+    });
+    return this.opening;
+  }
+
+  readonly refresh = () => {
+    if (navigator.onLine && !this.syncing) void this.sync();
+  };
+
+  async sync(): Promise<SyncResult | undefined> {
+    if (this.syncing) return undefined;
+    this.syncing = true;
+    this.problem = undefined;
+    this.changed();
+    try {
+      if (!this.worker) {
+        this.rawWorker = new Worker(workerUrl(), { type: 'module', name: 'mcl-sync' });
+        this.worker = Comlink.wrap<SyncWorkerApi>(this.rawWorker);
+      }
+      const result = await this.worker.sync(
+        this.accountId,
+        Comlink.proxy((p: SyncProgress) => {
+          this.progress = p;
+          this.changed();
+        }),
+      );
+      if ('error' in result) {
+        this.problem = result.status === 401 ? undefined : 'Your record could not be brought up to date. What is shown may be older.';
+        return undefined;
+      }
+      this.lastSyncAt = result.lastSyncAt;
+      this.patientId ??= result.patients.find((p) => p.self)?.id ?? result.patients[0]?.id;
+      return result;
+    } finally {
+      this.syncing = false;
+      this.progress = undefined;
+      this.changed();
+    }
+  }
+
+  /** Locks the record: keys dropped, worker ended. The data stays on the device, encrypted. */
+  close(): void {
+    removeEventListener('focus', this.refresh);
+    removeEventListener('online', this.refresh);
+    clearInterval(this.timer);
+    this.rawWorker?.terminate();
+    this.vault?.db.close();
+    this.vault = undefined;
+    this.opening = undefined;
+  }
+}
+
+let current: RecordSession | undefined;
+
+/** The record session of the signed-in account (made, opened and synced on first use). */
+export function recordSession(account: { id: string; patientId: string | null }): RecordSession {
+  if (current?.accountId !== account.id) {
+    current?.close();
+    current = new RecordSession(account.id, account.patientId);
+    void current.open().then(() => current?.sync());
+  }
+  return current;
+}
+
+// Signing out or timing out locks the record (the session controller announces it on window).
+addEventListener('mcl-signed-out', () => {
+  current?.close();
+  current = undefined;
+});
+
+/** Re-renders its host when the record session changes (sync progress, new data). */
+export class RecordController implements ReactiveController {
+  session: RecordSession | undefined;
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this);
+  }
+  private readonly onChange = () => this.host.requestUpdate();
+  attach(session: RecordSession | undefined) {
+    if (session === this.session) return;
+    this.session?.removeEventListener('change', this.onChange);
+    this.session = session;
+    session?.addEventListener('change', this.onChange);
+  }
+  hostDisconnected(): void {
+    this.session?.removeEventListener('change', this.onChange);
+    this.session = undefined;
+  }
+}
