@@ -27,13 +27,24 @@ function summaryReporter(file) {
   };
 }
 
+/**
+ * Dexie's package entry for `import` is a wrapper around its UMD build, which a browser cannot import unbundled
+ * (esbuild handles it in the real build). Element tests take Dexie's own ES module instead.
+ */
+const dexieModule = {
+  name: 'dexie-esm',
+  resolveImport({ source }) {
+    if (source === 'dexie') return '/node_modules/dexie/dist/dexie.mjs';
+  },
+};
+
 export default {
   files: ['client/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   browserStartTimeout: 60000,
   testsFinishTimeout: 120000,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  plugins: [dexieModule, esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
   browsers: [playwrightLauncher({ product: 'chromium', launchOptions: chromiumLaunchOptions })],
   reporters: [defaultReporter(), summaryReporter(process.env.WTR_SUMMARY_FILE)],
   testFramework: { config: { timeout: 5000 } },

@@ -16,6 +16,17 @@ export interface Route {
 
 export const routes: Route[] = [
   { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js') },
+  { path: '/records', tag: 'mcl-records-page', title: 'Health record', nav: 'signed-in', load: () => import('../features/records/records-page.js') },
+  { path: '/records/results', tag: 'mcl-results-page', title: 'Test results', nav: false, load: () => import('../features/records/results-page.js') },
+  { path: '/records/test', tag: 'mcl-test-history-page', title: 'Test history', nav: false, load: () => import('../features/records/test-history-page.js') },
+  { path: '/records/medications', tag: 'mcl-medications-page', title: 'Medications', nav: false, load: () => import('../features/records/medications-page.js') },
+  { path: '/records/visits', tag: 'mcl-visits-page', title: 'Visits', nav: false, load: () => import('../features/records/visits-page.js') },
+  { path: '/records/allergies', tag: 'mcl-allergies-page', title: 'Allergies', nav: false, load: () => import('../features/records/list-pages.js') },
+  { path: '/records/immunizations', tag: 'mcl-immunizations-page', title: 'Immunizations', nav: false, load: () => import('../features/records/list-pages.js') },
+  { path: '/records/conditions', tag: 'mcl-conditions-page', title: 'Health problems', nav: false, load: () => import('../features/records/list-pages.js') },
+  { path: '/records/procedures', tag: 'mcl-procedures-page', title: 'Procedures', nav: false, load: () => import('../features/records/list-pages.js') },
+  { path: '/records/search', tag: 'mcl-search-page', title: 'Search your record', nav: false, load: () => import('../features/records/search-page.js') },
+  { path: '/records/documents', tag: 'mcl-documents-page', title: 'Documents', nav: false, load: () => import('../features/records/documents-page.js') },
   { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: () => import('../features/account/security-page.js') },
   { path: '/account/protect', tag: 'mcl-protect-page', title: 'Protect your account', nav: false, load: () => import('../features/account/protect-page.js') },
   { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: 'always', load: () => import('../features/help/help-page.js') },

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api, ApiProblem } from '../data/api.js';
+import { SESSION_CHANGE } from './session-watch.js';
 
 export interface SignedInAccount {
   id: string;
@@ -140,6 +141,7 @@ export class SessionController implements ReactiveController {
     this.warning = false;
     this.schedule();
     this.host.requestUpdate();
+    dispatchEvent(new Event(SESSION_CHANGE));
   }
 
   private schedule(): void {
@@ -178,5 +180,6 @@ export class SessionController implements ReactiveController {
     this.warning = false;
     this.notice = notice;
     this.host.requestUpdate();
+    dispatchEvent(new Event(SESSION_CHANGE));
   }
 }

@@ -24,7 +24,8 @@ export const formStyles = css`
   input[type='email'],
   input[type='password'],
   input[type='tel'],
-  input[type='date'] {
+  input[type='date'],
+  select {
     font: inherit;
     width: 100%;
     box-sizing: border-box;

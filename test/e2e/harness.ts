@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,4 +132,44 @@ export async function axeViolations(page: Page): Promise<string[]> {
     });
     return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join('; ')}`);
   });
+}
+
+/** The newest mail the server wrote to its outbox (no SMTP_URL), parsed. */
+export async function lastMail(dataDir: string) {
+  const { simpleParser } = await import('mailparser');
+  const dir = join(dataDir, 'mail');
+  for (let i = 0; i < 100; i++) {
+    try {
+      const files = readdirSync(dir).sort();
+      if (files.length) return simpleParser(readFileSync(join(dir, files.at(-1)!)));
+    } catch {
+      // not written yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no mail was written');
+}
+
+/**
+ * A verified patient account for the record of `bundleFile`, made as a patient would: the clinic imports the
+ * bundle and issues an activation code (CLI), the patient signs up (API) and opens the emailed link.
+ */
+export async function patientAccount(server: RunningServer, bundleFile: string, username: string, password: string): Promise<{ patientId: string }> {
+  const imported = await runCli(server.dataDir, ['import', bundleFile, '--json']);
+  if (imported.code !== 0) throw new Error(imported.stderr);
+  const patientId = (JSON.parse(imported.stdout.trim().split('\n')[0]!) as { patients: string[] }).patients[0]!;
+  const code = (await runCli(server.dataDir, ['activation-code', patientId])).stdout.match(/[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/)![0];
+  const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: { resourceType: string; birthDate?: string } }[] };
+  const birthDate = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource.birthDate!;
+  const headers = { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' };
+  const signup = await fetch(`${server.origin}/api/signup`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ method: 'activation-code', activationCode: code, birthDate, email: `${username}@example.com`, username, password }),
+  });
+  if (signup.status !== 202) throw new Error(`sign-up: ${signup.status} ${await signup.text()}`);
+  const token = /#token=([A-Za-z0-9_-]+)/.exec((await lastMail(server.dataDir)).text!)![1];
+  const confirmed = await fetch(`${server.origin}/api/signup/confirm`, { method: 'POST', headers, body: JSON.stringify({ token }) });
+  if (confirmed.status !== 201) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
+  return { patientId };
 }

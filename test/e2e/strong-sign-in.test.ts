@@ -1,25 +1,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, CDPSession, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, runCli, startServer, type RunningServer } from './harness.js';
+import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
+import { axeViolations, lastMail, launchBrowser, patientAccount, runCli, startServer, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
-const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: { resourceType: string; birthDate?: string } }[] };
-const birthDate = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource.birthDate!;
 const PASSWORD = 'sunlight over the northern hills';
 const STEP_UP_SECONDS = 20;
 
-/** The newest mail the server wrote to its outbox (no SMTP_URL here), parsed. */
-async function lastMail(dataDir: string) {
-  const dir = join(dataDir, 'mail');
-  const files = readdirSync(dir).sort();
-  return simpleParser(readFileSync(join(dir, files.at(-1)!)));
-}
 
 describe('strong sign-in in Chromium with a virtual authenticator: passkey, app codes, recovery codes, step-up', () => {
   let server: RunningServer;
@@ -33,43 +24,39 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
   const signInPage = () => page.locator('mcl-sign-in-page');
   const signOut = async () => {
     await presence(false); // the sign-in page's autofill request must wait (see presence below)
+    const autofill = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/session/passkey-options');
     await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
     await signInPage().waitFor();
+    // The autofill request reaches the authenticator right after its options arrive: let it get there, with
+    // presence off, before anything turns presence on.
+    await autofill;
+    await page.waitForTimeout(300);
   };
   /**
    * Chromium's virtual authenticator answers even a conditional (autofill) request at once when it simulates
-   * presence, as if the person had picked the passkey from the list. Presence is turned off while a test wants the
-   * sign-in page to wait, and on when it wants the authenticator to answer.
+   * presence, as if the person had picked the passkey from the list; a request that reaches it while presence is
+   * off waits for good. Presence is turned off before the sign-in page opens (its autofill request then waits),
+   * and on just before a passkey button is pressed.
    */
   const presence = (enabled: boolean) => cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
+  /**
+   * Clicks a passkey button with presence on, and resolves with the server's answer to the assertion. (The virtual
+   * authenticator takes presence as it is when a request reaches it: the sign-in page's autofill request, made
+   * while presence was off, stays pending until the click's own request cancels it.)
+   */
+  const answerWithPasskey = async (button: Locator, answerPath: RegExp) => {
+    await presence(true);
+    const answered = page.waitForResponse((r) => answerPath.test(new URL(r.url()).pathname) && r.request().method() === 'POST');
+    await button.click();
+    return answered;
+  };
   const overrideBits = (bits: { isBogusSignature?: boolean; isBadUV?: boolean; isBadUP?: boolean }) =>
     cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId, isBogusSignature: false, isBadUV: false, isBadUP: false, ...bits });
 
   before(async () => {
     server = await startServer({ env: { STEP_UP_SECONDS: String(STEP_UP_SECONDS) } });
     // A verified patient account, made through the public API as the sign-up page would.
-    const imported = await runCli(server.dataDir, ['import', bundleFile, '--json']);
-    assert.equal(imported.code, 0, imported.stderr);
-    const patientId = (JSON.parse(imported.stdout.trim().split('\n')[0]!) as { patients: string[] }).patients[0]!;
-    const code = (await runCli(server.dataDir, ['activation-code', patientId])).stdout.match(/[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/)![0];
-    const headers = { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' };
-    const signup = await fetch(`${server.origin}/api/signup`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ method: 'activation-code', activationCode: code, birthDate, email: 'reyna@example.com', username: 'reyna', password: PASSWORD }),
-    });
-    assert.equal(signup.status, 202, await signup.text());
-    for (let i = 0; i < 100; i++) {
-      try {
-        readdirSync(join(server.dataDir, 'mail'));
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    const token = /#token=([A-Za-z0-9_-]+)/.exec((await lastMail(server.dataDir)).text!)![1];
-    const confirmed = await fetch(`${server.origin}/api/signup/confirm`, { method: 'POST', headers, body: JSON.stringify({ token }) });
-    assert.equal(confirmed.status, 201, await confirmed.text());
+    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
 
     browser = await launchBrowser();
     const context = await browser.newContext({ bypassCSP: true }); // bypassCSP only so axe can be injected
@@ -120,8 +107,7 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
     assert.equal(session.account.username, 'reyna');
     // The button: the pending autofill request is replaced by a modal one.
     await signOut();
-    await signInPage().getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await presence(true);
+    await answerWithPasskey(signInPage().getByRole('button', { name: 'Sign in with a passkey' }), /^\/api\/session\/passkey$/);
     await page.locator('mcl-home-page').waitFor();
     session = await page.evaluate(() => fetch('/api/session').then((r) => r.json()));
     assert.equal(session.authLevel, 'passkey');
@@ -131,8 +117,8 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
     await signOut();
     for (const bits of [{ isBogusSignature: true }, { isBadUV: true }]) {
       await overrideBits(bits);
-      await signInPage().getByRole('button', { name: 'Sign in with a passkey' }).click();
-      await presence(true);
+      const refused = await answerWithPasskey(signInPage().getByRole('button', { name: 'Sign in with a passkey' }), /^\/api\/session\/passkey$/);
+      assert.equal(refused.status(), 401, JSON.stringify(bits));
       const alert = signInPage().locator('[role="alert"]');
       await alert.waitFor();
       assert.match(await alert.innerText(), /could not be verified/, JSON.stringify(bits));
@@ -146,7 +132,7 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
 
   it('sets up an authenticator app from Account → Security with a code computed here', async () => {
     // Two failures above: the passkey counter is below the free five, so this sign-in goes straight through.
-    await signInPage().getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await answerWithPasskey(signInPage().getByRole('button', { name: 'Sign in with a passkey' }), /^\/api\/session\/passkey$/);
     await page.locator('mcl-home-page').waitFor();
     await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
     const panel = page.locator('mcl-factors-panel');
@@ -202,8 +188,7 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
     const dialog = panel.locator('mcl-reauth-dialog dialog[open]');
     await dialog.waitFor();
     assert.deepEqual(await axeViolations(page), [], 'step-up dialog');
-    await presence(true);
-    await dialog.getByRole('button', { name: 'Confirm with my passkey' }).click();
+    await answerWithPasskey(dialog.getByRole('button', { name: 'Confirm with my passkey' }), /^\/api\/session\/reauth\/passkey$/);
     await panel.locator('[role="status"]', { hasText: 'removed' }).waitFor();
     assert.equal(await panel.locator('ul.keys li').count(), 0);
     const audit = await page.evaluate(() => fetch('/api/audit?limit=50').then((r) => r.json()));

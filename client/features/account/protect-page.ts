@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
+import { SessionWatch } from '../../app/session-watch.js';
 import type { SessionController, SessionInfo } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { navigate } from '../../app/navigate.js';
@@ -20,6 +21,7 @@ export class ProtectPage extends LitElement {
   static override styles = [pageStyles];
   @consume({ context: sessionContext, subscribe: true })
   session: SessionController | undefined;
+  protected readonly sessionWatch = new SessionWatch(this);
   @state() private problem: string | undefined;
   @state() private busy = false;
   @state() private codes: string[] | undefined;

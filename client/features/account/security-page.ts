@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
+import { SessionWatch } from '../../app/session-watch.js';
 import type { SessionController } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
@@ -84,6 +85,7 @@ export class SecurityPage extends LitElement {
 
   @consume({ context: sessionContext, subscribe: true })
   session: SessionController | undefined;
+  protected readonly sessionWatch = new SessionWatch(this);
   @state() private sessions: SessionRow[] | undefined;
   @state() private problem: string | undefined;
   @state() private activity: AuditEntry[] | undefined;

@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
+import { SessionWatch } from '../../app/session-watch.js';
 import type { SecondStepAnswer, SessionController, SessionInfo } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
@@ -23,6 +24,7 @@ export class SignInPage extends LitElement {
   @consume({ context: sessionContext, subscribe: true })
   session: SessionController | undefined;
 
+  protected readonly sessionWatch = new SessionWatch(this);
   @state() private error: string | undefined;
   @state() private busy = false;
   @state() private second: SecondStepAnswer | undefined;

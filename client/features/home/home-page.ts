@@ -4,6 +4,9 @@ import { consume } from '@lit/context';
 import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { telHref } from '../help/help-page.js';
+import { sessionContext } from '../../app/session-context.js';
+import { SessionWatch } from '../../app/session-watch.js';
+import type { SessionController } from '../../app/session-controller.js';
 
 /** The landing page: what the portal is for, and where to turn when something is urgent. */
 @customElement('mcl-home-page')
@@ -13,6 +16,17 @@ export class HomePage extends LitElement {
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;
 
+  @consume({ context: sessionContext, subscribe: true })
+  session: SessionController | undefined;
+
+  protected readonly sessionWatch = new SessionWatch(this);
+  private dashboardLoading: Promise<unknown> | undefined;
+
+  override willUpdate(): void {
+    // The dashboard (and the local database with it) loads only for a signed-in person, off the first paint.
+    if (this.session?.account && !this.dashboardLoading) this.dashboardLoading = import('../records/dashboard.js');
+  }
+
   override render() {
     const clinic = this.clinic;
     return html`
@@ -21,6 +35,7 @@ export class HomePage extends LitElement {
         This is your patient portal: your health record, messages with your care team, prescription refills and
         appointments, on your own phone or computer, even with no connection.
       </p>
+      ${this.session?.account ? html`<mcl-dashboard .account=${this.session.account}></mcl-dashboard>` : ''}
       <section class="card urgent" aria-labelledby="urgent">
         <h2 id="urgent">Is it urgent?</h2>
         <p>

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import { state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
+import { SessionWatch } from '../../app/session-watch.js';
 import type { SessionController } from '../../app/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import type { Vault } from '../../data/vault.js';
@@ -34,6 +35,7 @@ export abstract class RecordPage extends LitElement {
 
   @consume({ context: sessionContext, subscribe: true })
   session: SessionController | undefined;
+  protected readonly sessionWatch = new SessionWatch(this);
   protected readonly record = new RecordController(this);
   @state() protected loaded = false;
   private loadedFor: string | undefined;

@@ -1,0 +1,90 @@
+import { expect } from '@open-wc/testing';
+import { openVault, wipeVault, VaultDb } from './vault.js';
+import { codeIndex, importKek, newWrappedSecret, unwrapVaultKeys } from './vault-crypto.js';
+
+const NAME = 'mcl-vault-test';
+const key = (fill: number) => new Uint8Array(32).fill(fill);
+const observation = {
+  resourceType: 'Observation',
+  id: 'obs-1',
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '2339-0', display: 'Glucose' }], text: 'Glucose' },
+  effectiveDateTime: '2024-03-01T09:00:00Z',
+  valueQuantity: { value: 5.4, unit: 'mmol/L' },
+};
+
+describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)', () => {
+  afterEach(() => wipeVault(NAME));
+
+  it('stores resources sealed, indexes only type, id, date and an opaque code, and reads them back', async () => {
+    const vault = await openVault('account-1', key(7), NAME);
+    await vault.put('p1', [observation, { ...observation, id: 'obs-2', effectiveDateTime: '2025-01-01T00:00:00Z', valueQuantity: { value: 6.1, unit: 'mmol/L' } }]);
+    const raw = await vault.db.resources.toArray();
+    expect(raw.length).to.equal(2);
+    const text = JSON.stringify(raw, (_k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v));
+    for (const secret of ['Glucose', '2339-0', 'loinc', 'mmol']) expect(text).not.to.contain(secret);
+    expect(raw[0]!.date).to.match(/^20\d\d-/);
+    const newest = await vault.list('p1', 'Observation');
+    expect(newest.map((o) => o.id)).to.deep.equal(['obs-2', 'obs-1']);
+    const history = await vault.byCode('p1', 'Observation', 'http://loinc.org|2339-0');
+    expect(history.map((o) => o.valueQuantity.value)).to.deep.equal([5.4, 6.1]);
+    expect(await vault.count('p1', 'Observation')).to.equal(2);
+    vault.db.close();
+  });
+
+  it('binds each ciphertext to its place: a row moved under another id does not open', async () => {
+    const vault = await openVault('account-1', key(7), NAME);
+    await vault.put('p1', [observation]);
+    const row = (await vault.db.resources.toArray())[0]!;
+    await vault.db.resources.put({ ...row, id: 'obs-9' });
+    let failed = false;
+    try {
+      await vault.get('p1', 'Observation', 'obs-9');
+    } catch {
+      failed = true;
+    }
+    expect(failed).to.equal(true);
+    vault.db.close();
+  });
+
+  it('opens again with the same key, starts empty with another key, and never mixes two accounts', async () => {
+    let vault = await openVault('account-1', key(7), NAME);
+    await vault.put('p1', [observation]);
+    vault.db.close();
+    vault = await openVault('account-1', key(7), NAME);
+    expect(await vault.count('p1', 'Observation')).to.equal(1);
+    vault.db.close();
+    vault = await openVault('account-1', key(8), NAME); // the server's key was replaced: resync from nothing
+    expect(await vault.count('p1', 'Observation')).to.equal(0);
+    await vault.put('p1', [observation]);
+    vault.db.close();
+    vault = await openVault('account-2', key(8), NAME); // someone else signs in on this device
+    expect(await vault.count('p1', 'Observation')).to.equal(0);
+    vault.db.close();
+  });
+
+  it('wraps the secret: the wrong key-encryption key cannot unwrap it; code indexes are stable and opaque', async () => {
+    const kek = await importKek(key(1));
+    const wrapped = await newWrappedSecret(kek);
+    const keys = await unwrapVaultKeys(wrapped, kek);
+    let failed = false;
+    try {
+      await unwrapVaultKeys(wrapped, await importKek(key(2)));
+    } catch {
+      failed = true;
+    }
+    expect(failed).to.equal(true);
+    const a = await codeIndex(keys, 'http://loinc.org|2339-0');
+    expect(a).to.equal(await codeIndex(keys, 'http://loinc.org|2339-0'));
+    expect(a).not.to.equal(await codeIndex(keys, 'http://loinc.org|2345-7'));
+    expect(a).to.match(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('"remove my data" deletes the database', async () => {
+    const vault = await openVault('account-1', key(7), NAME);
+    vault.db.close();
+    await wipeVault(NAME);
+    expect((await indexedDB.databases()).map((d) => d.name)).not.to.include(NAME);
+    expect(new VaultDb(NAME).name).to.equal(NAME);
+  });
+});

@@ -1,0 +1,71 @@
+import { html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import type { MedicationRequest, Patient } from 'fhir/r4';
+import type { Vault } from '../../data/vault.js';
+import { RecordPage } from './record-page.js';
+import { formatDate, isActiveMedication } from './fhir-display.js';
+
+export const SECTIONS = [
+  { path: '/records/results', title: 'Test results', type: 'Observation' },
+  { path: '/records/medications', title: 'Medications', type: 'MedicationRequest' },
+  { path: '/records/visits', title: 'Visits', type: 'Encounter' },
+  { path: '/records/allergies', title: 'Allergies', type: 'AllergyIntolerance' },
+  { path: '/records/immunizations', title: 'Immunizations', type: 'Immunization' },
+  { path: '/records/conditions', title: 'Health problems', type: 'Condition' },
+  { path: '/records/procedures', title: 'Procedures', type: 'Procedure' },
+  { path: '/records/documents', title: 'Documents', type: 'DocumentReference' },
+] as const;
+
+export interface Summary {
+  counts: Record<string, number>;
+  newResults: number;
+  activeMedications: number;
+  patient: Patient | undefined;
+}
+
+/** What the home dashboard and the record overview show: counts, new results, active medications. */
+export async function summarize(vault: Vault, patientId: string): Promise<Summary> {
+  const counts: Record<string, number> = {};
+  await Promise.all(SECTIONS.map(async (s) => (counts[s.type] = await vault.count(patientId, s.type))));
+  const ids = (await vault.db.resources.where('[patientId+type+date]').between([patientId, 'Observation', ''], [patientId, 'Observation', '\uffff']).primaryKeys()).map((k) => k[2]);
+  const newResults = (await vault.unseen(patientId, 'Observation', ids)).size;
+  const meds = await vault.list<MedicationRequest>(patientId, 'MedicationRequest');
+  const patient = (await vault.list<Patient>(patientId, 'Patient'))[0];
+  return { counts, newResults, activeMedications: meds.filter(isActiveMedication).length, patient };
+}
+
+/**
+ * The record at a glance: each part with how many entries it has, new results, and the time of the last sync.
+ * A deceased patient's record is introduced with a quiet note, not hidden.
+ */
+@customElement('mcl-records-page')
+export class RecordsPage extends RecordPage {
+  protected readonly heading = 'Your health record';
+  @state() private summary: Summary | undefined;
+
+  protected async load(vault: Vault, patientId: string) {
+    this.summary = await summarize(vault, patientId);
+  }
+
+  protected renderBody() {
+    const s = this.summary!;
+    const deceased = s.patient?.deceasedDateTime ?? (s.patient?.deceasedBoolean ? '' : undefined);
+    return html`${deceased !== undefined
+        ? html`<p class="card">This is the record of a person who has died${deceased ? ` (${formatDate(deceased)})` : ''}. It is kept as it was, with respect.</p>`
+        : nothing}
+      ${s.newResults ? html`<p><a href="/records/results"><span class="new">${s.newResults} new</span> test result${s.newResults === 1 ? '' : 's'}</a></p>` : nothing}
+      <p><a href="/records/search">Search your record</a></p>
+      <ul class="items">
+        ${SECTIONS.map((sec) => html`<li><a href=${sec.path}>${sec.title}</a> <span class="meta">(${s.counts[sec.type] ?? 0}${sec.type === 'MedicationRequest' ? `, ${s.activeMedications} current` : ''})</span></li>`)}
+      </ul>
+      <h2>Shared or public computer?</h2>
+      <p>Your record is kept on this device, encrypted, so it opens without a connection. On a computer others use, remove it when you leave.</p>
+      <button type="button" class="secondary" @click=${() => void this.session?.signOut({ removeData: true })}>Sign out and remove my data from this device</button>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mcl-records-page': RecordsPage;
+  }
+}

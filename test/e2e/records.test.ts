@@ -1,0 +1,146 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchBrowser, patientAccount, startServer, type RunningServer } from './harness.js';
+
+const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
+const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Margery_Gibson'))!);
+type Json = Record<string, any>;
+const resources = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Json }[] }).entry.map((e) => e.resource);
+const ofType = (type: string) => resources.filter((r) => r.resourceType === type);
+const PASSWORD = 'rain on the old stone bridge';
+
+describe("a patient's record syncs into the encrypted local database and every view reads it", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    server = await startServer();
+    await patientAccount(server, bundleFile, 'margery', PASSWORD);
+    browser = await launchBrowser();
+    page = await (await browser.newContext({ bypassCSP: true })).newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('signs in, downloads the record, and the home page shows what is there', async () => {
+    await page.goto(server.origin + '/sign-in');
+    const signIn = page.locator('mcl-sign-in-page');
+    await signIn.locator('#login').fill('margery');
+    await signIn.locator('#password').fill(PASSWORD);
+    await signIn.locator('form button[type="submit"]').click();
+    await page.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
+    const dashboard = page.locator('mcl-dashboard');
+    await dashboard.locator('[role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+    const active = ofType('MedicationRequest').filter((m) => m.status === 'active').length;
+    await dashboard.locator('li', { hasText: `${active} current` }).waitFor();
+    assert.match(await dashboard.locator('ul.items').innerText(), /nothing new/, 'what came with the first download is not "new"');
+    assert.deepEqual(await axeViolations(page), [], 'home with dashboard');
+  });
+
+  it('shows the overview with counts that match the bundle', async () => {
+    await page.locator('mcl-app nav a', { hasText: 'Health record' }).click();
+    const overview = page.locator('mcl-records-page');
+    await overview.locator('ul.items').waitFor();
+    const text = await overview.locator('ul.items').innerText();
+    for (const [title, type] of [['Test results', 'Observation'], ['Medications', 'MedicationRequest'], ['Visits', 'Encounter'], ['Immunizations', 'Immunization'], ['Health problems', 'Condition'], ['Procedures', 'Procedure']]) {
+      assert.match(text, new RegExp(`${title} \\(${ofType(type!).length}[,)]`), title);
+    }
+    assert.deepEqual(await axeViolations(page), [], 'record overview');
+  });
+
+  it('lists her results by report with values, and a repeated test has a trend chart and a table', async () => {
+    await page.locator('mcl-records-page a', { hasText: 'Test results' }).click();
+    const results = page.locator('mcl-results-page');
+    await results.locator('section.card').first().waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'results');
+    // The most repeated numeric test of the bundle.
+    const byCode = new Map<string, Json[]>();
+    for (const o of ofType('Observation').filter((o) => o.valueQuantity)) {
+      const key = `${o.code.coding[0].system}|${o.code.coding[0].code}`;
+      byCode.set(key, [...(byCode.get(key) ?? []), o]);
+    }
+    const [code, history] = [...byCode.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
+    await page.goto(`${server.origin}/records/test?code=${encodeURIComponent(code)}`);
+    const trend = page.locator('mcl-test-history-page');
+    await trend.locator('svg[role="img"]').waitFor();
+    assert.equal(await trend.locator('tbody tr').count(), history.length);
+    assert.match((await trend.locator('svg').getAttribute('aria-label'))!, new RegExp(`${history.length} results from`));
+    assert.equal(await trend.locator('h1').innerText(), history[0]!.code.text ?? history[0]!.code.coding[0].display);
+    assert.deepEqual(await axeViolations(page), [], 'test history');
+  });
+
+  it('shows her current medications with plain dosage, and her visits', async () => {
+    await page.goto(`${server.origin}/records/medications`);
+    const meds = page.locator('mcl-medications-page');
+    const active = ofType('MedicationRequest').filter((m) => m.status === 'active');
+    await meds.locator('h2', { hasText: `Taking now (${active.length})` }).waitFor();
+    assert.ok((await meds.locator('ul.items').first().innerText()).includes(active[0]!.medicationCodeableConcept.text ?? active[0]!.medicationCodeableConcept.coding[0].display));
+    assert.deepEqual(await axeViolations(page), [], 'medications');
+    await page.goto(`${server.origin}/records/visits`);
+    const visits = page.locator('mcl-visits-page');
+    await visits.locator('li.card').first().waitFor();
+    assert.equal(await visits.locator('li.card').count(), Math.min(25, ofType('Encounter').length));
+    assert.deepEqual(await axeViolations(page), [], 'visits');
+  });
+
+  it('searches the record by words and kind', async () => {
+    await page.goto(`${server.origin}/records/search`);
+    const searchPage = page.locator('mcl-search-page');
+    await searchPage.locator('#q').fill('glucose');
+    await searchPage.locator('#type').selectOption('Observation');
+    await searchPage.getByRole('button', { name: 'Search' }).click();
+    const expected = ofType('Observation').filter((o) => (o.code.text ?? o.code.coding[0].display).toLowerCase().includes('glucose')).length;
+    assert.ok(expected > 0);
+    await searchPage.locator('#hits', { hasText: `${expected} found` }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'search');
+  });
+
+  it('keeps no readable clinical text in IndexedDB', async () => {
+    const dump = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('mcl-vault');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const out: string[] = [];
+      for (const name of Array.from(db.objectStoreNames)) {
+        const rows = await new Promise<unknown[]>((resolve) => {
+          const req = db.transaction(name).objectStore(name).getAll();
+          req.onsuccess = () => resolve(req.result);
+        });
+        for (const row of rows) {
+          out.push(JSON.stringify(row, (_k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v)));
+        }
+      }
+      db.close();
+      return { rows: out.length, text: out.join('\n') };
+    });
+    assert.ok(dump.rows >= resources.length - ofType('Claim').length - ofType('ExplanationOfBenefit').length - 10, `rows: ${dump.rows}`);
+    const patient = ofType('Patient')[0]!;
+    const secrets = [
+      patient.name[0].family,
+      patient.birthDate,
+      ofType('MedicationRequest')[0]!.medicationCodeableConcept.coding[0].display,
+      ofType('Condition')[0]!.code.coding[0].display,
+      ofType('Observation')[0]!.code.coding[0].display,
+      ofType('Observation')[0]!.code.coding[0].code,
+      'loinc.org',
+      'snomed',
+    ];
+    for (const secret of secrets) assert.ok(!dump.text.includes(secret), `"${secret}" is readable in IndexedDB`);
+  });
+
+  it('"sign out and remove my data" wipes the local database', async () => {
+    await page.goto(`${server.origin}/records`);
+    await page.locator('mcl-records-page').getByRole('button', { name: 'Sign out and remove my data from this device' }).click();
+    await page.locator('mcl-sign-in-page').waitFor();
+    const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    assert.deepEqual(names, []);
+  });
+});
