@@ -1,0 +1,112 @@
+import { openVault } from '../client/data/vault.js';
+
+/**
+ * Runs in Chromium (bench/records.mjs bundles it and loads it into a page). Each figure is measured beside a raw
+ * IndexedDB baseline on the same data in the same run; the bench prints the ratios, it asserts nothing.
+ */
+type Json = Record<string, any>;
+
+function observation(i: number, patientId: string): Json {
+  const day = new Date(Date.UTC(2000, 0, 1) + i * 3_600_000).toISOString();
+  return {
+    resourceType: 'Observation',
+    id: `obs-${i}`,
+    status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: `${2000 + (i % 40)}-0`, display: `Test ${i % 40}` }], text: `Test ${i % 40}` },
+    subject: { reference: `Patient/${patientId}` },
+    effectiveDateTime: day,
+    issued: day,
+    valueQuantity: { value: (i % 97) + 0.5, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
+  };
+}
+
+function rawDb(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(name, 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('resources', { keyPath: ['patientId', 'type', 'id'] }).createIndex('byDate', ['patientId', 'type', 'date']);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function rawPut(db: IDBDatabase, rows: Json[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('resources', 'readwrite');
+    const store = tx.objectStore('resources');
+    for (const row of rows) store.put(row);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+/** The baseline the issue names: `getAll(range, 50)` on the date index, plain objects, no decryption. */
+function rawNewest(db: IDBDatabase, patientId: string, n: number): Promise<Json[]> {
+  return new Promise((resolve) => {
+    const range = IDBKeyRange.bound([patientId, 'Observation', ''], [patientId, 'Observation', '\uffff']);
+    const req = db.transaction('resources').objectStore('resources').index('byDate').getAll(range, n);
+    req.onsuccess = () => resolve(req.result);
+  });
+}
+
+async function best(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    min = Math.min(min, performance.now() - t);
+  }
+  return min;
+}
+
+/** Longest main-thread task while `fn` runs (Long Tasks API). */
+async function longestTask(fn: () => Promise<unknown>): Promise<number> {
+  let longest = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+  });
+  observer.observe({ type: 'longtask', buffered: false });
+  await fn();
+  await new Promise((r) => setTimeout(r, 50));
+  observer.disconnect();
+  return longest;
+}
+
+export async function run(): Promise<Json> {
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  const patientId = 'bench-patient';
+
+  // Ingest: 10,000 resources, the vault (encrypt + index + bulkPut in pages of 500, as the sync does) against one
+  // raw IndexedDB transaction of the same resources as plain objects.
+  const ten = Array.from({ length: 10_000 }, (_, i) => observation(i, patientId));
+  const raw = await rawDb('bench-raw');
+  const rawIngest = await best(1, () => rawPut(raw, ten.map((r) => ({ patientId, type: r.resourceType, id: r.id, date: r.effectiveDateTime, resource: r }))));
+  const vault = await openVault('bench-account', key, 'bench-vault');
+  let vaultIngest = 0;
+  const longest = await longestTask(async () => {
+    const t = performance.now();
+    for (let i = 0; i < ten.length; i += 500) await vault.put(patientId, ten.slice(i, i + 500));
+    vaultIngest = performance.now() - t;
+  });
+
+  // Query: the newest 50 results with 100,000 stored, decrypted, against raw getAll-by-index of 50 plain objects.
+  const more = Array.from({ length: 90_000 }, (_, i) => observation(10_000 + i, patientId));
+  await rawPut(raw, more.map((r) => ({ patientId, type: r.resourceType, id: r.id, date: r.effectiveDateTime, resource: r })));
+  for (let i = 0; i < more.length; i += 2000) await vault.put(patientId, more.slice(i, i + 2000));
+  const rawQuery = await best(5, () => rawNewest(raw, patientId, 50));
+  const vaultQuery = await best(5, () => vault.list(patientId, 'Observation', 50));
+
+  // Paint: the newest 50 rendered as a table from the vault (query + decrypt + DOM), to the next frame.
+  const paint = await best(3, async () => {
+    const rows = await vault.list(patientId, 'Observation', 50);
+    const table = document.createElement('table');
+    table.innerHTML = rows.map((o) => `<tr><td>${o.code.text}</td><td>${o.valueQuantity.value}</td></tr>`).join('');
+    document.body.append(table);
+    await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+    table.remove();
+  });
+
+  raw.close();
+  vault.db.close();
+  return { rawIngest, vaultIngest, longest, rawQuery, vaultQuery, paint };
+}
