@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { pageStyles } from '../../ui/shared-styles.js';
+import { downloadFile } from '../../ui/download.js';
 
 /**
  * Ten recovery codes, shown once: what they are for, the codes in a large monospace list, a way to save them as a
@@ -30,10 +31,7 @@ export class RecoveryCodes extends LitElement {
 
   private download() {
     const text = `Recovery codes for your patient portal account\nEach code works once. Keep them somewhere safe.\n\n${this.codes.join('\n')}\n`;
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-    const a = Object.assign(document.createElement('a'), { href: url, download: 'portal-recovery-codes.txt' });
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadFile('portal-recovery-codes.txt', [text], 'text/plain');
   }
 
   override render() {

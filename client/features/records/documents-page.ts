@@ -2,9 +2,10 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DocumentReference } from 'fhir/r4';
 import type { Vault } from '../../data/vault.js';
-import { RecordPage } from './record-page.js';
+import { RecordPage, showMore } from './record-page.js';
 import { conceptText, formatDate } from './fhir-display.js';
 import { noteText } from './visits-page.js';
+import { downloadFile } from '../../ui/download.js';
 
 /** The file of a document's first inline attachment, for "Download" (works offline: it is in the local record). */
 export function documentFile(d: DocumentReference): { name: string; type: string; bytes: Uint8Array } | undefined {
@@ -31,10 +32,7 @@ export class DocumentsPage extends RecordPage {
     const file = documentFile(d);
     if (!file) return;
     // HTML documents are saved as plain text: nothing from a document ever runs in this origin.
-    const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.type }));
-    const a = Object.assign(document.createElement('a'), { href: url, download: file.name });
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadFile(file.name, [file.bytes as BlobPart], file.type);
   }
 
   protected renderBody() {
@@ -53,9 +51,7 @@ export class DocumentsPage extends RecordPage {
           </li>`;
         })}
       </ul>
-      ${this.documents.length > this.shown
-        ? html`<button type="button" class="secondary" @click=${() => (this.shown += 25)}>Show older documents (${this.documents.length - this.shown} more)</button>`
-        : nothing}`;
+      ${showMore(this.documents.length, this.shown, 'documents', () => (this.shown += 25))}`;
   }
 }
 

@@ -26,6 +26,11 @@ export const recordStyles = css`
   @media (max-width: 40rem) { th, td { padding-right: 0.4rem; } }
 `;
 
+/** "Show older …" under a long list: how many more there are, and a button that shows the next page of them. */
+export function showMore(total: number, shown: number, what: string, more: () => void) {
+  return total > shown ? html`<button type="button" class="secondary" @click=${more}>Show older ${what} (${total - shown} more)</button>` : nothing;
+}
+
 /**
  * A page that shows part of the local record. It reads only the local database (through the record session's
  * vault), so it behaves the same online and offline, and it reloads when a sync brings something new.

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DiagnosticReport, Observation } from 'fhir/r4';
 import type { Vault } from '../../data/vault.js';
-import { RecordPage } from './record-page.js';
+import { RecordPage, showMore } from './record-page.js';
 import { codeKey, conceptText, flagOf, formatDate, observationValue, rangeText, reportResultIds } from './fhir-display.js';
 
 interface Group {
@@ -76,9 +76,7 @@ export class ResultsPage extends RecordPage {
             : html`<p class="meta">The results of this report are not in your record.</p>`}
         </section>`,
       )}
-      ${this.groups.length > this.shown
-        ? html`<button type="button" class="secondary" @click=${() => (this.shown += 20)}>Show older results (${this.groups.length - this.shown} more)</button>`
-        : nothing}`;
+      ${showMore(this.groups.length, this.shown, 'results', () => (this.shown += 20))}`;
   }
 }
 

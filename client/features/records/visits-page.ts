@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DocumentReference, Encounter } from 'fhir/r4';
 import type { Vault } from '../../data/vault.js';
-import { RecordPage } from './record-page.js';
+import { RecordPage, showMore } from './record-page.js';
 import { attachmentText, conceptText, formatDate, refId } from './fhir-display.js';
 
 /** The notes of each visit: clinical-note DocumentReferences whose context points at the encounter. */
@@ -56,9 +56,7 @@ export class VisitsPage extends RecordPage {
           </li>`;
         })}
       </ul>
-      ${this.visits.length > this.shown
-        ? html`<button type="button" class="secondary" @click=${() => (this.shown += 25)}>Show older visits (${this.visits.length - this.shown} more)</button>`
-        : nothing}`;
+      ${showMore(this.visits.length, this.shown, 'visits', () => (this.shown += 25))}`;
   }
 }
 
