@@ -33,13 +33,23 @@ export interface SecondStepAnswer {
   smsTo?: string;
 }
 
-/** Deletes everything the app keeps in this browser about the person: the local record (IndexedDB) and storage. */
+/**
+ * Deletes everything the app keeps in this browser about the person: the local record (IndexedDB), storage, and,
+ * through the server's `Clear-Site-Data` answer, the cookies and caches of this origin (SECURITY.md: kiosk).
+ */
 export async function removeLocalData(): Promise<void> {
   await new Promise<void>((resolve) => {
     const request = indexedDB.deleteDatabase('mcl-vault');
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
   sessionStorage.clear();
+  await api('POST', '/api/session/forget-device').catch(() => {});
+}
+
+/** "This is a shared computer" (chosen at sign-in, for this tab): nothing about the person stays after them. */
+export const SHARED_KEY = 'mcl-shared-computer';
+export function onSharedComputer(): boolean {
+  return sessionStorage.getItem(SHARED_KEY) === '1';
 }
 
 /** How long before the idle limit the warning appears (the issue asks for at least 60 seconds). */
@@ -114,8 +124,9 @@ export class SessionController implements ReactiveController {
     try {
       await api('DELETE', '/api/session');
     } finally {
-      this.clear(options.removeData ? 'You have signed out, and your data was removed from this device.' : 'You have signed out.');
-      if (options.removeData) await removeLocalData();
+      const remove = options.removeData || onSharedComputer();
+      this.clear(remove ? 'You have signed out, and your data was removed from this device.' : 'You have signed out.');
+      if (remove) await removeLocalData();
       this.onSignedOut();
     }
   }
@@ -166,7 +177,10 @@ export class SessionController implements ReactiveController {
   private expire(message: string): void {
     // Ask the server too, so the session is ended there even if this page is the first to notice.
     void api('GET', '/api/session').catch(() => {});
+    // On a shared computer an inactivity timeout removes everything too: the person has walked away.
+    const shared = onSharedComputer();
     this.clear(message);
+    if (shared) void removeLocalData();
     this.onSignedOut();
   }
 

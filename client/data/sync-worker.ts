@@ -1,22 +1,31 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import { openAccountVault, syncAll, SyncError, type SyncProgress, type SyncResult } from './sync.js';
+import { listPatients, openAccountVault, syncAll, SyncError, type SyncProgress, type SyncResult } from './sync.js';
+import type { Vault } from './vault.js';
 
 /**
  * The sync client, off the main thread (comlink): fetching, encrypting and storing thousands of resources never
  * blocks the page. One run at a time per tab; several tabs take turns through a Web Lock.
  */
+// Kept between runs while the worker lives (it ends when the session does): a sync with nothing new is then one
+// small request per patient.
+let open: { accountId: string; vault: Vault; patients: SyncResult['patients'] } | undefined;
+
 const api = {
   async sync(accountId: string, onProgress: (p: SyncProgress) => void): Promise<SyncResult | { error: string; status: number }> {
     return navigator.locks.request(`mcl-sync-${accountId}`, async () => {
       try {
-        const vault = await openAccountVault(accountId);
-        try {
-          return await syncAll(vault, onProgress);
-        } finally {
-          vault.db.close();
+        if (open?.accountId !== accountId) {
+          open?.vault.db.close();
+          const vault = await openAccountVault(accountId);
+          open = { accountId, vault, patients: await listPatients() };
         }
+        return await syncAll(open.vault, onProgress, open.patients);
       } catch (error) {
+        if (error instanceof SyncError && error.status === 401) {
+          open?.vault.db.close();
+          open = undefined;
+        }
         return { error: error instanceof Error ? error.message : String(error), status: error instanceof SyncError ? error.status : 0 };
       }
     });

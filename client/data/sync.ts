@@ -46,6 +46,11 @@ async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** The patients this account may read (asked once per worker: it changes only when access is granted or revoked). */
+export async function listPatients(): Promise<SyncResult['patients']> {
+  return (await getJson<{ patients: SyncResult['patients'] }>('/api/records/patients')).patients;
+}
+
 /** Opens this account's local record with the key the server hands to the signed-in session. */
 export async function openAccountVault(accountId: string): Promise<Vault> {
   const { key } = await getJson<{ key: string }>('/api/records/vault-key');
@@ -59,8 +64,8 @@ export const PAGE_SIZE = 500;
  * cursor, page by page, and stores each page (encrypted) with its cursor in one transaction, so an interrupted sync
  * resumes where it stopped and never stores a change twice. Nothing new costs one small request per patient.
  */
-export async function syncAll(vault: Vault, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncResult> {
-  const { patients } = await getJson<{ patients: SyncResult['patients'] }>('/api/records/patients');
+export async function syncAll(vault: Vault, onProgress: (p: SyncProgress) => void = () => {}, known?: SyncResult['patients']): Promise<SyncResult> {
+  const patients = known ?? (await listPatients());
   let changes = 0;
   const lastSyncAt = new Date().toISOString();
   for (const patient of patients) {

@@ -140,6 +140,12 @@ export function sessionRoutes(deps: AppDeps) {
       clearSessionCookie(c);
       return c.body(null, 204);
     })
+    // "Remove my data from this device" / shared computer: the browser deletes this origin's cookies, storage and
+    // caches (W3C Clear-Site-Data). No session needed: it only ever removes.
+    .post('/forget-device', (c) => {
+      c.header('Clear-Site-Data', '"cache", "cookies", "storage"');
+      return c.body(null, 204);
+    })
     .get('/all', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
       const { session, account } = authOf(c);
       const rows = await listOpenSessions(store.db, account.id, clock.now(), policy);

@@ -134,20 +134,25 @@ export async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
-/** The newest mail the server wrote to its outbox (no SMTP_URL), parsed. */
-export async function lastMail(dataDir: string) {
+/** Waits (mail goes out in the background) for a mail in the outbox whose subject matches, and returns it. */
+export async function mailWithSubject(dataDir: string, subject: RegExp, timeoutMs = 5000) {
   const { simpleParser } = await import('mailparser');
   const dir = join(dataDir, 'mail');
-  for (let i = 0; i < 100; i++) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let files: string[] = [];
     try {
-      const files = readdirSync(dir).sort();
-      if (files.length) return simpleParser(readFileSync(join(dir, files.at(-1)!)));
+      files = readdirSync(dir).sort().reverse();
     } catch {
-      // not written yet
+      // no mail yet
     }
-    await new Promise((r) => setTimeout(r, 50));
+    for (const f of files) {
+      const mail = await simpleParser(readFileSync(join(dir, f)));
+      if (subject.test(mail.subject ?? '')) return mail;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail with a subject like ${subject}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('no mail was written');
 }
 
 /**
@@ -168,7 +173,7 @@ export async function patientAccount(server: RunningServer, bundleFile: string, 
     body: JSON.stringify({ method: 'activation-code', activationCode: code, birthDate, email: `${username}@example.com`, username, password }),
   });
   if (signup.status !== 202) throw new Error(`sign-up: ${signup.status} ${await signup.text()}`);
-  const token = /#token=([A-Za-z0-9_-]+)/.exec((await lastMail(server.dataDir)).text!)![1];
+  const token = /#token=([A-Za-z0-9_-]+)/.exec((await mailWithSubject(server.dataDir, /^Confirm your email/)).text!)![1];
   const confirmed = await fetch(`${server.origin}/api/signup/confirm`, { method: 'POST', headers, body: JSON.stringify({ token }) });
   if (confirmed.status !== 201) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
   return { patientId };

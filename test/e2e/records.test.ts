@@ -43,6 +43,16 @@ describe("a patient's record syncs into the encrypted local database and every v
     assert.deepEqual(await axeViolations(page), [], 'home with dashboard');
   });
 
+  it('refreshes quietly when the tab regains focus: with nothing new, one small request', async () => {
+    const requests: string[] = [];
+    const seen = (r: { url(): string }) => void (new URL(r.url()).pathname.startsWith('/api/') && requests.push(new URL(r.url()).pathname));
+    page.on('request', seen);
+    await page.evaluate(() => dispatchEvent(new Event('focus')));
+    await page.waitForTimeout(1500);
+    page.off('request', seen);
+    assert.deepEqual(requests, ['/api/records/feed']);
+  });
+
   it('shows the overview with counts that match the bundle', async () => {
     await page.locator('mcl-app nav a', { hasText: 'Health record' }).click();
     const overview = page.locator('mcl-records-page');
@@ -142,5 +152,24 @@ describe("a patient's record syncs into the encrypted local database and every v
     await page.locator('mcl-sign-in-page').waitFor();
     const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
     assert.deepEqual(names, []);
+  });
+
+  it('on a shared computer, signing out leaves nothing: no database, no caches, no cookies', async () => {
+    const signIn = page.locator('mcl-sign-in-page');
+    await signIn.locator('#login').fill('margery');
+    await signIn.locator('#password').fill(PASSWORD);
+    await signIn.locator('input[name="shared"]').check();
+    await signIn.locator('form button[type="submit"]').click();
+    const protect = page.locator('mcl-protect-page');
+    assert.match(await protect.locator('p').first().innerText(), /.+/);
+    assert.equal(await protect.getByRole('button', { name: 'Add a passkey' }).count(), 0, 'no platform passkey on a shared computer');
+    await protect.getByRole('link', { name: 'Skip for now' }).click();
+    await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), ['mcl-vault']);
+    await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
+    await page.locator('mcl-sign-in-page [role="status"]', { hasText: 'removed from this device' }).waitFor();
+    const left = await page.evaluate(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), caches: await caches.keys(), shared: sessionStorage.length }));
+    assert.deepEqual(left, { dbs: [], caches: [], shared: 0 });
+    assert.deepEqual((await page.context().cookies()).map((c) => c.name), []);
   });
 });

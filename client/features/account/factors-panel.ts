@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { SessionController } from '../../app/session-controller.js';
+import { onSharedComputer, type SessionController } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -204,7 +204,9 @@ export class FactorsPanel extends LitElement {
             </li>`)}
           </ul>`
         : html`<p>You have no passkey yet.</p>`}
-      ${supportsPasskeys()
+      ${onSharedComputer()
+        ? html`<p>This is a shared computer: add passkeys on your own phone or computer.</p>`
+        : supportsPasskeys()
         ? html`<form @submit=${this.addPasskey}>
             <div class="field"><label for="passkey-name">Name for a new passkey</label>
               <span class="hint" id="passkey-name-hint">So you can tell your passkeys apart, for example "My phone".</span>

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
 import { SessionWatch } from '../../app/session-watch.js';
-import type { SessionController, SessionInfo } from '../../app/session-controller.js';
+import { onSharedComputer, type SessionController, type SessionInfo } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { navigate } from '../../app/navigate.js';
 import { pageStyles } from '../../ui/shared-styles.js';
@@ -70,7 +70,9 @@ export class ProtectPage extends LitElement {
             Add one now with this device's fingerprint, face or screen lock, or a security key.</p>`
         : html`<p>Your account holds your health records. A password alone can be guessed or stolen. Add a passkey: you sign in with
             your fingerprint, face or phone screen lock, and nobody can trick you out of it.</p>`}
-      ${supportsPasskeys()
+      ${onSharedComputer()
+        ? html`<p>You are on a shared computer, so no passkey is added here. Add one later on your own phone or computer, in Account → Security.</p>`
+        : supportsPasskeys()
         ? html`<p><button type="button" ?disabled=${this.busy} @click=${this.addPasskey}>${this.busy ? 'Waiting for your device…' : 'Add a passkey'}</button></p>`
         : html`<p>This browser cannot make passkeys. ${this.staff ? 'Please use a browser that can, such as a current Chrome, Edge, Safari or Firefox.' : ''}</p>`}
       ${this.staff

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
 import { SessionWatch } from '../../app/session-watch.js';
-import type { SecondStepAnswer, SessionController, SessionInfo } from '../../app/session-controller.js';
+import { onSharedComputer, SHARED_KEY, type SecondStepAnswer, type SessionController, type SessionInfo } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -56,6 +56,11 @@ export class SignInPage extends LitElement {
   }
 
   private done(info: SessionInfo) {
+    const shared = this.renderRoot.querySelector<HTMLInputElement>('input[name="shared"]')?.checked;
+    if (shared !== undefined) {
+      if (shared) sessionStorage.setItem(SHARED_KEY, '1');
+      else sessionStorage.removeItem(SHARED_KEY);
+    }
     this.session!.accept(info);
     navigate(this, info.account.kind === 'staff' ? (info.authLevel === 'passkey' ? '/' : '/account/protect') : info.secured ? '/' : '/account/protect');
   }
@@ -83,6 +88,8 @@ export class SignInPage extends LitElement {
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
     cancelPasskeyRequest(); // the autofill offer ends when the person chose their password
+    if (data.get('shared')) sessionStorage.setItem(SHARED_KEY, '1');
+    else sessionStorage.removeItem(SHARED_KEY);
     this.busy = true;
     this.error = undefined;
     try {
@@ -131,6 +138,7 @@ export class SignInPage extends LitElement {
           <input id="password" name="password" type="password" autocomplete="current-password" required
             aria-invalid=${this.error ? 'true' : 'false'} />
         </div>
+        <label class="choice"><input type="checkbox" name="shared" value="1" ?checked=${onSharedComputer()} />This is a shared or public computer: keep nothing here after I leave</label>
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button>
       </form>
       <p><a href="/forgot-password">Forgot your password?</a></p>

@@ -34,6 +34,8 @@ export class RecordSession extends EventTarget {
   constructor(
     readonly accountId: string,
     patientId: string | null,
+    /** Seam: how the vault is opened (default: with the key the server hands this session). */
+    private readonly openWith: () => Promise<Vault> = () => openAccountVault(accountId),
   ) {
     super();
     this.patientId = patientId ?? undefined;
@@ -47,7 +49,7 @@ export class RecordSession extends EventTarget {
   }
 
   async open(): Promise<Vault> {
-    this.opening ??= openAccountVault(this.accountId).then(async (vault) => {
+    this.opening ??= this.openWith().then(async (vault) => {
       this.vault = vault;
       if (this.patientId) this.lastSyncAt = (await vault.syncState(this.patientId))?.lastSyncAt;
       this.changed();
@@ -113,6 +115,12 @@ export function recordSession(account: { id: string; patientId: string | null })
     void current.open().then(() => current?.sync());
   }
   return current;
+}
+
+/** Makes `session` the current record session (element tests give it a vault opened with their own key). */
+export function useRecordSession(session: RecordSession): void {
+  current?.close();
+  current = session;
 }
 
 // Signing out or timing out locks the record (the session controller announces it on window).

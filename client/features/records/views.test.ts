@@ -1,0 +1,133 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { openVault, wipeVault } from '../../data/vault.js';
+import { RecordSession, useRecordSession } from './record-session.js';
+import type { SessionController } from '../../app/session-controller.js';
+import type { RecordPage } from './record-page.js';
+import './results-page.js';
+import './test-history-page.js';
+import './medications-page.js';
+import './visits-page.js';
+import './list-pages.js';
+import './documents-page.js';
+import './records-page.js';
+import './search-page.js';
+
+// A small record in the shapes Synthea and US Core write (../shared/fhir), stored through the real vault.
+const P = 'patient-1';
+const DB = 'mcl-vault-views-test';
+const loinc = (code: string, display: string) => ({ coding: [{ system: 'http://loinc.org', code, display }], text: display });
+const glucose = (id: string, value: number, date: string, extra = {}) => ({
+  resourceType: 'Observation', id, status: 'final', code: loinc('2339-0', 'Glucose'), effectiveDateTime: date, issued: date,
+  valueQuantity: { value, unit: 'mg/dL' }, referenceRange: [{ low: { value: 70, unit: 'mg/dL' }, high: { value: 99, unit: 'mg/dL' } }], ...extra,
+});
+const record = [
+  { resourceType: 'Patient', id: P, name: [{ family: 'Gibson', given: ['Margery'] }], deceasedDateTime: '2020-02-02T00:00:00Z' },
+  glucose('g1', 88, '2023-01-05T09:00:00Z'),
+  glucose('g2', 131, '2024-01-05T09:00:00Z'),
+  { resourceType: 'DiagnosticReport', id: 'r1', status: 'final', code: loinc('51990-0', 'Basic metabolic panel'), effectiveDateTime: '2024-01-05T09:00:00Z', result: [{ reference: 'Observation/g2' }] },
+  { resourceType: 'MedicationRequest', id: 'm1', status: 'active', intent: 'order', authoredOn: '2023-05-01', requester: { display: 'Dr. Ana Lee' },
+    medicationCodeableConcept: { text: 'Metformin 500 MG Oral Tablet' }, dosageInstruction: [{ timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 1 } }] }], dispenseRequest: { numberOfRepeatsAllowed: 2 } },
+  { resourceType: 'MedicationRequest', id: 'm2', status: 'stopped', intent: 'order', authoredOn: '2015-05-01', medicationCodeableConcept: { text: 'Amoxicillin 250 MG' } },
+  { resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' }, type: [{ text: 'General examination' }], period: { start: '2024-01-05T08:30:00Z' },
+    participant: [{ individual: { display: 'Dr. Ana Lee' } }], location: [{ location: { display: 'Main Street Clinic' } }], reasonCode: [{ text: 'Check-up' }] },
+  { resourceType: 'DocumentReference', id: 'd1', status: 'current', type: { text: 'Progress note' }, date: '2024-01-05T10:00:00Z', author: [{ display: 'Dr. Ana Lee' }],
+    content: [{ attachment: { contentType: 'text/plain', data: btoa('<img src=x onerror=alert(1)> Feeling well.') } }], context: { encounter: [{ reference: 'Encounter/e1' }] } },
+  { resourceType: 'AllergyIntolerance', id: 'a1', code: { text: 'Peanut' }, criticality: 'high', clinicalStatus: { coding: [{ code: 'active' }] }, recordedDate: '2010-01-01', patient: { reference: `Patient/${P}` } },
+  { resourceType: 'Immunization', id: 'i1', status: 'completed', vaccineCode: { text: 'Influenza, seasonal' }, occurrenceDateTime: '2023-10-01', patient: { reference: `Patient/${P}` } },
+  { resourceType: 'Condition', id: 'c1', code: { text: 'Prediabetes' }, clinicalStatus: { coding: [{ code: 'active' }] }, onsetDateTime: '2019-03-01', subject: { reference: `Patient/${P}` } },
+  { resourceType: 'Procedure', id: 'p1', status: 'completed', code: { text: 'Colonoscopy' }, performedDateTime: '2018-06-01', subject: { reference: `Patient/${P}` } },
+];
+
+async function page<T extends RecordPage>(tag: string): Promise<T> {
+  const el = await fixture<T>(html`<div></div>`);
+  const page = document.createElement(tag) as T;
+  page.session = { account: { id: 'acct', patientId: P } } as unknown as SessionController;
+  el.append(page);
+  // Wait until the page has read the vault (its `loaded` state) and rendered it.
+  for (let i = 0; i < 100 && !(page as unknown as { loaded: boolean }).loaded; i++) await new Promise((r) => setTimeout(r, 20));
+  await page.updateComplete;
+  await new Promise((r) => setTimeout(r, 20));
+  await page.updateComplete;
+  return page;
+}
+
+describe('record views (real vault in IndexedDB)', () => {
+  let session: RecordSession;
+  before(async () => {
+    const vault = await openVault('acct', new Uint8Array(32).fill(3), DB);
+    await vault.put(P, record.slice(0, 2)); // the first glucose was seen at the first download
+    await vault.markSeen(P, 'Observation', ['g1']);
+    await vault.put(P, record.slice(2));
+    await vault.db.sync.put({ patientId: P, cursor: record.length, lastSyncAt: '2024-02-01T12:00:00Z' });
+    session = new RecordSession('acct', P, async () => vault);
+    useRecordSession(session);
+    await session.open();
+  });
+  after(async () => {
+    session.close();
+    await wipeVault(DB);
+  });
+
+  it('results: by report and date, values, ranges, flags in words, "New" until opened', async () => {
+    const el = await page('mcl-results-page');
+    const root = el.shadowRoot!;
+    expect(root.querySelector('.status')!.textContent).to.contain('Up to date as of');
+    const titles = [...root.querySelectorAll('section h2')].map((h) => h.textContent!.replace(/\s+/g, ' ').trim());
+    expect(titles[0]).to.match(/^Basic metabolic panel/);
+    expect(titles[1]).to.match(/^Measurements/);
+    const row = root.querySelector('section tbody tr')!.textContent!.replace(/\s+/g, ' ');
+    expect(row).to.contain('131 mg/dL').and.contain('High').and.contain('70–99 mg/dL').and.contain('New');
+    expect(root.querySelectorAll('.new').length).to.equal(1);
+    await expect(el).to.be.accessible();
+  });
+
+  it('test history: a chart with a text summary and a table; opening it marks the results seen', async () => {
+    history.replaceState(null, '', `?code=${encodeURIComponent('http://loinc.org|2339-0')}`);
+    const el = await page('mcl-test-history-page');
+    const root = el.shadowRoot!;
+    expect(root.querySelector('svg[role="img"]')!.getAttribute('aria-label')).to.contain('2 results from');
+    expect(root.querySelectorAll('tbody tr').length).to.equal(2);
+    await expect(el).to.be.accessible();
+    expect((await session.vault!.unseen(P, 'Observation', ['g1', 'g2'])).size).to.equal(0);
+    history.replaceState(null, '', location.pathname);
+  });
+
+  it('medications: current with plain dosage and refills, then past', async () => {
+    const el = await page('mcl-medications-page');
+    const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    expect(text).to.contain('Taking now (1)').and.contain('Take 1 twice a day').and.contain('2 refills allowed').and.contain('Past medications (1)');
+    await expect(el).to.be.accessible();
+  });
+
+  it('visits: clinician, place, reason and the note as text (no markup runs)', async () => {
+    const el = await page('mcl-visits-page');
+    const root = el.shadowRoot!;
+    expect(root.textContent).to.contain('With Dr. Ana Lee, at Main Street Clinic');
+    const note = root.querySelector('pre.note')!;
+    expect(note.textContent).to.equal('<img src=x onerror=alert(1)> Feeling well.');
+    expect(note.querySelector('img')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  for (const [tag, text] of [['mcl-allergies-page', 'Peanut'], ['mcl-immunizations-page', 'Influenza, seasonal'], ['mcl-conditions-page', 'Prediabetes'], ['mcl-procedures-page', 'Colonoscopy']] as const) {
+    it(`${tag}: lists the entry, axe clean`, async () => {
+      const el = await page(tag);
+      expect(el.shadowRoot!.textContent).to.contain(text);
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('documents: readable here and downloadable', async () => {
+    const el = await page('mcl-documents-page');
+    expect(el.shadowRoot!.textContent).to.contain('Progress note').and.contain('From Dr. Ana Lee');
+    expect(el.shadowRoot!.querySelector('button[aria-label^="Download"]')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+
+  it("overview: counts, and a deceased person's record introduced with respect", async () => {
+    const el = await page('mcl-records-page');
+    const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    expect(text).to.contain('a person who has died').and.contain('Medications (2, 1 current)').and.contain('Test results (2)');
+    await expect(el).to.be.accessible();
+  });
+});
