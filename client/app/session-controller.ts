@@ -46,6 +46,14 @@ export async function removeLocalData(): Promise<void> {
   await api('POST', '/api/session/forget-device').catch(() => {});
 }
 
+/** Where to go back to after signing in again following a timeout (a path of this app only). */
+export const RETURN_KEY = 'mcl-return-to';
+export function takeReturnPath(): string | undefined {
+  const path = sessionStorage.getItem(RETURN_KEY) ?? undefined;
+  sessionStorage.removeItem(RETURN_KEY);
+  return path && /^\/(?!\/)/.test(path) && !path.startsWith('/sign-in') ? path : undefined;
+}
+
 /** "This is a shared computer" (chosen at sign-in, for this tab): nothing about the person stays after them. */
 export const SHARED_KEY = 'mcl-shared-computer';
 export function onSharedComputer(): boolean {
@@ -177,8 +185,10 @@ export class SessionController implements ReactiveController {
   private expire(message: string): void {
     // Ask the server too, so the session is ended there even if this page is the first to notice.
     void api('GET', '/api/session').catch(() => {});
-    // On a shared computer an inactivity timeout removes everything too: the person has walked away.
+    // On a shared computer an inactivity timeout removes everything too: the person has walked away. Elsewhere the
+    // page they were on is remembered, so that signing back in returns them to it (with what they were typing).
     const shared = onSharedComputer();
+    if (!shared) sessionStorage.setItem(RETURN_KEY, location.pathname + location.search);
     this.clear(message);
     if (shared) void removeLocalData();
     this.onSignedOut();

@@ -30,12 +30,22 @@ export interface SyncState {
 }
 
 /** The local database (Dexie: one versioned schema class). */
+export interface StoredDraft {
+  /** Where it was typed: the page and the field. */
+  key: string;
+  iv: Uint8Array;
+  data: ArrayBuffer;
+  savedAt: string;
+}
+
 export class VaultDb extends Dexie {
   resources!: Table<StoredResource, [string, string, string]>;
   meta!: Table<VaultMeta, string>;
   sync!: Table<SyncState, string>;
   /** Results the patient has opened ("new until viewed"): ids only. */
   seen!: Table<{ patientId: string; type: string; id: string }, [string, string, string]>;
+  /** What the person was typing (WCAG 2.2.5: it survives a timeout), sealed like everything else. */
+  drafts!: Table<StoredDraft, string>;
 
   constructor(name = VAULT_DB) {
     super(name);
@@ -45,6 +55,7 @@ export class VaultDb extends Dexie {
       sync: 'patientId',
       seen: '[patientId+type+id]',
     });
+    this.version(2).stores({ drafts: 'key' });
   }
 }
 
@@ -124,6 +135,20 @@ export class Vault {
 
   async markSeen(patientId: string, type: string, ids: string[]): Promise<void> {
     await this.db.seen.bulkPut(ids.map((id) => ({ patientId, type, id })));
+  }
+
+  async saveDraft(key: string, text: string): Promise<void> {
+    if (!text) return void (await this.db.drafts.delete(key));
+    await this.db.drafts.put({ key, savedAt: new Date().toISOString(), ...(await seal(this.keys, text, `draft/${key}`)) });
+  }
+
+  async draft(key: string): Promise<string | undefined> {
+    const row = await this.db.drafts.get(key);
+    return row ? open<string>(this.keys, row, `draft/${key}`) : undefined;
+  }
+
+  deleteDraft(key: string): Promise<void> {
+    return this.db.drafts.delete(key);
   }
 
   syncState(patientId: string): Promise<SyncState | undefined> {

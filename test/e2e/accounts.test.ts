@@ -94,6 +94,12 @@ describe('a patient signs up with an activation code, verifies by email, signs i
   });
 
   it('warns before the idle limit, "Stay signed in" keeps the session, and at the limit returns to sign-in', async () => {
+    // Something is being typed and not yet sent when the person walks away.
+    await page.locator('mcl-app nav a', { hasText: 'Health record' }).click();
+    await page.locator('mcl-records-page a', { hasText: 'Search your record' }).click();
+    const words = page.locator('mcl-search-page #q');
+    await words.waitFor();
+    await words.pressSequentially('allergy to pollen', { delay: 20 });
     const warning = page.locator('mcl-idle-warning [role="alertdialog"]');
     await warning.waitFor({ timeout: 20_000 });
     assert.match(await page.locator('mcl-idle-warning .countdown').innerText(), /^Signing out in (1 minute|\d+ seconds?)$/);
@@ -107,6 +113,34 @@ describe('a patient signs up with an activation code, verifies by email, signs i
     assert.match(await page.locator('mcl-sign-in-page [role="status"]').innerText(), /signed out after a period of inactivity/);
     assert.equal(new URL(page.url()).pathname, '/sign-in');
     assert.equal((await page.evaluate(() => fetch('/api/session').then((r) => r.status))), 401);
+  });
+
+  it('signs back in and finds the unsent text where it was typed', async () => {
+    const signIn = page.locator('mcl-sign-in-page');
+    await signIn.locator('#login').fill('reyna');
+    await signIn.locator('#password').fill(PASSWORD);
+    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const words = page.locator('mcl-search-page #q');
+    await words.waitFor();
+    assert.equal(new URL(page.url()).pathname, '/records/search');
+    await page.waitForFunction(() => {
+      const el = document.querySelector('mcl-app')?.shadowRoot?.querySelector('mcl-search-page')?.shadowRoot?.querySelector<HTMLInputElement>('#q');
+      return el?.value === 'allergy to pollen';
+    });
+    // It was kept sealed in the local record, not in the clear.
+    const clear = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const r = indexedDB.open('mcl-vault');
+        r.onsuccess = () => resolve(r.result);
+      });
+      const rows = await new Promise<unknown[]>((resolve) => {
+        const req = db.transaction('drafts').objectStore('drafts').getAll();
+        req.onsuccess = () => resolve(req.result);
+      });
+      db.close();
+      return JSON.stringify(rows, (_k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v));
+    });
+    assert.ok(!clear.includes('pollen'), 'the draft is not readable in IndexedDB');
   });
 
   it('kept an intact audit trail of it all', async () => {

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
 import { SessionWatch } from '../../app/session-watch.js';
-import { onSharedComputer, SHARED_KEY, type SecondStepAnswer, type SessionController, type SessionInfo } from '../../app/session-controller.js';
+import { onSharedComputer, SHARED_KEY, takeReturnPath, type SecondStepAnswer, type SessionController, type SessionInfo } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -62,7 +62,9 @@ export class SignInPage extends LitElement {
       else sessionStorage.removeItem(SHARED_KEY);
     }
     this.session!.accept(info);
-    navigate(this, info.account.kind === 'staff' ? (info.authLevel === 'passkey' ? '/' : '/account/protect') : info.secured ? '/' : '/account/protect');
+    const back = takeReturnPath();
+    if (info.account.kind === 'staff') navigate(this, info.authLevel === 'passkey' ? (back ?? '/') : '/account/protect');
+    else navigate(this, back ?? (info.secured ? '/' : '/account/protect'));
   }
 
   private async showProblem(error: unknown) {

@@ -7,6 +7,7 @@ import { RecordPage } from './record-page.js';
 import { SECTIONS } from './records-page.js';
 import { conceptText, formatDate, medicationName } from './fhir-display.js';
 import { resourceDate } from '../../data/fhir-index.js';
+import { DraftKeeper } from './draft-keeper.js';
 
 type Json = Record<string, any>;
 
@@ -51,6 +52,7 @@ export class SearchPage extends RecordPage {
   @state() private all: Json[] = [];
   @state() private hits: Hit[] | undefined;
   @state() private query = { text: '', type: '', from: '', to: '' };
+  private readonly drafts = new DraftKeeper(this, () => this.session?.account);
 
   protected async load(vault: Vault, patientId: string) {
     this.all = (await Promise.all(SECTIONS.map((s) => vault.list(patientId, s.type)))).flat();
@@ -66,6 +68,7 @@ export class SearchPage extends RecordPage {
     const params = new URLSearchParams(Object.entries({ q: this.query.text, type: this.query.type, from: this.query.from, to: this.query.to }).filter(([, v]) => v));
     history.replaceState(null, '', `${location.pathname}?${params}`);
     this.hits = search(this.all, this.query);
+    void this.drafts.clear('q');
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#hits')?.focus());
   }
 
@@ -73,7 +76,7 @@ export class SearchPage extends RecordPage {
     const q = this.query;
     return html`<form @submit=${this.submit} role="search">
         <div class="field"><label for="q">Words to look for</label>
-          <input id="q" name="q" type="text" .value=${q.text} placeholder="for example cholesterol" /></div>
+          <input id="q" name="q" type="text" data-draft="q" .value=${q.text} placeholder="for example cholesterol" /></div>
         <div class="field"><label for="type">Kind of entry</label>
           <select id="type" name="type" .value=${q.type}>
             <option value="">Everything</option>
