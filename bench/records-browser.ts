@@ -72,22 +72,37 @@ async function longestTask(fn: () => Promise<unknown>): Promise<number> {
   return longest;
 }
 
+const PAGE = Number(new URLSearchParams(location.search).get('page') ?? 500);
+
 export async function run(): Promise<Json> {
   const key = crypto.getRandomValues(new Uint8Array(32));
   const patientId = 'bench-patient';
 
   // Ingest: 10,000 resources, the vault (encrypt + index + bulkPut in pages of 500, as the sync does) against one
   // raw IndexedDB transaction of the same resources as plain objects.
+  // Best of three, each into a new empty database, alternating, so that machine noise hits both alike.
   const ten = Array.from({ length: 10_000 }, (_, i) => observation(i, patientId));
+  let rawIngest = Infinity;
+  let vaultIngest = Infinity;
+  let longest = 0;
+  for (let run = 0; run < 3; run++) {
+    const scratch = await rawDb(`bench-raw-${run}`);
+    rawIngest = Math.min(rawIngest, await best(1, () => rawPut(scratch, ten.map((r) => ({ patientId, type: r.resourceType, id: r.id, date: r.effectiveDateTime, resource: r })))));
+    scratch.close();
+    indexedDB.deleteDatabase(`bench-raw-${run}`);
+    const fresh = await openVault('bench-account', key, `bench-vault-${run}`);
+    longest = Math.max(longest, await longestTask(async () => {
+      const t = performance.now();
+      for (let i = 0; i < ten.length; i += PAGE) await fresh.put(patientId, ten.slice(i, i + PAGE));
+      vaultIngest = Math.min(vaultIngest, performance.now() - t);
+    }));
+    fresh.db.close();
+    indexedDB.deleteDatabase(`bench-vault-${run}`);
+  }
   const raw = await rawDb('bench-raw');
-  const rawIngest = await best(1, () => rawPut(raw, ten.map((r) => ({ patientId, type: r.resourceType, id: r.id, date: r.effectiveDateTime, resource: r }))));
+  await rawPut(raw, ten.map((r) => ({ patientId, type: r.resourceType, id: r.id, date: r.effectiveDateTime, resource: r })));
   const vault = await openVault('bench-account', key, 'bench-vault');
-  let vaultIngest = 0;
-  const longest = await longestTask(async () => {
-    const t = performance.now();
-    for (let i = 0; i < ten.length; i += 500) await vault.put(patientId, ten.slice(i, i + 500));
-    vaultIngest = performance.now() - t;
-  });
+  for (let i = 0; i < ten.length; i += 500) await vault.put(patientId, ten.slice(i, i + 500));
 
   // Query: the newest 50 results with 100,000 stored, decrypted, against raw getAll-by-index of 50 plain objects.
   const more = Array.from({ length: 90_000 }, (_, i) => observation(10_000 + i, patientId));

@@ -73,6 +73,14 @@ export class Vault {
     readonly accountId: string,
   ) {}
 
+  /** A record repeats the same few hundred codes thousands of times: each code's HMAC is computed once. */
+  private readonly codes = new Map<string, Promise<string>>();
+  private codeOf(systemAndCode: string): Promise<string> {
+    let index = this.codes.get(systemAndCode);
+    if (!index) this.codes.set(systemAndCode, (index = codeIndex(this.keys, systemAndCode)));
+    return index;
+  }
+
   /**
    * Encrypts and stores resources of one patient, removes those that left the record, and moves the sync cursor,
    * all in one transaction (IndexedDB is fast in batches only, and a half-stored page must not advance the cursor).
@@ -86,7 +94,7 @@ export class Vault {
           type: r.resourceType as string,
           id: r.id as string,
           date: resourceDate(r),
-          code: code ? await codeIndex(this.keys, code) : '',
+          code: code ? await this.codeOf(code) : '',
           ...(await seal(this.keys, r, `${r.resourceType}/${r.id}`)),
         };
       }),
@@ -112,7 +120,7 @@ export class Vault {
 
   /** Resources of a type with the same code (a test's history), oldest first. */
   async byCode<T = Record<string, any>>(patientId: string, type: string, systemAndCode: string): Promise<T[]> {
-    const code = await codeIndex(this.keys, systemAndCode);
+    const code = await this.codeOf(systemAndCode);
     const rows = await this.db.resources.where('[patientId+type+code]').equals([patientId, type, code]).toArray();
     rows.sort((a, b) => a.date.localeCompare(b.date));
     return this.decrypt<T>(rows);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, patientAccount, startServer, type RunningServer } from './harness.js';
+import { axeViolations, launchBrowser, patientAccount, runCli, startServer, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Margery_Gibson'))!);
@@ -171,5 +171,32 @@ describe("a patient's record syncs into the encrypted local database and every v
     const left = await page.evaluate(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), caches: await caches.keys(), shared: sessionStorage.length }));
     assert.deepEqual(left, { dbs: [], caches: [], shared: 0 });
     assert.deepEqual((await page.context().cookies()).map((c) => c.name), []);
+  });
+
+  it("shows a visit's clinical note, decoded from the record, as text", async () => {
+    // A newer-format Synthea patient with base64 clinical notes; her practitioners come from the support bundles.
+    const supportDir = join(process.cwd(), '..', 'shared', 'fhir', 'support');
+    const support = await runCli(server.dataDir, ['import', ...readdirSync(supportDir).map((f) => join(supportDir, f))]);
+    assert.equal(support.code, 0, support.stderr);
+    const file = join(shared, readdirSync(shared).find((f) => f.startsWith('Georgianne'))!);
+    await patientAccount(server, file, 'georgianne', PASSWORD);
+    const notes = (JSON.parse(readFileSync(file, 'utf8')) as { entry: { resource: Json }[] }).entry
+      .map((e) => e.resource)
+      .filter((r) => r.resourceType === 'DocumentReference');
+    const newest = notes.sort((a, b) => String(b.date).localeCompare(String(a.date)))[0]!;
+    const text = Buffer.from(newest.content[0].attachment.data, 'base64').toString('utf8');
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(server.origin + '/sign-in');
+    await other.locator('mcl-sign-in-page #login').fill('georgianne');
+    await other.locator('mcl-sign-in-page #password').fill(PASSWORD);
+    await other.locator('mcl-sign-in-page form button[type="submit"]').click();
+    await other.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
+    await other.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+    await other.goto(server.origin + '/records/visits');
+    const first = other.locator('mcl-visits-page li.card').first();
+    await first.locator('summary').first().click();
+    const shown = await first.locator('pre.note').first().innerText();
+    assert.equal(shown.trim(), text.trim());
+    await other.context().close();
   });
 });
