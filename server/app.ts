@@ -26,6 +26,7 @@ import { sessionStepRoutes } from './routes/session-steps.js';
 import { factorRoutes } from './routes/factors.js';
 import { accountRoutes } from './routes/account.js';
 import { recordRoutes } from './routes/records.js';
+import { refillRoutes } from './routes/refills.js';
 
 /** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
 export interface AppDeps {
@@ -44,7 +45,7 @@ export interface AuthContext {
   idleExpiresAt: Date;
 }
 
-export type AppEnv = { Variables: { requestId: string; auth?: AuthContext } };
+export type AppEnv = { Variables: { requestId: string; auth?: AuthContext; idempotency?: { accountId: string; key: string; token: string } } };
 
 /** JSON bodies larger than this are refused with 413 before they are read. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/factors', factorRoutes(deps))
     .route('/api/account', accountRoutes(deps))
     .route('/api/records', recordRoutes(deps))
+    .route('/api/refills', refillRoutes(deps))
     .route('/api/signup', signupRoutes(deps))
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))

@@ -7,6 +7,7 @@ import { loadDemoOnce, demoLines, type DemoState } from './fhir/demo/load.js';
 import { createLogger } from './log.js';
 import { createSmsSender } from './notify/sms.js';
 import { purgeExpiredTokens } from './auth/link-tokens.js';
+import { purgeIdempotencyKeys } from './http/idempotency.js';
 import { createMailer } from './notify/mailer.js';
 import { openStore, StoreOpenError } from './store/store.js';
 
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
     );
   });
   // Expired single-use tokens (challenges, flows, links) are deleted hourly.
-  const purge = () => void purgeExpiredTokens(store.db, systemClock.now()).catch((error: Error) => logger.error('token purge failed', { error: error.message }));
+  const purge = () =>
+    void Promise.all([purgeExpiredTokens(store.db, systemClock.now()), purgeIdempotencyKeys(store.db, systemClock.now())]).catch((error: Error) => logger.error('purge failed', { error: error.message }));
   purge();
   const purger = setInterval(purge, 3600_000);
   purger.unref();

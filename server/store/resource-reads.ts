@@ -56,6 +56,18 @@ export async function readCompartment(db: Kysely<Database>, patientId: string): 
   return rows.map(toStored);
 }
 
+/** The resources of one type in a patient's compartment. */
+export async function readCompartmentType(db: Kysely<Database>, patientId: string, resourceType: string): Promise<StoredResource[]> {
+  const rows = await db
+    .selectFrom('fhir_compartment as m')
+    .innerJoin('fhir_resource as r', (join) => join.onRef('r.resource_type', '=', 'm.resource_type').onRef('r.id', '=', 'm.id'))
+    .select(['r.resource_type', 'r.id', 'r.version_id', 'r.last_updated', 'r.content'])
+    .where('m.patient_id', '=', patientId)
+    .where('m.resource_type', '=', resourceType)
+    .execute();
+  return rows.map(toStored);
+}
+
 /** Ids of resources of a type carrying an identifier with this value (and this system, unless it is undefined). */
 export async function findByIdentifier(
   db: Kysely<Database>,

@@ -165,6 +165,21 @@ export interface RecoveryCodeTable {
   used_at: string | null;
 }
 
+export interface IdempotencyKeyTable {
+  account_id: string;
+  key: string;
+  /** SHA-256 of method, path and body: the same key with another request is refused. */
+  request_hash: string;
+  /** Who is carrying the request out now, and until when (a crashed attempt's lease runs out). */
+  lease_token: string;
+  lease_until: string;
+  /** Set, with the body, when the request was carried out: a retry gets this response again. */
+  response_status: number | null;
+  response_body: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface AuditLogTable {
   seq: number;
   at: string;
@@ -201,4 +216,5 @@ export interface Database {
   totp_factor: TotpFactorTable;
   sms_factor: SmsFactorTable;
   recovery_code: RecoveryCodeTable;
+  idempotency_key: IdempotencyKeyTable;
 }
