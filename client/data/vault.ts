@@ -38,6 +38,29 @@ export interface StoredDraft {
   savedAt: string;
 }
 
+/** One outbox item: its id is the Idempotency-Key; only its state and time are in the clear. */
+export interface StoredOutboxItem {
+  id: string;
+  createdAt: string;
+  state: 'waiting' | 'sent' | 'refused';
+  iv: Uint8Array;
+  data: ArrayBuffer;
+}
+
+export interface OutboxItem {
+  id: string;
+  createdAt: string;
+  state: StoredOutboxItem['state'];
+  kind: 'refill';
+  /** What it is about, for showing it (e.g. the prescription id). */
+  subject: string;
+  path: string;
+  body: unknown;
+  /** The server's reason when it refused the item; the item is kept to be changed or discarded. */
+  problem?: string;
+  response?: unknown;
+}
+
 export class VaultDb extends Dexie {
   resources!: Table<StoredResource, [string, string, string]>;
   meta!: Table<VaultMeta, string>;
@@ -46,6 +69,8 @@ export class VaultDb extends Dexie {
   seen!: Table<{ patientId: string; type: string; id: string }, [string, string, string]>;
   /** What the person was typing (WCAG 2.2.5: it survives a timeout), sealed like everything else. */
   drafts!: Table<StoredDraft, string>;
+  /** What the person sent and the server has not yet confirmed (ARCHITECTURE.md: the outbox), sealed. */
+  outbox!: Table<StoredOutboxItem, string>;
 
   constructor(name = VAULT_DB) {
     super(name);
@@ -56,6 +81,7 @@ export class VaultDb extends Dexie {
       seen: '[patientId+type+id]',
     });
     this.version(2).stores({ drafts: 'key' });
+    this.version(3).stores({ outbox: 'id, createdAt' });
   }
 }
 
@@ -157,6 +183,20 @@ export class Vault {
 
   deleteDraft(key: string): Promise<void> {
     return this.db.drafts.delete(key);
+  }
+
+  async putOutbox(item: OutboxItem): Promise<void> {
+    const { id, createdAt, state } = item;
+    await this.db.outbox.put({ id, createdAt, state, ...(await seal(this.keys, item, `outbox/${id}`)) });
+  }
+
+  async outboxItems(): Promise<OutboxItem[]> {
+    const rows = await this.db.outbox.orderBy('createdAt').toArray();
+    return Promise.all(rows.map((row) => open<OutboxItem>(this.keys, row, `outbox/${row.id}`)));
+  }
+
+  deleteOutbox(id: string): Promise<void> {
+    return this.db.outbox.delete(id);
   }
 
   syncState(patientId: string): Promise<SyncState | undefined> {

@@ -92,6 +92,17 @@ describe("a patient's record syncs into the encrypted local database and every v
     await meds.locator('h2', { hasText: `Taking now (${active.length})` }).waitFor();
     assert.ok((await meds.locator('ul.items').first().innerText()).includes(active[0]!.medicationCodeableConcept.text ?? active[0]!.medicationCodeableConcept.coding[0].display));
     assert.deepEqual(await axeViolations(page), [], 'medications');
+    // A refill request goes through the outbox (Idempotency-Key) and comes back through the record as a Task.
+    const name = active[0]!.medicationCodeableConcept.text ?? active[0]!.medicationCodeableConcept.coding[0].display;
+    const card = meds.locator('li.card', { hasText: name }).first();
+    await card.getByRole('button', { name: /^Request (refill|renewal):/ }).click();
+    await card.locator('input[name="pharmacy"]').fill('Main Street Pharmacy');
+    const posted = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/refills');
+    await card.getByRole('button', { name: 'Send request' }).click();
+    assert.match((await posted).headers()['idempotency-key'] ?? '', /^[0-9a-f-]{36}$/);
+    await card.locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ }).waitFor();
+    assert.equal(await card.getByRole('button', { name: /Request/ }).count(), 0, 'no second request while one is open');
+    assert.deepEqual(await axeViolations(page), [], 'medications with a request');
     await page.goto(`${server.origin}/records/visits`);
     const visits = page.locator('mcl-visits-page');
     await visits.locator('li.card').first().waitFor();

@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import type { SyncProgress, SyncResult } from '../../data/sync.js';
 import { openAccountVault } from '../../data/sync.js';
 import type { Vault } from '../../data/vault.js';
+import { flush } from '../../data/outbox.js';
 import type { SyncWorkerApi } from '../../data/sync-worker.js';
 
 declare const __SYNC_WORKER_URL__: string | undefined;
@@ -68,6 +69,8 @@ export class RecordSession extends EventTarget {
     this.problem = undefined;
     this.changed();
     try {
+      // What the person sent goes first (the outbox), then the record is brought up to date (and shows it).
+      if (this.vault) await flush(this.vault).catch(() => undefined);
       if (!this.worker) {
         this.rawWorker = new Worker(workerUrl(), { type: 'module', name: 'mcl-sync' });
         this.worker = Comlink.wrap<SyncWorkerApi>(this.rawWorker);
