@@ -27,6 +27,7 @@ import { factorRoutes } from './routes/factors.js';
 import { accountRoutes } from './routes/account.js';
 import { recordRoutes } from './routes/records.js';
 import { refillRoutes } from './routes/refills.js';
+import { staffRefillRoutes } from './routes/staff-refills.js';
 
 /** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
 export interface AppDeps {
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/account', accountRoutes(deps))
     .route('/api/records', recordRoutes(deps))
     .route('/api/refills', refillRoutes(deps))
+    .route('/api/staff/refills', staffRefillRoutes(deps))
     .route('/api/signup', signupRoutes(deps))
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))

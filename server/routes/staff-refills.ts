@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { MedicationRequest, Patient, Task } from 'fhir/r4';
+import type { AppDeps, AppEnv } from '../app.js';
+import { appendAudit } from '../audit/log.js';
+import { ApiError } from '../http/errors.js';
+import { readJsonBody } from '../http/json-body.js';
+import { requireRole } from '../http/require-role.js';
+import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { sendInBackground } from '../notify/mailer.js';
+import { getResource } from '../store/resource-reads.js';
+import { putResources } from '../store/resources.js';
+import { withTransaction } from '../store/store.js';
+import type { JsonObject } from '../fhir/references.js';
+
+const decisionBody = z
+  .object({
+    decision: z.enum(['approve', 'deny', 'ready']),
+    reason: z.string().trim().max(500, 'Reason: at most 500 characters.').optional(),
+  })
+  .strict()
+  .refine((b) => b.decision !== 'deny' || (b.reason?.length ?? 0) > 0, { message: 'Say why the request is denied: the patient sees the reason.', path: ['reason'] });
+
+const TO_DO = ['requested', 'received', 'accepted', 'in-progress'];
+
+const NEXT: Record<string, { from: string[]; to: Task['status'] }> = {
+  approve: { from: ['requested', 'received'], to: 'accepted' },
+  deny: { from: ['requested', 'received', 'accepted'], to: 'rejected' },
+  ready: { from: ['accepted', 'in-progress'], to: 'ready' },
+};
+
+const name = (p: Patient | undefined) => {
+  const n = p?.name?.find((x) => x.use === 'official') ?? p?.name?.[0];
+  return [n?.given?.join(' '), n?.family].filter(Boolean).join(' ').replace(/\d+/g, '') || 'Unnamed patient';
+};
+
+/**
+ * `/api/staff/refills` ([6/8], care team): the refill queue (open requests, oldest first) and decisions on them:
+ * approve (with the pharmacy confirmed), deny with a reason, mark ready. Clinicians and administrators only; every
+ * view of the queue and every decision is audited for the patient concerned; the patient's record (the Task)
+ * changes, so the patient sees the decision at their next sync, and is emailed if they chose mail for news
+ * (no clinical detail in the mail).
+ */
+export function staffRefillRoutes(deps: AppDeps) {
+  const { store, clock, config, mailer, logger } = deps;
+  return new Hono<AppEnv>()
+    .use(requireSession(deps), requireRole(deps, 'clinician', 'admin'))
+    .get('/', async (c) => {
+      const { account } = authOf(c);
+      const rows = await store.db.selectFrom('fhir_resource').select(['id', 'content']).where('resource_type', '=', 'Task').execute();
+      // What still needs the care team: not yet decided, or approved and being prepared (ready ones wait for pickup).
+      const open = rows.map((r) => JSON.parse(r.content) as Task).filter((t) => TO_DO.includes(t.status) && t.focus?.reference?.startsWith('MedicationRequest/'));
+      open.sort((a, b) => String(a.authoredOn).localeCompare(String(b.authoredOn)));
+      const now = clock.now();
+      const items = [];
+      for (const task of open) {
+        const patientId = task.for?.reference?.replace(/^Patient\//, '') ?? '';
+        const med = (await getResource(store.db, 'MedicationRequest', task.focus!.reference!.slice('MedicationRequest/'.length)))?.resource as MedicationRequest | undefined;
+        const patient = (await getResource(store.db, 'Patient', patientId))?.resource as Patient | undefined;
+        items.push({
+          id: task.id,
+          status: task.status,
+          kind: task.code?.text ?? 'Prescription request',
+          requestedAt: task.authoredOn,
+          patient: { id: patientId, name: name(patient) },
+          medicationRequestId: med?.id ?? null,
+          medication: med?.medicationCodeableConcept?.text ?? med?.medicationCodeableConcept?.coding?.[0]?.display ?? 'Medication',
+          pharmacy: task.input?.find((i) => i.type?.text === 'Pharmacy')?.valueString ?? null,
+          note: task.note?.[0]?.text ?? null,
+        });
+        await appendAudit(store.db, { actor: account.id, onBehalfOf: patientId, action: 'staff.refill.view', outcome: 'success', ip: clientIp(c), target: `Task/${task.id}` }, now);
+      }
+      return c.json({ requests: items });
+    })
+    .post('/:id/decision', async (c) => {
+      const body = await readJsonBody(c, decisionBody);
+      const { account } = authOf(c);
+      const now = clock.now();
+      const id = c.req.param('id');
+      const rule = NEXT[body.decision]!;
+      const { task, patientId } = await withTransaction(store, async (trx) => {
+        const found = await getResource(trx, 'Task', id);
+        const task = found?.resource as unknown as Task | undefined;
+        if (!task || !task.focus?.reference?.startsWith('MedicationRequest/')) throw new ApiError(404, 'not_found', 'There is no refill request with that id.');
+        if (!rule.from.includes(task.status)) throw new ApiError(409, 'wrong_state', `This request is ${task.status}: it cannot be ${body.decision === 'approve' ? 'approved' : body.decision === 'deny' ? 'denied' : 'marked ready'} now.`);
+        const patientId = task.for?.reference?.replace(/^Patient\//, '') ?? '';
+        const updated: Task = {
+          ...task,
+          status: rule.to,
+          lastModified: now.toISOString(),
+          owner: { display: account.display_name },
+          ...(body.reason ? { statusReason: { text: body.reason } } : {}),
+        };
+        await putResources(trx, store.dialect, [updated as unknown as JsonObject], now);
+        await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: `staff.refill.${body.decision}`, outcome: 'success', ip: clientIp(c), target: `Task/${id}` }, now);
+        return { task: updated, patientId };
+      });
+      const holder = await store.db.selectFrom('account').select(['email', 'notify_prefs']).where('patient_id', '=', patientId).executeTakeFirst();
+      const prefs = holder ? (JSON.parse(holder.notify_prefs || '{}') as { newMessage?: { email?: boolean } }) : {};
+      if (holder && prefs.newMessage?.email !== false) {
+        sendInBackground(mailer, logger, { to: holder.email, subject: `News about a request in your ${config.clinic.name} portal`, text: `There is an update about a request you made. Sign in to see it: ${config.publicOrigin}/records/medications` });
+      }
+      return c.json({ task });
+    });
+}
