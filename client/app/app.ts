@@ -192,7 +192,12 @@ export class App extends LitElement {
       <nav aria-label="Main">
         <ul>
           ${routes
-            .filter((r) => r.nav === 'always' || r.nav === (this.session.account ? 'signed-in' : 'signed-out'))
+            .filter((r) => {
+              const account = this.session.account;
+              if (r.nav === 'always') return true;
+              if (!account) return r.nav === 'signed-out';
+              return r.nav === 'signed-in' || r.nav === account.kind;
+            })
             .map(
               (r) =>
                 html`<li><a href=${r.path} aria-current=${r === current ? 'page' : nothing}>${r.title}</a></li>`,

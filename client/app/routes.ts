@@ -9,14 +9,15 @@ export interface Route {
   tag: string;
   title: string;
   /** Shown in the main navigation: always, only when signed out, only when signed in, or never. */
-  nav: 'always' | 'signed-out' | 'signed-in' | false;
+  nav: 'always' | 'signed-out' | 'signed-in' | 'patient' | 'staff' | false;
   load: () => Promise<unknown>;
 }
 
 
 export const routes: Route[] = [
   { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js') },
-  { path: '/records', tag: 'mcl-records-page', title: 'Health record', nav: 'signed-in', load: () => import('../features/records/records-page.js') },
+  { path: '/staff/refills', tag: 'mcl-refill-queue-page', title: 'Refill requests', nav: 'staff', load: () => import('../features/staff/refill-queue-page.js') },
+  { path: '/records', tag: 'mcl-records-page', title: 'Health record', nav: 'patient', load: () => import('../features/records/records-page.js') },
   { path: '/records/results', tag: 'mcl-results-page', title: 'Test results', nav: false, load: () => import('../features/records/results-page.js') },
   { path: '/records/test', tag: 'mcl-test-history-page', title: 'Test history', nav: false, load: () => import('../features/records/test-history-page.js') },
   { path: '/records/medications', tag: 'mcl-medications-page', title: 'Medications', nav: false, load: () => import('../features/records/medications-page.js') },

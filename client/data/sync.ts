@@ -74,19 +74,26 @@ export async function syncAll(vault: Vault, onProgress: (p: SyncProgress) => voi
     const first = cursor === 0;
     let done = 0;
     let total: number | undefined;
+    // Page by page; the next page is fetched and sealed while the last one is being written. Writes stay in order,
+    // each with its own cursor, so an interrupted sync resumes at the last page fully stored.
+    let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const page = await getJson<FeedPage>(`/api/records/feed?patient=${encodeURIComponent(patient.id)}&since=${cursor}&limit=${PAGE_SIZE}`);
       total ??= Math.max(0, page.latest - cursor);
-      const present = page.changes.filter((c) => c.resource).map((c) => c.resource!);
+      const rows = await vault.seal(patient.id, page.changes.filter((c) => c.resource).map((c) => c.resource!));
       const removed = page.changes.filter((c) => c.deleted).map((c) => ({ type: c.type, id: c.id }));
+      await writing;
+      const count = page.changes.length;
       // On the first download everything already there counts as seen: "new" is what arrives after it.
-      await vault.put(patient.id, present, removed, { patientId: patient.id, cursor: page.next, lastSyncAt }, first);
+      writing = vault.write(patient.id, rows, removed, { patientId: patient.id, cursor: page.next, lastSyncAt }, first).then(() => {
+        done += count;
+        changes += count;
+        onProgress({ patientId: patient.id, done, total: total!, first });
+      });
       cursor = page.next;
-      done += page.changes.length;
-      changes += page.changes.length;
-      onProgress({ patientId: patient.id, done, total, first });
-      if (page.done || page.changes.length === 0) break;
+      if (page.done || count === 0) break;
     }
+    await writing;
     // A sync that found nothing new still records when it last looked.
     if (done === 0) await vault.db.sync.put({ patientId: patient.id, cursor, lastSyncAt });
   }

@@ -112,7 +112,15 @@ export class Vault {
    * all in one transaction (IndexedDB is fast in batches only, and a half-stored page must not advance the cursor).
    */
   async put(patientId: string, resources: Record<string, any>[], removed: { type: string; id: string }[] = [], state?: SyncState, markSeen = false): Promise<void> {
-    const rows: StoredResource[] = await Promise.all(
+    await this.write(patientId, await this.seal(patientId, resources), removed, state, markSeen);
+  }
+
+  /**
+   * The two halves of `put`, for callers that overlap them (the sync seals the next page while the last one is
+   * written: WebCrypto and IndexedDB then work at the same time).
+   */
+  seal(patientId: string, resources: Record<string, any>[]): Promise<StoredResource[]> {
+    return Promise.all(
       resources.map(async (r) => {
         const code = resourceCode(r);
         return {
@@ -125,6 +133,9 @@ export class Vault {
         };
       }),
     );
+  }
+
+  async write(patientId: string, rows: StoredResource[], removed: { type: string; id: string }[] = [], state?: SyncState, markSeen = false): Promise<void> {
     await this.db.transaction('rw', this.db.resources, this.db.sync, this.db.seen, async () => {
       if (rows.length) await this.db.resources.bulkPut(rows);
       if (markSeen) await this.db.seen.bulkPut(rows.filter((r) => NEWS.includes(r.type)).map(({ patientId, type, id }) => ({ patientId, type, id })));

@@ -24,7 +24,7 @@ export class HomePage extends LitElement {
 
   override willUpdate(): void {
     // The dashboard (and the local database with it) loads only for a signed-in person, off the first paint.
-    if (this.session?.account && !this.dashboardLoading) this.dashboardLoading = import('../records/dashboard.js');
+    if (this.session?.account?.kind === 'patient' && !this.dashboardLoading) this.dashboardLoading = import('../records/dashboard.js');
   }
 
   override render() {
@@ -35,7 +35,7 @@ export class HomePage extends LitElement {
         This is your patient portal: your health record, messages with your care team, prescription refills and
         appointments, on your own phone or computer, even with no connection.
       </p>
-      ${this.session?.account ? html`<mcl-dashboard .account=${this.session.account}></mcl-dashboard>` : ''}
+      ${this.session?.account?.kind === 'patient' ? html`<mcl-dashboard .account=${this.session.account}></mcl-dashboard>` : ''}
       <section class="card urgent" aria-labelledby="urgent">
         <h2 id="urgent">Is it urgent?</h2>
         <p>

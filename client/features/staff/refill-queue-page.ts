@@ -1,0 +1,111 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { sessionContext } from '../../app/session-context.js';
+import type { SessionController } from '../../app/session-controller.js';
+import { SessionWatch } from '../../app/session-watch.js';
+import { api, ApiProblem } from '../../data/api.js';
+import { pageStyles } from '../../ui/shared-styles.js';
+import { formStyles } from '../../ui/form-styles.js';
+
+interface Request {
+  id: string;
+  status: string;
+  kind: string;
+  requestedAt: string;
+  patient: { id: string; name: string };
+  medication: string;
+  pharmacy: string | null;
+  note: string | null;
+}
+
+/**
+ * The care team's refill queue: oldest first, each with patient, medication, pharmacy and note; approve (the
+ * pharmacy is confirmed by approving), deny with a reason the patient will read, or mark an approved one ready.
+ * Online only (staff work on the clinic's network); every view and decision is audited on the server.
+ */
+@customElement('mcl-refill-queue-page')
+export class RefillQueuePage extends LitElement {
+  static override styles = [pageStyles, formStyles, css`ul { list-style: none; padding: 0; } .row { display: flex; flex-wrap: wrap; gap: 0.5rem; }`];
+  @consume({ context: sessionContext, subscribe: true })
+  session: SessionController | undefined;
+  protected readonly sessionWatch = new SessionWatch(this);
+  @state() private requests: Request[] | undefined;
+  @state() private problem: string | undefined;
+  @state() private notice: string | undefined;
+  @state() private denying: string | undefined;
+  private loadedFor: string | undefined;
+
+  override willUpdate(): void {
+    const id = this.session?.account?.id;
+    if (id && id !== this.loadedFor) {
+      this.loadedFor = id;
+      void this.load();
+    }
+  }
+
+  private async load() {
+    try {
+      this.requests = (await api<{ requests: Request[] }>('GET', '/api/staff/refills')).requests;
+    } catch (error) {
+      this.problem = error instanceof ApiProblem ? error.message : 'The queue could not be loaded.';
+    }
+  }
+
+  private async decide(r: Request, decision: 'approve' | 'deny' | 'ready', reason?: string) {
+    this.problem = undefined;
+    try {
+      await api('POST', `/api/staff/refills/${encodeURIComponent(r.id)}/decision`, { decision, ...(reason ? { reason } : {}) });
+      this.notice = `${r.medication} for ${r.patient.name}: ${decision === 'approve' ? 'approved' : decision === 'deny' ? 'denied' : 'marked ready'}.`;
+      this.denying = undefined;
+      await this.load();
+    } catch (error) {
+      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
+    }
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[role=alert], [role=status]')?.focus();
+  }
+
+  override render() {
+    if (this.session?.account?.kind !== 'staff') return html`<h1>Refill requests</h1><p>This page is for the care team.</p>`;
+    const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    return html`<h1>Refill requests</h1>
+      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
+      ${this.requests === undefined
+        ? html`<p role="status">Loading…</p>`
+        : this.requests.length === 0
+          ? html`<p>No requests waiting.</p>`
+          : html`<ul>
+              ${this.requests.map(
+                (r) => html`<li class="card">
+                  <h2>${r.medication}</h2>
+                  <p><strong>${r.patient.name}</strong> · ${r.kind} · asked ${when(r.requestedAt)} · ${r.status === 'accepted' ? 'approved' : r.status}</p>
+                  <p>Pharmacy: ${r.pharmacy ?? 'not given'}${r.note ? html`<br />Note: ${r.note}` : nothing}</p>
+                  ${this.denying === r.id
+                    ? html`<form @submit=${(e: SubmitEvent) => {
+                        e.preventDefault();
+                        void this.decide(r, 'deny', String(new FormData(e.target as HTMLFormElement).get('reason') ?? ''));
+                      }}>
+                        <div class="field"><label for="reason-${r.id}">Reason (the patient will read it)</label>
+                          <input id="reason-${r.id}" name="reason" type="text" required maxlength="500" /></div>
+                        <div class="row"><button type="submit">Deny the request</button>
+                          <button type="button" class="secondary" @click=${() => (this.denying = undefined)}>Cancel</button></div>
+                      </form>`
+                    : html`<div class="row">
+                        ${r.status === 'accepted' || r.status === 'in-progress'
+                          ? html`<button type="button" @click=${() => this.decide(r, 'ready')} aria-label="Mark ready: ${r.medication} for ${r.patient.name}">Mark ready</button>`
+                          : html`<button type="button" @click=${() => this.decide(r, 'approve')} aria-label="Approve for ${r.pharmacy ?? 'the pharmacy'}: ${r.medication} for ${r.patient.name}">Approve for ${r.pharmacy ?? 'the pharmacy'}</button>`}
+                        <button type="button" class="secondary" @click=${() => (this.denying = r.id)} aria-label="Deny: ${r.medication} for ${r.patient.name}">Deny</button>
+                      </div>`}
+                </li>`,
+              )}
+            </ul>`}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mcl-refill-queue-page': RefillQueuePage;
+  }
+}

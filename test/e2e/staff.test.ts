@@ -1,0 +1,88 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchBrowser, mailWithSubject, patientAccount, runCli, startServer, type RunningServer } from './harness.js';
+
+const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
+const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const active = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Record<string, any> }[] }).entry
+  .map((e) => e.resource)
+  .filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active');
+const PASSWORD = 'sunlight over the northern hills';
+const STAFF_PASSWORD = 'listen twice and speak once';
+
+describe('a clinician sets up a staff account with a passkey and decides a refill request', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let patientCookie: string;
+  let patientId: string;
+
+  before(async () => {
+    server = await startServer();
+    ({ patientId } = await patientAccount(server, bundleFile, 'reyna', PASSWORD));
+    // The patient asks for a refill (as her app's outbox does).
+    const headers = { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' };
+    const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
+    const cookie = (patientCookie = signIn.headers.get('set-cookie')!.split(';')[0]!);
+    const asked = await fetch(`${server.origin}/api/refills`, {
+      method: 'POST',
+      headers: { ...headers, Cookie: cookie, 'Idempotency-Key': 'e2e-refill-0001' },
+      body: JSON.stringify({ medicationRequestId: active[0]!.id, pharmacy: 'Main Street Pharmacy', note: 'Running low' }),
+    });
+    assert.equal(asked.status, 201, await asked.text());
+    browser = await launchBrowser();
+    const context = await browser.newContext({ bypassCSP: true }); // bypassCSP only so axe can be injected
+    page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('follows the emailed set-up link, chooses a password, and must add a passkey before anything else', async () => {
+    const created = await runCli(server.dataDir, ['staff', 'create', '--email', 'dr.lee@clinic.example', '--name', 'Dr Ana Lee', '--role', 'clinician']);
+    assert.equal(created.code, 0, created.stderr);
+    const link = /https?:\/\/\S+staff-enrol#token=\S+/.exec((await mailWithSubject(server.dataDir, /staff/i)).text!)![0];
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, server.origin));
+    const enrol = page.locator('mcl-staff-enrol-page');
+    await enrol.locator('#username').fill('ana.lee');
+    await enrol.locator('mcl-password-field #password').fill(STAFF_PASSWORD);
+    await enrol.locator('form button[type="submit"]').click();
+    const protect = page.locator('mcl-protect-page');
+    await protect.getByRole('heading', { name: 'Protect your account' }).waitFor();
+    assert.equal(await protect.getByRole('link', { name: 'Skip for now' }).count(), 0, 'staff cannot skip');
+    await protect.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.locator('mcl-home-page').waitFor();
+    const session = await page.evaluate(() => fetch('/api/session').then((r) => r.json()));
+    assert.equal(session.authLevel, 'passkey');
+    assert.equal(session.account.role, 'clinician');
+  });
+
+  it('approves the refill request from the queue; the patient record holds the decision', async () => {
+    await page.locator('mcl-app nav a', { hasText: 'Refill requests' }).click();
+    const queue = page.locator('mcl-refill-queue-page');
+    const item = queue.locator('li.card').first();
+    await item.waitFor();
+    assert.match(await item.innerText(), /Reyna/);
+    assert.match(await item.innerText(), /Main Street Pharmacy/);
+    assert.deepEqual(await axeViolations(page), [], 'refill queue');
+    await item.getByRole('button', { name: /^Approve for Main Street Pharmacy/ }).click();
+    await queue.locator('[role="status"]', { hasText: 'approved' }).waitFor();
+    await item.getByRole('button', { name: /^Mark ready/ }).waitFor();
+    // What the patient's app will sync: the Task, now approved by Dr Lee.
+    const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patientId}&since=0&limit=1000`, { headers: { Cookie: patientCookie } })).json()) as { changes: { type: string; resource?: Record<string, any> }[] };
+    const task = feed.changes.filter((c) => c.type === 'Task').at(-1)!.resource!;
+    assert.equal(task.status, 'accepted');
+    assert.equal(task.owner.display, 'Dr Ana Lee');
+    const audit = await runCli(server.dataDir, ['audit', 'verify']);
+    assert.equal(audit.code, 0, audit.stderr);
+  });
+});
