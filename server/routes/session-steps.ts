@@ -12,6 +12,7 @@ import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { setSessionCookie } from '../http/session-cookie.js';
+import { rateLimit } from '../http/rate-limit.js';
 import { maskPhone } from '../notify/sms.js';
 import type { AuthLevel } from '../store/schema.js';
 import { secondStep, sessionInfo, startSession } from './session.js';
@@ -54,7 +55,7 @@ export function sessionStepRoutes(deps: AppDeps) {
   };
 
   return new Hono<AppEnv>()
-    .post('/passkey-options', async (c) => {
+    .post('/passkey-options', rateLimit({ limit: 60, windowMs: 60_000, clock, message: 'Too many passkey requests from this address. Please wait a minute.' }), async (c) => {
       const options = await authenticationOptions(store.db, rp(), { ceremony: 'authentication', accountId: null, use: 'sign-in' }, undefined, clock.now());
       return c.json(options);
     })

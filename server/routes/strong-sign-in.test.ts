@@ -442,6 +442,15 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
     });
   });
 
+  it('limits anonymous passkey challenges per address (60 a minute), so they cannot fill the database', async () => {
+    advance(60_000);
+    const statuses = [];
+    for (let i = 0; i < 61; i++) statuses.push((await call('POST', '/api/session/passkey-options', {})).status);
+    assert.deepEqual([statuses.slice(0, 60).every((s) => s === 200), statuses[60]], [true, 429]);
+    advance(60_000);
+    assert.equal((await call('POST', '/api/session/passkey-options', {})).status, 200);
+  });
+
   it('deletes expired challenges and flows a day after they expire', async () => {
     for (let i = 0; i < 3; i++) await call('POST', '/api/session/passkey-options', {});
     const count = async () => Number((await t.testStore.store.db.selectFrom('one_time_token').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
