@@ -46,7 +46,7 @@ export interface AuthContext {
   idleExpiresAt: Date;
 }
 
-export type AppEnv = { Variables: { requestId: string; auth?: AuthContext; idempotency?: { accountId: string; key: string; token: string } } };
+export type AppEnv = { Variables: { requestId: string; auth?: AuthContext; idempotency?: { accountId: string; key: string; token: string; done?: boolean } } };
 
 /** JSON bodies larger than this are refused with 413 before they are read. */
 export const JSON_BODY_LIMIT = 1024 * 1024;

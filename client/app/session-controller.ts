@@ -119,10 +119,6 @@ export class SessionController implements ReactiveController {
     this.notice = undefined;
   }
 
-  /** Is the last authentication recent enough for a sensitive change? */
-  get fresh(): boolean {
-    return this.info !== undefined && Date.parse(this.info.freshUntil) > this.now();
-  }
 
   /**
    * Signs out on the server. `removeData`: "sign out and remove my data from this device": the local record and

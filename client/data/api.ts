@@ -20,7 +20,7 @@ export class ApiProblem extends Error {
 
 export const OFFLINE_MESSAGE = 'You are offline. This needs a connection: please try again when you are back online.';
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   if (!navigator.onLine) throw new ApiProblem(0, 'offline', OFFLINE_MESSAGE);
   let response: Response;
   try {
@@ -31,6 +31,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
         Accept: 'application/json',
         [CSRF_HEADER]: CSRF_HEADER_VALUE,
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });

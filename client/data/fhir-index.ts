@@ -22,7 +22,6 @@ export function resourceDate(r: Json): string {
     r.created,
     r.sent,
     r.start,
-    r.authoredOn,
     r.meta?.lastUpdated,
   ];
   const found = candidates.find((v) => typeof v === 'string' && v.length >= 4);

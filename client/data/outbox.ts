@@ -1,4 +1,4 @@
-import { CSRF_HEADER, CSRF_HEADER_VALUE } from './api.js';
+import { api, ApiProblem } from './api.js';
 import type { OutboxItem, Vault } from './vault.js';
 
 /**
@@ -17,22 +17,16 @@ export async function enqueue(vault: Vault, item: Omit<OutboxItem, 'id' | 'creat
 export type FlushOutcome = 'sent' | 'refused' | 'waiting';
 
 async function send(item: OutboxItem): Promise<{ outcome: FlushOutcome; problem?: string; response?: unknown }> {
-  let res: Response;
   try {
-    res = await fetch(item.path, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': item.id, [CSRF_HEADER]: CSRF_HEADER_VALUE },
-      body: JSON.stringify(item.body),
-    });
-  } catch {
-    return { outcome: 'waiting' }; // no connection: try again later
+    return { outcome: 'sent', response: await api('POST', item.path, item.body, { 'Idempotency-Key': item.id }) };
+  } catch (error) {
+    if (!(error instanceof ApiProblem)) throw error;
+    // Not yet: no connection (0), being carried out elsewhere (409 in progress), signed out (401), or the server is
+    // struggling (5xx). Anything else is the server's refusal, kept with its reason.
+    if (error.status === 0 || error.status === 401 || error.status >= 500 || error.code === 'request_in_progress') return { outcome: 'waiting' };
+    // A refusal without the portal's own sentence (not a JSON answer) still says what happened.
+    return { outcome: 'refused', problem: error.code === 'error' ? `The portal refused this (${error.status}).` : error.message };
   }
-  const body = (await res.json().catch(() => ({}))) as { message?: string; error?: string };
-  if (res.ok) return { outcome: 'sent', response: body };
-  // Not yet: being carried out elsewhere (409 in progress), signed out (401), or the server is struggling (5xx).
-  if (res.status === 401 || res.status >= 500 || body.error === 'request_in_progress') return { outcome: 'waiting' };
-  return { outcome: 'refused', problem: body.message ?? `The portal refused this (${res.status}).` };
 }
 
 /** Sends every waiting item, one tab at a time (Web Locks); returns how many are still waiting. */

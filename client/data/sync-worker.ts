@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import { listPatients, openAccountVault, syncAll, SyncError, type SyncProgress, type SyncResult } from './sync.js';
+import { ApiProblem } from './api.js';
+import { listPatients, openAccountVault, syncAll, type SyncProgress, type SyncResult } from './sync.js';
 import type { Vault } from './vault.js';
 
 /**
@@ -22,11 +23,11 @@ const api = {
         }
         return await syncAll(open.vault, onProgress, open.patients);
       } catch (error) {
-        if (error instanceof SyncError && error.status === 401) {
+        if (error instanceof ApiProblem && error.status === 401) {
           open?.vault.db.close();
           open = undefined;
         }
-        return { error: error instanceof Error ? error.message : String(error), status: error instanceof SyncError ? error.status : 0 };
+        return { error: error instanceof Error ? error.message : String(error), status: error instanceof ApiProblem ? error.status : 0 };
       }
     });
   },

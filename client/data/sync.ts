@@ -1,3 +1,4 @@
+import { api } from './api.js';
 import { fromBase64Url } from './vault-crypto.js';
 import { openVault, type Vault } from './vault.js';
 
@@ -23,37 +24,14 @@ interface FeedPage {
   changes: { seq: number; type: string; id: string; resource?: Record<string, any>; deleted?: true }[];
 }
 
-export class SyncError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function getJson<T>(path: string): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' }, cache: 'no-store' });
-  } catch {
-    throw new SyncError(0, 'The portal could not be reached.');
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { message?: string };
-    throw new SyncError(res.status, body.message ?? `The portal answered ${res.status}.`);
-  }
-  return (await res.json()) as T;
-}
-
 /** The patients this account may read (asked once per worker: it changes only when access is granted or revoked). */
 export async function listPatients(): Promise<SyncResult['patients']> {
-  return (await getJson<{ patients: SyncResult['patients'] }>('/api/records/patients')).patients;
+  return (await api<{ patients: SyncResult['patients'] }>('GET', '/api/records/patients')).patients;
 }
 
 /** Opens this account's local record with the key the server hands to the signed-in session. */
 export async function openAccountVault(accountId: string): Promise<Vault> {
-  const { key } = await getJson<{ key: string }>('/api/records/vault-key');
+  const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
   return openVault(accountId, fromBase64Url(key));
 }
 
@@ -78,7 +56,7 @@ export async function syncAll(vault: Vault, onProgress: (p: SyncProgress) => voi
     // each with its own cursor, so an interrupted sync resumes at the last page fully stored.
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const page = await getJson<FeedPage>(`/api/records/feed?patient=${encodeURIComponent(patient.id)}&since=${cursor}&limit=${PAGE_SIZE}`);
+      const page = await api<FeedPage>('GET', `/api/records/feed?patient=${encodeURIComponent(patient.id)}&since=${cursor}&limit=${PAGE_SIZE}`);
       total ??= Math.max(0, page.latest - cursor);
       const rows = await vault.seal(patient.id, page.changes.filter((c) => c.resource).map((c) => c.resource!));
       const removed = page.changes.filter((c) => c.deleted).map((c) => ({ type: c.type, id: c.id }));

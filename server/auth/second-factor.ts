@@ -10,6 +10,7 @@ import { clearFailures, reserveAttempt } from './login-throttle.js';
 import { hashRecoveryCode, normalizeRecoveryCode } from './recovery-codes.js';
 import type { Account, Db } from './sessions.js';
 import { signCountVerdict } from './sign-count.js';
+import { waitPhrase } from './throttle.js';
 import { hashToken, newToken } from './tokens.js';
 import { normalizeCode, verifyTotp } from './totp.js';
 import { PasskeyRejected, relyingParty, takeChallenge, verifyAssertion, type authenticationResponseSchema, type ChallengeUse, type Credential } from './webauthn.js';
@@ -110,8 +111,7 @@ export async function checkSmsCode(db: Db, flow: Flow, typed: string, now: Date)
 }
 
 function tooMany(retryAfterMs: number, lead = 'Too many wrong attempts.'): ApiError {
-  const seconds = Math.ceil(retryAfterMs / 1000);
-  return new ApiError(429, 'too_many_attempts', `${lead} Please wait ${seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`} and try again.`);
+  return new ApiError(429, 'too_many_attempts', `${lead} Please wait ${waitPhrase(retryAfterMs)} and try again.`);
 }
 
 /** Tells the account holder, by email, that something changed on their account's security. */

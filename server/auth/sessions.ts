@@ -107,9 +107,9 @@ const LEVELS: AuthLevel[] = ['enrol', 'password', 'mfa', 'passkey'];
 /**
  * Step-up (re-authentication): the person proved themselves again inside a session. The session gets a new id
  * (SECURITY.md: a new id at every re-authentication), a new `authenticated_at`, and keeps the stronger of its old
- * and new assurance. Returns the new cookie secret, or undefined if the session ended meanwhile.
+ * and new assurance. Returns the new cookie secret and level, or undefined if the session ended meanwhile.
  */
-export async function reauthenticateSession(db: Db, session: Session, level: AuthLevel, now: Date, random: RandomSource = systemRandom): Promise<string | undefined> {
+export async function reauthenticateSession(db: Db, session: Session, level: AuthLevel, now: Date, random: RandomSource = systemRandom): Promise<{ token: string; level: AuthLevel } | undefined> {
   const token = newToken(32, random);
   const stronger = LEVELS.indexOf(level) > LEVELS.indexOf(session.auth_level) ? level : session.auth_level;
   const result = await db
@@ -118,7 +118,7 @@ export async function reauthenticateSession(db: Db, session: Session, level: Aut
     .where('id_hash', '=', session.id_hash)
     .where('ended_at', 'is', null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1 ? token : undefined;
+  return Number(result.numUpdatedRows) === 1 ? { token, level: stronger } : undefined;
 }
 
 export async function endSession(db: Db, idHash: string, reason: string, now: Date): Promise<boolean> {

@@ -19,6 +19,12 @@ export function delayAfter(failures: number): number {
   return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(step, 20));
 }
 
+/** "30 seconds" or "5 minutes": how long to wait, in words for the person. */
+export function waitPhrase(retryAfterMs: number): string {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+}
+
 export type AttemptVerdict =
   | { allowed: true }
   | { allowed: false; reason: 'wait'; retryAfterMs: number }

@@ -20,6 +20,8 @@ interface Lease {
   accountId: string;
   key: string;
   token: string;
+  /** Set when the answer was stored: nothing to free afterwards. */
+  done?: boolean;
 }
 
 export function requestHash(method: string, path: string, body: string): string {
@@ -81,7 +83,7 @@ export function requireIdempotencyKey(deps: AppDeps): MiddlewareHandler<AppEnv> 
     } finally {
       // A request that ended without storing its response (an error answer, a crash in the handler) frees its
       // key at once, so that a retry is carried out rather than waiting for the lease to run out.
-      await deps.store.db
+      if (!lease.done) await deps.store.db
         .deleteFrom('idempotency_key')
         .where('account_id', '=', lease.accountId)
         .where('key', '=', lease.key)
@@ -113,6 +115,7 @@ export async function idempotent<T extends object>(
       await complete(trx, lease, r.status, JSON.stringify(r.body));
       return r;
     });
+    lease.done = true;
   } catch (error) {
     if (error instanceof LeaseLost) throw new ApiError(409, 'request_in_progress', 'This item is being sent right now. Please try again in a moment.');
     throw error;

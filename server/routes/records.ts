@@ -10,6 +10,7 @@ import { ApiError } from '../http/errors.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { latestSeq, listChanges } from '../store/changes.js';
 import { getResource } from '../store/resource-reads.js';
+import { patientDisplayName } from '../fhir/patient-name.js';
 
 const feedQuery = z
   .object({
@@ -39,8 +40,7 @@ export function recordRoutes(deps: AppDeps) {
       const patients = [];
       for (const id of readablePatients(account)) {
         const patient = (await getResource(store.db, 'Patient', id))?.resource as Patient | undefined;
-        const name = patient?.name?.find((n) => n.use === 'official') ?? patient?.name?.[0];
-        patients.push({ id, name: [name?.given?.join(' '), name?.family].filter(Boolean).join(' ').replace(/\d+/g, '') || account.display_name, self: id === account.patient_id });
+        patients.push({ id, name: patientDisplayName(patient, account.display_name), self: id === account.patient_id });
       }
       return c.json({ patients });
     })

@@ -46,12 +46,11 @@ export function sessionStepRoutes(deps: AppDeps) {
   const refreshed = async (c: Context<AppEnv>, level: AuthLevel, how: string) => {
     const { account, session } = authOf(c);
     const now = clock.now();
-    const token = await reauthenticateSession(store.db, session, level, now);
-    if (!token) throw new ApiError(401, 'session_ended', 'Your session has ended. Please sign in again.');
-    setSessionCookie(c, token);
+    const renewed = await reauthenticateSession(store.db, session, level, now);
+    if (!renewed) throw new ApiError(401, 'session_ended', 'Your session has ended. Please sign in again.');
+    setSessionCookie(c, renewed.token);
     await appendAudit(store.db, { actor: account.id, action: 'reauth', outcome: 'success', ip: clientIp(c), detail: how }, now);
-    const stronger = level === 'passkey' || session.auth_level === 'passkey' ? 'passkey' : level === 'mfa' || session.auth_level === 'mfa' ? 'mfa' : 'password';
-    return c.json(await sessionInfo(deps, account, { expires_at: session.expires_at, auth_level: stronger, authenticated_at: now.toISOString() }, new Date(now.getTime() + config.session.idleMs)));
+    return c.json(await sessionInfo(deps, account, { expires_at: session.expires_at, auth_level: renewed.level, authenticated_at: now.toISOString() }, new Date(now.getTime() + config.session.idleMs)));
   };
 
   return new Hono<AppEnv>()

@@ -10,7 +10,7 @@ import { factorSummary, hasSecondFactor, secondFactorMethods, type FactorSummary
 import { createFlow } from '../auth/second-factor.js';
 import { maskPhone } from '../notify/sms.js';
 import type { AuthLevel } from '../store/schema.js';
-import { FREE_ATTEMPTS } from '../auth/throttle.js';
+import { FREE_ATTEMPTS, waitPhrase } from '../auth/throttle.js';
 import { readJsonBody } from '../http/json-body.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
@@ -92,7 +92,7 @@ export function sessionRoutes(deps: AppDeps) {
         }
         const seconds = Math.ceil(verdict.retryAfterMs / 1000);
         c.header('Retry-After', String(seconds));
-        return c.json({ error: 'too_many_attempts', retryAfterSeconds: seconds, message: `Too many wrong attempts. Please wait ${seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`} and try again.` }, 429);
+        return c.json({ error: 'too_many_attempts', retryAfterSeconds: seconds, message: `Too many wrong attempts. Please wait ${waitPhrase(verdict.retryAfterMs)} and try again.` }, 429);
       }
       // The same work whether or not the account exists: one argon2id verification (no timing oracle).
       const matches = await verifyPassword(account?.password_hash ?? (await dummyHash()), body.password);

@@ -1,3 +1,4 @@
+import { patientDisplayName } from '../fhir/patient-name.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app.js';
@@ -154,8 +155,7 @@ export function signupRoutes(deps: AppDeps) {
           if (Number(code.numUpdatedRows) !== 1) throw new ApiError(410, 'code_used', 'The activation code has been used or has expired. Please ask the clinic for a new one.');
         }
         const patient = (await getResource(trx, 'Patient', p.patientId))?.resource as Patient | undefined;
-        const name = patient?.name?.find((n) => n.use === 'official') ?? patient?.name?.[0];
-        const displayName = [name?.given?.[0], name?.family].filter(Boolean).join(' ').replace(/\d+/g, '') || p.username;
+        const displayName = patientDisplayName(patient, p.username, { firstGivenOnly: true });
         const created = await createAccount(trx, { kind: 'patient', patientId: p.patientId, username: p.username, email: p.email, displayName, passwordHash: p.passwordHash, phone: p.phone, notifyPrefs: p.notify }, now);
         await trx.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', created.id).execute();
         await appendAudit(trx, { actor: created.id, onBehalfOf: p.patientId, action: 'signup.verified', outcome: 'success', ip: clientIp(c) }, now);

@@ -9,6 +9,7 @@ import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { getResource } from '../store/resource-reads.js';
+import { patientDisplayName } from '../fhir/patient-name.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
 import type { JsonObject } from '../fhir/references.js';
@@ -27,11 +28,6 @@ const NEXT: Record<string, { from: string[]; to: Task['status'] }> = {
   approve: { from: ['requested', 'received'], to: 'accepted' },
   deny: { from: ['requested', 'received', 'accepted'], to: 'rejected' },
   ready: { from: ['accepted', 'in-progress'], to: 'ready' },
-};
-
-const name = (p: Patient | undefined) => {
-  const n = p?.name?.find((x) => x.use === 'official') ?? p?.name?.[0];
-  return [n?.given?.join(' '), n?.family].filter(Boolean).join(' ').replace(/\d+/g, '') || 'Unnamed patient';
 };
 
 /**
@@ -62,7 +58,7 @@ export function staffRefillRoutes(deps: AppDeps) {
           status: task.status,
           kind: task.code?.text ?? 'Prescription request',
           requestedAt: task.authoredOn,
-          patient: { id: patientId, name: name(patient) },
+          patient: { id: patientId, name: patientDisplayName(patient, 'Unnamed patient') },
           medicationRequestId: med?.id ?? null,
           medication: med?.medicationCodeableConcept?.text ?? med?.medicationCodeableConcept?.coding?.[0]?.display ?? 'Medication',
           pharmacy: task.input?.find((i) => i.type?.text === 'Pharmacy')?.valueString ?? null,

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { SignedInAccount } from '../../app/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { recordStyles } from './record-page.js';
-import { RecordController, recordSession } from './record-session.js';
+import { RecordController } from './record-session.js';
 import { summarize, type Summary } from './records-page.js';
 import { formatDate } from './fhir-display.js';
 
@@ -17,17 +17,10 @@ export class Dashboard extends LitElement {
   @property({ attribute: false }) account: SignedInAccount | undefined;
   private readonly record = new RecordController(this);
   @state() private summary: Summary | undefined;
-  private loadedFor: string | undefined;
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    this.record.attach(this.account ? recordSession(this.account) : undefined);
-    const rs = this.record.session;
-    const key = rs?.lastSyncAt ?? 'never';
-    if (rs?.vault && rs.patientId && !rs.syncing && key !== this.loadedFor) {
-      this.loadedFor = key;
-      void summarize(rs.vault, rs.patientId).then((s) => (this.summary = s));
-    }
+    this.record.update(this.account, (vault, patientId) => summarize(vault, patientId).then((s) => (this.summary = s)));
   }
 
   override render() {

@@ -6,7 +6,7 @@ import { SessionWatch } from '../../app/session-watch.js';
 import type { SessionController } from '../../app/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import type { Vault } from '../../data/vault.js';
-import { RecordController, recordSession } from './record-session.js';
+import { RecordController } from './record-session.js';
 import { formatDate } from './fhir-display.js';
 
 /** Styles every record view shares: readable lists and tables that fit a phone. */
@@ -43,7 +43,6 @@ export abstract class RecordPage extends LitElement {
   protected readonly sessionWatch = new SessionWatch(this);
   protected readonly record = new RecordController(this);
   @state() protected loaded = false;
-  private loadedFor: string | undefined;
 
   protected abstract readonly heading: string;
   /** Reads what the page shows from the vault. */
@@ -52,15 +51,7 @@ export abstract class RecordPage extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const account = this.session?.account;
-    this.record.attach(account ? recordSession(account) : undefined);
-    // Load once the record is open, and again after each sync that finished (never in the middle of one).
-    const rs = this.record.session;
-    const key = rs?.lastSyncAt ?? 'never';
-    if (rs?.vault && rs.patientId && !rs.syncing && key !== this.loadedFor) {
-      this.loadedFor = key;
-      void this.load(rs.vault, rs.patientId).then(() => (this.loaded = true));
-    }
+    this.record.update(this.session?.account, (vault, patientId) => this.load(vault, patientId).then(() => (this.loaded = true)));
   }
 
   protected renderStatus() {

@@ -132,9 +132,25 @@ addEventListener('mcl-signed-out', () => {
   current = undefined;
 });
 
-/** Re-renders its host when the record session changes (sync progress, new data). */
+/**
+ * Re-renders its host when the record session changes (sync progress, new data), and runs the host's reading of
+ * the record once it is open and again after each sync that finished (never in the middle of one).
+ */
 export class RecordController implements ReactiveController {
   session: RecordSession | undefined;
+  private loadedFor: string | undefined;
+
+  /** Call from willUpdate: attaches to the account's record session and calls `read` when there is news. */
+  update(account: { id: string; patientId: string | null } | undefined, read: (vault: Vault, patientId: string) => Promise<unknown>): void {
+    this.attach(account ? recordSession(account) : undefined);
+    const rs = this.session;
+    const key = rs?.lastSyncAt ?? 'never';
+    if (rs?.vault && rs.patientId && !rs.syncing && key !== this.loadedFor) {
+      this.loadedFor = key;
+      void read(rs.vault, rs.patientId);
+    }
+  }
+
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
   }
