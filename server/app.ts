@@ -28,6 +28,10 @@ import { accountRoutes } from './routes/account.js';
 import { recordRoutes } from './routes/records.js';
 import { refillRoutes } from './routes/refills.js';
 import { staffRefillRoutes } from './routes/staff-refills.js';
+import { messageRoutes } from './routes/messages.js';
+import { staffMessageRoutes } from './routes/staff-messages.js';
+import { ATTACHMENT_MAX_BASE64 } from './messages/attachments.js';
+import { ATTACHMENTS_MAX } from './messages/messages.js';
 
 /** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
 export interface AppDeps {
@@ -50,6 +54,9 @@ export type AppEnv = { Variables: { requestId: string; auth?: AuthContext; idemp
 
 /** JSON bodies larger than this are refused with 413 before they are read. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
+/** Messages may carry files (up to 3 of 10 MB, base64): their routes alone take bodies this large. */
+export const MESSAGE_BODY_LIMIT = ATTACHMENTS_MAX * ATTACHMENT_MAX_BASE64 + 256 * 1024;
+const MESSAGE_PATHS = /^\/api\/(staff\/)?messages(\/|$)/;
 
 export function createApp(deps: AppDeps) {
   const { logger, config } = deps;
@@ -75,13 +82,11 @@ export function createApp(deps: AppDeps) {
     // No response of the API may be kept by a browser or a proxy (SECURITY.md: no-store on PHI).
     c.header('Cache-Control', 'no-store');
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: (c) => jsonError(c, 413, 'body_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes.`),
-    }),
-  );
+  const limited = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => jsonError(c, 413, 'body_too_large', `The request body is larger than ${maxSize} bytes.`) });
+  const small = limited(JSON_BODY_LIMIT);
+  const large = limited(MESSAGE_BODY_LIMIT);
+  app.use('/api/*', (c, next) => (MESSAGE_PATHS.test(c.req.path) ? large : small)(c, next));
   app.use('/api/*', csrfProtection(config.publicOrigin, ['/api/csp-reports']));
   app.use(
     '/api/*',
@@ -104,6 +109,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/records', recordRoutes(deps))
     .route('/api/refills', refillRoutes(deps))
     .route('/api/staff/refills', staffRefillRoutes(deps))
+    .route('/api/messages', messageRoutes(deps))
+    .route('/api/staff/messages', staffMessageRoutes(deps))
     .route('/api/signup', signupRoutes(deps))
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))

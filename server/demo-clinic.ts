@@ -16,6 +16,12 @@ export const demoClinic: ClinicInfo = {
       { days: 'Saturday', hours: '8:00 am to 12:00 noon' },
     ],
   },
+  departments: [
+    { id: 'primary-care', name: 'Primary care team' },
+    { id: 'prescriptions', name: 'Prescriptions and pharmacy' },
+    { id: 'cardiology', name: 'Cardiology' },
+    { id: 'patient-services', name: 'Patient services (billing, forms, records)' },
+  ],
   urgent: {
     emergencyNumber: '911',
     nurseLine: { phone: '+1 507-555-0199', hours: 'Every day, 24 hours' },

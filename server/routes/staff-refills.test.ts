@@ -64,8 +64,12 @@ describe('the care team refill queue: approve, deny with a reason, ready; roles 
 
   it('approves, then marks ready; the patient sees it in their record and is told by mail', async () => {
     const [first] = (await call('GET', '/api/staff/refills', 'drlee')).body.requests;
-    const approved = await call('POST', `/api/staff/refills/${first.id}/decision`, 'drlee', { decision: 'approve' });
+    const unconfirmed = await call('POST', `/api/staff/refills/${first.id}/decision`, 'drlee', { decision: 'approve' });
+    assert.equal(unconfirmed.status, 400, 'approving needs the pharmacy confirmed');
+    assert.match(unconfirmed.body.message, /pharmacy/);
+    const approved = await call('POST', `/api/staff/refills/${first.id}/decision`, 'drlee', { decision: 'approve', pharmacy: 'Main Street Pharmacy, 12 Main St' });
     assert.equal(approved.status, 200);
+    assert.deepEqual(approved.body.task.output, [{ type: { text: 'Pharmacy confirmed' }, valueString: 'Main Street Pharmacy, 12 Main St' }]);
     assert.equal(approved.body.task.status, 'accepted');
     assert.equal(approved.body.task.owner.display, 'Dr Lee');
     const ready = await call('POST', `/api/staff/refills/${first.id}/decision`, 'drlee', { decision: 'ready' });
@@ -89,8 +93,8 @@ describe('the care team refill queue: approve, deny with a reason, ready; roles 
     const denied = await call('POST', `/api/staff/refills/${second.id}/decision`, 'drlee', { decision: 'deny', reason: 'Please book a review visit first.' });
     assert.equal(denied.body.task.status, 'rejected');
     assert.equal(denied.body.task.statusReason.text, 'Please book a review visit first.');
-    assert.equal((await call('POST', '/api/staff/refills/nope/decision', 'drlee', { decision: 'approve' })).status, 404);
-    assert.equal((await call('POST', `/api/staff/refills/${second.id}/decision`, 'desk', { decision: 'approve' })).status, 403);
+    assert.equal((await call('POST', '/api/staff/refills/nope/decision', 'drlee', { decision: 'approve', pharmacy: 'X' })).status, 404);
+    assert.equal((await call('POST', `/api/staff/refills/${second.id}/decision`, 'desk', { decision: 'approve', pharmacy: 'X' })).status, 403);
     // Decided requests leave the queue; the patient may ask again.
     assert.equal((await call('GET', '/api/staff/refills', 'drlee')).body.requests.length, 0);
     const again = await ask(second.medicationRequestId, 'queue-item-0003');

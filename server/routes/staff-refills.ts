@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
-import { sendInBackground } from '../notify/mailer.js';
+import { tellPatient } from '../notify/patient-news.js';
 import { getResource } from '../store/resource-reads.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { putResources } from '../store/resources.js';
@@ -18,9 +18,12 @@ const decisionBody = z
   .object({
     decision: z.enum(['approve', 'deny', 'ready']),
     reason: z.string().trim().max(500, 'Reason: at most 500 characters.').optional(),
+    /** On approval: the pharmacy the prescription goes to, confirmed (or corrected) by the clinician. */
+    pharmacy: z.string().trim().max(200, 'Pharmacy: at most 200 characters.').optional(),
   })
   .strict()
-  .refine((b) => b.decision !== 'deny' || (b.reason?.length ?? 0) > 0, { message: 'Say why the request is denied: the patient sees the reason.', path: ['reason'] });
+  .refine((b) => b.decision !== 'deny' || (b.reason?.length ?? 0) > 0, { message: 'Say why the request is denied: the patient sees the reason.', path: ['reason'] })
+  .refine((b) => b.decision !== 'approve' || (b.pharmacy?.length ?? 0) > 0, { message: 'Confirm the pharmacy the prescription goes to.', path: ['pharmacy'] });
 
 const TO_DO = ['requested', 'received', 'accepted', 'in-progress'];
 
@@ -32,13 +35,13 @@ const NEXT: Record<string, { from: string[]; to: Task['status'] }> = {
 
 /**
  * `/api/staff/refills` ([6/8], care team): the refill queue (open requests, oldest first) and decisions on them:
- * approve (with the pharmacy confirmed), deny with a reason, mark ready. Clinicians and administrators only; every
+ * approve (the pharmacy confirmed by the clinician), deny with a reason, mark ready. Clinicians and administrators only; every
  * view of the queue and every decision is audited for the patient concerned; the patient's record (the Task)
  * changes, so the patient sees the decision at their next sync, and is emailed if they chose mail for news
  * (no clinical detail in the mail).
  */
 export function staffRefillRoutes(deps: AppDeps) {
-  const { store, clock, config, mailer, logger } = deps;
+  const { store, clock } = deps;
   return new Hono<AppEnv>()
     .use(requireSession(deps), requireRole(deps, 'clinician', 'admin'))
     .get('/', async (c) => {
@@ -86,16 +89,13 @@ export function staffRefillRoutes(deps: AppDeps) {
           lastModified: now.toISOString(),
           owner: { display: account.display_name },
           ...(body.reason ? { statusReason: { text: body.reason } } : {}),
+          ...(body.decision === 'approve' ? { output: [{ type: { text: 'Pharmacy confirmed' }, valueString: body.pharmacy! }] } : {}),
         };
         await putResources(trx, store.dialect, [updated as unknown as JsonObject], now);
         await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: `staff.refill.${body.decision}`, outcome: 'success', ip: clientIp(c), target: `Task/${id}` }, now);
         return { task: updated, patientId };
       });
-      const holder = await store.db.selectFrom('account').select(['email', 'notify_prefs']).where('patient_id', '=', patientId).executeTakeFirst();
-      const prefs = holder ? (JSON.parse(holder.notify_prefs || '{}') as { newMessage?: { email?: boolean } }) : {};
-      if (holder && prefs.newMessage?.email !== false) {
-        sendInBackground(mailer, logger, { to: holder.email, subject: `News about a request in your ${config.clinic.name} portal`, text: `There is an update about a request you made. Sign in to see it: ${config.publicOrigin}/records/medications` });
-      }
+      await tellPatient(deps, patientId, { subject: 'News about your prescription request', path: '/records/medications' });
       return c.json({ task });
     });
 }

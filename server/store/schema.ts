@@ -199,6 +199,22 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+export interface MessageThreadTable {
+  /** The id of the conversation's first Communication. */
+  id: string;
+  patient_id: string;
+  /** `department:<id>`, `CareTeam/<id>` or `Practitioner/<id>`. */
+  team_key: string;
+  team_name: string;
+  subject: string;
+  created_at: string;
+  last_message_at: string;
+  last_from: 'patient' | 'care-team';
+  staff_read_at: string | null;
+  handled_at: string | null;
+  handled_by: string | null;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   fhir_resource: FhirResourceTable;
@@ -217,4 +233,5 @@ export interface Database {
   sms_factor: SmsFactorTable;
   recovery_code: RecoveryCodeTable;
   idempotency_key: IdempotencyKeyTable;
+  message_thread: MessageThreadTable;
 }

@@ -6,6 +6,7 @@ import * as m0004 from './0004-strong-auth.js';
 import * as m0005 from './0005-vault-key.js';
 import * as m0006 from './0006-passkey-counter-history.js';
 import * as m0007 from './0007-idempotency.js';
+import * as m0008 from './0008-message-threads.js';
 
 /**
  * Every migration, in order, bundled with the server (no directory scan at run time, so a bundled server and the
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0005-vault-key': m0005,
   '0006-passkey-counter-history': m0006,
   '0007-idempotency': m0007,
+  '0008-message-threads': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,26 @@
+import type { AppDeps } from '../app.js';
+import { sendInBackground } from './mailer.js';
+
+/** The channels a patient chose for news from their care team (sign-up and Account → Notifications). */
+interface Prefs {
+  newMessage?: { email?: boolean; text?: boolean };
+}
+
+/**
+ * Tells the holder of a patient's account that something new waits in the portal (a reply, a decision on a
+ * request), by the channels they chose: email unless they turned it off, a text when they asked for one and gave
+ * a number. Never clinical content: only that there is news, and where to sign in. Never delays the answer.
+ */
+export async function tellPatient(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>, patientId: string, news: { subject: string; path: string }): Promise<void> {
+  const { store, mailer, sms, logger, config } = deps;
+  const holder = await store.db.selectFrom('account').select(['email', 'phone', 'notify_prefs']).where('patient_id', '=', patientId).where('kind', '=', 'patient').executeTakeFirst();
+  if (!holder) return;
+  const prefs = JSON.parse(holder.notify_prefs || '{}') as Prefs;
+  const link = `${config.publicOrigin}${news.path}`;
+  if (prefs.newMessage?.email !== false) {
+    sendInBackground(mailer, logger, { to: holder.email, subject: `${news.subject} in your ${config.clinic.name} portal`, text: `${news.subject} is waiting for you in your ${config.clinic.name} portal. Sign in to see it: ${link}\n\nFor your privacy this email holds no health details.` });
+  }
+  if (prefs.newMessage?.text && holder.phone) {
+    void sms.send({ to: holder.phone, text: `${config.clinic.shortName}: ${news.subject} is waiting in your portal. ${link}` }).catch((error: Error) => logger.error('text failed', { error: error.message }));
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../app.js';
+import { appendAudit } from '../audit/log.js';
+import { mayRead } from '../auth/record-access.js';
+import { ApiError } from '../http/errors.js';
+import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
+import { readJsonBody } from '../http/json-body.js';
+import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { ATTACHMENT_MAX_BASE64, checkAttachment, type CheckedAttachment } from '../messages/attachments.js';
+import { ATTACHMENTS_MAX, attachmentBinary, MESSAGE_MAX_CHARS, messageCommunication, recipientsFor, SUBJECT_MAX_CHARS } from '../messages/messages.js';
+import { putResources } from '../store/resources.js';
+import type { JsonObject } from '../fhir/references.js';
+
+export const messageText = z
+  .string()
+  .trim()
+  .min(1, 'Write your message before sending it.')
+  .max(MESSAGE_MAX_CHARS, 'The message is longer than 10,000 characters. Please shorten it, or attach a longer letter as a PDF.');
+
+export const attachmentInput = z
+  .object({
+    name: z.string().min(1, 'An attachment needs its file name.').max(255, 'A file name may be at most 255 characters.'),
+    data: z.string().max(ATTACHMENT_MAX_BASE64 + 4096, 'An attachment is larger than 10 MB.'),
+  })
+  .strict();
+
+const messageBody = z
+  .object({
+    patientId: z.string().trim().min(1).max(64),
+    /** A reply: the conversation's id. A new conversation: recipient and subject. */
+    thread: z.string().trim().min(1).max(64).optional(),
+    recipient: z.string().trim().min(1).max(100).optional(),
+    subject: z.string().trim().max(SUBJECT_MAX_CHARS, `The subject is longer than ${SUBJECT_MAX_CHARS} characters.`).optional(),
+    body: messageText,
+    attachments: z.array(attachmentInput).max(ATTACHMENTS_MAX, `At most ${ATTACHMENTS_MAX} attachments per message.`).default([]),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.thread) return;
+    if (!b.recipient) ctx.addIssue({ code: 'custom', path: ['recipient'], message: 'Choose who the message is for.' });
+    if (!b.subject) ctx.addIssue({ code: 'custom', path: ['subject'], message: 'Give the message a subject.' });
+  });
+
+const NOT_YOURS = 'There is no conversation here that you may reply to.';
+
+/**
+ * Secure messages, patient side ([6/8]):
+ * - `GET /recipients?patient=`: who this patient may write to (departments, care teams, clinicians of their visits).
+ * - `POST /` (Idempotency-Key, through the outbox): a new conversation (recipient, subject, text) or a reply in one
+ *   (thread), with up to three pictures or PDFs checked by content. Stored as a FHIR Communication (attachments as
+ *   Binary) in the patient's record, so it syncs back as sent; the care team's inbox row is updated in the same
+ *   transaction. Someone else's record or conversation: 404 with nothing stored, audited.
+ * Messages are read through the record feed like every other resource.
+ */
+export function messageRoutes(deps: AppDeps) {
+  const { store, clock, config } = deps;
+  const denied = async (accountId: string, ip: string | null, target: string) =>
+    appendAudit(store.db, { actor: accountId, action: 'message.access-denied', outcome: 'denied', ip, target: target.slice(0, 200) }, clock.now());
+
+  return new Hono<AppEnv>()
+    .get('/recipients', requireSession(deps), async (c) => {
+      const { account } = authOf(c);
+      const patientId = c.req.query('patient') ?? '';
+      if (!mayRead(account, patientId)) {
+        await denied(account.id, clientIp(c), `Patient/${patientId}`);
+        throw new ApiError(404, 'not_found', 'There is no record here that you may write about.');
+      }
+      return c.json({ recipients: await recipientsFor(store.db, config.clinic, patientId) });
+    })
+    .post('/', requireSession(deps), requireIdempotencyKey(deps), async (c) => {
+      const body = await readJsonBody(c, messageBody);
+      const { account } = authOf(c);
+      const ip = clientIp(c);
+      if (!mayRead(account, body.patientId)) {
+        await denied(account.id, ip, `Patient/${body.patientId}`);
+        throw new ApiError(404, 'not_found', 'There is no record here that you may write about.');
+      }
+      let team: { key: string; name: string };
+      let subject: string;
+      if (body.thread) {
+        const thread = await store.db.selectFrom('message_thread').selectAll().where('id', '=', body.thread).executeTakeFirst();
+        if (!thread || thread.patient_id !== body.patientId) {
+          await denied(account.id, ip, `Communication/${body.thread}`);
+          throw new ApiError(404, 'not_found', NOT_YOURS);
+        }
+        team = { key: thread.team_key, name: thread.team_name };
+        subject = thread.subject;
+      } else {
+        const found = (await recipientsFor(store.db, config.clinic, body.patientId)).find((r) => r.key === body.recipient);
+        if (!found) throw new ApiError(400, 'recipient_unknown', 'That recipient is not one you can write to here. Please choose from the list.');
+        team = found;
+        subject = body.subject!;
+      }
+      // Content checks before any transaction: a refused file stores nothing.
+      const files: { binaryId: string; file: CheckedAttachment }[] = [];
+      for (const a of body.attachments) files.push({ binaryId: randomUUID(), file: await checkAttachment(a.name, a.data) });
+
+      return idempotent(c, deps, async (trx) => {
+        const now = clock.now();
+        const id = randomUUID();
+        const message = messageCommunication({
+          id,
+          patientId: body.patientId,
+          from: { patient: true, display: account.display_name },
+          ...(body.thread ? { threadId: body.thread } : {}),
+          team,
+          subject,
+          text: body.body,
+          attachments: files,
+          documents: [],
+          origin: config.publicOrigin,
+          now,
+        });
+        const binaries = files.map((f) => attachmentBinary(f.binaryId, body.patientId, f.file));
+        await putResources(trx, store.dialect, [...binaries, message] as unknown as JsonObject[], now);
+        const at = now.toISOString();
+        if (body.thread) {
+          // A new word from the patient: the conversation needs the care team again.
+          await trx.updateTable('message_thread').set({ last_message_at: at, last_from: 'patient', handled_at: null, handled_by: null }).where('id', '=', body.thread).execute();
+        } else {
+          await trx.insertInto('message_thread').values({ id, patient_id: body.patientId, team_key: team.key, team_name: team.name, subject, created_at: at, last_message_at: at, last_from: 'patient', staff_read_at: null, handled_at: null, handled_by: null }).execute();
+        }
+        await appendAudit(trx, { actor: account.id, onBehalfOf: body.patientId, action: 'message.sent', outcome: 'success', ip, target: `Communication/${id}`, detail: `${files.length} attachment(s)` }, now);
+        return { status: 201, body: { message, thread: body.thread ?? id } };
+      });
+    });
+}

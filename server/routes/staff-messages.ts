@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Binary, Communication, Patient } from 'fhir/r4';
+import type { AppDeps, AppEnv } from '../app.js';
+import { appendAudit } from '../audit/log.js';
+import { ApiError } from '../http/errors.js';
+import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
+import { readJsonBody } from '../http/json-body.js';
+import { requireRole } from '../http/require-role.js';
+import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { checkAttachment } from '../messages/attachments.js';
+import { attachmentBinary, messageCommunication, sharedDocument } from '../messages/messages.js';
+import { tellPatient } from '../notify/patient-news.js';
+import { patientDisplayName } from '../fhir/patient-name.js';
+import { getResource, getResources, readCompartmentType } from '../store/resource-reads.js';
+import { putResources } from '../store/resources.js';
+import type { JsonObject } from '../fhir/references.js';
+import { attachmentInput, messageText } from './messages.js';
+
+const replyBody = z
+  .object({
+    body: messageText,
+    /** A document to share: it becomes a DocumentReference in the patient's record. */
+    document: attachmentInput.extend({ title: z.string().trim().min(1, 'Give the document a title the patient will understand.').max(120, 'A document title may be at most 120 characters.') }).optional(),
+  })
+  .strict();
+
+const handledBody = z.object({ handled: z.boolean() }).strict();
+
+const NO_THREAD = 'There is no conversation with that id.';
+
+/** The id of the conversation a message belongs to: its first message. */
+const threadOf = (m: Communication) => m.inResponseTo?.[0]?.reference?.replace(/^Communication\//, '') ?? m.id!;
+
+/**
+ * The care team's message inbox ([6/8]), for clinicians and administrators (signed in with a passkey):
+ * - `GET /`: conversations, grouped by team in the page; those not yet handled first, unread and unanswered
+ *   before the rest, then the most recent. Each listed conversation is audited as viewed.
+ * - `GET /:id`: one conversation with its messages (marks it read for staff); audited.
+ * - `GET /:id/files/:binaryId`: an attachment of that conversation, as a download; audited.
+ * - `POST /:id/reply` (Idempotency-Key): a reply, optionally sharing a document (a DocumentReference in the
+ *   patient's record, with its Binary); the patient is told by their chosen channels, without clinical content.
+ * - `POST /:id/handled`: mark handled (or not).
+ */
+export function staffMessageRoutes(deps: AppDeps) {
+  const { store, clock, config } = deps;
+  const audit = (c: Parameters<typeof authOf>[0], action: string, patientId: string | null, target: string, outcome: 'success' | 'denied' = 'success') =>
+    appendAudit(store.db, { actor: authOf(c).account.id, onBehalfOf: patientId, action, outcome, ip: clientIp(c), target }, clock.now());
+  const threadRow = async (id: string) => {
+    const row = await store.db.selectFrom('message_thread').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new ApiError(404, 'not_found', NO_THREAD);
+    return row;
+  };
+
+  return new Hono<AppEnv>()
+    .use(requireSession(deps), requireRole(deps, 'clinician', 'admin'))
+    .get('/', async (c) => {
+      const rows = await store.db.selectFrom('message_thread').selectAll().orderBy('last_message_at', 'desc').limit(500).execute();
+      const patients = new Map((await getResources(store.db, 'Patient', [...new Set(rows.map((r) => r.patient_id))])).map((p) => [p.id, p.resource as unknown as Patient]));
+      const threads = rows.map((r) => ({
+        id: r.id,
+        patient: { id: r.patient_id, name: patientDisplayName(patients.get(r.patient_id), 'Unnamed patient') },
+        team: { key: r.team_key, name: r.team_name },
+        subject: r.subject,
+        lastMessageAt: r.last_message_at,
+        unanswered: r.last_from === 'patient',
+        unread: r.last_from === 'patient' && (!r.staff_read_at || r.staff_read_at < r.last_message_at),
+        handled: r.handled_at !== null,
+      }));
+      const rank = (t: (typeof threads)[number]) => (t.handled ? 3 : t.unread ? 0 : t.unanswered ? 1 : 2);
+      threads.sort((a, b) => rank(a) - rank(b) || b.lastMessageAt.localeCompare(a.lastMessageAt));
+      for (const t of threads) await audit(c, 'staff.message.list', t.patient.id, `Communication/${t.id}`);
+      return c.json({ threads });
+    })
+    .get('/:id', async (c) => {
+      const row = await threadRow(c.req.param('id'));
+      const patient = (await getResource(store.db, 'Patient', row.patient_id))?.resource as unknown as Patient | undefined;
+      const messages = (await readCompartmentType(store.db, row.patient_id, 'Communication'))
+        .map((r) => r.resource as unknown as Communication)
+        .filter((m) => threadOf(m) === row.id)
+        .sort((a, b) => Number(b.id === row.id) - Number(a.id === row.id) || String(a.sent).localeCompare(String(b.sent)));
+      await store.db.updateTable('message_thread').set({ staff_read_at: clock.now().toISOString() }).where('id', '=', row.id).execute();
+      await audit(c, 'staff.message.view', row.patient_id, `Communication/${row.id}`);
+      return c.json({
+        thread: { id: row.id, subject: row.subject, team: { key: row.team_key, name: row.team_name }, patient: { id: row.patient_id, name: patientDisplayName(patient, 'Unnamed patient') }, handled: row.handled_at !== null, unanswered: row.last_from === 'patient' },
+        messages: messages.map((m) => ({
+          id: m.id,
+          fromPatient: m.sender?.reference?.startsWith('Patient/') ?? false,
+          sender: m.sender?.display ?? '',
+          sent: m.sent,
+          text: m.payload?.find((p) => p.contentString !== undefined)?.contentString ?? '',
+          attachments: (m.payload ?? []).flatMap((p) => (p.contentAttachment?.url?.startsWith('Binary/') ? [{ id: p.contentAttachment.url.slice('Binary/'.length), title: p.contentAttachment.title ?? 'attachment', contentType: p.contentAttachment.contentType ?? '', size: p.contentAttachment.size ?? 0 }] : [])),
+          documents: (m.payload ?? []).flatMap((p) => (p.contentReference?.reference ? [{ id: p.contentReference.reference.replace(/^DocumentReference\//, ''), title: p.contentReference.display ?? 'Document' }] : [])),
+        })),
+      });
+    })
+    .get('/:id/files/:binaryId', async (c) => {
+      const row = await threadRow(c.req.param('id'));
+      const binaryId = c.req.param('binaryId');
+      const binary = (await getResource(store.db, 'Binary', binaryId))?.resource as unknown as Binary | undefined;
+      // Only a file of this conversation's patient, named in one of its messages.
+      const named = (await readCompartmentType(store.db, row.patient_id, 'Communication'))
+        .map((r) => r.resource as unknown as Communication)
+        .filter((m) => threadOf(m) === row.id)
+        .flatMap((m) => m.payload ?? [])
+        .find((p) => p.contentAttachment?.url === `Binary/${binaryId}`);
+      if (!binary?.data || !named || binary.securityContext?.reference !== `Patient/${row.patient_id}`) {
+        await audit(c, 'staff.message.file-denied', row.patient_id, `Binary/${binaryId}`.slice(0, 200), 'denied');
+        throw new ApiError(404, 'not_found', 'That file is not part of this conversation.');
+      }
+      await audit(c, 'staff.message.file', row.patient_id, `Binary/${binaryId}`);
+      const name = named.contentAttachment?.title ?? 'attachment';
+      return c.body(Buffer.from(binary.data, 'base64'), 200, {
+        'Content-Type': binary.contentType,
+        // Always a download, never shown in this origin: a hostile file cannot run here.
+        'Content-Disposition': `attachment; filename="${name.replace(/[^\w. -]+/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'X-Content-Type-Options': 'nosniff',
+      });
+    })
+    .post('/:id/reply', requireIdempotencyKey(deps), async (c) => {
+      const body = await readJsonBody(c, replyBody);
+      const { account } = authOf(c);
+      const row = await threadRow(c.req.param('id'));
+      const shared = body.document ? { binaryId: randomUUID(), documentId: randomUUID(), title: body.document.title, file: await checkAttachment(body.document.name, body.document.data) } : undefined;
+      const answer = await idempotent(c, deps, async (trx) => {
+        const now = clock.now();
+        const id = randomUUID();
+        const document = shared ? sharedDocument({ id: shared.documentId, binaryId: shared.binaryId, patientId: row.patient_id, file: shared.file, title: shared.title, author: account.display_name, now }) : undefined;
+        const message = messageCommunication({
+          id,
+          patientId: row.patient_id,
+          from: { patient: false, display: account.display_name },
+          threadId: row.id,
+          team: { key: row.team_key, name: row.team_name },
+          subject: row.subject,
+          text: body.body,
+          attachments: [],
+          documents: document ? [document] : [],
+          origin: config.publicOrigin,
+          now,
+        });
+        const written = shared && document ? [attachmentBinary(shared.binaryId, row.patient_id, shared.file), document, message] : [message];
+        await putResources(trx, store.dialect, written as unknown as JsonObject[], now);
+        const at = now.toISOString();
+        await trx.updateTable('message_thread').set({ last_message_at: at, last_from: 'care-team', staff_read_at: at }).where('id', '=', row.id).execute();
+        await appendAudit(trx, { actor: account.id, onBehalfOf: row.patient_id, action: 'staff.message.reply', outcome: 'success', ip: clientIp(c), target: `Communication/${id}`, detail: document ? `shared DocumentReference/${document.id}` : null }, now);
+        return { status: 201, body: { message, ...(document ? { document } : {}) } };
+      });
+      // (A replayed retry is answered by the middleware and never reaches here: the patient is told once.)
+      if (answer.status === 201) await tellPatient(deps, row.patient_id, { subject: 'A new message from your care team', path: '/messages' });
+      return answer;
+    })
+    .post('/:id/handled', async (c) => {
+      const { handled } = await readJsonBody(c, handledBody);
+      const { account } = authOf(c);
+      const row = await threadRow(c.req.param('id'));
+      const at = clock.now().toISOString();
+      await store.db.updateTable('message_thread').set(handled ? { handled_at: at, handled_by: account.id } : { handled_at: null, handled_by: null }).where('id', '=', row.id).execute();
+      await audit(c, handled ? 'staff.message.handled' : 'staff.message.reopened', row.patient_id, `Communication/${row.id}`);
+      return c.json({ id: row.id, handled });
+    });
+}
