@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { Workbox } from 'workbox-window';
 import { clinicContext, loadClinicInfo, type ClinicInfo } from './clinic-context.js';
 import { RouterController } from './router-controller.js';
@@ -178,7 +179,8 @@ export class App extends LitElement {
     }
     if (!loaded) return html`<p role="status">Loading…</p>`;
     const tag = unsafeStatic(route.tag); // from our own route table, never from input
-    return staticHtml`<${tag}></${tag}>`;
+    // A fresh page for each address: another conversation or test is another page, not a stale one.
+    return keyed(location.pathname + location.search, staticHtml`<${tag}></${tag}>`);
   }
 
   override render() {

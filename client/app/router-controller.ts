@@ -29,9 +29,12 @@ export class RouterController implements ReactiveController {
     this.host.removeEventListener('click', this.onClick);
   }
 
+  /** Goes to a path of this app, with its query (a conversation's id, a test's code) kept. */
   navigate(path: string): void {
-    if (path !== location.pathname) history.pushState(null, '', path);
-    void this.resolve(path);
+    const url = new URL(path, location.origin);
+    const address = url.pathname + url.search;
+    if (address !== location.pathname + location.search) history.pushState(null, '', address);
+    void this.resolve(url.pathname);
   }
 
   private readonly onPopState = () => void this.resolve(location.pathname);
@@ -46,7 +49,7 @@ export class RouterController implements ReactiveController {
     const url = new URL(anchor.href);
     if (url.origin !== location.origin || !routes.some((r) => r === matchRoute(url.pathname))) return;
     event.preventDefault();
-    this.navigate(url.pathname);
+    this.navigate(url.pathname + url.search);
   };
 
   private async resolve(pathname: string): Promise<void> {

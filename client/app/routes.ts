@@ -17,6 +17,7 @@ export interface Route {
 export const routes: Route[] = [
   { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js') },
   { path: '/staff/refills', tag: 'mcl-refill-queue-page', title: 'Refill requests', nav: 'staff', load: () => import('../features/staff/refill-queue-page.js') },
+  { path: '/staff/messages', tag: 'mcl-message-inbox-page', title: 'Messages', nav: 'staff', load: () => import('../features/staff/message-inbox-page.js') },
   { path: '/records', tag: 'mcl-records-page', title: 'Health record', nav: 'patient', load: () => import('../features/records/records-page.js') },
   { path: '/records/results', tag: 'mcl-results-page', title: 'Test results', nav: false, load: () => import('../features/records/results-page.js') },
   { path: '/records/test', tag: 'mcl-test-history-page', title: 'Test history', nav: false, load: () => import('../features/records/test-history-page.js') },
@@ -28,6 +29,9 @@ export const routes: Route[] = [
   { path: '/records/procedures', tag: 'mcl-procedures-page', title: 'Procedures', nav: false, load: () => import('../features/records/list-pages.js') },
   { path: '/records/search', tag: 'mcl-search-page', title: 'Search your record', nav: false, load: () => import('../features/records/search-page.js') },
   { path: '/records/documents', tag: 'mcl-documents-page', title: 'Documents', nav: false, load: () => import('../features/records/documents-page.js') },
+  { path: '/messages', tag: 'mcl-messages-page', title: 'Messages', nav: 'patient', load: () => import('../features/messages/messages-pages.js') },
+  { path: '/messages/new', tag: 'mcl-compose-page', title: 'Write a new message', nav: false, load: () => import('../features/messages/messages-pages.js') },
+  { path: '/messages/conversation', tag: 'mcl-conversation-page', title: 'Conversation', nav: false, load: () => import('../features/messages/messages-pages.js') },
   { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: () => import('../features/account/security-page.js') },
   { path: '/account/protect', tag: 'mcl-protect-page', title: 'Protect your account', nav: false, load: () => import('../features/account/protect-page.js') },
   { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: 'always', load: () => import('../features/help/help-page.js') },

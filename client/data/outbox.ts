@@ -29,9 +29,13 @@ async function send(item: OutboxItem): Promise<{ outcome: FlushOutcome; problem?
   }
 }
 
+/** Fired on window when items changed state (sent, refused): pages showing the outbox read it again. */
+export const OUTBOX_CHANGE = 'mcl-outbox-change';
+
 /** Sends every waiting item, one tab at a time (Web Locks); returns how many are still waiting. */
 export async function flush(vault: Vault): Promise<number> {
   return navigator.locks.request(`mcl-outbox-${vault.accountId}`, async () => {
+    let changed = 0;
     let waiting = 0;
     for (const item of await vault.outboxItems()) {
       if (item.state !== 'waiting') continue;
@@ -41,7 +45,19 @@ export async function flush(vault: Vault): Promise<number> {
         continue;
       }
       await vault.putOutbox({ ...item, state: result.outcome, ...(result.problem ? { problem: result.problem } : {}), ...(result.response ? { response: result.response } : {}) });
+      changed++;
     }
+    if (changed) window.dispatchEvent(new Event(OUTBOX_CHANGE));
     return waiting;
   });
+}
+
+/**
+ * Stores what the person sent (first, sealed) and returns once it is stored; when online, what waits is then
+ * sent in the background (OUTBOX_CHANGE tells the pages how it went). A failure to send leaves it waiting.
+ */
+export async function submit(vault: Vault, item: Omit<OutboxItem, 'id' | 'createdAt' | 'state'>): Promise<OutboxItem> {
+  const stored = await enqueue(vault, item);
+  if (navigator.onLine) void flush(vault).catch(() => {});
+  return stored;
 }

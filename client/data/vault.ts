@@ -51,9 +51,11 @@ export interface OutboxItem {
   id: string;
   createdAt: string;
   state: StoredOutboxItem['state'];
-  kind: 'refill';
-  /** What it is about, for showing it (e.g. the prescription id). */
+  kind: 'refill' | 'message';
+  /** What it is about, for finding it again: the prescription id, a conversation id, or 'new' (a new conversation). */
   subject: string;
+  /** How to show it in a list while it is on its way ("To Cardiology: Knee pain"). */
+  title?: string;
   path: string;
   body: unknown;
   /** The server's reason when it refused the item; the item is kept to be changed or discarded. */
@@ -85,8 +87,8 @@ export class VaultDb extends Dexie {
   }
 }
 
-/** The kinds of resource that are "new until viewed". */
-const NEWS = ['Observation', 'DiagnosticReport'];
+/** The kinds of resource that are "new until viewed" (results; messages, of which the care team's count). */
+const NEWS = ['Observation', 'DiagnosticReport', 'Communication'];
 
 /**
  * The account's local record, open: reads decrypt, writes encrypt. Made by `openVault` with the key-encryption key

@@ -27,6 +27,17 @@ export const pageStyles = css`
     outline: 3px solid var(--mcl-focus, #b3540b);
     outline-offset: 2px;
   }
+  a.button {
+    display: inline-block;
+    box-sizing: border-box;
+    min-height: 44px;
+    padding: 0.5rem 1rem;
+    border-radius: 6px;
+    background: var(--mcl-primary, #0b5d66);
+    color: #fff;
+    text-decoration: none;
+    font-weight: 600;
+  }
   button {
     font: inherit;
     min-height: 44px;

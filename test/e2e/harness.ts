@@ -178,3 +178,26 @@ export async function patientAccount(server: RunningServer, bundleFile: string, 
   if (confirmed.status !== 201) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
   return { patientId };
 }
+
+/**
+ * A staff member set up as the clinic does it: `staff create` (CLI) mails a set-up link; in `page` (whose context
+ * has a CDP virtual authenticator) the person follows it, chooses a username and password, and must add a passkey
+ * before anything else (no "Skip for now" for staff). Ends signed in with the passkey, on Home.
+ */
+export async function enrolStaff(server: RunningServer, page: Page, who: { email: string; name: string; role: string; username: string; password: string }): Promise<void> {
+  const created = await runCli(server.dataDir, ['staff', 'create', '--email', who.email, '--name', who.name, '--role', who.role]);
+  if (created.code !== 0) throw new Error(created.stderr);
+  const mail = await mailWithSubject(server.dataDir, /staff/i);
+  if (!mail.to || !JSON.stringify(mail.to).includes(who.email)) throw new Error(`the set-up mail went to ${JSON.stringify(mail.to)}`);
+  const link = /https?:\/\/\S+staff-enrol#token=\S+/.exec(mail.text!)![0];
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, server.origin));
+  const enrol = page.locator('mcl-staff-enrol-page');
+  await enrol.locator('#username').fill(who.username);
+  await enrol.locator('mcl-password-field #password').fill(who.password);
+  await enrol.locator('form button[type="submit"]').click();
+  const protect = page.locator('mcl-protect-page');
+  await protect.getByRole('heading', { name: 'Protect your account' }).waitFor();
+  if ((await protect.getByRole('link', { name: 'Skip for now' }).count()) !== 0) throw new Error('staff could skip adding a passkey');
+  await protect.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.locator('mcl-home-page').waitFor();
+}

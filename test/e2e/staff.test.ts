@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, mailWithSubject, patientAccount, runCli, startServer, type RunningServer } from './harness.js';
+import { axeViolations, enrolStaff, launchBrowser, patientAccount, runCli, startServer, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -48,19 +48,7 @@ describe('a clinician sets up a staff account with a passkey and decides a refil
   });
 
   it('follows the emailed set-up link, chooses a password, and must add a passkey before anything else', async () => {
-    const created = await runCli(server.dataDir, ['staff', 'create', '--email', 'dr.lee@clinic.example', '--name', 'Dr Ana Lee', '--role', 'clinician']);
-    assert.equal(created.code, 0, created.stderr);
-    const link = /https?:\/\/\S+staff-enrol#token=\S+/.exec((await mailWithSubject(server.dataDir, /staff/i)).text!)![0];
-    await page.goto(link.replace(/^https?:\/\/[^/]+/, server.origin));
-    const enrol = page.locator('mcl-staff-enrol-page');
-    await enrol.locator('#username').fill('ana.lee');
-    await enrol.locator('mcl-password-field #password').fill(STAFF_PASSWORD);
-    await enrol.locator('form button[type="submit"]').click();
-    const protect = page.locator('mcl-protect-page');
-    await protect.getByRole('heading', { name: 'Protect your account' }).waitFor();
-    assert.equal(await protect.getByRole('link', { name: 'Skip for now' }).count(), 0, 'staff cannot skip');
-    await protect.getByRole('button', { name: 'Add a passkey' }).click();
-    await page.locator('mcl-home-page').waitFor();
+    await enrolStaff(server, page, { email: 'dr.lee@clinic.example', name: 'Dr Ana Lee', role: 'clinician', username: 'ana.lee', password: STAFF_PASSWORD });
     const session = await page.evaluate(() => fetch('/api/session').then((r) => r.json()));
     assert.equal(session.authLevel, 'passkey');
     assert.equal(session.account.role, 'clinician');
@@ -74,14 +62,20 @@ describe('a clinician sets up a staff account with a passkey and decides a refil
     assert.match(await item.innerText(), /Reyna/);
     assert.match(await item.innerText(), /Main Street Pharmacy/);
     assert.deepEqual(await axeViolations(page), [], 'refill queue');
-    await item.getByRole('button', { name: /^Approve for Main Street Pharmacy/ }).click();
-    await queue.locator('[role="status"]', { hasText: 'approved' }).waitFor();
+    await item.getByRole('button', { name: /^Approve/ }).click();
+    // The pharmacy is confirmed before approving: the patient's choice, ready to correct.
+    const pharmacy = item.getByLabel(/Pharmacy the prescription goes to/);
+    assert.equal(await pharmacy.inputValue(), 'Main Street Pharmacy');
+    assert.deepEqual(await axeViolations(page), [], 'refill approval');
+    await item.getByRole('button', { name: 'Confirm and approve' }).click();
+    await queue.locator('[role="status"]', { hasText: 'approved, to Main Street Pharmacy' }).waitFor();
     await item.getByRole('button', { name: /^Mark ready/ }).waitFor();
     // What the patient's app will sync: the Task, now approved by Dr Lee.
     const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patientId}&since=0&limit=1000`, { headers: { Cookie: patientCookie } })).json()) as { changes: { type: string; resource?: Record<string, any> }[] };
     const task = feed.changes.filter((c) => c.type === 'Task').at(-1)!.resource!;
     assert.equal(task.status, 'accepted');
     assert.equal(task.owner.display, 'Dr Ana Lee');
+    assert.equal(task.output[0].valueString, 'Main Street Pharmacy');
     const audit = await runCli(server.dataDir, ['audit', 'verify']);
     assert.equal(audit.code, 0, audit.stderr);
   });

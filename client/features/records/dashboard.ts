@@ -6,9 +6,10 @@ import { recordStyles } from './record-page.js';
 import { RecordController } from './record-session.js';
 import { summarize, type Summary } from './records-page.js';
 import { formatDate } from './fhir-display.js';
+import { news, type NewsItem } from './news.js';
 
 /**
- * Home, signed in: new results since the last look, how many medications are current, and when the record was
+ * Home, signed in: what is new from the care team (replies, refill decisions), new results since the last look, how many medications are current, and when the record was
  * last brought up to date; with the first download's progress while it runs. Reads the local record only.
  */
 @customElement('mcl-dashboard')
@@ -17,17 +18,27 @@ export class Dashboard extends LitElement {
   @property({ attribute: false }) account: SignedInAccount | undefined;
   private readonly record = new RecordController(this);
   @state() private summary: Summary | undefined;
+  @state() private news: { unreadMessages: number; items: NewsItem[] } | undefined;
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    this.record.update(this.account, (vault, patientId) => summarize(vault, patientId).then((s) => (this.summary = s)));
+    this.record.update(this.account, async (vault, patientId) => {
+      [this.summary, this.news] = await Promise.all([summarize(vault, patientId), news(vault, patientId)]);
+    });
   }
 
   override render() {
     const rs = this.record.session;
     const p = rs?.progress;
     const s = this.summary;
-    return html`<section class="card" aria-labelledby="dash-title">
+    const n = this.news;
+    return html`${n?.items.length
+        ? html`<section class="card" aria-labelledby="news-title">
+            <h2 id="news-title">New for you</h2>
+            <ul class="items">${n.items.map((i) => html`<li><a href=${i.href}>${i.text}</a></li>`)}</ul>
+          </section>`
+        : nothing}
+      <section class="card" aria-labelledby="dash-title">
       <h2 id="dash-title">Your health record</h2>
       ${rs?.syncing && p?.first && p.total > 0
         ? html`<p role="status">Downloading your record: ${p.done} of ${p.total}</p>`
@@ -35,6 +46,7 @@ export class Dashboard extends LitElement {
       ${s
         ? html`<ul class="items">
             <li><a href="/records/results">Test results</a>: ${s.newResults ? html`<span class="new">${s.newResults} new</span>` : 'nothing new'}</li>
+            <li><a href="/messages">Messages</a>: ${n?.unreadMessages ? html`<span class="new">${n.unreadMessages} unread</span>` : 'nothing unread'}</li>
             <li><a href="/records/medications">Medications</a>: ${s.activeMedications} current</li>
             <li><a href="/records/visits">Visits</a>: ${s.counts.Encounter ?? 0}</li>
           </ul>

@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { MedicationRequest, Task } from 'fhir/r4';
 import type { OutboxItem, Vault } from '../../data/vault.js';
 import { enqueue, flush } from '../../data/outbox.js';
+import { decisionKey } from './news.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { RecordPage } from './record-page.js';
 import { dosageText, formatDate, isActiveMedication, medicationName, refillsText } from './fhir-display.js';
@@ -47,7 +48,10 @@ export class MedicationsPage extends RecordPage {
   protected async load(vault: Vault, patientId: string) {
     this.vault = vault;
     this.meds = await vault.list<MedicationRequest>(patientId, 'MedicationRequest');
-    this.requests = latestRequests(await vault.list<Task>(patientId, 'Task'));
+    const tasks = await vault.list<Task>(patientId, 'Task');
+    this.requests = latestRequests(tasks);
+    // Seen here: decisions are no longer news on Home.
+    await vault.markSeen(patientId, 'Task', tasks.map(decisionKey));
     // Sent items whose request has arrived in the record are done.
     for (const item of await vault.outboxItems()) {
       if (item.state === 'sent' && this.requests.has(item.subject)) await vault.deleteOutbox(item.id);
@@ -59,8 +63,9 @@ export class MedicationsPage extends RecordPage {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const vault = this.vault!;
-    await enqueue(vault, { kind: 'refill', subject: m.id!, path: '/api/refills', body: { medicationRequestId: m.id, pharmacy: String(data.get('pharmacy') ?? ''), note: String(data.get('note') ?? '') || undefined } });
+    await enqueue(vault, { kind: 'refill', subject: m.id!, title: `Refill: ${medicationName(m)}`, path: '/api/refills', body: { medicationRequestId: m.id, pharmacy: String(data.get('pharmacy') ?? ''), note: String(data.get('note') ?? '') || undefined } });
     this.asking = undefined;
+    // Shown as "sending" as soon as it is stored, before the answer.
     this.outbox = (await vault.outboxItems()).filter((i) => i.kind === 'refill');
     if (navigator.onLine) await flush(vault);
     this.outbox = (await vault.outboxItems()).filter((i) => i.kind === 'refill');

@@ -20,8 +20,8 @@ interface Request {
 }
 
 /**
- * The care team's refill queue: oldest first, each with patient, medication, pharmacy and note; approve (the
- * pharmacy is confirmed by approving), deny with a reason the patient will read, or mark an approved one ready.
+ * The care team's refill queue: oldest first, each with patient, medication, pharmacy and note; approve (after
+ * confirming, or correcting, the pharmacy it goes to), deny with a reason the patient will read, or mark an approved one ready.
  * Online only (staff work on the clinic's network); every view and decision is audited on the server.
  */
 @customElement('mcl-refill-queue-page')
@@ -34,6 +34,7 @@ export class RefillQueuePage extends LitElement {
   @state() private problem: string | undefined;
   @state() private notice: string | undefined;
   @state() private denying: string | undefined;
+  @state() private approving: string | undefined;
   private loadedFor: string | undefined;
 
   override willUpdate(): void {
@@ -52,12 +53,13 @@ export class RefillQueuePage extends LitElement {
     }
   }
 
-  private async decide(r: Request, decision: 'approve' | 'deny' | 'ready', reason?: string) {
+  private async decide(r: Request, decision: 'approve' | 'deny' | 'ready', detail: { reason?: string; pharmacy?: string } = {}) {
     this.problem = undefined;
     try {
-      await api('POST', `/api/staff/refills/${encodeURIComponent(r.id)}/decision`, { decision, ...(reason ? { reason } : {}) });
-      this.notice = `${r.medication} for ${r.patient.name}: ${decision === 'approve' ? 'approved' : decision === 'deny' ? 'denied' : 'marked ready'}.`;
+      await api('POST', `/api/staff/refills/${encodeURIComponent(r.id)}/decision`, { decision, ...(detail.reason ? { reason: detail.reason } : {}), ...(detail.pharmacy ? { pharmacy: detail.pharmacy } : {}) });
+      this.notice = `${r.medication} for ${r.patient.name}: ${decision === 'approve' ? `approved, to ${detail.pharmacy}` : decision === 'deny' ? 'denied' : 'marked ready'}.`;
       this.denying = undefined;
+      this.approving = undefined;
       await this.load();
     } catch (error) {
       this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
@@ -82,10 +84,20 @@ export class RefillQueuePage extends LitElement {
                   <h2>${r.medication}</h2>
                   <p><strong>${r.patient.name}</strong> · ${r.kind} · asked ${when(r.requestedAt)} · ${r.status === 'accepted' ? 'approved' : r.status}</p>
                   <p>Pharmacy: ${r.pharmacy ?? 'not given'}${r.note ? html`<br />Note: ${r.note}` : nothing}</p>
-                  ${this.denying === r.id
+                  ${this.approving === r.id
                     ? html`<form @submit=${(e: SubmitEvent) => {
                         e.preventDefault();
-                        void this.decide(r, 'deny', String(new FormData(e.target as HTMLFormElement).get('reason') ?? ''));
+                        void this.decide(r, 'approve', { pharmacy: String(new FormData(e.target as HTMLFormElement).get('pharmacy') ?? '').trim() });
+                      }}>
+                        <div class="field"><label for="pharmacy-${r.id}">Pharmacy the prescription goes to (check with the patient's request)</label>
+                          <input id="pharmacy-${r.id}" name="pharmacy" type="text" required maxlength="200" .value=${r.pharmacy ?? ''} /></div>
+                        <div class="row"><button type="submit">Confirm and approve</button>
+                          <button type="button" class="secondary" @click=${() => (this.approving = undefined)}>Cancel</button></div>
+                      </form>`
+                    : this.denying === r.id
+                    ? html`<form @submit=${(e: SubmitEvent) => {
+                        e.preventDefault();
+                        void this.decide(r, 'deny', { reason: String(new FormData(e.target as HTMLFormElement).get('reason') ?? '') });
                       }}>
                         <div class="field"><label for="reason-${r.id}">Reason (the patient will read it)</label>
                           <input id="reason-${r.id}" name="reason" type="text" required maxlength="500" /></div>
@@ -95,8 +107,8 @@ export class RefillQueuePage extends LitElement {
                     : html`<div class="row">
                         ${r.status === 'accepted' || r.status === 'in-progress'
                           ? html`<button type="button" @click=${() => this.decide(r, 'ready')} aria-label="Mark ready: ${r.medication} for ${r.patient.name}">Mark ready</button>`
-                          : html`<button type="button" @click=${() => this.decide(r, 'approve')} aria-label="Approve for ${r.pharmacy ?? 'the pharmacy'}: ${r.medication} for ${r.patient.name}">Approve for ${r.pharmacy ?? 'the pharmacy'}</button>`}
-                        <button type="button" class="secondary" @click=${() => (this.denying = r.id)} aria-label="Deny: ${r.medication} for ${r.patient.name}">Deny</button>
+                          : html`<button type="button" @click=${() => ((this.approving = r.id), (this.denying = undefined))} aria-label="Approve: ${r.medication} for ${r.patient.name}">Approve…</button>`}
+                        <button type="button" class="secondary" @click=${() => ((this.denying = r.id), (this.approving = undefined))} aria-label="Deny: ${r.medication} for ${r.patient.name}">Deny</button>
                       </div>`}
                 </li>`,
               )}

@@ -1,0 +1,166 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { Communication } from 'fhir/r4';
+import { openVault, wipeVault, type Vault } from '../../data/vault.js';
+import { RecordSession, useRecordSession } from '../records/record-session.js';
+import type { SessionController } from '../../app/session-controller.js';
+import type { RecordPage } from '../records/record-page.js';
+import { demoClinic } from '../../../server/demo-clinic.js';
+import { conversations } from './conversations.js';
+import { news } from '../records/news.js';
+import { MAX_FILE_BYTES, type AttachmentPicker } from './composer.js';
+import './messages-pages.js';
+import '../records/documents-page.js';
+
+// A conversation in the shapes the server writes (server/messages/messages.ts), stored through the real vault.
+const P = 'patient-1';
+const DB = 'mcl-vault-messages-test';
+const PDF = btoa('%PDF-1.4 pretend bytes');
+const first: Communication = {
+  resourceType: 'Communication', id: 't1', status: 'completed', subject: { reference: `Patient/${P}` }, topic: { text: 'Blood pressure readings' },
+  sent: '2026-11-20T09:00:00Z', sender: { reference: `Patient/${P}`, display: 'Margery' }, recipient: [{ display: 'Primary care team' }],
+  payload: [{ contentString: 'Here are my readings.' }, { contentAttachment: { contentType: 'application/pdf', url: 'Binary/b1', title: 'readings.pdf', size: 2048 } }],
+};
+const reply: Communication = {
+  resourceType: 'Communication', id: 'r1', status: 'completed', subject: { reference: `Patient/${P}` }, topic: { text: 'Blood pressure readings' },
+  inResponseTo: [{ reference: 'Communication/t1' }], sent: '2026-11-21T10:00:00Z', sender: { display: 'Dr Ana Lee' }, recipient: [{ reference: `Patient/${P}` }],
+  payload: [{ contentString: 'They look fine. <b>Keep going</b>.' }, { contentReference: { reference: 'DocumentReference/d9', display: 'Results letter' } }],
+};
+const record = [
+  { resourceType: 'Patient', id: P, name: [{ family: 'Gibson', given: ['Margery'] }] },
+  first,
+  { resourceType: 'Binary', id: 'b1', contentType: 'application/pdf', securityContext: { reference: `Patient/${P}` }, data: PDF },
+  { resourceType: 'MedicationRequest', id: 'm1', status: 'active', intent: 'order', medicationCodeableConcept: { text: 'Metformin 500 MG' }, subject: { reference: `Patient/${P}` } },
+  { resourceType: 'DocumentReference', id: 'd9', status: 'current', type: { text: 'Results letter' }, date: '2026-11-21T10:00:00Z', author: [{ display: 'Dr Ana Lee' }], subject: { reference: `Patient/${P}` },
+    content: [{ attachment: { contentType: 'application/pdf', url: 'Binary/b9', title: 'letter.pdf', size: 20 } }] },
+  { resourceType: 'Binary', id: 'b9', contentType: 'application/pdf', securityContext: { reference: `Patient/${P}` }, data: PDF },
+];
+
+async function page<T extends RecordPage>(tag: string): Promise<T> {
+  const el = await fixture<T>(html`<div></div>`);
+  const page = document.createElement(tag) as T;
+  page.session = { account: { id: 'acct', patientId: P } } as unknown as SessionController;
+  (page as unknown as { clinic: unknown }).clinic = demoClinic;
+  el.append(page);
+  for (let i = 0; i < 100 && !(page as unknown as { loaded: boolean }).loaded; i++) await new Promise((r) => setTimeout(r, 20));
+  await page.updateComplete;
+  await new Promise((r) => setTimeout(r, 30));
+  await page.updateComplete;
+  return page;
+}
+
+describe('messages (real vault in IndexedDB)', () => {
+  let session: RecordSession;
+  let vault: Vault;
+  before(async () => {
+    vault = await openVault('acct', new Uint8Array(32).fill(4), DB);
+    await vault.put(P, record, [], undefined, true); // the first download: all seen
+    await vault.put(P, [reply, { resourceType: 'Task', id: 'k1', status: 'rejected', intent: 'order', focus: { reference: 'MedicationRequest/m1' }, for: { reference: `Patient/${P}` }, authoredOn: new Date().toISOString(), lastModified: new Date().toISOString(), statusReason: { text: 'Please book a review first.' } }]);
+    await vault.db.sync.put({ patientId: P, cursor: 10, lastSyncAt: '2026-11-21T12:00:00Z' });
+    session = new RecordSession('acct', P, async () => vault);
+    useRecordSession(session);
+    await session.open();
+  });
+  after(async () => {
+    session.close();
+    await wipeVault(DB);
+  });
+
+  it('groups messages into conversations, counting the care team\'s unread replies', () => {
+    const [c] = conversations([reply, first], new Set(['r1']));
+    expect(c!.id).to.equal('t1');
+    expect(c!.messages.map((m) => m.id)).to.deep.equal(['t1', 'r1']);
+    expect(c!.team).to.equal('Primary care team');
+    expect(c!.unread).to.equal(1);
+    expect(c!.answered).to.equal(true);
+    expect(conversations([reply, first], new Set(['t1']))[0]!.unread, 'the patient\'s own messages are never unread').to.equal(0);
+  });
+
+  it('Home news: an unread reply and a refill decision with its reason', async () => {
+    const n = await news(vault, P);
+    expect(n.unreadMessages).to.equal(1);
+    expect(n.items.map((i) => i.text)).to.deep.equal(['New reply from Dr Ana Lee: Blood pressure readings', 'Your request for Metformin 500 MG was denied: Please book a review first.']);
+  });
+
+  it('the list: conversations with unread marked, refused items kept with the reason; axe clean', async () => {
+    await vault.putOutbox({ id: 'o1', createdAt: new Date().toISOString(), state: 'refused', kind: 'message', subject: 'new', title: 'To Cardiology: Scan', path: '/api/messages', body: { body: 'My scan is attached' }, problem: '“scan.pdf” is named like a PDF, but its content is not a PDF.' });
+    const el = await page('mcl-messages-page');
+    const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    expect(text).to.contain('Blood pressure readings').and.contain('1 new').and.contain('answered by your care team');
+    expect(text).to.contain('To Cardiology: Scan').and.contain('Not sent: “scan.pdf” is named like a PDF');
+    expect(el.shadowRoot!.querySelector('[role=alert]')).to.exist;
+    await expect(el).to.be.accessible();
+    // Discarding is the person's choice; until then it stays.
+    const discard = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Discard'))!;
+    discard.click();
+    for (let i = 0; i < 50 && (await vault.outboxItems()).length; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await vault.outboxItems()).to.have.length(0);
+  });
+
+  it('a conversation: messages as text (no markup runs), files, the shared document, the urgent notice; opening marks replies read', async () => {
+    history.replaceState(null, '', '/messages/conversation?id=t1');
+    const el = await page('mcl-conversation-page');
+    const root = el.shadowRoot!;
+    expect(root.querySelectorAll('ul[aria-label=Messages] > li')).to.have.length(2);
+    expect(root.querySelector('b')).to.equal(null);
+    expect(root.textContent).to.contain('They look fine. <b>Keep going</b>.');
+    expect(root.querySelector('button[aria-label="Download readings.pdf"]')).to.exist;
+    expect(root.textContent).to.contain('Results letter');
+    const notice = root.querySelector('[role=note]')!.textContent!;
+    expect(notice).to.contain('not for emergencies').and.contain('911').and.contain('+1 507-555-0199');
+    expect(root.querySelector<HTMLTextAreaElement>('textarea#reply')!.dataset.draft).to.equal('reply-t1');
+    await expect(el).to.be.accessible();
+    expect((await vault.unseen(P, 'Communication', ['r1'])).size).to.equal(0);
+    expect((await news(vault, P)).unreadMessages).to.equal(0);
+  });
+
+  it('a reply goes into the outbox, sealed, and shows as on its way', async () => {
+    history.replaceState(null, '', '/messages/conversation?id=t1');
+    const el = await page('mcl-conversation-page');
+    const root = el.shadowRoot!;
+    root.querySelector<HTMLTextAreaElement>('#reply')!.value = 'Thank you, doctor.';
+    root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    let items = await vault.outboxItems();
+    for (let i = 0; i < 50 && !items.length; i++) items = (await new Promise((r) => setTimeout(r, 20)), await vault.outboxItems());
+    expect(items).to.have.length(1);
+    expect(items[0]!.body).to.deep.include({ patientId: P, thread: 't1', body: 'Thank you, doctor.' });
+    const stored = await vault.db.outbox.get(items[0]!.id);
+    expect(new TextDecoder().decode(stored!.data)).not.to.contain('Thank you');
+    await vault.deleteOutbox(items[0]!.id);
+  });
+
+  it('composing: recipients (offline: the clinic departments), subject, text kept as a draft, the urgent notice; axe clean', async () => {
+    history.replaceState(null, '', '/messages/new');
+    const el = await page('mcl-compose-page');
+    const root = el.shadowRoot!;
+    const options = [...root.querySelectorAll('#recipient option')].map((o) => o.textContent);
+    expect(options).to.include('Primary care team').and.include('Cardiology');
+    expect([...root.querySelectorAll('[data-draft]')].map((f) => (f as HTMLElement).dataset.draft)).to.deep.equal(['recipient', 'subject', 'body']);
+    expect(root.querySelector('[role=note]')!.textContent).to.contain('Messages are not for emergencies');
+    await expect(el).to.be.accessible();
+  });
+
+  it('attachments: more than 10 MB is refused at once, a picture is read as base64', async () => {
+    const picker = await fixture<AttachmentPicker>(html`<mcl-attachment-picker></mcl-attachment-picker>`);
+    const input = picker.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+    const choose = async (...files: File[]) => {
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(f);
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change'));
+      for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 10));
+      await picker.updateComplete;
+    };
+    await choose(new File([new Uint8Array(MAX_FILE_BYTES + 1)], 'huge.pdf', { type: 'application/pdf' }));
+    expect(picker.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('“huge.pdf” is 10.0 MB: files may be at most 10 MB.');
+    await choose(new File([new Uint8Array([137, 80, 78, 71])], 'photo.png', { type: 'image/png' }));
+    expect(picker.files).to.have.length(1);
+    expect(picker.files[0]!.data).to.equal(btoa(String.fromCharCode(137, 80, 78, 71)));
+    await expect(picker).to.be.accessible();
+  });
+
+  it('documents: a document shared in a message is listed and downloadable from the local record', async () => {
+    const el = await page('mcl-documents-page');
+    expect(el.shadowRoot!.textContent).to.contain('Results letter').and.contain('From Dr Ana Lee');
+    expect(el.shadowRoot!.querySelector('button[aria-label^="Download Results letter"]')).to.exist;
+  });
+});
