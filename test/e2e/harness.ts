@@ -201,3 +201,17 @@ export async function enrolStaff(server: RunningServer, page: Page, who: { email
   await protect.getByRole('button', { name: 'Add a passkey' }).click();
   await page.locator('mcl-home-page').waitFor();
 }
+
+/**
+ * Signs a patient in with a password on a fresh page (skipping the passkey suggestion) and waits until the first
+ * download of the record has finished on Home.
+ */
+export async function signInPatient(page: Page, origin: string, login: string, password: string): Promise<void> {
+  await page.goto(origin + '/sign-in');
+  const signIn = page.locator('mcl-sign-in-page');
+  await signIn.locator('#login').fill(login);
+  await signIn.locator('#password').fill(password);
+  await signIn.locator('form button[type="submit"]').click();
+  await page.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
+  await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+}

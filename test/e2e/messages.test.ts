@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { samplePdf } from '../../server/testing/files.js';
-import { axeViolations, enrolStaff, launchBrowser, mailWithSubject, patientAccount, startServer, type RunningServer } from './harness.js';
+import { axeViolations, enrolStaff, launchBrowser, mailWithSubject, patientAccount, signInPatient, startServer, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -53,13 +53,7 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
   };
 
   it('the patient writes to the primary care team with a PDF, after the emergency notice; it is sent once', async () => {
-    await patient.goto(server.origin + '/sign-in');
-    const signIn = patient.locator('mcl-sign-in-page');
-    await signIn.locator('#login').fill('reyna');
-    await signIn.locator('#password').fill(PASSWORD);
-    await signIn.locator('form button[type="submit"]').click();
-    await patient.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
-    await patient.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+    await signInPatient(patient, server.origin, 'reyna', PASSWORD);
     await patient.locator('mcl-app nav a', { hasText: 'Messages' }).click();
     const list = patient.locator('mcl-messages-page');
     await list.getByText('No messages yet').waitFor();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, patientAccount, runCli, startServer, type RunningServer } from './harness.js';
+import { axeViolations, launchBrowser, patientAccount, runCli, signInPatient, startServer, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Margery_Gibson'))!);
@@ -29,14 +29,8 @@ describe("a patient's record syncs into the encrypted local database and every v
   });
 
   it('signs in, downloads the record, and the home page shows what is there', async () => {
-    await page.goto(server.origin + '/sign-in');
-    const signIn = page.locator('mcl-sign-in-page');
-    await signIn.locator('#login').fill('margery');
-    await signIn.locator('#password').fill(PASSWORD);
-    await signIn.locator('form button[type="submit"]').click();
-    await page.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
+    await signInPatient(page, server.origin, 'margery', PASSWORD);
     const dashboard = page.locator('mcl-dashboard');
-    await dashboard.locator('[role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
     const active = ofType('MedicationRequest').filter((m) => m.status === 'active').length;
     await dashboard.locator('li', { hasText: `${active} current` }).waitFor();
     assert.match(await dashboard.locator('ul.items').innerText(), /nothing new/, 'what came with the first download is not "new"');

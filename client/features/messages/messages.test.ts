@@ -2,8 +2,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import type { Communication } from 'fhir/r4';
 import { openVault, wipeVault, type Vault } from '../../data/vault.js';
 import { RecordSession, useRecordSession } from '../records/record-session.js';
-import type { SessionController } from '../../app/session-controller.js';
 import type { RecordPage } from '../records/record-page.js';
+import { mountRecordPage } from '../records/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';
 import { conversations } from './conversations.js';
 import { news } from '../records/news.js';
@@ -35,18 +35,7 @@ const record = [
   { resourceType: 'Binary', id: 'b9', contentType: 'application/pdf', securityContext: { reference: `Patient/${P}` }, data: PDF },
 ];
 
-async function page<T extends RecordPage>(tag: string): Promise<T> {
-  const el = await fixture<T>(html`<div></div>`);
-  const page = document.createElement(tag) as T;
-  page.session = { account: { id: 'acct', patientId: P } } as unknown as SessionController;
-  (page as unknown as { clinic: unknown }).clinic = demoClinic;
-  el.append(page);
-  for (let i = 0; i < 100 && !(page as unknown as { loaded: boolean }).loaded; i++) await new Promise((r) => setTimeout(r, 20));
-  await page.updateComplete;
-  await new Promise((r) => setTimeout(r, 30));
-  await page.updateComplete;
-  return page;
-}
+const page = <T extends RecordPage>(tag: string) => mountRecordPage<T>(tag, P, { clinic: demoClinic });
 
 describe('messages (real vault in IndexedDB)', () => {
   let session: RecordSession;

@@ -1,8 +1,8 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { openVault, wipeVault } from '../../data/vault.js';
 import { RecordSession, useRecordSession } from './record-session.js';
-import type { SessionController } from '../../app/session-controller.js';
 import type { RecordPage } from './record-page.js';
+import { mountRecordPage } from './mount-record-page.js';
 import './results-page.js';
 import './test-history-page.js';
 import './medications-page.js';
@@ -38,18 +38,7 @@ const record = [
   { resourceType: 'Procedure', id: 'p1', status: 'completed', code: { text: 'Colonoscopy' }, performedDateTime: '2018-06-01', subject: { reference: `Patient/${P}` } },
 ];
 
-async function page<T extends RecordPage>(tag: string): Promise<T> {
-  const el = await fixture<T>(html`<div></div>`);
-  const page = document.createElement(tag) as T;
-  page.session = { account: { id: 'acct', patientId: P } } as unknown as SessionController;
-  el.append(page);
-  // Wait until the page has read the vault (its `loaded` state) and rendered it.
-  for (let i = 0; i < 100 && !(page as unknown as { loaded: boolean }).loaded; i++) await new Promise((r) => setTimeout(r, 20));
-  await page.updateComplete;
-  await new Promise((r) => setTimeout(r, 20));
-  await page.updateComplete;
-  return page;
-}
+const page = <T extends RecordPage>(tag: string) => mountRecordPage<T>(tag, P);
 
 describe('record views (real vault in IndexedDB)', () => {
   let session: RecordSession;
