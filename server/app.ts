@@ -56,7 +56,8 @@ export type AppEnv = { Variables: { requestId: string; auth?: AuthContext; idemp
 export const JSON_BODY_LIMIT = 1024 * 1024;
 /** Messages may carry files (up to 3 of 10 MB, base64): their routes alone take bodies this large. */
 export const MESSAGE_BODY_LIMIT = ATTACHMENTS_MAX * ATTACHMENT_MAX_BASE64 + 256 * 1024;
-const MESSAGE_PATHS = /^\/api\/(staff\/)?messages(\/|$)/;
+/** The two requests that carry files: a patient's message and a staff reply. */
+const FILE_PATHS = /^\/api\/(messages\/?|staff\/messages\/[^/]+\/reply)$/;
 
 export function createApp(deps: AppDeps) {
   const { logger, config } = deps;
@@ -86,7 +87,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({ maxSize, onError: (c) => jsonError(c, 413, 'body_too_large', `The request body is larger than ${maxSize} bytes.`) });
   const small = limited(JSON_BODY_LIMIT);
   const large = limited(MESSAGE_BODY_LIMIT);
-  app.use('/api/*', (c, next) => (MESSAGE_PATHS.test(c.req.path) ? large : small)(c, next));
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && FILE_PATHS.test(c.req.path) ? large : small)(c, next));
   app.use('/api/*', csrfProtection(config.publicOrigin, ['/api/csp-reports']));
   app.use(
     '/api/*',

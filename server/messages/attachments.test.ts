@@ -22,7 +22,11 @@ describe('message attachments: type by content, ≤ 10 MB, a PDF must open', () 
     assert.equal(checked.size, pdf.length);
     assert.match(checked.hash, /^[A-Za-z0-9+/]{27}=$/);
     // The name does not decide the type: a PNG called "photo" is still a PNG.
-    assert.equal((await checkAttachment('photo', PNG_1PX.toString('base64'))).contentType, 'image/png');
+    const png = await checkAttachment('photo', PNG_1PX.toString('base64'));
+    assert.equal(png.contentType, 'image/png');
+    // The saved name carries the extension of the content: a PNG named x.html is saved as x.png.
+    assert.equal(png.title, 'photo.png');
+    assert.equal((await checkAttachment('page.html', PNG_1PX.toString('base64'))).title, 'page.png');
   });
 
   it('refuses a file named .pdf that is not one, a file that only starts like a PDF, and an executable (415)', async () => {
@@ -53,5 +57,8 @@ describe('message attachments: type by content, ≤ 10 MB, a PDF must open', () 
     assert.equal(cleanFileName('../../etc/passwd'), 'passwd');
     assert.equal(cleanFileName('invoice\u202Efdp.exe'), 'invoicefdp.exe');
     assert.equal(cleanFileName('\u0000\u0001'), 'attachment');
+    // A name cut inside an emoji, or a lone surrogate, is still a well-formed string (it goes into headers).
+    assert.doesNotThrow(() => encodeURIComponent(cleanFileName('\ud800' + '😀'.repeat(130))));
+    assert.equal([...cleanFileName('😀'.repeat(130))].length, 120);
   });
 });

@@ -16,7 +16,11 @@ export const ATTACHMENT_TYPES: Record<string, string> = {
   'image/gif': 'GIF picture',
   'image/webp': 'WebP picture',
   'image/heic': 'HEIC picture',
+  'image/heif': 'HEIF picture',
 };
+
+/** The file extension a saved copy gets, from the type found in its content (never the sender's). */
+export const EXTENSION: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic', 'image/heif': 'heif' };
 
 export interface CheckedAttachment {
   /** The type found in the content (never the one the name or the sender claims). */
@@ -31,10 +35,18 @@ export interface CheckedAttachment {
 
 /** A file name as a person would read it: the last path segment, control and bidi characters removed, ≤ 120. */
 export function cleanFileName(name: string): string {
-  const last = name.split(/[\\/]/).pop() ?? '';
+  // Lone surrogates (JSON allows them) become U+FFFD, so the name is safe to encode into a header.
+  const wellFormed = name.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  const last = wellFormed.split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  const clean = last.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 120);
+  const clean = [...last.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim()].slice(0, 120).join('');
   return clean || 'attachment';
+}
+
+/** The name a file is saved under: its name with the extension of the type found in its content. */
+export function savedFileName(title: string, contentType: string): string {
+  const ext = EXTENSION[contentType];
+  return ext ? `${title.replace(/\.[A-Za-z0-9]{1,5}$/, '')}.${ext}` : title;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -51,7 +63,7 @@ export async function checkAttachment(name: string, base64: string): Promise<Che
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length === 0) throw new ApiError(400, 'attachment_empty', `“${title}” is empty.`);
   if (bytes.length > ATTACHMENT_MAX_BYTES) throw new ApiError(413, 'attachment_too_large', `“${title}” is larger than 10 MB. Please send a smaller file.`);
-  const found = await fileTypeFromBuffer(bytes);
+  const found = await fileTypeFromBuffer(bytes).catch(() => undefined);
   const namedPdf = /\.pdf$/i.test(title);
   if (!found || !(found.mime in ATTACHMENT_TYPES)) {
     const what = namedPdf ? 'is named like a PDF, but its content is not a PDF' : found ? `is a ${found.ext.toUpperCase()} file` : 'is not a picture or a PDF';
@@ -63,7 +75,7 @@ export async function checkAttachment(name: string, base64: string): Promise<Che
   if (found.mime === 'application/pdf' && !(await opensAsPdf(bytes))) {
     throw new ApiError(415, 'attachment_type', `“${title}” starts like a PDF but cannot be opened as one. Please attach the real file.`);
   }
-  return { contentType: found.mime, title, bytes, size: bytes.length, hash: createHash('sha1').update(bytes).digest('base64') };
+  return { contentType: found.mime, title: savedFileName(title, found.mime), bytes, size: bytes.length, hash: createHash('sha1').update(bytes).digest('base64') };
 }
 
 async function opensAsPdf(bytes: Buffer): Promise<boolean> {

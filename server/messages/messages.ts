@@ -30,7 +30,7 @@ export async function recipientsFor(db: Kysely<Database>, clinic: ClinicInfo, pa
   const teams = (await readCompartmentType(db, patientId, 'CareTeam')).map((r) => r.resource as unknown as CareTeam);
   for (const team of teams.filter((t) => t.status === 'active')) {
     const named = team.name ?? team.participant?.find((p) => p.member?.display && !p.member.reference?.startsWith('Patient/'))?.member?.display;
-    out.push({ key: `CareTeam/${team.id}`, name: named ? `Care team: ${named}` : 'Your care team', kind: 'care-team' });
+    out.push({ key: `CareTeam/${team.id}`, name: (named ? `Care team: ${named}` : 'Your care team').slice(0, 200), kind: 'care-team' });
   }
   // The patient's own clinician first, then the clinicians of their visits, most recent first.
   const patient = (await getResource(db, 'Patient', patientId))?.resource as unknown as Patient | undefined;
@@ -43,7 +43,7 @@ export async function recipientsFor(db: Kysely<Database>, clinic: ClinicInfo, pa
   const clinicians = new Map<string, string>();
   for (const ref of wanted) {
     const name = practitionerDisplayName(stored.get(ref), refs.find((r) => r.reference === ref && r.display)?.display ?? '');
-    if (name) clinicians.set(ref, name);
+    if (name) clinicians.set(ref, name.slice(0, 200));
   }
   for (const [key, name] of clinicians) out.push({ key, name, kind: 'clinician' });
   return out;

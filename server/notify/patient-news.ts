@@ -13,11 +13,11 @@ interface Prefs {
  */
 export async function tellPatient(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>, patientId: string, news: { subject: string; path: string }): Promise<void> {
   const { store, mailer, sms, logger, config } = deps;
-  const holder = await store.db.selectFrom('account').select(['email', 'phone', 'notify_prefs']).where('patient_id', '=', patientId).where('kind', '=', 'patient').executeTakeFirst();
+  const holder = await store.db.selectFrom('account').select(['email', 'email_verified_at', 'phone', 'notify_prefs']).where('patient_id', '=', patientId).where('kind', '=', 'patient').executeTakeFirst();
   if (!holder) return;
   const prefs = JSON.parse(holder.notify_prefs || '{}') as Prefs;
   const link = `${config.publicOrigin}${news.path}`;
-  if (prefs.newMessage?.email !== false) {
+  if (prefs.newMessage?.email !== false && holder.email_verified_at) {
     sendInBackground(mailer, logger, { to: holder.email, subject: `${news.subject} in your ${config.clinic.name} portal`, text: `${news.subject} is waiting for you in your ${config.clinic.name} portal. Sign in to see it: ${link}\n\nFor your privacy this email holds no health details.` });
   }
   if (prefs.newMessage?.text && holder.phone) {

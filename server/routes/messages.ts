@@ -32,7 +32,13 @@ const messageBody = z
     /** A reply: the conversation's id. A new conversation: recipient and subject. */
     thread: z.string().trim().min(1).max(64).optional(),
     recipient: z.string().trim().min(1).max(100).optional(),
-    subject: z.string().trim().max(SUBJECT_MAX_CHARS, `The subject is longer than ${SUBJECT_MAX_CHARS} characters.`).optional(),
+    subject: z
+      .string()
+      .trim()
+      .max(SUBJECT_MAX_CHARS, `The subject is longer than ${SUBJECT_MAX_CHARS} characters.`)
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u001f\u007f]*$/, 'The subject may not hold control characters.')
+      .optional(),
     body: messageText,
     attachments: z.array(attachmentInput).max(ATTACHMENTS_MAX, `At most ${ATTACHMENTS_MAX} attachments per message.`).default([]),
   })

@@ -20,6 +20,9 @@ const feedQuery = z
   })
   .strict();
 
+/** A feed page stops past this much FHIR JSON (message attachments can be 13 MB each as base64). */
+export const FEED_PAGE_BYTES = 8 * 1024 * 1024;
+
 const NOT_FOUND = 'There is no record here that you may read.';
 
 /**
@@ -55,7 +58,7 @@ export function recordRoutes(deps: AppDeps) {
         throw new ApiError(404, 'not_found', NOT_FOUND);
       }
       const latest = await latestSeq(store.db, patient);
-      const changes = since >= latest ? [] : await listChanges(store.db, patient, since, limit);
+      const changes = since >= latest ? [] : await listChanges(store.db, patient, since, limit, FEED_PAGE_BYTES);
       const next = changes.length ? changes.at(-1)!.seq : Math.min(since, latest);
       if (since === 0) await appendAudit(store.db, { actor: account.id, onBehalfOf: patient, action: 'record.download', outcome: 'success', ip: clientIp(c), detail: `${latest} changes` }, now);
       return c.json({

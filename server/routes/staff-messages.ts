@@ -15,6 +15,8 @@ import { tellPatient } from '../notify/patient-news.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { getResource, getResources, readCompartmentType } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
+import { withTransaction } from '../store/store.js';
+import type { Db } from '../auth/sessions.js';
 import type { JsonObject } from '../fhir/references.js';
 import { attachmentInput, messageText } from './messages.js';
 
@@ -26,7 +28,8 @@ const replyBody = z
   })
   .strict();
 
-const handledBody = z.object({ handled: z.boolean() }).strict();
+/** `lastMessageAt`: the last message the staff member saw; a newer one from the patient must be read first. */
+const handledBody = z.object({ handled: z.boolean(), lastMessageAt: z.string().max(40) }).strict();
 
 const NO_THREAD = 'There is no conversation with that id.';
 
@@ -45,8 +48,8 @@ const threadOf = (m: Communication) => m.inResponseTo?.[0]?.reference?.replace(/
  */
 export function staffMessageRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
-  const audit = (c: Parameters<typeof authOf>[0], action: string, patientId: string | null, target: string, outcome: 'success' | 'denied' = 'success') =>
-    appendAudit(store.db, { actor: authOf(c).account.id, onBehalfOf: patientId, action, outcome, ip: clientIp(c), target }, clock.now());
+  const audit = (c: Parameters<typeof authOf>[0], action: string, patientId: string | null, target: string, outcome: 'success' | 'denied' = 'success', detail?: string, db: Db = store.db) =>
+    appendAudit(db, { actor: authOf(c).account.id, onBehalfOf: patientId, action, outcome, ip: clientIp(c), target, ...(detail ? { detail } : {}) }, clock.now());
   const threadRow = async (id: string) => {
     const row = await store.db.selectFrom('message_thread').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new ApiError(404, 'not_found', NO_THREAD);
@@ -56,7 +59,10 @@ export function staffMessageRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .use(requireSession(deps), requireRole(deps, 'clinician', 'admin'))
     .get('/', async (c) => {
-      const rows = await store.db.selectFrom('message_thread').selectAll().orderBy('last_message_at', 'desc').limit(500).execute();
+      // Everything still to handle (however old), then the most recently handled.
+      const open = await store.db.selectFrom('message_thread').selectAll().where('handled_at', 'is', null).orderBy('last_message_at', 'desc').limit(1000).execute();
+      const done = await store.db.selectFrom('message_thread').selectAll().where('handled_at', 'is not', null).orderBy('last_message_at', 'desc').limit(100).execute();
+      const rows = [...open, ...done];
       const patients = new Map((await getResources(store.db, 'Patient', [...new Set(rows.map((r) => r.patient_id))])).map((p) => [p.id, p.resource as unknown as Patient]));
       const threads = rows.map((r) => ({
         id: r.id,
@@ -70,7 +76,8 @@ export function staffMessageRoutes(deps: AppDeps) {
       }));
       const rank = (t: (typeof threads)[number]) => (t.handled ? 3 : t.unread ? 0 : t.unanswered ? 1 : 2);
       threads.sort((a, b) => rank(a) - rank(b) || b.lastMessageAt.localeCompare(a.lastMessageAt));
-      for (const t of threads) await audit(c, 'staff.message.list', t.patient.id, `Communication/${t.id}`);
+      // One entry per look at the inbox, naming how many conversations (subjects and names) were shown.
+      await audit(c, 'staff.message.list', null, 'message_thread', 'success', `${threads.length} conversations of ${new Set(rows.map((r) => r.patient_id)).size} patients`);
       return c.json({ threads });
     })
     .get('/:id', async (c) => {
@@ -80,10 +87,14 @@ export function staffMessageRoutes(deps: AppDeps) {
         .map((r) => r.resource as unknown as Communication)
         .filter((m) => threadOf(m) === row.id)
         .sort((a, b) => Number(b.id === row.id) - Number(a.id === row.id) || String(a.sent).localeCompare(String(b.sent)));
-      await store.db.updateTable('message_thread').set({ staff_read_at: clock.now().toISOString() }).where('id', '=', row.id).execute();
-      await audit(c, 'staff.message.view', row.patient_id, `Communication/${row.id}`);
+      // Read up to the last message shown (one that arrives meanwhile stays unread), with its audit entry.
+      const readUpTo = String(messages.at(-1)?.sent ?? row.last_message_at);
+      await withTransaction(store, async (trx) => {
+        await trx.updateTable('message_thread').set({ staff_read_at: readUpTo }).where('id', '=', row.id).execute();
+        await audit(c, 'staff.message.view', row.patient_id, `Communication/${row.id}`, 'success', undefined, trx);
+      });
       return c.json({
-        thread: { id: row.id, subject: row.subject, team: { key: row.team_key, name: row.team_name }, patient: { id: row.patient_id, name: patientDisplayName(patient, 'Unnamed patient') }, handled: row.handled_at !== null, unanswered: row.last_from === 'patient' },
+        thread: { id: row.id, lastMessageAt: row.last_message_at, subject: row.subject, team: { key: row.team_key, name: row.team_name }, patient: { id: row.patient_id, name: patientDisplayName(patient, 'Unnamed patient') }, handled: row.handled_at !== null, unanswered: row.last_from === 'patient' },
         messages: messages.map((m) => ({
           id: m.id,
           fromPatient: m.sender?.reference?.startsWith('Patient/') ?? false,
@@ -114,7 +125,7 @@ export function staffMessageRoutes(deps: AppDeps) {
       return c.body(Buffer.from(binary.data, 'base64'), 200, {
         'Content-Type': binary.contentType,
         // Always a download, never shown in this origin: a hostile file cannot run here.
-        'Content-Disposition': `attachment; filename="${name.replace(/[^\w. -]+/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'Content-Disposition': `attachment; filename="${name.replace(/[^\w. -]+/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`,
         'X-Content-Type-Options': 'nosniff',
       });
     })
@@ -152,12 +163,21 @@ export function staffMessageRoutes(deps: AppDeps) {
       return answer;
     })
     .post('/:id/handled', async (c) => {
-      const { handled } = await readJsonBody(c, handledBody);
+      const { handled, lastMessageAt } = await readJsonBody(c, handledBody);
       const { account } = authOf(c);
       const row = await threadRow(c.req.param('id'));
       const at = clock.now().toISOString();
-      await store.db.updateTable('message_thread').set(handled ? { handled_at: at, handled_by: account.id } : { handled_at: null, handled_by: null }).where('id', '=', row.id).execute();
-      await audit(c, handled ? 'staff.message.handled' : 'staff.message.reopened', row.patient_id, `Communication/${row.id}`);
+      await withTransaction(store, async (trx) => {
+        // Only the conversation as the staff member saw it: a newer message from the patient must be read first.
+        const done = await trx
+          .updateTable('message_thread')
+          .set(handled ? { handled_at: at, handled_by: account.id } : { handled_at: null, handled_by: null })
+          .where('id', '=', row.id)
+          .where('last_message_at', '=', lastMessageAt)
+          .executeTakeFirst();
+        if (Number(done.numUpdatedRows) !== 1) throw new ApiError(409, 'thread_changed', 'A new message arrived in this conversation. Please read it first.');
+        await audit(c, handled ? 'staff.message.handled' : 'staff.message.reopened', row.patient_id, `Communication/${row.id}`, 'success', undefined, trx);
+      });
       return c.json({ id: row.id, handled });
     });
 }

@@ -95,7 +95,7 @@ export function staffRefillRoutes(deps: AppDeps) {
         await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: `staff.refill.${body.decision}`, outcome: 'success', ip: clientIp(c), target: `Task/${id}` }, now);
         return { task: updated, patientId };
       });
-      await tellPatient(deps, patientId, { subject: 'News about your prescription request', path: '/records/medications' });
+      await tellPatient(deps, patientId, { subject: 'News about a request you made', path: '/records/medications' });
       return c.json({ task });
     });
 }

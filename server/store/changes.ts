@@ -63,9 +63,30 @@ export interface Change {
 /**
  * What changed for a patient after `since` (0 = from the start), oldest first, at most `limit` changes. A reader
  * keeps the last `seq` it received as its cursor: every change is then seen exactly once, in order. A change whose
- * resource has left the compartment comes without `resource`: the reader should drop its copy.
+ * resource has left the compartment comes without `resource`: the reader should drop its copy. With `maxBytes`, a
+ * page also stops once its resources add up to more than that (always at least one change): a few large files
+ * (message attachments) cannot make one answer too large to build.
  */
-export async function listChanges(db: Kysely<Database>, patientId: string, since: number, limit = 500): Promise<Change[]> {
+export async function listChanges(db: Kysely<Database>, patientId: string, since: number, limit = 500, maxBytes?: number): Promise<Change[]> {
+  if (maxBytes !== undefined) {
+    const sizes = await db
+      .selectFrom('fhir_change as c')
+      .leftJoin('fhir_resource as r', (join) => join.onRef('r.resource_type', '=', 'c.resource_type').onRef('r.id', '=', 'c.id'))
+      .select(sql<number>`coalesce(length(r.content), 0)`.as('size'))
+      .where('c.patient_id', '=', patientId)
+      .where('c.seq', '>', since)
+      .orderBy('c.seq')
+      .limit(limit)
+      .execute();
+    let total = 0;
+    let count = 0;
+    for (const { size } of sizes) {
+      total += Number(size);
+      if (count > 0 && total > maxBytes) break;
+      count++;
+    }
+    limit = Math.max(1, count);
+  }
   const rows = await db
     .selectFrom('fhir_change as c')
     .leftJoin('fhir_compartment as m', (join) =>

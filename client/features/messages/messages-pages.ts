@@ -4,7 +4,7 @@ import { consume } from '@lit/context';
 import type { Binary, Communication } from 'fhir/r4';
 import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
 import { navigate } from '../../app/navigate.js';
-import { api } from '../../data/api.js';
+import { api, ApiProblem } from '../../data/api.js';
 import { OUTBOX_CHANGE, submit } from '../../data/outbox.js';
 import type { OutboxItem, Vault } from '../../data/vault.js';
 import { downloadFile } from '../../ui/download.js';
@@ -69,7 +69,8 @@ function outboxList(items: OutboxItem[], discard: (item: OutboxItem) => void, ed
         <p class="meta">${body.body && body.body.length > 140 ? `${body.body.slice(0, 140)}…` : body.body}</p>
         <p role=${item.state === 'refused' ? 'alert' : 'status'} class=${item.state === 'refused' ? 'alert' : ''}>${outboxState(item)}</p>
         ${item.state === 'refused'
-          ? html`<p><button type="button" @click=${() => edit(item)}>Change and send again</button>
+          ? html`${(item.body as { attachments?: unknown[] }).attachments?.length ? html`<p class="meta">To send it again, attach the files again (or other ones).</p>` : nothing}
+            <p><button type="button" @click=${() => edit(item)}>Change and send again</button>
               <button type="button" class="secondary" @click=${() => discard(item)}>Discard it</button></p>`
           : nothing}
       </li>`;
@@ -245,6 +246,7 @@ export class ComposePage extends RecordPage {
   clinic: ClinicInfo | undefined;
   @state() private recipients: Recipient[] = [];
   @state() private offlineList = false;
+  private listProblem = '';
   @state() private sending = false;
   @query('mcl-attachment-picker') private picker!: AttachmentPicker;
   private readonly drafts = new DraftKeeper(this, () => this.session?.account, '/messages/new');
@@ -257,10 +259,11 @@ export class ComposePage extends RecordPage {
     try {
       this.recipients = (await api<{ recipients: Recipient[] }>('GET', `/api/messages/recipients?patient=${encodeURIComponent(patientId)}`)).recipients;
       this.offlineList = false;
-    } catch {
-      // No connection: the clinic's departments are known without one.
+    } catch (error) {
+      // Without the list (no connection, or the portal did not answer) the clinic's departments are still known.
       this.recipients = (this.clinic?.departments ?? []).map((d) => ({ key: `department:${d.id}`, name: d.name, kind: 'department' as const }));
       this.offlineList = true;
+      this.listProblem = error instanceof ApiProblem && error.status === 0 ? 'You are offline: only the clinic’s departments are listed. Your message will be sent when you are back online.' : 'Your clinicians could not be listed just now: only the clinic’s departments are shown.';
     }
   }
 
@@ -301,7 +304,7 @@ export class ComposePage extends RecordPage {
           <option value="">Choose who should read it</option>
           ${group('clinician', 'Your clinicians')}${group('care-team', 'Your care teams')}${group('department', 'Clinic departments')}
         </select>
-        ${this.offlineList ? html`<p class="hint">You are offline: only the clinic's departments are listed. Your message will be sent when you are back online.</p>` : nothing}</div>
+        ${this.offlineList ? html`<p class="hint">${this.listProblem}</p>` : nothing}</div>
       <div class="field"><label for="subject">Subject</label>
         <input id="subject" name="subject" type="text" required maxlength="150" data-draft="subject" /></div>
       <div class="field"><label for="body">Message</label>

@@ -24,7 +24,7 @@ interface ThreadRow {
 }
 
 interface ThreadView {
-  thread: { id: string; subject: string; team: { name: string }; patient: { name: string }; handled: boolean; unanswered: boolean };
+  thread: { id: string; lastMessageAt: string; subject: string; team: { name: string }; patient: { name: string }; handled: boolean; unanswered: boolean };
   messages: { id: string; fromPatient: boolean; sender: string; sent: string; text: string; attachments: { id: string; title: string; contentType: string; size: number }[]; documents: { id: string; title: string }[] }[];
 }
 
@@ -125,7 +125,7 @@ export class MessageInboxPage extends LitElement {
   private handled(handled: boolean) {
     const thread = this.open!.thread;
     return this.attempt(async () => {
-      await api('POST', `/api/staff/messages/${encodeURIComponent(thread.id)}/handled`, { handled });
+      await api('POST', `/api/staff/messages/${encodeURIComponent(thread.id)}/handled`, { handled, lastMessageAt: thread.lastMessageAt });
       this.notice = handled ? `“${thread.subject}” marked handled.` : `“${thread.subject}” is open again.`;
       this.open = { ...this.open!, thread: { ...thread, handled } };
       await this.load();
