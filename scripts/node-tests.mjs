@@ -34,6 +34,8 @@ export async function runNodeTests({ root, name, dirs, concurrency, filter }) {
     '--enable-source-maps',
     '--test',
     `--test-concurrency=${concurrency}`,
+    // A test that hangs fails by name after this long, instead of holding the whole run.
+    '--test-timeout=240000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

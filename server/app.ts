@@ -30,6 +30,8 @@ import { refillRoutes } from './routes/refills.js';
 import { staffRefillRoutes } from './routes/staff-refills.js';
 import { messageRoutes } from './routes/messages.js';
 import { staffMessageRoutes } from './routes/staff-messages.js';
+import { appointmentRoutes } from './routes/appointments.js';
+import { staffAppointmentRoutes } from './routes/staff-appointments.js';
 import { ATTACHMENT_MAX_BASE64 } from './messages/attachments.js';
 import { ATTACHMENTS_MAX } from './messages/messages.js';
 
@@ -112,6 +114,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/staff/refills', staffRefillRoutes(deps))
     .route('/api/messages', messageRoutes(deps))
     .route('/api/staff/messages', staffMessageRoutes(deps))
+    .route('/api/appointments', appointmentRoutes(deps))
+    .route('/api/staff/appointments', staffAppointmentRoutes(deps))
     .route('/api/signup', signupRoutes(deps))
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))

@@ -7,6 +7,7 @@ import { importFiles } from './fhir/import-files.js';
 import { appendAudit } from './audit/log.js';
 import { openStore, StoreOpenError, migrateToLatest, withTransaction } from './store/store.js';
 import { activationCodeCommand, auditCommand, staffCommand } from './cli-accounts.js';
+import { scheduleCommand } from './cli-schedule.js';
 
 /**
  * The operator's tool: `npm run cli -- <command> [options]`. It reads the same environment as the server
@@ -111,6 +112,7 @@ export const commands: Record<string, Command> = {
   },
   'activation-code': activationCodeCommand,
   staff: staffCommand,
+  schedule: scheduleCommand,
   audit: auditCommand,
   config: {
     summary: 'print the configuration the server would use (no secrets)',

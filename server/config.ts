@@ -26,6 +26,12 @@ export interface Config {
   sms: { providerUrl: string | undefined; providerToken: string | undefined };
   /** Load the demo clinic into an empty database at first start (DEMO_DATA=off to start empty). */
   demoData: boolean;
+  /**
+   * Appointments: reminder lead times before a visit (APPOINTMENT_REMINDERS, e.g. `7d,1d`), how long before a visit
+   * a patient may still cancel or move it online (CANCEL_CUTOFF_HOURS), and how often the reminder runner looks
+   * for due reminders (REMINDER_POLL_SECONDS).
+   */
+  appointments: { reminders: { label: string; ms: number }[]; cancelCutoffMs: number; reminderPollMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -68,7 +74,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) {
     throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
   }
+  const appointments = {
+    reminders: parseLeads(env.APPOINTMENT_REMINDERS ?? '7d,1d'),
+    cancelCutoffMs: parseBounded(env, 'CANCEL_CUTOFF_HOURS', 24, 0, 336) * 3600_000,
+    reminderPollMs: parseBounded(env, 'REMINDER_POLL_SECONDS', 60, 1, 3600) * 1000,
+  };
   return {
+    appointments,
     port,
     host,
     dataDir,
@@ -93,6 +105,20 @@ function parseBounded(env: Record<string, string | undefined>, name: string, fal
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
   }
   return value;
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3600_000, d: 86_400_000 };
+
+/** `7d,1d` → lead times before a visit; `m`, `h` or `d`; at most five; empty for no reminders. */
+function parseLeads(raw: string): { label: string; ms: number }[] {
+  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const leads = parts.map((label) => {
+    const match = /^(\d{1,4})([mhd])$/.exec(label);
+    if (!match) throw new ConfigError(`APPOINTMENT_REMINDERS must list lead times such as 7d,1d,2h (m, h or d); "${label}" is not one.`);
+    return { label, ms: Number(match[1]) * UNIT_MS[match[2]!]! };
+  });
+  if (leads.length > 5 || new Set(leads.map((l) => l.ms)).size !== leads.length) throw new ConfigError('APPOINTMENT_REMINDERS: at most five different lead times.');
+  return leads.sort((a, b) => b.ms - a.ms);
 }
 
 function parsePort(value: string): number {

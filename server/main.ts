@@ -8,6 +8,10 @@ import { createLogger } from './log.js';
 import { createSmsSender } from './notify/sms.js';
 import { purgeExpiredTokens } from './auth/link-tokens.js';
 import { purgeIdempotencyKeys } from './http/idempotency.js';
+import { runReminders } from './appointments/reminders.js';
+import { loadDemoScheduleOnce } from './appointments/demo-schedule.js';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { createMailer } from './notify/mailer.js';
 import { openStore, StoreOpenError } from './store/store.js';
 
@@ -39,6 +43,13 @@ async function main(): Promise<void> {
       fail(`cannot load the demo patients into the new database: ${(error as Error).message}`);
     }
   }
+  if (config.demoData) {
+    try {
+      await loadDemoScheduleOnce(store, config.clinic.timeZone, systemClock.now());
+    } catch (error) {
+      fail(`cannot load the demo clinic's schedules: ${(error as Error).message}`);
+    }
+  }
   const logLinks = new URL(config.publicOrigin).hostname === 'localhost';
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger, logLinks });
   const sms = createSmsSender({ ...config.sms, outbox: join(config.dataDir, 'sms'), logger, logCodes: logLinks });
@@ -61,6 +72,20 @@ async function main(): Promise<void> {
   purge();
   const purger = setInterval(purge, 3600_000);
   purger.unref();
+  // Appointment reminders: every instance runs the job; the database hands each reminder to one of them.
+  const runner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  let running = false;
+  const remind = () => {
+    if (running) return;
+    running = true;
+    void runReminders({ store, mailer, sms, config, logger }, runner, systemClock.now())
+      .then((sent) => sent && logger.info('reminders sent', { sent }))
+      .catch((error: Error) => logger.error('reminders failed', { error: error.message }))
+      .finally(() => (running = false));
+  };
+  remind();
+  const reminders = setInterval(remind, config.appointments.reminderPollMs);
+  reminders.unref();
   const stop = (signal: string) => {
     logger.info('stopping', { signal });
     server.close(() => void store.close().then(() => process.exit(0)));

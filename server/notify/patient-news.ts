@@ -2,25 +2,27 @@ import type { AppDeps } from '../app.js';
 import { sendInBackground } from './mailer.js';
 
 /** The channels a patient chose for news from their care team (sign-up and Account → Notifications). */
+type Channels = { email?: boolean; text?: boolean };
 interface Prefs {
-  newMessage?: { email?: boolean; text?: boolean };
+  newMessage?: Channels;
+  appointmentReminder?: Channels;
 }
 
 /**
  * Tells the holder of a patient's account that something new waits in the portal (a reply, a decision on a
- * request), by the channels they chose: email unless they turned it off, a text when they asked for one and gave
+ * request, a visit the clinic cancelled), by the channels they chose for that kind of news: email unless they turned it off, a text when they asked for one and gave
  * a number. Never clinical content: only that there is news, and where to sign in. Never delays the answer.
  */
-export async function tellPatient(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>, patientId: string, news: { subject: string; path: string }): Promise<void> {
+export async function tellPatient(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>, patientId: string, news: { subject: string; path: string }, kind: keyof Prefs = 'newMessage'): Promise<void> {
   const { store, mailer, sms, logger, config } = deps;
   const holder = await store.db.selectFrom('account').select(['email', 'email_verified_at', 'phone', 'notify_prefs']).where('patient_id', '=', patientId).where('kind', '=', 'patient').executeTakeFirst();
   if (!holder) return;
   const prefs = JSON.parse(holder.notify_prefs || '{}') as Prefs;
   const link = `${config.publicOrigin}${news.path}`;
-  if (prefs.newMessage?.email !== false && holder.email_verified_at) {
+  if (prefs[kind]?.email !== false && holder.email_verified_at) {
     sendInBackground(mailer, logger, { to: holder.email, subject: `${news.subject} in your ${config.clinic.name} portal`, text: `${news.subject} is waiting for you in your ${config.clinic.name} portal. Sign in to see it: ${link}\n\nFor your privacy this email holds no health details.` });
   }
-  if (prefs.newMessage?.text && holder.phone) {
+  if (prefs[kind]?.text && holder.phone) {
     void sms.send({ to: holder.phone, text: `${config.clinic.shortName}: ${news.subject} is waiting in your portal. ${link}` }).catch((error: Error) => logger.error('text failed', { error: error.message }));
   }
 }

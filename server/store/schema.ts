@@ -215,6 +215,58 @@ export interface MessageThreadTable {
   handled_by: string | null;
 }
 
+export interface VisitTypeTable {
+  id: string;
+  name: string;
+  minutes: number;
+  /** 1: patients may book it themselves; 0: the clinic books it. */
+  bookable_online: number;
+  instructions: string;
+  created_at: string;
+}
+
+export interface ScheduleTable {
+  id: string;
+  kind: 'clinician' | 'department';
+  name: string;
+  /** `Practitioner/<id>` for a clinician's schedule. */
+  practitioner_ref: string | null;
+  department: string;
+  location_name: string;
+  location_address: string;
+  created_at: string;
+}
+
+export interface SlotTable {
+  id: string;
+  schedule_id: string;
+  visit_type_id: string;
+  start_at: string;
+  end_at: string;
+  created_at: string;
+}
+
+export interface SlotBookingTable {
+  slot_id: string;
+  appointment_id: string;
+  patient_id: string;
+  booked_at: string;
+}
+
+export interface ReminderTable {
+  id: string;
+  appointment_id: string;
+  patient_id: string;
+  /** The lead time it was made for, e.g. `7d`, `1d`, `2h`. */
+  lead: string;
+  due_at: string;
+  state: 'pending' | 'sending' | 'sent' | 'cancelled' | 'failed';
+  lease_until: string | null;
+  claimed_by: string | null;
+  attempts: Generated<number>;
+  sent_at: string | null;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   fhir_resource: FhirResourceTable;
@@ -234,4 +286,9 @@ export interface Database {
   recovery_code: RecoveryCodeTable;
   idempotency_key: IdempotencyKeyTable;
   message_thread: MessageThreadTable;
+  visit_type: VisitTypeTable;
+  schedule: ScheduleTable;
+  slot: SlotTable;
+  slot_booking: SlotBookingTable;
+  reminder: ReminderTable;
 }
