@@ -80,7 +80,7 @@ describe('a patient signs up with an activation code, verifies by email, signs i
     // No passkey or second factor yet: the app suggests one; a patient may skip.
     await page.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
     await page.locator('mcl-home-page').waitFor();
-    assert.deepEqual(await page.locator('mcl-app nav a').allInnerTexts(), ['Home', 'Health record', 'Messages', 'Account', 'Help']);
+    assert.deepEqual(await page.locator('mcl-app nav a').allInnerTexts(), ['Home', 'Health record', 'Messages', 'Appointments', 'Account', 'Help']);
     await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
     const activity = page.locator('mcl-security-page table');
     await activity.waitFor();

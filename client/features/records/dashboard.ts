@@ -7,6 +7,10 @@ import { RecordController } from './record-session.js';
 import { summarize, type Summary } from './records-page.js';
 import { formatDate } from './fhir-display.js';
 import { news, type NewsItem } from './news.js';
+import type { Appointment } from 'fhir/r4';
+import { consume } from '@lit/context';
+import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
+import { deviceZone, splitVisits, visitDetails, visitTime } from '../appointments/visit-time.js';
 
 /**
  * Home, signed in: what is new from the care team (replies, refill decisions), new results since the last look, how many medications are current, and when the record was
@@ -19,11 +23,16 @@ export class Dashboard extends LitElement {
   private readonly record = new RecordController(this);
   @state() private summary: Summary | undefined;
   @state() private news: { unreadMessages: number; items: NewsItem[] } | undefined;
+  @state() private visits: Appointment[] = [];
+  @consume({ context: clinicContext, subscribe: true })
+  clinic: ClinicInfo | undefined;
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     this.record.update(this.account, async (vault, patientId) => {
-      [this.summary, this.news] = await Promise.all([summarize(vault, patientId), news(vault, patientId)]);
+      let appointments: Appointment[];
+      [this.summary, this.news, appointments] = await Promise.all([summarize(vault, patientId), news(vault, patientId), vault.list<Appointment>(patientId, 'Appointment')]);
+      this.visits = splitVisits(appointments).upcoming.slice(0, 3);
     });
   }
 
@@ -38,6 +47,17 @@ export class Dashboard extends LitElement {
             <ul class="items">${n.items.map((i) => html`<li><a href=${i.href}>${i.text}</a></li>`)}</ul>
           </section>`
         : nothing}
+      <section class="card" aria-labelledby="visits-title">
+        <h2 id="visits-title">Upcoming appointments</h2>
+        ${this.visits.length
+          ? html`<ul class="items">${this.visits.map((a) => {
+              const t = visitTime(a.start!, this.clinic?.timeZone ?? deviceZone());
+              const d = visitDetails(a);
+              return html`<li>${t.clinic}${t.device ? html` <span class="meta">(${t.device})</span>` : nothing}: ${d.type}${d.who ? ` with ${d.who}` : ''}, ${d.place ?? ''}</li>`;
+            })}</ul>`
+          : html`<p>None booked.</p>`}
+        <p><a href="/appointments">Your appointments</a> · <a href="/appointments/book">Book a visit</a></p>
+      </section>
       <section class="card" aria-labelledby="dash-title">
       <h2 id="dash-title">Your health record</h2>
       ${rs?.syncing && p?.first && p.total > 0

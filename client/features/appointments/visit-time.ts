@@ -1,0 +1,95 @@
+import type { Appointment } from 'fhir/r4';
+
+/** The device's own time zone (a travelling patient's phone follows the local one). */
+export const deviceZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function format(iso: string, zone: string, withDate: boolean): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone, ...(withDate ? { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' } : {}), hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
+}
+
+/** A zone as people read it: "America/Chicago" → "Chicago". */
+export const zoneName = (zone: string) => zone.split('/').pop()!.replace(/_/g, ' ');
+
+/**
+ * A visit's time in the clinic's zone, and also in the device's zone when the two differ (a patient abroad),
+ * each with the zone named: "Thursday, December 3, 2026 at 9:00 AM CST (Chicago time)" and
+ * "4:00 PM GMT+1 where you are (Berlin)".
+ */
+export function visitTime(iso: string, clinicZone: string, here = deviceZone()): { clinic: string; device?: string } {
+  const clinic = `${format(iso, clinicZone, true)} (${zoneName(clinicZone)} time)`;
+  const wall = (zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
+  // The same clocks (the same zone, or one with the same offset that day): one time is enough.
+  if (wall(clinicZone) === wall(here)) return { clinic };
+  return { clinic, device: `${format(iso, here, true)} where you are (${zoneName(here)})` };
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant in a zone, for grouping times by day. */
+export const dayIn = (iso: string, zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+
+const icsDate = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const icsText = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/([,;])/g, '\\$1');
+
+/** Folds a content line at 75 octets (RFC 5545 §3.1). */
+function fold(line: string): string {
+  const bytes = new TextEncoder().encode(line);
+  if (bytes.length <= 75) return line;
+  const parts: string[] = [];
+  let current = '';
+  for (const ch of line) {
+    if (new TextEncoder().encode(current + ch).length > (parts.length ? 74 : 75)) {
+      parts.push(current);
+      current = '';
+    }
+    current += ch;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+/**
+ * An .ics file (RFC 5545) for "Add to calendar": the visit's time in UTC (calendars show it in their own zone),
+ * the clinic and place. The visit type stays out of the title, which lock screens show; it is in the description.
+ */
+export function icsFor(a: Appointment, clinicName: string, now = new Date()): string {
+  const place = a.contained?.find((r) => r.resourceType === 'Location') as { name?: string; address?: { text?: string } } | undefined;
+  const who = a.participant?.find((p) => p.actor?.display && !p.actor.reference?.startsWith('Patient/') && p.actor.reference !== '#place')?.actor?.display;
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//mayocarelink//appointments//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    'BEGIN:VEVENT',
+    `UID:${a.id}@mayocarelink`,
+    `DTSTAMP:${icsDate(now.toISOString())}`,
+    `DTSTART:${icsDate(a.start!)}`,
+    `DTEND:${icsDate(a.end ?? a.start!)}`,
+    `SUMMARY:${icsText(`Appointment at ${clinicName}`)}`,
+    ...(place ? [`LOCATION:${icsText([place.name, place.address?.text].filter(Boolean).join(', '))}`] : []),
+    `DESCRIPTION:${icsText([a.appointmentType?.text, who ? `with ${who}` : '', a.patientInstruction].filter(Boolean).join('\n'))}`,
+    `STATUS:${a.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+  ];
+  return lines.map(fold).join('\r\n') + '\r\n';
+}
+
+/** Where and with whom, from the Appointment the server wrote (server/appointments/appointments.ts). */
+export function visitDetails(a: Appointment) {
+  const place = a.contained?.find((r) => r.resourceType === 'Location') as { name?: string; address?: { text?: string } } | undefined;
+  return {
+    type: a.appointmentType?.text ?? a.description ?? 'Appointment',
+    who: a.participant?.find((p) => p.actor?.display && !p.actor.reference?.startsWith('Patient/') && p.actor.reference !== '#place')?.actor?.display,
+    department: a.serviceType?.[0]?.text,
+    place: place?.name,
+    address: place?.address?.text,
+  };
+}
+
+/** Upcoming visits first (soonest first), then past and cancelled ones (most recent first). */
+export function splitVisits(all: Appointment[], now = Date.now()) {
+  const upcoming = all.filter((a) => a.status === 'booked' && Date.parse(a.end ?? a.start ?? '') > now).sort((a, b) => String(a.start).localeCompare(String(b.start)));
+  const past = all.filter((a) => !upcoming.includes(a)).sort((a, b) => String(b.start).localeCompare(String(a.start)));
+  return { upcoming, past };
+}
+

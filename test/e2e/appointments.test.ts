@@ -1,0 +1,107 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchBrowser, patientAccount, runCli, signInPatient, startServer, type RunningServer } from './harness.js';
+
+const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
+const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const PASSWORD = 'sunlight over the northern hills';
+
+describe('a travelling patient books, moves, saves to the calendar and cancels a visit', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    server = await startServer(); // the demo clinic: three weeks of open times from tomorrow
+    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
+    browser = await launchBrowser();
+    // Her phone is in Berlin; the clinic is in Chicago.
+    page = await (await browser.newContext({ bypassCSP: true, acceptDownloads: true, timezoneId: 'Europe/Berlin' })).newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const appointments = () => page.locator('mcl-appointments-page');
+  // Days from the third on: changing or cancelling online closes 24 hours before a visit.
+  const pickTime = async (day: number) => {
+    const book = page.locator('mcl-book-page');
+    await book.getByLabel('Kind of visit').selectOption({ label: 'Follow-up visit (20 minutes)' });
+    await book.getByLabel('With').selectOption({ label: 'Dr. Ana Lee (Primary care)' });
+    await book.getByRole('button', { name: 'Show free times' }).click();
+    const times = book.locator('section').nth(day).locator('button');
+    await times.first().waitFor();
+    const label = (await times.nth(1).getAttribute('aria-label'))!;
+    await times.nth(1).click();
+    await book.locator('#confirm-title').waitFor();
+    return label;
+  };
+
+  it('books a follow-up with Dr. Lee: shown in Chicago time and in Berlin time, with what to bring', async () => {
+    await signInPatient(page, server.origin, 'reyna', PASSWORD);
+    await page.locator('mcl-dashboard').getByText('None booked.').waitFor();
+    await page.locator('mcl-app nav a', { hasText: 'Appointments' }).click();
+    await appointments().getByText('No upcoming appointments.').waitFor();
+    await appointments().getByRole('link', { name: 'Book a visit' }).click();
+    await pickTime(2);
+    const confirm = await page.locator('mcl-book-page section.card').innerText();
+    assert.match(confirm, /Follow-up visit.*with Dr\. Ana Lee/);
+    assert.match(confirm, /(CST|CDT) \(Chicago time\)/);
+    assert.match(confirm, /where you are \(Berlin\)/);
+    assert.match(confirm, /Bring your medicines/);
+    assert.deepEqual(await axeViolations(page), [], 'booking');
+    const posted = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/appointments' && r.method() === 'POST');
+    await page.locator('mcl-book-page').getByRole('button', { name: 'Book this time' }).click();
+    assert.match((await posted).headers()['idempotency-key'] ?? '', /^[0-9a-f-]{36}$/);
+    await appointments().getByRole('heading', { name: 'Upcoming (1)' }).waitFor({ timeout: 20_000 });
+    const card = await appointments().locator('li.card').first().innerText();
+    assert.match(card, /Follow-up visit with Dr\. Ana Lee/);
+    assert.match(card, /Main Street Clinic/);
+    assert.match(card, /100 Main Street, Rochester/);
+    assert.match(card, /where you are \(Berlin\)/);
+    assert.deepEqual(await axeViolations(page), [], 'appointments');
+    await page.locator('mcl-app nav a', { hasText: 'Home' }).click();
+    await page.locator('mcl-dashboard section', { hasText: 'Upcoming appointments' }).getByText(/Follow-up visit with Dr\. Ana Lee/).waitFor();
+  });
+
+  it('moves it to another time in one step', async () => {
+    await page.goto(`${server.origin}/appointments`);
+    const before = await appointments().locator('li.card').first().locator('strong').first().innerText();
+    await appointments().getByRole('link', { name: /^Change the time/ }).click();
+    await page.locator('mcl-book-page h1', { hasText: 'Change the time of your appointment' }).waitFor();
+    await pickTime(3);
+    await page.locator('mcl-book-page').getByRole('button', { name: 'Move to this time' }).click();
+    await appointments().getByRole('heading', { name: 'Upcoming (1)' }).waitFor({ timeout: 20_000 });
+    await page.waitForFunction((old) => {
+      const el = document.querySelector('mcl-app')?.shadowRoot?.querySelector('mcl-appointments-page')?.shadowRoot?.querySelector('li.card strong');
+      return el && el.textContent !== old;
+    }, before);
+    assert.equal(await appointments().getByRole('heading', { name: 'Past and cancelled (0)' }).count(), 1, 'moved, not a second visit');
+  });
+
+  it('saves it to a calendar as an .ics file', async () => {
+    const download = page.waitForEvent('download');
+    await appointments().getByRole('button', { name: /^Add to calendar/ }).click();
+    const file = await download;
+    assert.match(file.suggestedFilename(), /^appointment-\d{4}-\d{2}-\d{2}\.ics$/);
+    const ics = readFileSync((await file.path())!, 'utf8');
+    assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+    assert.match(ics, /DTSTART:\d{8}T\d{6}Z\r\n/);
+    assert.match(ics, /LOCATION:Main Street Clinic\\, 100 Main Street/);
+  });
+
+  it('cancels it, with a reason, and it moves to the past and cancelled list', async () => {
+    await appointments().getByRole('button', { name: /^Cancel:/ }).click();
+    await appointments().getByLabel('Reason (optional)').fill('Travelling that week');
+    await appointments().getByRole('button', { name: 'Cancel this appointment' }).click();
+    await appointments().locator('[role="status"].success', { hasText: 'is cancelled' }).waitFor();
+    await appointments().getByRole('heading', { name: 'Upcoming (0)' }).waitFor({ timeout: 20_000 });
+    assert.match(await appointments().locator('li.card').first().innerText(), /Cancelled \(Travelling that week\)/);
+    const audit = await runCli(server.dataDir, ['audit', 'verify']);
+    assert.equal(audit.code, 0, audit.stderr);
+  });
+});
