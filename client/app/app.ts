@@ -198,6 +198,7 @@ export class App extends LitElement {
               const account = this.session.account;
               if (r.nav === 'always') return true;
               if (!account) return r.nav === 'signed-out';
+              if (r.nav === 'admin') return account.role === 'admin';
               return r.nav === 'signed-in' || r.nav === account.kind;
             })
             .map(

@@ -9,7 +9,7 @@ export interface Route {
   tag: string;
   title: string;
   /** Shown in the main navigation: always, only when signed out, only when signed in, or never. */
-  nav: 'always' | 'signed-out' | 'signed-in' | 'patient' | 'staff' | false;
+  nav: 'always' | 'signed-out' | 'signed-in' | 'patient' | 'staff' | 'admin' | false;
   load: () => Promise<unknown>;
 }
 
@@ -35,6 +35,7 @@ export const routes: Route[] = [
   { path: '/appointments', tag: 'mcl-appointments-page', title: 'Appointments', nav: 'patient', load: () => import('../features/appointments/appointments-page.js') },
   { path: '/appointments/book', tag: 'mcl-book-page', title: 'Book a visit', nav: false, load: () => import('../features/appointments/book-page.js') },
   { path: '/staff/schedule', tag: 'mcl-day-schedule-page', title: 'Schedule', nav: 'staff', load: () => import('../features/staff/day-schedule-page.js') },
+  { path: '/staff/scheduling', tag: 'mcl-scheduling-page', title: 'Scheduling', nav: 'admin', load: () => import('../features/staff/scheduling-page.js') },
   { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: () => import('../features/account/security-page.js') },
   { path: '/account/protect', tag: 'mcl-protect-page', title: 'Protect your account', nav: false, load: () => import('../features/account/protect-page.js') },
   { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: 'always', load: () => import('../features/help/help-page.js') },
