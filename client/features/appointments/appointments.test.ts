@@ -1,9 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { Appointment } from 'fhir/r4';
-import { openVault, wipeVault } from '../../data/vault.js';
-import { RecordSession, useRecordSession } from '../records/record-session.js';
 import type { RecordPage } from '../records/record-page.js';
-import { mountRecordPage } from '../records/mount-record-page.js';
+import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';
 import { icsFor, splitVisits, visitTime } from './visit-time.js';
 import type { BookPage } from './book-page.js';
@@ -45,19 +43,11 @@ describe('appointments', () => {
   });
 
   describe('the list (real vault)', () => {
-    let session: RecordSession;
+    let close: () => Promise<void>;
     before(async () => {
-      const vault = await openVault('acct', new Uint8Array(32).fill(5), DB);
-      await vault.put(P, [{ resourceType: 'Patient', id: P }, visit('up', soon), visit('old', '2024-05-01T14:00:00Z', 'fulfilled'), visit('off', '2026-01-01T15:00:00Z', 'cancelled')]);
-      await vault.db.sync.put({ patientId: P, cursor: 4, lastSyncAt: new Date().toISOString() });
-      session = new RecordSession('acct', P, async () => vault);
-      useRecordSession(session);
-      await session.open();
+      ({ close } = await openTestRecord(DB, P, (vault) => vault.put(P, [{ resourceType: 'Patient', id: P }, visit('up', soon), visit('old', '2024-05-01T14:00:00Z', 'fulfilled'), visit('off', '2026-01-01T15:00:00Z', 'cancelled')])));
     });
-    after(async () => {
-      session.close();
-      await wipeVault(DB);
-    });
+    after(() => close());
 
     it('lists upcoming visits with who, where and what to bring; past ones link to visit summaries; axe clean', async () => {
       const el = await mountRecordPage<RecordPage>('mcl-appointments-page', P, { clinic: demoClinic });

@@ -1,9 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { Communication } from 'fhir/r4';
-import { openVault, wipeVault, type Vault } from '../../data/vault.js';
-import { RecordSession, useRecordSession } from '../records/record-session.js';
+import type { Vault } from '../../data/vault.js';
 import type { RecordPage } from '../records/record-page.js';
-import { mountRecordPage } from '../records/mount-record-page.js';
+import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';
 import { conversations } from './conversations.js';
 import { news } from '../records/news.js';
@@ -38,21 +37,15 @@ const record = [
 const page = <T extends RecordPage>(tag: string) => mountRecordPage<T>(tag, P, { clinic: demoClinic });
 
 describe('messages (real vault in IndexedDB)', () => {
-  let session: RecordSession;
   let vault: Vault;
+  let close: () => Promise<void>;
   before(async () => {
-    vault = await openVault('acct', new Uint8Array(32).fill(4), DB);
-    await vault.put(P, record, [], undefined, true); // the first download: all seen
-    await vault.put(P, [reply, { resourceType: 'Task', id: 'k1', status: 'rejected', intent: 'order', focus: { reference: 'MedicationRequest/m1' }, for: { reference: `Patient/${P}` }, authoredOn: new Date().toISOString(), lastModified: new Date().toISOString(), statusReason: { text: 'Please book a review first.' } }]);
-    await vault.db.sync.put({ patientId: P, cursor: 10, lastSyncAt: '2026-11-21T12:00:00Z' });
-    session = new RecordSession('acct', P, async () => vault);
-    useRecordSession(session);
-    await session.open();
+    ({ vault, close } = await openTestRecord(DB, P, async (v) => {
+      await v.put(P, record, [], undefined, true); // the first download: all seen
+      await v.put(P, [reply, { resourceType: 'Task', id: 'k1', status: 'rejected', intent: 'order', focus: { reference: 'MedicationRequest/m1' }, for: { reference: `Patient/${P}` }, authoredOn: new Date().toISOString(), lastModified: new Date().toISOString(), statusReason: { text: 'Please book a review first.' } }]);
+    }, '2026-11-21T12:00:00Z'));
   });
-  after(async () => {
-    session.close();
-    await wipeVault(DB);
-  });
+  after(() => close());
 
   it('groups messages into conversations, counting the care team\'s unread replies', () => {
     const [c] = conversations([reply, first], new Set(['r1']));

@@ -1,6 +1,8 @@
 import { fixture, html } from '@open-wc/testing';
 import type { SessionController } from '../../app/session-controller.js';
 import type { RecordPage } from './record-page.js';
+import { openVault, wipeVault, type Vault } from '../../data/vault.js';
+import { RecordSession, useRecordSession } from './record-session.js';
 
 /**
  * For element tests: mounts a record page for account `acct` reading `patientId`, with `props` set first (e.g. the
@@ -17,4 +19,24 @@ export async function mountRecordPage<T extends RecordPage>(tag: string, patient
   await new Promise((r) => setTimeout(r, 30));
   await page.updateComplete;
   return page;
+}
+
+/**
+ * For element tests: a real vault in IndexedDB named `db`, filled by `fill`, with a last sync at `lastSyncAt`,
+ * served to record pages as the record session of account `acct`. `close()` ends the session and deletes it.
+ */
+export async function openTestRecord(db: string, patientId: string, fill: (vault: Vault) => Promise<void>, lastSyncAt = new Date().toISOString()) {
+  const vault = await openVault('acct', new Uint8Array(32).fill(7), db);
+  await fill(vault);
+  await vault.db.sync.put({ patientId, cursor: 1, lastSyncAt });
+  const session = new RecordSession('acct', patientId, async () => vault);
+  useRecordSession(session);
+  await session.open();
+  return {
+    vault,
+    close: async () => {
+      session.close();
+      await wipeVault(db);
+    },
+  };
 }

@@ -1,8 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { openVault, wipeVault } from '../../data/vault.js';
-import { RecordSession, useRecordSession } from './record-session.js';
 import type { RecordPage } from './record-page.js';
-import { mountRecordPage } from './mount-record-page.js';
+import { mountRecordPage, openTestRecord } from './mount-record-page.js';
 import './results-page.js';
 import './test-history-page.js';
 import './medications-page.js';
@@ -41,21 +39,15 @@ const record = [
 const page = <T extends RecordPage>(tag: string) => mountRecordPage<T>(tag, P);
 
 describe('record views (real vault in IndexedDB)', () => {
-  let session: RecordSession;
+  let record_: Awaited<ReturnType<typeof openTestRecord>>;
   before(async () => {
-    const vault = await openVault('acct', new Uint8Array(32).fill(3), DB);
-    await vault.put(P, record.slice(0, 2)); // the first glucose was seen at the first download
-    await vault.markSeen(P, 'Observation', ['g1']);
-    await vault.put(P, record.slice(2));
-    await vault.db.sync.put({ patientId: P, cursor: record.length, lastSyncAt: '2024-02-01T12:00:00Z' });
-    session = new RecordSession('acct', P, async () => vault);
-    useRecordSession(session);
-    await session.open();
+    record_ = await openTestRecord(DB, P, async (vault) => {
+      await vault.put(P, record.slice(0, 2)); // the first glucose was seen at the first download
+      await vault.markSeen(P, 'Observation', ['g1']);
+      await vault.put(P, record.slice(2));
+    }, '2024-02-01T12:00:00Z');
   });
-  after(async () => {
-    session.close();
-    await wipeVault(DB);
-  });
+  after(() => record_.close());
 
   it('results: by report and date, values, ranges, flags in words, "New" until opened', async () => {
     const el = await page('mcl-results-page');
@@ -77,7 +69,7 @@ describe('record views (real vault in IndexedDB)', () => {
     expect(root.querySelector('svg[role="img"]')!.getAttribute('aria-label')).to.contain('2 results from');
     expect(root.querySelectorAll('tbody tr').length).to.equal(2);
     await expect(el).to.be.accessible();
-    expect((await session.vault!.unseen(P, 'Observation', ['g1', 'g2'])).size).to.equal(0);
+    expect((await record_.vault.unseen(P, 'Observation', ['g1', 'g2'])).size).to.equal(0);
     history.replaceState(null, '', location.pathname);
   });
 

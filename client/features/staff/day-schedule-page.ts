@@ -1,9 +1,6 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
-import { sessionContext } from '../../app/session-context.js';
-import type { SessionController } from '../../app/session-controller.js';
-import { SessionWatch } from '../../app/session-watch.js';
+import { StaffPage } from './staff-page.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -26,27 +23,15 @@ interface Day {
  * visit on the clinic's side with a reason (the patient is told). Online only; every look is audited.
  */
 @customElement('mcl-day-schedule-page')
-export class DaySchedulePage extends LitElement {
+export class DaySchedulePage extends StaffPage {
   static override styles = [pageStyles, formStyles, css`table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 0.4rem 0.6rem 0.4rem 0; border-bottom: 1px solid #c9d2d6; vertical-align: top; }`];
-  @consume({ context: sessionContext, subscribe: true })
-  session: SessionController | undefined;
-  protected readonly sessionWatch = new SessionWatch(this);
   @state() private date = new Date().toISOString().slice(0, 10);
   @state() private day: Day | undefined;
   @state() private cancelling: string | undefined;
   @state() private problem: string | undefined;
   @state() private notice: string | undefined;
-  private loadedFor: string | undefined;
 
-  override willUpdate(): void {
-    const id = this.session?.account?.id;
-    if (id && id !== this.loadedFor && this.session?.account?.kind === 'staff') {
-      this.loadedFor = id;
-      void this.load();
-    }
-  }
-
-  private async load() {
+  protected async load() {
     this.problem = undefined;
     try {
       this.day = await api<Day>('GET', `/api/staff/appointments/day?date=${encodeURIComponent(this.date)}`);

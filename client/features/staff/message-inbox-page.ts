@@ -1,9 +1,6 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
-import { sessionContext } from '../../app/session-context.js';
-import type { SessionController } from '../../app/session-controller.js';
-import { SessionWatch } from '../../app/session-watch.js';
+import { StaffPage } from './staff-page.js';
 import { api, ApiProblem, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -36,26 +33,14 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
  * joins the patient's record), and mark it handled. Online only; every view and action is audited on the server.
  */
 @customElement('mcl-message-inbox-page')
-export class MessageInboxPage extends LitElement {
+export class MessageInboxPage extends StaffPage {
   static override styles = [pageStyles, formStyles, composerStyles, css`ul { list-style: none; padding: 0; } .row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; } .tag { font-weight: 700; } pre { white-space: pre-wrap; font: inherit; background: #f4f7f8; padding: 0.75rem; border-radius: 6px; }`];
-  @consume({ context: sessionContext, subscribe: true })
-  session: SessionController | undefined;
-  protected readonly sessionWatch = new SessionWatch(this);
   @state() private threads: ThreadRow[] | undefined;
   @state() private open: ThreadView | undefined;
   @state() private problem: string | undefined;
   @state() private notice: string | undefined;
   @state() private busy = false;
   @query('mcl-attachment-picker') private picker: AttachmentPicker | undefined;
-  private loadedFor: string | undefined;
-
-  override willUpdate(): void {
-    const id = this.session?.account?.id;
-    if (id && id !== this.loadedFor && this.session?.account?.kind === 'staff') {
-      this.loadedFor = id;
-      void this.load();
-    }
-  }
 
   private async attempt(work: () => Promise<void>, fallback: string) {
     this.problem = undefined;
@@ -71,7 +56,7 @@ export class MessageInboxPage extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('[role=alert], [role=status].success')?.focus();
   }
 
-  private load() {
+  protected load() {
     return this.attempt(async () => {
       this.threads = (await api<{ threads: ThreadRow[] }>('GET', '/api/staff/messages')).threads;
     }, 'The inbox could not be loaded.');

@@ -1,9 +1,6 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
-import { sessionContext } from '../../app/session-context.js';
-import type { SessionController } from '../../app/session-controller.js';
-import { SessionWatch } from '../../app/session-watch.js';
+import { StaffPage } from './staff-page.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -25,27 +22,15 @@ interface Request {
  * Online only (staff work on the clinic's network); every view and decision is audited on the server.
  */
 @customElement('mcl-refill-queue-page')
-export class RefillQueuePage extends LitElement {
+export class RefillQueuePage extends StaffPage {
   static override styles = [pageStyles, formStyles, css`ul { list-style: none; padding: 0; } .row { display: flex; flex-wrap: wrap; gap: 0.5rem; }`];
-  @consume({ context: sessionContext, subscribe: true })
-  session: SessionController | undefined;
-  protected readonly sessionWatch = new SessionWatch(this);
   @state() private requests: Request[] | undefined;
   @state() private problem: string | undefined;
   @state() private notice: string | undefined;
   @state() private denying: string | undefined;
   @state() private approving: string | undefined;
-  private loadedFor: string | undefined;
 
-  override willUpdate(): void {
-    const id = this.session?.account?.id;
-    if (id && id !== this.loadedFor) {
-      this.loadedFor = id;
-      void this.load();
-    }
-  }
-
-  private async load() {
+  protected async load() {
     try {
       this.requests = (await api<{ requests: Request[] }>('GET', '/api/staff/refills')).requests;
     } catch (error) {

@@ -1,9 +1,6 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
-import { sessionContext } from '../../app/session-context.js';
-import type { SessionController } from '../../app/session-controller.js';
-import { SessionWatch } from '../../app/session-watch.js';
+import { StaffPage } from './staff-page.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -32,26 +29,20 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
  * clinic's time zone; times that would overlap are skipped). The same rules as `npm run cli -- schedule`.
  */
 @customElement('mcl-scheduling-page')
-export class SchedulingPage extends LitElement {
+export class SchedulingPage extends StaffPage {
   static override styles = [pageStyles, formStyles, css`table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 0.4rem 0.6rem 0.4rem 0; border-bottom: 1px solid #c9d2d6; } fieldset .choice { display: inline-flex; margin-right: 1rem; }`];
-  @consume({ context: sessionContext, subscribe: true })
-  session: SessionController | undefined;
-  protected readonly sessionWatch = new SessionWatch(this);
   @state() private types: VisitType[] = [];
   @state() private schedules: Schedule[] = [];
   @state() private problem: string | undefined;
   @state() private notice: string | undefined;
-  private loadedFor: string | undefined;
 
-  override willUpdate(): void {
-    const id = this.session?.account?.id;
-    if (id && id !== this.loadedFor && this.session?.account?.role === 'admin') {
-      this.loadedFor = id;
-      void this.run(() => this.load());
-    }
+  protected override readonly onlyRole = 'admin';
+
+  protected load() {
+    return this.run(() => this.fetchAll());
   }
 
-  private async load() {
+  private async fetchAll() {
     const data = await api<{ visitTypes: VisitType[]; schedules: Schedule[] }>('GET', '/api/staff/appointments/scheduling');
     this.types = data.visitTypes;
     this.schedules = data.schedules;
@@ -74,7 +65,7 @@ export class SchedulingPage extends LitElement {
     void this.run(async () => {
       this.notice = await send(new FormData(form));
       form.reset();
-      await this.load();
+      await this.fetchAll();
     });
   }
 
