@@ -8,6 +8,7 @@ import type { Vault } from '../../data/vault.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { RecordPage } from '../records/record-page.js';
+import { cancelKey } from '../records/news.js';
 import { deviceZone, icsFor, splitVisits, visitDetails, visitTime } from './visit-time.js';
 
 const STATUS: Record<string, string> = { booked: 'Booked', cancelled: 'Cancelled', fulfilled: 'Attended', noshow: 'Missed', arrived: 'Arrived', proposed: 'Requested', pending: 'Waiting for the clinic' };
@@ -31,7 +32,10 @@ export class AppointmentsPage extends RecordPage {
   @state() private busy = false;
 
   protected async load(vault: Vault, patientId: string) {
-    ({ upcoming: this.upcoming, past: this.past } = splitVisits(await vault.list<Appointment>(patientId, 'Appointment')));
+    const all = await vault.list<Appointment>(patientId, 'Appointment');
+    ({ upcoming: this.upcoming, past: this.past } = splitVisits(all));
+    // Seen here: a cancellation by the clinic is no longer news on Home.
+    await vault.markSeen(patientId, 'Appointment', all.filter((a) => a.status === 'cancelled').map(cancelKey));
   }
 
   private get zone() {
@@ -73,7 +77,7 @@ export class AppointmentsPage extends RecordPage {
       <p><strong>${t.clinic}</strong>${t.device ? html`<br />${t.device}` : nothing}</p>
       <p>${[d.department, d.place].filter(Boolean).join(' · ')}${d.address ? html`<br /><span class="meta">${d.address}</span>` : nothing}</p>
       ${upcoming && a.patientInstruction ? html`<p><strong>Before you come:</strong> ${a.patientInstruction}</p>` : nothing}
-      <p class="meta">Status: ${STATUS[a.status] ?? a.status}${a.cancelationReason?.text ? ` (${a.cancelationReason.text})` : ''}</p>
+      <p class="meta">Status: ${a.cancelationReason?.text?.startsWith('Cancelled') ? a.cancelationReason.text : `${STATUS[a.status] ?? a.status}${a.cancelationReason?.text ? ` (${a.cancelationReason.text})` : ''}`}</p>
       ${upcoming
         ? this.cancelling === a.id
           ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, a)}>

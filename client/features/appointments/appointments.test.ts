@@ -1,6 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { Appointment } from 'fhir/r4';
 import type { RecordPage } from '../records/record-page.js';
+import type { Vault } from '../../data/vault.js';
+import { news } from '../records/news.js';
 import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';
 import { icsFor, splitVisits, visitTime } from './visit-time.js';
@@ -44,8 +46,17 @@ describe('appointments', () => {
 
   describe('the list (real vault)', () => {
     let close: () => Promise<void>;
+    let vault: Vault;
+    const byClinic = { ...visit('byclinic', soon, 'cancelled'), cancelationReason: { text: 'Cancelled by the clinic: Dr. Lee is unwell' } };
     before(async () => {
-      ({ close } = await openTestRecord(DB, P, (vault) => vault.put(P, [{ resourceType: 'Patient', id: P }, visit('up', soon), visit('old', '2024-05-01T14:00:00Z', 'fulfilled'), visit('off', '2026-01-01T15:00:00Z', 'cancelled')])));
+      ({ close, vault } = await openTestRecord(DB, P, (v) => v.put(P, [{ resourceType: 'Patient', id: P }, visit('up', soon), visit('old', '2024-05-01T14:00:00Z', 'fulfilled'), visit('off', '2026-01-01T15:00:00Z', 'cancelled'), byClinic])));
+    });
+
+    it('Home tells of a visit the clinic cancelled, until Appointments is opened', async () => {
+      const before = await news(vault, P, 'America/Chicago');
+      expect(before.items.map((i) => i.text).join(' ')).to.match(/Your appointment on .* \(Chicago time\) was cancelled by the clinic: Dr\. Lee is unwell/);
+      await mountRecordPage<RecordPage>('mcl-appointments-page', P, { clinic: demoClinic });
+      expect((await news(vault, P, 'America/Chicago')).items).to.have.length(0);
     });
     after(() => close());
 
@@ -53,7 +64,7 @@ describe('appointments', () => {
       const el = await mountRecordPage<RecordPage>('mcl-appointments-page', P, { clinic: demoClinic });
       const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
       expect(text).to.contain('Upcoming (1)').and.contain('Follow-up visit with Dr. Ana Lee').and.contain('100 Main Street, Rochester').and.contain('Before you come: Bring your medicines.');
-      expect(text).to.contain('Past and cancelled (2)').and.contain('Status: Attended').and.contain('Status: Cancelled');
+      expect(text).to.contain('Past and cancelled (3)').and.contain('Status: Attended').and.contain('Status: Cancelled');
       expect(el.shadowRoot!.querySelector('button[aria-label^="Add to calendar"]')).to.exist;
       expect(el.shadowRoot!.querySelector('a[href="/appointments/book?reschedule=up"]')).to.exist;
       expect(el.shadowRoot!.querySelector('a[href="/records/visits"]')).to.exist;

@@ -58,7 +58,7 @@ describe('messages (real vault in IndexedDB)', () => {
   });
 
   it('Home news: an unread reply and a refill decision with its reason', async () => {
-    const n = await news(vault, P);
+    const n = await news(vault, P, 'America/Chicago');
     expect(n.unreadMessages).to.equal(1);
     expect(n.items.map((i) => i.text)).to.deep.equal(['New reply from Dr Ana Lee: Blood pressure readings', 'Your request for Metformin 500 MG was denied: Please book a review first.']);
   });
@@ -92,7 +92,7 @@ describe('messages (real vault in IndexedDB)', () => {
     expect(root.querySelector<HTMLTextAreaElement>('textarea#reply')!.dataset.draft).to.equal('reply-t1');
     await expect(el).to.be.accessible();
     expect((await vault.unseen(P, 'Communication', ['r1'])).size).to.equal(0);
-    expect((await news(vault, P)).unreadMessages).to.equal(0);
+    expect((await news(vault, P, 'America/Chicago')).unreadMessages).to.equal(0);
   });
 
   it('a reply goes into the outbox, sealed, and shows as on its way', async () => {

@@ -31,7 +31,7 @@ export class Dashboard extends LitElement {
     super.willUpdate(changed);
     this.record.update(this.account, async (vault, patientId) => {
       let appointments: Appointment[];
-      [this.summary, this.news, appointments] = await Promise.all([summarize(vault, patientId), news(vault, patientId), vault.list<Appointment>(patientId, 'Appointment')]);
+      [this.summary, this.news, appointments] = await Promise.all([summarize(vault, patientId), news(vault, patientId, this.clinic?.timeZone ?? deviceZone()), vault.list<Appointment>(patientId, 'Appointment')]);
       this.visits = splitVisits(appointments).upcoming.slice(0, 3);
     });
   }

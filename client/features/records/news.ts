@@ -1,7 +1,8 @@
-import type { Communication, MedicationRequest, Task } from 'fhir/r4';
+import type { Appointment, Communication, MedicationRequest, Task } from 'fhir/r4';
 import type { Vault } from '../../data/vault.js';
 import { conversations, fromPatient } from '../messages/conversations.js';
 import { medicationName } from './fhir-display.js';
+import { visitTime } from '../appointments/visit-time.js';
 
 /** Something new from the care team, shown on Home until the person opens it. */
 export interface NewsItem {
@@ -18,10 +19,10 @@ const NEWS_DAYS = 30;
 export const decisionKey = (t: Task) => `${t.id}:${t.status}`;
 
 /**
- * The in-app notifications: replies from the care team not yet opened, and refill decisions not yet seen on
- * Medications. Read from the local record, like everything on Home.
+ * The in-app notifications: replies from the care team not yet opened, refill decisions not yet seen on
+ * Medications, and visits the clinic cancelled, not yet seen on Appointments. Read from the local record, like everything on Home.
  */
-export async function news(vault: Vault, patientId: string, now = new Date()): Promise<{ unreadMessages: number; items: NewsItem[] }> {
+export async function news(vault: Vault, patientId: string, zone: string, now = new Date()): Promise<{ unreadMessages: number; items: NewsItem[] }> {
   const messages = await vault.list<Communication>(patientId, 'Communication');
   const unseen = await vault.unseen(patientId, 'Communication', messages.filter((m) => !fromPatient(m)).map((m) => m.id!));
   const items: NewsItem[] = conversations(messages, unseen)
@@ -35,5 +36,14 @@ export async function news(vault: Vault, patientId: string, now = new Date()): P
     const med = await vault.get<MedicationRequest>(patientId, 'MedicationRequest', medId);
     items.push({ text: `Your request for ${med ? medicationName(med) : 'a prescription'} was ${DECIDED[t.status]}${t.status === 'rejected' && t.statusReason?.text ? `: ${t.statusReason.text}` : '.'}`, href: '/records/medications' });
   }
+  // Visits the clinic cancelled (the server words the reason so), until the Appointments page is opened.
+  const byClinic = (await vault.list<Appointment>(patientId, 'Appointment')).filter((a) => a.status === 'cancelled' && a.cancelationReason?.text?.startsWith('Cancelled by the clinic') && Date.parse(a.start ?? '') > now.getTime());
+  const unseenCancels = await vault.unseen(patientId, 'Appointment', byClinic.map(cancelKey));
+  for (const a of byClinic.filter((x) => unseenCancels.has(cancelKey(x)))) {
+    items.push({ text: `Your appointment on ${visitTime(a.start!, zone).clinic} was cancelled by the clinic: ${a.cancelationReason!.text!.replace(/^Cancelled by the clinic:?\s*/, '')}`, href: '/appointments' });
+  }
   return { unreadMessages: unseen.size, items };
 }
+
+/** The key a cancelled visit is "seen" under (the same visit may be booked and cancelled again later). */
+export const cancelKey = (a: Appointment) => `${a.id}:${a.status}`;
