@@ -1,5 +1,7 @@
 import './app/app.js';
 import { registerServiceWorker } from './app/sw-registration.js';
+import { captureInstallPrompt } from './app/install-prompt.js';
 
+captureInstallPrompt();
 const app = document.querySelector('mcl-app');
 if (app) app.workbox = registerServiceWorker();

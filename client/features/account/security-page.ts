@@ -9,6 +9,7 @@ import { pageStyles } from '../../ui/shared-styles.js';
 import { deviceName } from './device-name.js';
 import './factors-panel.js';
 import './contact-panel.js';
+import './device-panel.js';
 
 export { deviceName };
 
@@ -122,6 +123,8 @@ export class SecurityPage extends LitElement {
       <mcl-factors-panel .session=${this.session}></mcl-factors-panel>
       <h2>Contact details</h2>
       <mcl-contact-panel .session=${this.session}></mcl-contact-panel>
+      <h2>This device</h2>
+      <mcl-device-panel></mcl-device-panel>
       <h2>Where you are signed in</h2>
       ${this.sessions === undefined
         ? html`<p role="status">Loading…</p>`
