@@ -86,4 +86,25 @@ describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)'
     await wipeVault(NAME);
     expect((await indexedDB.databases()).map((d) => d.name)).not.to.include(NAME);
   });
+
+  it('notices a record the browser evicted (gone without "remove my data"), and only then', async () => {
+    const first = await openVault('account-1', key(7), NAME);
+    expect(first.lostBefore).to.equal(false);
+    first.db.close();
+    // The browser clears site storage under pressure: IndexedDB goes, nobody chose it.
+    await new Promise((resolve) => Object.assign(indexedDB.deleteDatabase(NAME), { onsuccess: resolve, onerror: resolve }));
+    const again = await openVault('account-1', key(7), NAME);
+    expect(again.lostBefore).to.equal(true);
+    again.db.close();
+    // Removed on purpose: not "lost".
+    await wipeVault(NAME);
+    const fresh = await openVault('account-1', key(7), NAME);
+    expect(fresh.lostBefore).to.equal(false);
+    fresh.db.close();
+    // Another account on this device is not told about the first one's record.
+    await new Promise((resolve) => Object.assign(indexedDB.deleteDatabase(NAME), { onsuccess: resolve, onerror: resolve }));
+    const other = await openVault('account-2', key(7), NAME);
+    expect(other.lostBefore).to.equal(false);
+    other.db.close();
+  });
 });

@@ -99,6 +99,8 @@ export class Vault {
     readonly db: VaultDb,
     private readonly keys: VaultKeys,
     readonly accountId: string,
+    /** This device held this account's record before, and it is gone though nobody removed it: the browser evicted it. */
+    readonly lostBefore = false,
   ) {}
 
   /** A record repeats the same few hundred codes thousands of times: each code's HMAC is computed once. */
@@ -231,22 +233,43 @@ export async function openVault(accountId: string, kekRaw: Uint8Array, name = VA
     db = new VaultDb(name);
     meta = undefined;
   }
+  let lost = false;
   if (!meta) {
+    // A device that kept this account's record (the mark) but has no vault now lost it to the browser's eviction.
+    lost = keptMark(name) === accountId;
     meta = { key: 'vault', accountId, createdAt: new Date().toISOString(), ...(await newWrappedSecret(kek)) };
     await db.meta.put(meta);
+    setKeptMark(name, accountId);
   }
   try {
-    return new Vault(db, await unwrapVaultKeys(meta, kek), accountId);
+    return new Vault(db, await unwrapVaultKeys(meta, kek), accountId, lost);
   } catch (error) {
     if (!retry) throw error;
     // The stored secret does not open with this key (the server's key was replaced): start again, resync.
     db.close();
+    setKeptMark(name, undefined);
     await Dexie.delete(name);
     return openVault(accountId, kekRaw, name, false);
   }
 }
 
-/** "Sign out and remove my data from this device": the whole local database goes. */
+/** "Sign out and remove my data from this device": the whole local database goes (and the mark that it was kept). */
 export function wipeVault(name = VAULT_DB): Promise<void> {
+  setKeptMark(name, undefined);
   return Dexie.delete(name);
+}
+
+/**
+ * Which account's record this device keeps, remembered outside IndexedDB (localStorage: an opaque account id, no
+ * health data), so that a vault that vanished without "remove my data" is noticed as evicted. Pages only: a
+ * worker has no localStorage and never makes the first vault (the page opens it before the first sync).
+ */
+const markKey = (name: string) => `mcl-kept:${name}`;
+function keptMark(name: string): string | null {
+  return typeof localStorage === 'undefined' ? null : localStorage.getItem(markKey(name));
+}
+function setKeptMark(name: string, accountId: string | undefined): void {
+  if (typeof localStorage === 'undefined') return;
+  if (accountId) localStorage.setItem(markKey(name), accountId);
+  else localStorage.removeItem(markKey(name));
 }

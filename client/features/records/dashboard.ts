@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SignedInAccount } from '../../app/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { recordStyles } from './record-page.js';
+import { lostCopyNotice, recordStyles } from './record-page.js';
 import { RecordController } from './record-session.js';
 import { summarize, type Summary } from './records-page.js';
 import { formatDate } from './fhir-display.js';
@@ -62,7 +62,7 @@ export class Dashboard extends LitElement {
       <h2 id="dash-title">Your health record</h2>
       ${rs?.syncing && p?.first && p.total > 0
         ? html`<p role="status">Downloading your record: ${p.done} of ${p.total}</p>`
-        : html`<p role="status" class="meta">${rs?.problem ?? ''} ${rs?.lastSyncAt ? `Up to date as of ${formatDate(rs.lastSyncAt, true)}.` : 'Getting your record…'}</p>`}
+        : html`<p role="status" class="meta">${rs ? lostCopyNotice(rs) : nothing}${rs?.problem ?? ''} ${rs?.lastSyncAt ? `Up to date as of ${formatDate(rs.lastSyncAt, true)}.` : 'Getting your record…'}</p>`}
       ${s
         ? html`<ul class="items">
             <li><a href="/records/results">Test results</a>: ${s.newResults ? html`<span class="new">${s.newResults} new</span>` : 'nothing new'}</li>

@@ -26,6 +26,13 @@ export const recordStyles = css`
   @media (max-width: 40rem) { th, td { padding-right: 0.4rem; } }
 `;
 
+/** Said when the browser had removed this device's copy of the record (storage eviction) and it comes back. */
+export function lostCopyNotice(rs: { lostCopy: boolean; syncing: boolean }) {
+  if (!rs.lostCopy) return nothing;
+  return html`<strong>Your browser removed the copy of your record from this device to free space.</strong>
+    ${rs.syncing ? 'It is being downloaded again.' : navigator.onLine ? 'It has been downloaded again.' : 'It will be downloaded again when you are back online.'} `;
+}
+
 /** "Show older …" under a long list: how many more there are, and a button that shows the next page of them. */
 export function showMore(total: number, shown: number, what: string, more: () => void) {
   return total > shown ? html`<button type="button" class="secondary" @click=${more}>Show older ${what} (${total - shown} more)</button>` : nothing;
@@ -63,6 +70,7 @@ export abstract class RecordPage extends LitElement {
         <progress max=${p.total} value=${p.done} aria-hidden="true"></progress></p>`;
     }
     return html`<p class="status meta" role="status">
+      ${lostCopyNotice(rs)}
       ${rs.problem ? html`${rs.problem} ` : nothing}
       ${rs.lastSyncAt ? html`Up to date as of ${formatDate(rs.lastSyncAt, true)}.` : rs.syncing ? 'Getting your record…' : 'Not downloaded yet.'}
       ${rs.syncing && rs.lastSyncAt ? ' Checking for anything new…' : nothing}</p>`;

@@ -27,6 +27,8 @@ export class RecordSession extends EventTarget {
   lastSyncAt: string | undefined;
   syncing = false;
   problem: string | undefined;
+  /** The browser had evicted this device's copy of the record: it is downloaded again (and the person is told). */
+  lostCopy = false;
   private opening: Promise<Vault> | undefined;
   private worker: Comlink.Remote<SyncWorkerApi> | undefined;
   private rawWorker: Worker | undefined;
@@ -52,6 +54,7 @@ export class RecordSession extends EventTarget {
   async open(): Promise<Vault> {
     this.opening ??= this.openWith().then(async (vault) => {
       this.vault = vault;
+      this.lostCopy = vault.lostBefore;
       if (this.patientId) this.lastSyncAt = (await vault.syncState(this.patientId))?.lastSyncAt;
       this.changed();
       return vault;
