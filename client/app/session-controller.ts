@@ -1,6 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api, ApiProblem } from '../data/api.js';
 import { SESSION_CHANGE } from './session-watch.js';
+import { forgetUnlockedKey, rememberUnlockedKey } from '../data/unlocked-keys.js';
+import { fromBase64Url } from '../data/vault-crypto.js';
+
+/** What a device PIN unlocks ([8/8]): the record's key, whose record it is, and the idle limit to keep. */
+export interface OfflineSecret {
+  kek: string;
+  account: SignedInAccount;
+  idleSeconds: number;
+}
 
 export interface SignedInAccount {
   id: string;
@@ -77,6 +86,9 @@ export class SessionController implements ReactiveController {
   warning = false;
   /** A sentence for the sign-in page after a timeout or a sign-out. */
   notice: string | undefined;
+  /** Opened on this device with its PIN, without the server: reading and writing to the outbox only. */
+  unlockedOffline = false;
+  private offlineIdleMs = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastKeepAlive = 0;
 
@@ -126,7 +138,7 @@ export class SessionController implements ReactiveController {
    */
   async signOut(options: { removeData?: boolean } = {}): Promise<void> {
     try {
-      await api('DELETE', '/api/session');
+      if (!this.unlockedOffline) await api('DELETE', '/api/session');
     } finally {
       const remove = options.removeData || onSharedComputer();
       this.clear(remove ? 'You have signed out, and your data was removed from this device.' : 'You have signed out.');
@@ -135,7 +147,32 @@ export class SessionController implements ReactiveController {
     }
   }
 
+  /** Opens the local record with what the device PIN unlocked: no server session (the person may be offline). */
+  openOffline(secret: OfflineSecret): void {
+    rememberUnlockedKey(secret.account.id, fromBase64Url(secret.kek));
+    this.unlockedOffline = true;
+    this.offlineIdleMs = secret.idleSeconds * 1000;
+    this.info = undefined;
+    this.account = secret.account;
+    this.notice = undefined;
+    this.idleExpiresAt = this.now() + this.offlineIdleMs;
+    this.lastKeepAlive = this.now();
+    this.warning = false;
+    this.schedule();
+    this.host.requestUpdate();
+    dispatchEvent(new Event(SESSION_CHANGE));
+  }
+
   async stay(): Promise<void> {
+    if (this.unlockedOffline) {
+      // No server to ask: the same idle limit, kept here. Locking drops the key.
+      this.idleExpiresAt = this.now() + this.offlineIdleMs;
+      this.lastKeepAlive = this.now();
+      this.warning = false;
+      this.schedule();
+      this.host.requestUpdate();
+      return;
+    }
     try {
       this.apply(await api<SessionInfo>('POST', '/api/session/keepalive'));
     } catch (error) {
@@ -179,6 +216,7 @@ export class SessionController implements ReactiveController {
   }
 
   private expire(message: string): void {
+    if (this.unlockedOffline) message = 'Your record was locked after a period of inactivity. Open it again with your PIN.';
     // Ask the server too, so the session is ended there even if this page is the first to notice.
     void api('GET', '/api/session').catch(() => {});
     // On a shared computer an inactivity timeout removes everything too: the person has walked away. Elsewhere the
@@ -193,6 +231,8 @@ export class SessionController implements ReactiveController {
   private clear(notice: string | undefined): void {
     // The local record locks (its keys are dropped) whenever the session ends here.
     if (this.account) dispatchEvent(new Event('mcl-signed-out'));
+    if (this.account) forgetUnlockedKey(this.account.id);
+    this.unlockedOffline = false;
     clearTimeout(this.timer);
     this.account = undefined;
     this.info = undefined;

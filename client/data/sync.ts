@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { fromBase64Url } from './vault-crypto.js';
 import { openVault, type Vault } from './vault.js';
+import { unlockedKey } from './unlocked-keys.js';
 
 export interface SyncProgress {
   patientId: string;
@@ -29,8 +30,13 @@ export async function listPatients(): Promise<SyncResult['patients']> {
   return (await api<{ patients: SyncResult['patients'] }>('GET', '/api/records/patients')).patients;
 }
 
-/** Opens this account's local record with the key the server hands to the signed-in session. */
+/**
+ * Opens this account's local record: with the key the server hands to the signed-in session, or, when the page
+ * was unlocked without a connection, with the key that unlocking gave back.
+ */
 export async function openAccountVault(accountId: string): Promise<Vault> {
+  const local = unlockedKey(accountId);
+  if (local) return openVault(accountId, local);
   const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
   return openVault(accountId, fromBase64Url(key));
 }

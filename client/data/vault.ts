@@ -73,6 +73,8 @@ export class VaultDb extends Dexie {
   drafts!: Table<StoredDraft, string>;
   /** What the person sent and the server has not yet confirmed (ARCHITECTURE.md: the outbox), sealed. */
   outbox!: Table<StoredOutboxItem, string>;
+  /** Opening the record without a connection ([8/8]): the key sealed under a device PIN, and the wrong tries. */
+  unlock!: Table<import('./offline-unlock.js').PinWrapped, string>;
 
   constructor(name = VAULT_DB) {
     super(name);
@@ -84,6 +86,7 @@ export class VaultDb extends Dexie {
     });
     this.version(2).stores({ drafts: 'key' });
     this.version(3).stores({ outbox: 'id, createdAt' });
+    this.version(4).stores({ unlock: 'key' });
   }
 }
 

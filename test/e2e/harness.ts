@@ -211,7 +211,12 @@ export async function signInPatient(page: Page, origin: string, login: string, p
   const signIn = page.locator('mcl-sign-in-page');
   await signIn.locator('#login').fill(login);
   await signIn.locator('#password').fill(password);
-  await signIn.locator('form button[type="submit"]').click();
+  await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
   await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+}
+
+/** Waits until the service worker controls the page (it then answers navigations offline). */
+export async function waitForController(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
 }

@@ -1,13 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, startServer, type RunningServer } from './harness.js';
+import { axeViolations, launchBrowser, startServer, waitForController, type RunningServer } from './harness.js';
 
 /** Waits until a service worker controls the page (the first install claims it). */
-async function waitForController(page: Page): Promise<void> {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
-}
-
 function shellText(page: Page, selector: string): Promise<string> {
   return page.locator(`mcl-app ${selector}`).first().innerText();
 }

@@ -1,6 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
-import { onSharedComputer } from '../../app/session-controller.js';
+import { customElement, property, state } from 'lit/decorators.js';
+import { onSharedComputer, type OfflineSecret, type SessionController } from '../../app/session-controller.js';
+import { api, ApiProblem } from '../../data/api.js';
+import { offlineUnlockAvailable, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock } from '../../data/offline-unlock.js';
 import { canInstall, install, INSTALL_CHANGE, isInstalled } from '../../app/install-prompt.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -12,8 +14,8 @@ export function megabytes(bytes: number): string {
 
 /**
  * This device: how much space the app and the encrypted record use here, whether the browser has agreed to keep
- * them when space runs low (`navigator.storage.persist()`, asked for only when the person chooses), and installing
- * the app where the browser offers it. On a computer marked as shared nothing is kept, so nothing is offered.
+ * them when space runs low (`navigator.storage.persist()`, asked for only when the person chooses), keeping the
+ * record for offline use behind a device PIN ([8/8]), and installing the app where the browser offers it. On a computer marked as shared nothing is kept, so nothing is offered.
  */
 @customElement('mcl-device-panel')
 export class DevicePanel extends LitElement {
@@ -22,6 +24,10 @@ export class DevicePanel extends LitElement {
   @state() private persisted: boolean | undefined;
   @state() private notice: string | undefined;
   @state() private installable = canInstall();
+  @property({ attribute: false }) session: SessionController | undefined;
+  @state() private offline: boolean | undefined;
+  @state() private problem: string | undefined;
+  @state() private busy = false;
   private readonly onInstall = () => (this.installable = canInstall());
 
   override connectedCallback(): void {
@@ -39,6 +45,38 @@ export class DevicePanel extends LitElement {
     if (!navigator.storage?.estimate) return;
     this.usage = (await navigator.storage.estimate()).usage ?? 0;
     this.persisted = await navigator.storage.persisted();
+    this.offline = await offlineUnlockAvailable();
+  }
+
+  /** "Keep my record on this device for offline use": the record's key, sealed under a PIN only the person knows. */
+  private async keepOffline(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const pin = String(data.get('pin') ?? '');
+    this.problem = pinProblem(pin) ?? (pin !== String(data.get('pin2') ?? '') ? 'The two PINs are not the same.' : undefined);
+    const account = this.session?.account;
+    if (this.problem || !account) return;
+    this.busy = true;
+    try {
+      const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
+      const secret: OfflineSecret = { kek: key, account, idleSeconds: this.session?.info?.idleSeconds ?? 900 };
+      await saveOfflineUnlock(secret, pin);
+      form.reset();
+      this.offline = true;
+      this.persisted = (await navigator.storage.persist?.()) ?? this.persisted;
+      this.notice = 'Done: with this PIN you can open your record on this device without a connection. After 10 wrong PINs the copy here is deleted.';
+    } catch (error) {
+      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async stopOffline() {
+    await turnOffOfflineUnlock();
+    this.offline = false;
+    this.notice = 'Your record can no longer be opened here without a connection.';
   }
 
   private async keep() {
@@ -63,6 +101,21 @@ export class DevicePanel extends LitElement {
           ? html`<p>Your browser may remove them if space runs very low.</p>
               <p><button type="button" class="secondary" @click=${() => void this.keep()}>Keep my record on this device</button></p>`
           : nothing}
+      ${this.session?.account?.kind === 'patient' && this.offline !== undefined
+        ? this.offline
+          ? html`<p>Your record can be opened on this device without a connection, with your PIN.</p>
+              <p><button type="button" class="secondary" @click=${() => void this.stopOffline()}>Stop keeping it for offline use</button></p>`
+          : html`<form @submit=${this.keepOffline} aria-labelledby="offline-title">
+              <h3 id="offline-title">Keep my record on this device for offline use</h3>
+              <p class="hint">For travel: read your record and write messages with no connection. Choose a PIN of 6 or more digits; you will need it to open the record here. Do not use this on a computer others use.</p>
+              ${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
+              <div class="field"><label for="pin">New PIN for this device</label>
+                <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
+              <div class="field"><label for="pin2">The same PIN again</label>
+                <input id="pin2" name="pin2" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
+              <button type="submit" ?disabled=${this.busy}>Keep my record for offline use</button>
+            </form>`
+        : nothing}
       ${isInstalled() ? html`<p>The app is installed on this device.</p>` : this.installable ? html`<p><button type="button" class="secondary" @click=${() => void this.installApp()}>Install the app</button></p>` : nothing}
       ${this.notice ? html`<p class="success" role="status">${this.notice}</p>` : nothing}`;
   }

@@ -124,7 +124,7 @@ export class SecurityPage extends LitElement {
       <h2>Contact details</h2>
       <mcl-contact-panel .session=${this.session}></mcl-contact-panel>
       <h2>This device</h2>
-      <mcl-device-panel></mcl-device-panel>
+      <mcl-device-panel .session=${this.session}></mcl-device-panel>
       <h2>Where you are signed in</h2>
       ${this.sessions === undefined
         ? html`<p role="status">Loading…</p>`

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/session-context.js';
 import { SessionWatch } from '../../app/session-watch.js';
-import { onSharedComputer, SHARED_KEY, takeReturnPath, type SecondStepAnswer, type SessionController, type SessionInfo } from '../../app/session-controller.js';
+import { onSharedComputer, SHARED_KEY, takeReturnPath, type OfflineSecret, type SecondStepAnswer, type SessionController, type SessionInfo } from '../../app/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -29,10 +29,40 @@ export class SignInPage extends LitElement {
   @state() private busy = false;
   @state() private second: SecondStepAnswer | undefined;
   private readonly passkeys = supportsPasskeys();
+  /** This device keeps a record that a PIN opens ([8/8]): offered first when there is no connection. */
+  @state() private canUnlock = false;
+  @state() private unlockProblem: string | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.offerAutofill();
+    if (!onSharedComputer()) void import('../../data/offline-unlock.js').then(async (m) => (this.canUnlock = await m.offlineUnlockAvailable()));
+  }
+
+  private async unlock(event: SubmitEvent) {
+    event.preventDefault();
+    const pin = String(new FormData(event.target as HTMLFormElement).get('pin') ?? '');
+    this.busy = true;
+    this.unlockProblem = undefined;
+    try {
+      const { unlockWithPin } = await import('../../data/offline-unlock.js');
+      const result = await unlockWithPin<OfflineSecret>(pin);
+      if (result.ok) {
+        this.session?.openOffline(result.secret);
+        navigate(this, takeReturnPath() ?? '/');
+        return;
+      }
+      if (result.wiped) {
+        this.canUnlock = false;
+        this.unlockProblem = 'After 10 wrong PINs, the copy of your record on this device was deleted. Sign in when you are online to download it again.';
+      } else {
+        this.unlockProblem = `That PIN is not right. ${result.triesLeft} ${result.triesLeft === 1 ? 'try is' : 'tries are'} left before the copy of your record on this device is deleted.`;
+      }
+    } finally {
+      this.busy = false;
+    }
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('#unlock-problem')?.focus();
   }
 
   override disconnectedCallback(): void {
@@ -124,6 +154,21 @@ export class SignInPage extends LitElement {
     return html`
       <h1>Sign in</h1>
       ${notice ? html`<p class="success" role="status">${notice}</p>` : nothing}
+      ${this.canUnlock || this.unlockProblem
+        ? html`<section class="card" aria-labelledby="unlock-title">
+            <h2 id="unlock-title">Open your record on this device</h2>
+            <p>No connection needed: enter the PIN you chose for this device.</p>
+            ${this.unlockProblem ? html`<p class="alert" role="alert" id="unlock-problem" tabindex="-1">${this.unlockProblem}</p>` : nothing}
+            ${this.canUnlock
+              ? html`<form @submit=${this.unlock}>
+                  <div class="field"><label for="pin">PIN for this device</label>
+                    <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" required minlength="6" maxlength="12" /></div>
+                  <button type="submit" ?disabled=${this.busy}>Open my record</button>
+                </form>`
+              : nothing}
+          </section>
+          <h2>Or sign in${navigator.onLine ? '' : ' when you are back online'}</h2>`
+        : nothing}
       ${this.error ? html`<p class="alert" role="alert" tabindex="-1">${this.error}</p>` : nothing}
       ${this.passkeys
         ? html`<p><button type="button" class="passkey" ?disabled=${this.busy} @click=${this.withPasskey}>Sign in with a passkey</button></p>

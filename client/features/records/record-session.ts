@@ -86,7 +86,7 @@ export class RecordSession extends EventTarget {
         }),
       );
       if ('error' in result) {
-        this.problem = result.status === 401 ? undefined : 'Your record could not be brought up to date. What is shown may be older.';
+        this.problem = result.status === 401 ? undefined : navigator.onLine ? 'Your record could not be brought up to date. What is shown may be older.' : 'You are offline: this is your record as it was last brought up to date.';
         return undefined;
       }
       this.lastSyncAt = result.lastSyncAt;

@@ -1,0 +1,52 @@
+import { expect } from '@open-wc/testing';
+import { offlineUnlockAvailable, PIN_ITERATIONS, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock, unlockWithPin, unwrapWithPin, wrapWithPin } from './offline-unlock.js';
+import { openVault, VaultDb, wipeVault } from './vault.js';
+
+const NAME = 'mcl-vault-unlock-test';
+const secret = { kek: 'a2V5LWJ5dGVz', account: { id: 'acct', patientId: 'p1' }, idleSeconds: 900 };
+
+describe('opening the local record with a device PIN (real WebCrypto and IndexedDB)', () => {
+  afterEach(() => wipeVault(NAME));
+
+  it('accepts PINs of 6 to 12 digits that are not trivial', () => {
+    expect(pinProblem('12345')).to.contain('6 to 12 digits');
+    expect(pinProblem('12ab56')).to.contain('6 to 12 digits');
+    expect(pinProblem('111111')).to.contain('not all the same');
+    expect(pinProblem('234567')).to.contain('straight run');
+    expect(pinProblem('987654')).to.contain('straight run');
+    expect(pinProblem('428613')).to.equal(undefined);
+  });
+
+  it('seals with PBKDF2-SHA-256 at 600,000 iterations by default; the right PIN opens it, a wrong one does not', async () => {
+    expect(PIN_ITERATIONS).to.be.at.least(600_000);
+    const wrapped = await wrapWithPin(secret, '428613');
+    expect(wrapped.iterations).to.equal(600_000);
+    expect(wrapped.salt).to.have.length(16);
+    expect(new TextDecoder().decode(wrapped.data)).not.to.contain('acct');
+    expect(await unwrapWithPin(wrapped, '428613')).to.deep.equal(secret);
+    expect(await unwrapWithPin(wrapped, '428614')).to.equal(undefined);
+  });
+
+  it('counts wrong PINs, starts again after a right one, and wipes the record at the tenth wrong one in a row', async () => {
+    (await openVault('acct', new Uint8Array(32).fill(9), NAME)).db.close();
+    await saveOfflineUnlock(secret, '428613', NAME, 1000);
+    expect(await offlineUnlockAvailable(NAME)).to.equal(true);
+    for (let i = 1; i <= 9; i++) expect(await unlockWithPin('000999', NAME)).to.deep.equal({ ok: false, triesLeft: 10 - i, wiped: false });
+    expect(await unlockWithPin('428613', NAME)).to.deep.equal({ ok: true, secret });
+    const db = new VaultDb(NAME);
+    expect((await db.unlock.get('pin'))!.failures).to.equal(0);
+    db.close();
+    for (let i = 1; i <= 9; i++) await unlockWithPin('000999', NAME);
+    expect(await unlockWithPin('000999', NAME)).to.deep.equal({ ok: false, triesLeft: 0, wiped: true });
+    expect((await indexedDB.databases()).map((d) => d.name)).not.to.include(NAME);
+    expect(await offlineUnlockAvailable(NAME)).to.equal(false);
+  });
+
+  it('can be turned off: the sealed key goes, the record stays', async () => {
+    (await openVault('acct', new Uint8Array(32).fill(9), NAME)).db.close();
+    await saveOfflineUnlock(secret, '428613', NAME, 1000);
+    await turnOffOfflineUnlock(NAME);
+    expect(await offlineUnlockAvailable(NAME)).to.equal(false);
+    expect((await indexedDB.databases()).map((d) => d.name)).to.include(NAME);
+  });
+});

@@ -1,0 +1,110 @@
+import Dexie from 'dexie';
+import { VAULT_DB, VaultDb } from './vault.js';
+
+/** PBKDF2-SHA-256 work for a device PIN (SECURITY.md / OWASP 2023: at least 600,000 iterations). */
+export const PIN_ITERATIONS = 600_000;
+/** Wrong PINs in a row after which the local record is wiped. */
+export const PIN_TRIES = 10;
+
+export interface PinWrapped {
+  key: 'pin';
+  salt: Uint8Array;
+  iterations: number;
+  iv: Uint8Array;
+  /** AES-GCM of { kek (base64url), account } under the PIN-derived key: nothing readable without the PIN. */
+  data: ArrayBuffer;
+  failures: number;
+  createdAt: string;
+}
+
+/** A device PIN: 6 to 12 digits, not all the same, not a straight run. */
+export function pinProblem(pin: string): string | undefined {
+  if (!/^\d{6,12}$/.test(pin)) return 'Use 6 to 12 digits.';
+  if (/^(\d)\1+$/.test(pin)) return 'Use digits that are not all the same.';
+  if ('01234567890123456789'.includes(pin) || '98765432109876543210'.includes(pin)) return 'Use digits that are not in a straight run.';
+  return undefined;
+}
+
+async function pinKey(pin: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveKey']);
+  return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+}
+
+/** Seals what unlocking needs under a key derived from the PIN (the PIN itself is never stored). */
+export async function wrapWithPin<T>(secret: T, pin: string, iterations = PIN_ITERATIONS): Promise<Omit<PinWrapped, 'key' | 'failures' | 'createdAt'>> {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode('mcl-offline-unlock') }, await pinKey(pin, salt, iterations), new TextEncoder().encode(JSON.stringify(secret)));
+  return { salt, iterations, iv, data };
+}
+
+/** Opens it with the PIN; a wrong PIN fails the AES-GCM tag check (undefined). */
+export async function unwrapWithPin<T>(wrapped: Pick<PinWrapped, 'salt' | 'iterations' | 'iv' | 'data'>, pin: string): Promise<T | undefined> {
+  try {
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: wrapped.iv as BufferSource, additionalData: new TextEncoder().encode('mcl-offline-unlock') }, await pinKey(pin, wrapped.salt, wrapped.iterations), wrapped.data);
+    return JSON.parse(new TextDecoder().decode(plain)) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether this device holds a record that can be opened with a PIN. */
+export async function offlineUnlockAvailable(name = VAULT_DB): Promise<boolean> {
+  if (!(await Dexie.exists(name))) return false;
+  const db = new VaultDb(name);
+  try {
+    return (await db.unlock.get('pin')) !== undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/** Stores the PIN-wrapped unlock secret in the local record's database (replacing an earlier one). */
+export async function saveOfflineUnlock<T>(secret: T, pin: string, name = VAULT_DB, iterations = PIN_ITERATIONS): Promise<void> {
+  const wrapped = await wrapWithPin(secret, pin, iterations);
+  const db = new VaultDb(name);
+  try {
+    await db.unlock.put({ key: 'pin', ...wrapped, failures: 0, createdAt: new Date().toISOString() });
+  } finally {
+    db.close();
+  }
+}
+
+export type UnlockResult<T> = { ok: true; secret: T } | { ok: false; triesLeft: number; wiped: boolean };
+
+/**
+ * Tries a PIN. Right: the secret, and the count of wrong tries starts again. Wrong: one more failure is counted
+ * (in the same database, before answering); at PIN_TRIES the whole local record is deleted.
+ */
+export async function unlockWithPin<T>(pin: string, name = VAULT_DB): Promise<UnlockResult<T>> {
+  const db = new VaultDb(name);
+  try {
+    const stored = await db.unlock.get('pin');
+    if (!stored) return { ok: false, triesLeft: 0, wiped: true };
+    const secret = await unwrapWithPin<T>(stored, pin);
+    if (secret !== undefined) {
+      await db.unlock.update('pin', { failures: 0 });
+      return { ok: true, secret };
+    }
+    const failures = stored.failures + 1;
+    if (failures >= PIN_TRIES) {
+      db.close();
+      await Dexie.delete(name);
+      return { ok: false, triesLeft: 0, wiped: true };
+    }
+    await db.unlock.update('pin', { failures });
+    return { ok: false, triesLeft: PIN_TRIES - failures, wiped: false };
+  } finally {
+    db.close();
+  }
+}
+
+/** "Stop keeping it for offline use": the PIN-sealed key goes; the record stays, openable only when signed in. */
+export async function turnOffOfflineUnlock(name = VAULT_DB): Promise<void> {
+  const db = new VaultDb(name);
+  try {
+    await db.unlock.delete('pin');
+  } finally {
+    db.close();
+  }
+}
