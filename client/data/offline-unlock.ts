@@ -48,15 +48,21 @@ export async function unwrapWithPin<T>(wrapped: Pick<PinWrapped, 'salt' | 'itera
   }
 }
 
-/** Whether this device holds a record that can be opened with a PIN. */
-export async function offlineUnlockAvailable(name = VAULT_DB): Promise<boolean> {
-  if (!(await Dexie.exists(name))) return false;
+/** How this device's record can be opened without a connection: with a PIN, a passkey, both, or not at all. */
+export async function offlineUnlockWays(name = VAULT_DB): Promise<{ pin: boolean; passkey: boolean }> {
+  if (!(await Dexie.exists(name))) return { pin: false, passkey: false };
   const db = new VaultDb(name);
   try {
-    return (await db.unlock.get('pin')) !== undefined;
+    return { pin: (await db.unlock.get('pin')) !== undefined, passkey: (await db.prfUnlock.get('prf')) !== undefined };
   } finally {
     db.close();
   }
+}
+
+/** Whether this device holds a record that can be opened without a connection (PIN or passkey). */
+export async function offlineUnlockAvailable(name = VAULT_DB): Promise<boolean> {
+  const ways = await offlineUnlockWays(name);
+  return ways.pin || ways.passkey;
 }
 
 /** Stores the PIN-wrapped unlock secret in the local record's database (replacing an earlier one). */
@@ -99,11 +105,12 @@ export async function unlockWithPin<T>(pin: string, name = VAULT_DB): Promise<Un
   }
 }
 
-/** "Stop keeping it for offline use": the PIN-sealed key goes; the record stays, openable only when signed in. */
+/** "Stop keeping it for offline use": the sealed keys go; the record stays, openable only when signed in. */
 export async function turnOffOfflineUnlock(name = VAULT_DB): Promise<void> {
   const db = new VaultDb(name);
   try {
     await db.unlock.delete('pin');
+    await db.prfUnlock.delete('prf');
   } finally {
     db.close();
   }

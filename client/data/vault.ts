@@ -75,6 +75,8 @@ export class VaultDb extends Dexie {
   outbox!: Table<StoredOutboxItem, string>;
   /** Opening the record without a connection ([8/8]): the key sealed under a device PIN, and the wrong tries. */
   unlock!: Table<import('./offline-unlock.js').PinWrapped, string>;
+  /** The same, sealed under a passkey's PRF output instead of a PIN. */
+  prfUnlock!: Table<import('./passkey-unlock.js').PrfWrapped, string>;
 
   constructor(name = VAULT_DB) {
     super(name);
@@ -86,7 +88,7 @@ export class VaultDb extends Dexie {
     });
     this.version(2).stores({ drafts: 'key' });
     this.version(3).stores({ outbox: 'id, createdAt' });
-    this.version(4).stores({ unlock: 'key' });
+    this.version(4).stores({ unlock: 'key', prfUnlock: 'key' });
   }
 }
 

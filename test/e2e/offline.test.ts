@@ -112,3 +112,61 @@ describe('a traveller opens the record with a device PIN and no connection, writ
     }
   });
 });
+
+describe('the same with a passkey (PRF) instead of a PIN', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    server = await startServer();
+    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
+    browser = await launchBrowser();
+    context = await browser.newContext({ bypassCSP: true });
+    page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, hasPrf: true },
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('adds a passkey, keeps the record for offline use with it, and opens it with no connection', async () => {
+    await page.goto(server.origin + '/sign-in');
+    const signIn = page.locator('mcl-sign-in-page');
+    await signIn.locator('#login').fill('reyna');
+    await signIn.locator('#password').fill(PASSWORD);
+    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('mcl-protect-page').getByRole('button', { name: 'Add a passkey' }).click();
+    await page.locator('mcl-protect-page').getByRole('button', { name: 'I have saved them' }).click();
+    await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+    await waitForController(page);
+    await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
+    const panel = page.locator('mcl-device-panel');
+    await panel.getByRole('button', { name: 'Use my passkey on this device' }).click();
+    await panel.getByText('your passkey opens your record on this device').waitFor();
+    await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
+    await page.locator('mcl-sign-in-page').waitFor();
+    await context.setOffline(true);
+    try {
+      await page.goto(server.origin + '/sign-in');
+      await page.locator('mcl-sign-in-page').getByRole('button', { name: 'Open my record with my passkey' }).click();
+      await page.locator('mcl-dashboard li', { hasText: `${active} current` }).waitFor({ timeout: 20_000 });
+      // Nothing usable was stored: the sealed key and the PRF salt only.
+      const stored = await page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve) => Object.assign(indexedDB.open('mcl-vault'), { onsuccess(this: IDBRequest<IDBDatabase>) { resolve(this.result); } }));
+        const row = await new Promise<Record<string, unknown>>((resolve) => Object.assign(db.transaction('prfUnlock').objectStore('prfUnlock').get('prf'), { onsuccess(this: IDBRequest) { resolve(this.result); } }));
+        db.close();
+        return Object.keys(row).sort();
+      });
+      assert.deepEqual(stored, ['createdAt', 'credentialId', 'data', 'hkdfSalt', 'iv', 'key', 'prfSalt']);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+});

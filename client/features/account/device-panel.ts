@@ -73,6 +73,26 @@ export class DevicePanel extends LitElement {
     }
   }
 
+  /** The same, sealed under this device's passkey (WebAuthn PRF): no PIN to remember. */
+  private async keepWithPasskey() {
+    const account = this.session?.account;
+    if (!account) return;
+    this.busy = true;
+    this.problem = undefined;
+    try {
+      const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
+      const { savePasskeyUnlock } = await import('../../data/passkey-unlock.js');
+      await savePasskeyUnlock<OfflineSecret>({ kek: key, account, idleSeconds: this.session?.info?.idleSeconds ?? 900 });
+      this.offline = true;
+      this.persisted = (await navigator.storage.persist?.()) ?? this.persisted;
+      this.notice = 'Done: your passkey opens your record on this device, also without a connection.';
+    } catch (error) {
+      this.problem = error instanceof ApiProblem ? error.message : error instanceof Error && error.name === 'NotAllowedError' ? 'The passkey was not used. You can try again, or choose a PIN below.' : error instanceof Error ? error.message : 'That did not work.';
+    } finally {
+      this.busy = false;
+    }
+  }
+
   private async stopOffline() {
     await turnOffOfflineUnlock();
     this.offline = false;
@@ -107,8 +127,9 @@ export class DevicePanel extends LitElement {
               <p><button type="button" class="secondary" @click=${() => void this.stopOffline()}>Stop keeping it for offline use</button></p>`
           : html`<form @submit=${this.keepOffline} aria-labelledby="offline-title">
               <h3 id="offline-title">Keep my record on this device for offline use</h3>
-              <p class="hint">For travel: read your record and write messages with no connection. Choose a PIN of 6 or more digits; you will need it to open the record here. Do not use this on a computer others use.</p>
+              <p class="hint">For travel: read your record and write messages with no connection. Open it with this device's passkey, or with a PIN of 6 or more digits. Do not use this on a computer others use.</p>
               ${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
+              ${'PublicKeyCredential' in window ? html`<p><button type="button" class="secondary" ?disabled=${this.busy} @click=${() => void this.keepWithPasskey()}>Use my passkey on this device</button></p><p>Or choose a PIN:</p>` : nothing}
               <div class="field"><label for="pin">New PIN for this device</label>
                 <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
               <div class="field"><label for="pin2">The same PIN again</label>

@@ -31,12 +31,39 @@ export class SignInPage extends LitElement {
   private readonly passkeys = supportsPasskeys();
   /** This device keeps a record that a PIN opens ([8/8]): offered first when there is no connection. */
   @state() private canUnlock = false;
+  @state() private unlockByPasskey = false;
+  @state() private unlockByPin = false;
   @state() private unlockProblem: string | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.offerAutofill();
-    if (!onSharedComputer()) void import('../../data/offline-unlock.js').then(async (m) => (this.canUnlock = await m.offlineUnlockAvailable()));
+    if (!onSharedComputer()) {
+      void import('../../data/offline-unlock.js').then(async (m) => {
+        const ways = await m.offlineUnlockWays();
+        [this.unlockByPin, this.unlockByPasskey, this.canUnlock] = [ways.pin, ways.passkey, ways.pin || ways.passkey];
+      });
+    }
+  }
+
+  private async unlockPasskey() {
+    this.busy = true;
+    this.unlockProblem = undefined;
+    cancelPasskeyRequest(); // the browser's passkey autofill must not hold the authenticator
+    try {
+      const { unlockWithPasskey } = await import('../../data/passkey-unlock.js');
+      const secret = await unlockWithPasskey<OfflineSecret>();
+      if (secret) {
+        this.session?.openOffline(secret);
+        navigate(this, takeReturnPath() ?? '/');
+        return;
+      }
+      this.unlockProblem = 'That passkey did not open the record on this device.';
+    } catch (error) {
+      this.unlockProblem = error instanceof Error && error.name === 'NotAllowedError' ? 'The passkey was not used. Try again when you are ready.' : error instanceof Error ? error.message : 'That did not work.';
+    } finally {
+      this.busy = false;
+    }
   }
 
   private async unlock(event: SubmitEvent) {
@@ -53,7 +80,7 @@ export class SignInPage extends LitElement {
         return;
       }
       if (result.wiped) {
-        this.canUnlock = false;
+        this.canUnlock = this.unlockByPin = this.unlockByPasskey = false;
         this.unlockProblem = 'After 10 wrong PINs, the copy of your record on this device was deleted. Sign in when you are online to download it again.';
       } else {
         this.unlockProblem = `That PIN is not right. ${result.triesLeft} ${result.triesLeft === 1 ? 'try is' : 'tries are'} left before the copy of your record on this device is deleted.`;
@@ -157,9 +184,10 @@ export class SignInPage extends LitElement {
       ${this.canUnlock || this.unlockProblem
         ? html`<section class="card" aria-labelledby="unlock-title">
             <h2 id="unlock-title">Open your record on this device</h2>
-            <p>No connection needed: enter the PIN you chose for this device.</p>
+            <p>No connection needed${this.unlockByPin ? ': use your passkey or the PIN you chose for this device' : ''}.</p>
             ${this.unlockProblem ? html`<p class="alert" role="alert" id="unlock-problem" tabindex="-1">${this.unlockProblem}</p>` : nothing}
-            ${this.canUnlock
+            ${this.unlockByPasskey ? html`<p><button type="button" ?disabled=${this.busy} @click=${() => void this.unlockPasskey()}>Open my record with my passkey</button></p>` : nothing}
+            ${this.unlockByPin
               ? html`<form @submit=${this.unlock}>
                   <div class="field"><label for="pin">PIN for this device</label>
                     <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" required minlength="6" maxlength="12" /></div>
