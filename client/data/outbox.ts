@@ -32,6 +32,14 @@ async function send(item: OutboxItem): Promise<{ outcome: FlushOutcome; problem?
 /** Fired on window when items changed state (sent, refused): pages showing the outbox read it again. */
 export const OUTBOX_CHANGE = 'mcl-outbox-change';
 
+/** Every tab shows the same state: a change made by the tab that sent is announced to the others. */
+const tabs = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('mcl-outbox');
+tabs?.addEventListener('message', () => dispatchEvent(new Event(OUTBOX_CHANGE)));
+function announce(): void {
+  dispatchEvent(new Event(OUTBOX_CHANGE));
+  tabs?.postMessage('changed');
+}
+
 /** Sends every waiting item, one tab at a time (Web Locks); returns how many are still waiting. */
 export async function flush(vault: Vault): Promise<number> {
   return navigator.locks.request(`mcl-outbox-${vault.accountId}`, async () => {
@@ -47,7 +55,7 @@ export async function flush(vault: Vault): Promise<number> {
       await vault.putOutbox({ ...item, state: result.outcome, ...(result.problem ? { problem: result.problem } : {}), ...(result.response ? { response: result.response } : {}) });
       changed++;
     }
-    if (changed) window.dispatchEvent(new Event(OUTBOX_CHANGE));
+    if (changed) announce();
     return waiting;
   });
 }
@@ -58,6 +66,7 @@ export async function flush(vault: Vault): Promise<number> {
  */
 export async function submit(vault: Vault, item: Omit<OutboxItem, 'id' | 'createdAt' | 'state'>): Promise<OutboxItem> {
   const stored = await enqueue(vault, item);
+  tabs?.postMessage('changed');
   if (navigator.onLine) void flush(vault).catch(() => {});
   return stored;
 }

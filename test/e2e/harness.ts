@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
 const root = process.cwd();
@@ -85,6 +85,14 @@ export async function startServer(options: { env?: Record<string, string>; copyP
 /** Debian's Chromium with the flags that keep it off the closed network (scripts/chromium.mjs). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch(chromiumLaunchOptions);
+}
+
+/**
+ * A browser with a profile on disk ("the same phone"): closing it and launching again on `dir` keeps the service
+ * worker, IndexedDB and storage, as a phone keeps them across restarts. `offline` starts it with no network.
+ */
+export function launchPhone(dir: string, options: { offline?: boolean } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, { ...chromiumLaunchOptions, bypassCSP: true, ...(options.offline ? { offline: true } : {}) });
 }
 
 /** Runs the built operator CLI (`node dist/server/cli.js …`) against a server's data folder. */

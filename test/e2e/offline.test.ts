@@ -1,9 +1,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, patientAccount, signInPatient, startServer, waitForController, type RunningServer } from './harness.js';
+import { axeViolations, launchBrowser, launchPhone, patientAccount, signInPatient, startServer, waitForController, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -168,5 +169,83 @@ describe('the same with a passkey (PRF) instead of a PIN', () => {
     } finally {
       await context.setOffline(false);
     }
+  });
+});
+
+describe('the same phone, restarted: offline for a trip, then back online', () => {
+  let server: RunningServer;
+  let dir: string;
+  const medName = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Record<string, any> }[] }).entry
+    .map((e) => e.resource)
+    .find((r) => r.resourceType === 'MedicationRequest' && r.status === 'active')!;
+  const medText: string = medName.medicationCodeableConcept.text ?? medName.medicationCodeableConcept.coding[0].display;
+
+  before(async () => {
+    server = await startServer();
+    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
+    dir = mkdtempSync(join(tmpdir(), 'mcl-phone-'));
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sets up offline use, is closed, reopens with no network, unlocks, writes a message and a refill request', async () => {
+    let phone = await launchPhone(dir);
+    let page = phone.pages()[0] ?? (await phone.newPage());
+    await signInPatient(page, server.origin, 'reyna', PASSWORD);
+    await waitForController(page);
+    await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
+    const panel = page.locator('mcl-device-panel');
+    await panel.getByLabel('New PIN for this device').fill(PIN);
+    await panel.getByLabel('The same PIN again').fill(PIN);
+    await panel.getByRole('button', { name: 'Keep my record for offline use' }).click();
+    await panel.getByText('with this PIN you can open your record').waitFor();
+    await phone.close();
+
+    phone = await launchPhone(dir, { offline: true });
+    page = phone.pages()[0] ?? (await phone.newPage());
+    await page.goto(server.origin + '/sign-in');
+    const unlock = page.locator('mcl-sign-in-page section', { hasText: 'Open your record on this device' });
+    await unlock.getByLabel('PIN for this device').fill(PIN);
+    await unlock.getByRole('button', { name: 'Open my record' }).click();
+    await page.locator('mcl-dashboard li', { hasText: `${active} current` }).waitFor({ timeout: 20_000 });
+    await page.locator('mcl-app nav a', { hasText: 'Messages' }).click();
+    await page.locator('mcl-messages-page').getByRole('link', { name: 'Write a new message' }).click();
+    const compose = page.locator('mcl-compose-page');
+    await compose.getByLabel('To').selectOption({ label: 'Primary care team' });
+    await compose.getByLabel('Subject').fill('From the trip');
+    await compose.getByLabel('Message').fill('All well so far.');
+    await compose.getByRole('button', { name: 'Send message' }).click();
+    await page.locator('mcl-messages-page').getByText('Waiting for a connection').waitFor();
+    await page.locator('mcl-app nav a', { hasText: 'Health record' }).click();
+    await page.locator('mcl-records-page a', { hasText: 'Medications' }).first().click();
+    const card = page.locator('mcl-medications-page li.card', { hasText: medText }).first();
+    await card.getByRole('button', { name: /^Request (refill|renewal):/ }).click();
+    await card.locator('input[name="pharmacy"]').fill('Pharmacy at home');
+    await card.getByRole('button', { name: 'Send request' }).click();
+    await card.getByText('Waiting for a connection').waitFor();
+    await phone.close();
+  });
+
+  it('reopens online, signs in: both arrive exactly once and show their new state', async () => {
+    const phone = await launchPhone(dir);
+    const page = phone.pages()[0] ?? (await phone.newPage());
+    try {
+      await signInPatient(page, server.origin, 'reyna', PASSWORD);
+      await page.locator('mcl-app nav a', { hasText: 'Messages' }).click();
+      await page.locator('mcl-messages-page li.card h2', { hasText: 'From the trip' }).waitFor({ timeout: 20_000 });
+      await page.goto(server.origin + '/records/medications');
+      await page.locator('mcl-medications-page li.card', { hasText: medText }).first().locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ }).waitFor({ timeout: 20_000 });
+    } finally {
+      await phone.close();
+    }
+    const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' }, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const patients = (await (await fetch(`${server.origin}/api/records/patients`, { headers: { Cookie: cookie } })).json()) as { patients: { id: string }[] };
+    const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patients.patients[0]!.id}&since=0&limit=1000`, { headers: { Cookie: cookie } })).json()) as { changes: { type: string; id: string; resource?: Record<string, any> }[] };
+    const latest = new Map(feed.changes.map((c) => [`${c.type}/${c.id}`, c]));
+    assert.equal([...latest.values()].filter((c) => c.type === 'Communication' && c.resource?.topic?.text === 'From the trip').length, 1, 'the message once');
+    assert.equal([...latest.values()].filter((c) => c.type === 'Task' && c.resource?.input?.[0]?.valueString === 'Pharmacy at home').length, 1, 'the refill request once');
   });
 });

@@ -59,7 +59,7 @@ async function saveFile(vault: Vault, patientId: string, binaryId: string, title
 }
 
 /** The outbox items of a list, each with its state and what can be done with it (a refusal is kept, never dropped). */
-function outboxList(items: OutboxItem[], discard: (item: OutboxItem) => void, edit: (item: OutboxItem) => void) {
+function outboxList(items: OutboxItem[], discard: (item: OutboxItem) => void, edit: (item: OutboxItem) => void, signedIn: boolean) {
   if (!items.length) return nothing;
   return html`<ul class="items" aria-label="Messages on their way">
     ${items.map((item) => {
@@ -67,7 +67,7 @@ function outboxList(items: OutboxItem[], discard: (item: OutboxItem) => void, ed
       return html`<li class="card">
         <p><strong>${item.title ?? 'Your message'}</strong></p>
         <p class="meta">${body.body && body.body.length > 140 ? `${body.body.slice(0, 140)}…` : body.body}</p>
-        <p role=${item.state === 'refused' ? 'alert' : 'status'} class=${item.state === 'refused' ? 'alert' : ''}>${outboxState(item)}</p>
+        <p role=${item.state === 'refused' ? 'alert' : 'status'} class=${item.state === 'refused' ? 'alert' : ''}>${outboxState(item, navigator.onLine, signedIn)}</p>
         ${item.state === 'refused'
           ? html`${(item.body as { attachments?: unknown[] }).attachments?.length ? html`<p class="meta">To send it again, attach the files again (or other ones).</p>` : nothing}
             <p><button type="button" @click=${() => edit(item)}>Change and send again</button>
@@ -118,7 +118,7 @@ export class MessagesPage extends RecordPage {
 
   protected renderBody() {
     return html`<p><a class="button" href="/messages/new">Write a new message</a></p>
-      ${outboxList(this.outbox, (i) => void this.discard(i), (i) => void this.edit(i))}
+      ${outboxList(this.outbox, (i) => void this.discard(i), (i) => void this.edit(i), !this.session?.unlockedOffline)}
       ${this.list.length
         ? html`<ul class="items" aria-label="Conversations">
             ${this.list.map(
@@ -224,7 +224,7 @@ export class ConversationPage extends RecordPage {
     return html`<h2>${c.subject}</h2>
       <p class="meta">With ${c.team}</p>
       <ul class="items" aria-label="Messages">${c.messages.map((m) => this.message(m))}</ul>
-      ${outboxList(this.outbox, (i) => void this.discard(i), (i) => void this.edit(i))}
+      ${outboxList(this.outbox, (i) => void this.discard(i), (i) => void this.edit(i), !this.session?.unlockedOffline)}
       <form @submit=${this.reply} aria-labelledby="reply-title">
         <h2 id="reply-title">Reply</h2>
         <div class="field"><label for="reply">Your reply</label>

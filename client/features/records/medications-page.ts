@@ -82,7 +82,7 @@ export class MedicationsPage extends RecordPage {
     const sent = this.outbox.some((i) => i.subject === m.id && i.state === 'sent');
     const task = this.requests.get(m.id!);
     const renewal = m.dispenseRequest?.numberOfRepeatsAllowed === 0;
-    if (pending?.state === 'waiting') return html`<p role="status">${navigator.onLine ? 'Sending your request…' : 'Waiting for a connection: your request will be sent when you are back online.'}</p>`;
+    if (pending?.state === 'waiting') return html`<p role="status">${!navigator.onLine ? 'Waiting for a connection: your request will be sent when you are back online.' : this.session?.unlockedOffline ? 'Waiting: sign in to send your request.' : 'Sending your request…'}</p>`;
     if (pending?.state === 'refused') {
       return html`<div class="alert" role="alert"><p>Your request was not accepted: ${pending.problem}</p>
         <button type="button" class="secondary" @click=${() => this.discard(pending)}>Remove this request</button></div>`;
