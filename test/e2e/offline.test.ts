@@ -249,3 +249,53 @@ describe('the same phone, restarted: offline for a trip, then back online', () =
     assert.equal([...latest.values()].filter((c) => c.type === 'Task' && c.resource?.input?.[0]?.valueString === 'Pharmacy at home').length, 1, 'the refill request once');
   });
 });
+
+describe('two tabs of the app, both online again at once', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startServer();
+    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('send what was written offline exactly once, one tab at a time, and both show it sent', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const first = await context.newPage();
+    await signInPatient(first, server.origin, 'reyna', PASSWORD);
+    await waitForController(first);
+    const second = await context.newPage();
+    await second.goto(server.origin + '/messages');
+    await second.locator('mcl-messages-page').getByText('No messages yet').waitFor({ timeout: 20_000 });
+    await first.locator('mcl-app nav a', { hasText: 'Messages' }).click();
+    await context.setOffline(true);
+    for (const subject of ['Tab note one', 'Tab note two', 'Tab note three']) {
+      // In-app navigation: a reload offline would lock the record (only a device PIN or passkey opens it then).
+      await first.locator('mcl-messages-page').getByRole('link', { name: 'Write a new message' }).click();
+      const compose = first.locator('mcl-compose-page');
+      await compose.getByLabel('To').selectOption({ label: 'Primary care team' });
+      await compose.getByLabel('Subject').fill(subject);
+      await compose.getByLabel('Message').fill(`${subject}, written offline.`);
+      await compose.getByRole('button', { name: 'Send message' }).click();
+      await first.locator('mcl-messages-page strong', { hasText: `To Primary care team: ${subject}` }).waitFor();
+    }
+    // The other tab shows the same waiting items.
+    await second.locator('mcl-messages-page strong', { hasText: 'To Primary care team: Tab note three' }).waitFor();
+    await context.setOffline(false); // both tabs see `online` and flush; Web Locks let one send at a time
+    for (const page of [first, second]) {
+      for (const subject of ['Tab note one', 'Tab note two', 'Tab note three']) await page.locator('mcl-messages-page li.card h2', { hasText: subject }).waitFor({ timeout: 20_000 });
+    }
+    const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' }, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const patients = (await (await fetch(`${server.origin}/api/records/patients`, { headers: { Cookie: cookie } })).json()) as { patients: { id: string }[] };
+    const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patients.patients[0]!.id}&since=0&limit=1000`, { headers: { Cookie: cookie } })).json()) as { changes: { type: string; resource?: Record<string, any> }[] };
+    const subjects = feed.changes.filter((c) => c.type === 'Communication' && c.resource).map((c) => c.resource!.topic.text as string).sort();
+    assert.deepEqual(subjects, ['Tab note one', 'Tab note three', 'Tab note two']);
+    await context.close();
+  });
+});
