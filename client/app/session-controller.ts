@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api, ApiProblem } from '../data/api.js';
 import { SESSION_CHANGE } from './session-watch.js';
-import { forgetUnlockedKey, rememberUnlockedKey } from '../data/unlocked-keys.js';
+import { forgetUnlockedKey, KEPT_MARK, rememberUnlockedKey } from '../data/unlocked-keys.js';
 import { fromBase64Url } from '../data/vault-crypto.js';
 
 /** What a device PIN unlocks ([8/8]): the record's key, whose record it is, and the idle limit to keep. */
@@ -52,6 +52,7 @@ export async function removeLocalData(): Promise<void> {
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
   sessionStorage.clear();
+  localStorage.removeItem(`${KEPT_MARK}mcl-vault`);
   await api('POST', '/api/session/forget-device').catch(() => {});
 }
 

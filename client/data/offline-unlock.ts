@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
 import { VAULT_DB, VaultDb } from './vault.js';
+import { KEPT_MARK } from './unlocked-keys.js';
 
 /** PBKDF2-SHA-256 work for a device PIN (SECURITY.md / OWASP 2023: at least 600,000 iterations). */
 export const PIN_ITERATIONS = 600_000;
@@ -79,30 +80,46 @@ export async function saveOfflineUnlock<T>(secret: T, pin: string, name = VAULT_
 export type UnlockResult<T> = { ok: true; secret: T } | { ok: false; triesLeft: number; wiped: boolean };
 
 /**
- * Tries a PIN. Right: the secret, and the count of wrong tries starts again. Wrong: one more failure is counted
- * (in the same database, before answering); at PIN_TRIES the whole local record is deleted.
+ * Tries a PIN. Right: the secret, and the count of wrong tries starts again. Wrong: it stays counted; at
+ * PIN_TRIES wrong tries in a row the whole local record is deleted.
  */
 export async function unlockWithPin<T>(pin: string, name = VAULT_DB): Promise<UnlockResult<T>> {
+  if (!(await Dexie.exists(name))) return { ok: false, triesLeft: 0, wiped: true };
   const db = new VaultDb(name);
   try {
-    const stored = await db.unlock.get('pin');
-    if (!stored) return { ok: false, triesLeft: 0, wiped: true };
-    const secret = await unwrapWithPin<T>(stored, pin);
+    // The try is counted before the (slow) derivation, in one transaction: closing the tab meanwhile, or trying in
+    // two tabs at once, cannot skip the count. A right PIN sets it back to zero.
+    const counted = await db.transaction('rw', db.unlock, async () => {
+      const stored = await db.unlock.get('pin');
+      if (stored) await db.unlock.put({ ...stored, failures: stored.failures + 1 });
+      return stored && { ...stored, failures: stored.failures + 1 };
+    });
+    if (!counted) return { ok: false, triesLeft: 0, wiped: true };
+    if (counted.failures > PIN_TRIES) {
+      db.close();
+      await wipe(name);
+      return { ok: false, triesLeft: 0, wiped: true };
+    }
+    const secret = await unwrapWithPin<T>(counted, pin);
     if (secret !== undefined) {
       await db.unlock.update('pin', { failures: 0 });
       return { ok: true, secret };
     }
-    const failures = stored.failures + 1;
-    if (failures >= PIN_TRIES) {
+    if (counted.failures >= PIN_TRIES) {
       db.close();
-      await Dexie.delete(name);
+      await wipe(name);
       return { ok: false, triesLeft: 0, wiped: true };
     }
-    await db.unlock.update('pin', { failures });
-    return { ok: false, triesLeft: PIN_TRIES - failures, wiped: false };
+    return { ok: false, triesLeft: PIN_TRIES - counted.failures, wiped: false };
   } finally {
     db.close();
   }
+}
+
+/** Deletes the local record (and the mark that this device kept it). */
+async function wipe(name: string): Promise<void> {
+  if (typeof localStorage !== 'undefined') localStorage.removeItem(`${KEPT_MARK}${name}`);
+  await Dexie.delete(name);
 }
 
 /** "Stop keeping it for offline use": the sealed keys go; the record stays, openable only when signed in. */

@@ -36,7 +36,9 @@ export async function listPatients(): Promise<SyncResult['patients']> {
  */
 export async function openAccountVault(accountId: string): Promise<Vault> {
   const local = unlockedKey(accountId);
-  if (local) return openVault(accountId, local);
+  // A key unlocked on this device that no longer opens the record must not start a new one: that would delete
+  // what waits in the outbox. The error says so instead.
+  if (local) return openVault(accountId, local, undefined, false);
   const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
   return openVault(accountId, fromBase64Url(key));
 }

@@ -6,3 +6,6 @@ const unlocked = new Map<string, Uint8Array>();
 export const rememberUnlockedKey = (accountId: string, kekRaw: Uint8Array) => void unlocked.set(accountId, kekRaw);
 export const forgetUnlockedKey = (accountId: string) => void unlocked.delete(accountId);
 export const unlockedKey = (accountId: string) => unlocked.get(accountId);
+
+/** localStorage key prefix (+ database name) of the mark "this device keeps this account's record" (vault.ts). */
+export const KEPT_MARK = 'mcl-kept:';

@@ -1,6 +1,7 @@
 import Dexie, { type Table } from 'dexie';
 import { codeIndex, importKek, newWrappedSecret, open, seal, unwrapVaultKeys, type VaultKeys, type Wrapped } from './vault-crypto.js';
 import { resourceCode, resourceDate } from './fhir-index.js';
+import { KEPT_MARK } from './unlocked-keys.js';
 
 export const VAULT_DB = 'mcl-vault';
 
@@ -269,7 +270,7 @@ export function wipeVault(name = VAULT_DB): Promise<void> {
  * health data), so that a vault that vanished without "remove my data" is noticed as evicted. Pages only: a
  * worker has no localStorage and never makes the first vault (the page opens it before the first sync).
  */
-const markKey = (name: string) => `mcl-kept:${name}`;
+const markKey = (name: string) => `${KEPT_MARK}${name}`;
 function keptMark(name: string): string | null {
   return typeof localStorage === 'undefined' ? null : localStorage.getItem(markKey(name));
 }

@@ -115,11 +115,21 @@ export async function planReminders(trx: Transaction<Database>, appointmentId: s
     .map((l) => ({ lead: l.label, due: Date.parse(start) - l.ms }))
     .filter((r) => r.due > now.getTime())
     .map((r) => ({ id: randomUUID(), appointment_id: appointmentId, patient_id: patientId, lead: r.lead, due_at: new Date(r.due).toISOString(), state: 'pending' as const, lease_until: null, claimed_by: null, sent_at: null }));
-  if (rows.length) await trx.insertInto('reminder').values(rows).execute();
+  // A reminder already made for the same moment (a move back to the same time) stays as it is.
+  if (rows.length) await trx.insertInto('reminder').values(rows).onConflict((oc) => oc.columns(['appointment_id', 'lead', 'due_at']).doNothing()).execute();
 }
 
+/** Drops the reminders not yet sent (a move plans new ones; one being sent now is checked again by its runner). */
 export async function cancelReminders(trx: Transaction<Database>, appointmentId: string): Promise<void> {
-  await trx.updateTable('reminder').set({ state: 'cancelled' }).where('appointment_id', '=', appointmentId).where('state', '=', 'pending').execute();
+  await trx.deleteFrom('reminder').where('appointment_id', '=', appointmentId).where('state', 'in', ['pending', 'cancelled']).execute();
+}
+
+/**
+ * Serializes changes to one appointment (PostgreSQL: its row is locked until commit), so that a cancel and a move,
+ * or two moves, at the same time cannot leave a slot held by nobody. SQLite runs one writer at a time anyway.
+ */
+export async function lockAppointment(trx: Transaction<Database>, dialect: DialectName, id: string): Promise<void> {
+  if (dialect === 'postgres') await trx.selectFrom('fhir_resource').select('id').where('resource_type', '=', 'Appointment').where('id', '=', id).forUpdate().execute();
 }
 
 /** Reads an Appointment for a change; someone else's (or a missing one) is the same 404. */

@@ -46,8 +46,9 @@ export function reminderText(a: Appointment, clinic: { name: string; timeZone: s
 /**
  * One pass of the reminder job: claims what is due and sends each reminder by the patient's chosen channels
  * (appointment reminders: email and/or text). A reminder for a visit that was cancelled, moved or has passed is
- * dropped. After a send, the row is `sent` (only by the runner that holds it); a failed send is retried on a
- * later pass, up to five attempts. Returns how many were sent.
+ * dropped. The lease is renewed just before each send (a runner that lost it leaves the row alone). Once one
+ * channel took it the row is `sent` (only by the runner that holds it), so nothing goes out twice; when every
+ * channel failed it is tried again on a later pass, up to five attempts. Returns how many were sent.
  */
 export async function runReminders(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'config' | 'logger'>, runner: string, now: Date): Promise<number> {
   const { store, mailer, sms, config, logger } = deps;
@@ -56,23 +57,37 @@ export async function runReminders(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms
     const finish = (state: Reminder['state'], extra: { sent_at?: string } = {}) =>
       store.db.updateTable('reminder').set({ state, lease_until: null, ...extra }).where('id', '=', r.id).where('claimed_by', '=', runner).where('state', '=', 'sending').execute();
     const appointment = (await getResource(store.db, 'Appointment', r.appointment_id))?.resource as unknown as Appointment | undefined;
-    const due = appointment && Date.parse(appointment.start ?? '') - Date.parse(r.due_at);
-    if (!appointment || appointment.status !== 'booked' || Date.parse(appointment.start ?? '') <= now.getTime() || due === undefined || due < 0) {
+    const start = Date.parse(appointment?.start ?? '');
+    // Still this visit's reminder: booked, ahead, and due one of the lead times before its (maybe moved) start.
+    const current = appointment?.status === 'booked' && start > now.getTime() && config.appointments.reminders.some((l) => start - l.ms === Date.parse(r.due_at));
+    if (!current) {
       await finish('cancelled');
       continue;
     }
+    // Still ours? Sends run one after another: renew the lease just before this one, or leave it to its new holder.
+    const held = await store.db
+      .updateTable('reminder')
+      .set({ lease_until: new Date(Date.now() + REMINDER_LEASE_MS).toISOString() })
+      .where('id', '=', r.id)
+      .where('claimed_by', '=', runner)
+      .where('state', '=', 'sending')
+      .executeTakeFirst();
+    if (Number(held.numUpdatedRows) !== 1) continue;
     const holder = await store.db.selectFrom('account').select(['email', 'email_verified_at', 'phone', 'notify_prefs']).where('patient_id', '=', r.patient_id).where('kind', '=', 'patient').executeTakeFirst();
     const prefs = (holder ? JSON.parse(holder.notify_prefs || '{}') : {}) as Prefs;
-    const text = reminderText(appointment, { name: config.clinic.name, timeZone: config.clinic.timeZone, phone: config.clinic.support.phone });
-    try {
-      if (holder?.email_verified_at && prefs.appointmentReminder?.email !== false) await mailer.send({ to: holder.email, subject: `Appointment reminder from ${config.clinic.name}`, text });
-      if (holder?.phone && prefs.appointmentReminder?.text) await sms.send({ to: holder.phone, text });
-      await finish('sent', { sent_at: now.toISOString() });
-      sent++;
-    } catch (error) {
-      logger.error('reminder failed', { reminder: r.id, error: (error as Error).message });
+    const text = reminderText(appointment!, { name: config.clinic.name, timeZone: config.clinic.timeZone, phone: config.clinic.support.phone });
+    const channels: (() => Promise<void>)[] = [];
+    if (holder?.email_verified_at && prefs.appointmentReminder?.email !== false) channels.push(() => mailer.send({ to: holder.email, subject: `Appointment reminder from ${config.clinic.name}`, text }));
+    if (holder?.phone && prefs.appointmentReminder?.text) channels.push(() => sms.send({ to: holder.phone!, text }));
+    const results = await Promise.allSettled(channels.map((send) => send()));
+    for (const failure of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) logger.error('reminder failed', { reminder: r.id, error: (failure.reason as Error).message });
+    if (channels.length && results.every((x) => x.status === 'rejected')) {
       await finish(r.attempts >= 5 ? 'failed' : 'pending');
+      continue;
     }
+    // Sent by at least one channel (or the patient chose none): done, never sent again by the other.
+    await finish('sent', { sent_at: now.toISOString() });
+    sent++;
   }
   return sent;
 }

@@ -43,6 +43,9 @@ export const slotPlanInput = z
   .refine((p) => p.start < p.end, { message: 'start must be before end', path: ['end'] })
   .refine((p) => Date.parse(p.to) - Date.parse(p.from) <= 366 * 86_400_000, { message: 'at most a year at a time', path: ['to'] });
 
+/** A visit type or schedule named in a request does not exist. */
+export class MissingScheduleItem extends Error {}
+
 export async function saveVisitType(db: Kysely<Database>, input: z.infer<typeof visitTypeInput>, now: Date): Promise<void> {
   const row = { name: input.name, minutes: input.minutes, bookable_online: input.bookableOnline ? 1 : 0, instructions: input.instructions };
   await db.insertInto('visit_type').values({ id: input.id, ...row, created_at: now.toISOString() }).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
@@ -60,8 +63,8 @@ export async function saveSchedule(db: Kysely<Database>, input: z.infer<typeof s
  */
 export async function addSlots(db: Kysely<Database>, scheduleId: string, plan: z.infer<typeof slotPlanInput>, zone: string, now: Date): Promise<{ added: number; skipped: number }> {
   const type = await db.selectFrom('visit_type').select('minutes').where('id', '=', plan.visitTypeId).executeTakeFirst();
-  if (!type) throw new Error(`there is no visit type "${plan.visitTypeId}"`);
-  if (!(await db.selectFrom('schedule').select('id').where('id', '=', scheduleId).executeTakeFirst())) throw new Error(`there is no schedule "${scheduleId}"`);
+  if (!type) throw new MissingScheduleItem(`there is no visit type "${plan.visitTypeId}"`);
+  if (!(await db.selectFrom('schedule').select('id').where('id', '=', scheduleId).executeTakeFirst())) throw new MissingScheduleItem(`there is no schedule "${scheduleId}"`);
   const first = zonedTimeToUtc(plan.from, '00:00', zone);
   const last = zonedTimeToUtc(addDays(plan.to, 1), '00:00', zone);
   const existing = await db.selectFrom('slot').select(['start_at', 'end_at']).where('schedule_id', '=', scheduleId).where('start_at', '<', last.toISOString()).where('end_at', '>', first.toISOString()).execute();

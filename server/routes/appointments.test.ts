@@ -63,6 +63,8 @@ for (const factory of storeFactories) describe(`appointments on ${factory.name}:
     await saveVisitType(db, { id: 'procedure', name: 'Minor procedure', minutes: 60, bookableOnline: false, instructions: '' }, now);
     await saveSchedule(db, { id: 'dr-lee', kind: 'clinician', name: 'Dr. Ana Lee', department: 'Primary care', locationName: 'Main Street Clinic', locationAddress: '100 Main Street' }, now);
     await addSlots(db, 'dr-lee', { visitTypeId: 'follow-up', from: '2026-11-25', to: '2026-12-10', weekdays: [1, 2, 3, 4, 5], start: '09:00', end: '10:00' }, ZONE, now);
+    await saveSchedule(db, { id: 'cardio', kind: 'department', name: 'Cardiology', department: 'Cardiology', locationName: 'Heart Center', locationAddress: '200 First Avenue' }, now);
+    await addSlots(db, 'cardio', { visitTypeId: 'follow-up', from: '2026-12-02', to: '2026-12-02', weekdays: [3], start: '09:00', end: '09:20' }, ZONE, now);
     await addSlots(db, 'dr-lee', { visitTypeId: 'procedure', from: '2026-11-30', to: '2026-11-30', weekdays: [1], start: '13:00', end: '14:00' }, ZONE, now);
   });
   after(() => t.close());
@@ -184,6 +186,29 @@ for (const factory of storeFactories) describe(`appointments on ${factory.name}:
     assert.equal((await call('POST', '/api/staff/appointments/scheduling/schedules/dr-lee/slots', 'boss', { visitTypeId: 'flu-shot', from: '2026-12-01', to: '2026-12-01', start: '09:00', end: '11:00' })).body.added, 6, 'from 9:00 to 11:00, minus the hour of follow-ups it already has: six 10-minute times');
     assert.equal((await call('POST', '/api/staff/appointments/scheduling/schedules/nope/slots', 'boss', { visitTypeId: 'flu-shot', from: '2026-12-01', to: '2026-12-01', start: '09:00', end: '11:00' })).status, 404);
     assert.equal((await call('POST', '/api/staff/appointments/scheduling/visit-types', 'boss', { id: 'Bad Id', name: '', minutes: 0 })).status, 400);
+  });
+
+  it('moves to another schedule at the same time, and back again (reminders for the same moment are kept once)', async () => {
+    const lee = (await call('GET', '/api/appointments/slots?visitType=follow-up&schedule=dr-lee', 'reyna')).body.slots.find((s: Json) => s.start === '2026-12-02T15:00:00.000Z');
+    const cardio = (await call('GET', '/api/appointments/slots?visitType=follow-up&schedule=cardio', 'reyna')).body.slots.find((s: Json) => s.start === '2026-12-02T15:00:00.000Z');
+    const booked = await book(lee.id);
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const id = booked.body.appointment.id;
+    const there = await call('POST', `/api/appointments/${id}/reschedule`, 'reyna', { slotId: cardio.id }, { 'Idempotency-Key': 'move-same-1' });
+    assert.equal(there.status, 200, JSON.stringify(there.body));
+    const back = await call('POST', `/api/appointments/${id}/reschedule`, 'reyna', { slotId: lee.id }, { 'Idempotency-Key': 'move-same-2' });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    const pending = await t.testStore.store.db.selectFrom('reminder').select('lead').where('appointment_id', '=', id).where('state', '=', 'pending').execute();
+    assert.deepEqual(pending.map((r) => r.lead).sort(), ['1d', '7d']);
+    assert.equal((await call('POST', `/api/appointments/${id}/cancel`, 'reyna', {})).status, 200);
+  });
+
+  it('refuses ids that cannot be ids (a NUL, a slash) with a 4xx, before any query', async () => {
+    assert.equal((await call('POST', '/api/appointments', 'reyna', { patientId: ids.reyna, slotId: 'a\u0000b' }, { 'Idempotency-Key': 'booking-nul' })).status, 400);
+    assert.equal((await call('POST', '/api/appointments/a%00b/cancel', 'reyna', {})).status, 404);
+    assert.equal((await call('GET', '/api/appointments/slots?visitType=follow%00up', 'reyna')).status, 400);
+    assert.equal((await call('POST', '/api/staff/appointments/a%00b/cancel', 'drlee', { reason: 'x' })).status, 404);
+    assert.equal((await call('POST', '/api/messages', 'reyna', { patientId: 'a\u0000b', recipient: 'department:primary-care', subject: 'x', body: 'y' }, { 'Idempotency-Key': 'message-nul' })).status, 400);
   });
 
   it('sends each reminder once, even with two runners at once and again after a restart', async () => {

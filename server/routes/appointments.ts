@@ -9,20 +9,21 @@ import { ApiError } from '../http/errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
-import { appointmentFor, appointmentResource, assertBookable, cancelAppointment, cancelReminders, holdSlot, openSlots, planReminders, slotById } from '../appointments/appointments.js';
+import { fhirId, pathId } from '../http/ids.js';
+import { appointmentFor, lockAppointment, appointmentResource, assertBookable, cancelAppointment, cancelReminders, holdSlot, openSlots, planReminders, slotById } from '../appointments/appointments.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { getResource } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
 import type { JsonObject } from '../fhir/references.js';
 
-const id = z.string().trim().min(1).max(64);
+const id = fhirId();
 const bookBody = z.object({ patientId: id, slotId: id }).strict();
 const moveBody = z.object({ slotId: id }).strict();
 const cancelBody = z.object({ reason: z.string().trim().max(300, 'Reason: at most 300 characters.').optional() }).strict();
 const slotsQuery = z.object({
-  visitType: z.string().trim().min(1, 'Choose a visit type.').max(40),
-  schedule: z.string().trim().max(64).optional(),
+  visitType: z.string().trim().regex(/^[a-z0-9-]{1,40}$/, 'Choose a visit type.'),
+  schedule: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'schedule: not a schedule id').optional(),
   from: z.iso.date('from: a date such as 2026-12-01').optional(),
   days: z.coerce.number().int().min(1).max(60).default(21),
 });
@@ -91,13 +92,14 @@ export function appointmentRoutes(deps: AppDeps) {
     .post('/:id/reschedule', requireIdempotencyKey(deps), async (c) => {
       const body = await readJsonBody(c, moveBody);
       const { account } = authOf(c);
-      const found = await appointmentFor(store.db, c.req.param('id'), readablePatients(account));
+      const found = await appointmentFor(store.db, pathId(c.req.param('id'), NOT_YOURS), readablePatients(account));
       if (!found) {
         await appendAudit(store.db, { actor: account.id, action: 'appointment.access-denied', outcome: 'denied', ip: clientIp(c), target: `Appointment/${c.req.param('id')}`.slice(0, 200) }, clock.now());
         throw new ApiError(404, 'not_found', NOT_YOURS);
       }
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
+        await lockAppointment(trx, store.dialect, found.appointment.id!);
         const { appointment: current, patientId } = (await appointmentFor(trx, found.appointment.id!, [found.patientId]))!;
         if (current.status !== 'booked') throw new ApiError(409, 'not_booked', `This appointment is ${current.status}; it cannot be moved.`);
         if (tooLate(current, now)) throw new ApiError(409, 'too_late', tooLateMessage());
@@ -119,13 +121,14 @@ export function appointmentRoutes(deps: AppDeps) {
     .post('/:id/cancel', async (c) => {
       const body = await readJsonBody(c, cancelBody);
       const { account } = authOf(c);
-      const found = await appointmentFor(store.db, c.req.param('id'), readablePatients(account));
+      const found = await appointmentFor(store.db, pathId(c.req.param('id'), NOT_YOURS), readablePatients(account));
       if (!found) {
         await appendAudit(store.db, { actor: account.id, action: 'appointment.access-denied', outcome: 'denied', ip: clientIp(c), target: `Appointment/${c.req.param('id')}`.slice(0, 200) }, clock.now());
         throw new ApiError(404, 'not_found', NOT_YOURS);
       }
       const appointment = await withTransaction(store, async (trx) => {
         const now = clock.now();
+        await lockAppointment(trx, store.dialect, found.appointment.id!);
         const { appointment: current, patientId } = (await appointmentFor(trx, found.appointment.id!, [found.patientId]))!;
         if (current.status === 'cancelled') return current; // already done: the same answer again
         if (current.status !== 'booked') throw new ApiError(409, 'not_booked', `This appointment is ${current.status}; it cannot be cancelled.`);

@@ -8,6 +8,7 @@ import { ApiError } from '../http/errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { fhirId } from '../http/ids.js';
 import { ATTACHMENT_MAX_BASE64, checkAttachment, type CheckedAttachment } from '../messages/attachments.js';
 import { ATTACHMENTS_MAX, attachmentBinary, MESSAGE_MAX_CHARS, messageCommunication, recipientsFor, SUBJECT_MAX_CHARS } from '../messages/messages.js';
 import { putResources } from '../store/resources.js';
@@ -28,9 +29,9 @@ export const attachmentInput = z
 
 const messageBody = z
   .object({
-    patientId: z.string().trim().min(1).max(64),
+    patientId: fhirId('patientId: not a record id'),
     /** A reply: the conversation's id. A new conversation: recipient and subject. */
-    thread: z.string().trim().min(1).max(64).optional(),
+    thread: fhirId('thread: not a conversation id').optional(),
     recipient: z.string().trim().min(1).max(100).optional(),
     subject: z
       .string()

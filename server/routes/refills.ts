@@ -9,13 +9,14 @@ import { ApiError } from '../http/errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { fhirId } from '../http/ids.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
 import type { JsonObject } from '../fhir/references.js';
 
 const refillBody = z
   .object({
-    medicationRequestId: z.string().trim().min(1, 'Choose the prescription.').max(64),
+    medicationRequestId: fhirId('Choose the prescription.'),
     pharmacy: z.string().trim().min(1, 'Name the pharmacy that should fill it.').max(200, 'Pharmacy: at most 200 characters.'),
     note: z.string().trim().max(1000, 'Note: at most 1,000 characters.').optional(),
   })

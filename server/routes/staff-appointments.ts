@@ -7,9 +7,10 @@ import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
-import { appointmentFor, cancelAppointment } from '../appointments/appointments.js';
+import { appointmentFor, cancelAppointment, lockAppointment } from '../appointments/appointments.js';
+import { pathId } from '../http/ids.js';
 import { addDays, zonedTimeToUtc } from '../appointments/clinic-time.js';
-import { addSlots, saveSchedule, saveVisitType, scheduleInput, slotPlanInput, visitTypeInput } from '../appointments/scheduling.js';
+import { addSlots, MissingScheduleItem, saveSchedule, saveVisitType, scheduleInput, slotPlanInput, visitTypeInput } from '../appointments/scheduling.js';
 import { tellPatient } from '../notify/patient-news.js';
 import { getResources } from '../store/resource-reads.js';
 import { withTransaction } from '../store/store.js';
@@ -72,7 +73,9 @@ export function staffAppointmentRoutes(deps: AppDeps) {
       const { account } = authOf(c);
       const now = clock.now();
       const result = await withTransaction(store, async (trx) => {
-        const found = await appointmentFor(trx, c.req.param('id'), 'any');
+        const id = pathId(c.req.param('id'), 'There is no appointment with that id.');
+        await lockAppointment(trx, store.dialect, id);
+        const found = await appointmentFor(trx, id, 'any');
         if (!found) throw new ApiError(404, 'not_found', 'There is no appointment with that id.');
         if (found.appointment.status !== 'booked') throw new ApiError(409, 'not_booked', `This appointment is ${found.appointment.status}.`);
         const cancelled = await cancelAppointment(trx, store.dialect, found.appointment, `Cancelled by the clinic: ${reason}`, now);
@@ -102,9 +105,10 @@ export function staffAppointmentRoutes(deps: AppDeps) {
       const plan = await readJsonBody(c, slotPlanInput);
       let result;
       try {
-        result = await addSlots(store.db, c.req.param('id'), plan, zone, clock.now());
+        result = await addSlots(store.db, pathId(c.req.param('id'), 'There is no such schedule.'), plan, zone, clock.now());
       } catch (error) {
-        throw new ApiError(404, 'not_found', (error as Error).message);
+        if (error instanceof MissingScheduleItem) throw new ApiError(404, 'not_found', error.message);
+        throw error;
       }
       await audit(c, 'staff.scheduling.slots', `schedule/${c.req.param('id')}`, `${result.added} added`);
       return c.json(result, 201);

@@ -9,6 +9,7 @@ import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { pathId } from '../http/ids.js';
 import { checkAttachment } from '../messages/attachments.js';
 import { attachmentBinary, messageCommunication, sharedDocument } from '../messages/messages.js';
 import { tellPatient } from '../notify/patient-news.js';
@@ -50,7 +51,8 @@ export function staffMessageRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
   const audit = (c: Parameters<typeof authOf>[0], action: string, patientId: string | null, target: string, outcome: 'success' | 'denied' = 'success', detail?: string, db: Db = store.db) =>
     appendAudit(db, { actor: authOf(c).account.id, onBehalfOf: patientId, action, outcome, ip: clientIp(c), target, ...(detail ? { detail } : {}) }, clock.now());
-  const threadRow = async (id: string) => {
+  const threadRow = async (raw: string) => {
+    const id = pathId(raw, NO_THREAD);
     const row = await store.db.selectFrom('message_thread').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new ApiError(404, 'not_found', NO_THREAD);
     return row;
@@ -108,7 +110,7 @@ export function staffMessageRoutes(deps: AppDeps) {
     })
     .get('/:id/files/:binaryId', async (c) => {
       const row = await threadRow(c.req.param('id'));
-      const binaryId = c.req.param('binaryId');
+      const binaryId = pathId(c.req.param('binaryId'), 'That file is not part of this conversation.');
       const binary = (await getResource(store.db, 'Binary', binaryId))?.resource as unknown as Binary | undefined;
       // Only a file of this conversation's patient, named in one of its messages.
       const named = (await readCompartmentType(store.db, row.patient_id, 'Communication'))

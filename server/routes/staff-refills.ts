@@ -7,6 +7,7 @@ import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { pathId } from '../http/ids.js';
 import { tellPatient } from '../notify/patient-news.js';
 import { getResource } from '../store/resource-reads.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
@@ -75,7 +76,7 @@ export function staffRefillRoutes(deps: AppDeps) {
       const body = await readJsonBody(c, decisionBody);
       const { account } = authOf(c);
       const now = clock.now();
-      const id = c.req.param('id');
+      const id = pathId(c.req.param('id'), 'There is no refill request with that id.');
       const rule = NEXT[body.decision]!;
       const { task, patientId } = await withTransaction(store, async (trx) => {
         const found = await getResource(trx, 'Task', id);
