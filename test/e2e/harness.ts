@@ -228,3 +228,17 @@ export async function signInPatient(page: Page, origin: string, login: string, p
 export async function waitForController(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
 }
+
+/**
+ * What the server holds in a patient's record, as their app would sync it: signs in as `login` (API), reads the
+ * whole change feed of their own record, and returns the current resources of `type` (one per id).
+ */
+export async function recordResources(server: RunningServer, login: string, password: string, type: string): Promise<Record<string, any>[]> {
+  const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' }, body: JSON.stringify({ login, password }) });
+  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const { patients } = (await (await fetch(`${server.origin}/api/records/patients`, { headers: { Cookie: cookie } })).json()) as { patients: { id: string; self: boolean }[] };
+  const patient = patients.find((p) => p.self) ?? patients[0]!;
+  const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patient.id}&since=0&limit=1000`, { headers: { Cookie: cookie } })).json()) as { changes: { type: string; id: string; resource?: Record<string, any> }[] };
+  const latest = new Map(feed.changes.filter((c) => c.type === type).map((c) => [c.id, c.resource]));
+  return [...latest.values()].filter((r): r is Record<string, any> => r !== undefined);
+}

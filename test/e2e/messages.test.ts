@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { samplePdf } from '../../server/testing/files.js';
-import { axeViolations, enrolStaff, launchBrowser, mailWithSubject, patientAccount, signInPatient, startServer, type RunningServer } from './harness.js';
+import { axeViolations, enrolStaff, launchBrowser, mailWithSubject, patientAccount, recordResources, signInPatient, startServer, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -44,13 +44,7 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
     await server?.stop();
   });
 
-  const feed = async (type: string) => {
-    const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' }, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
-    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-    const body = (await (await fetch(`${server.origin}/api/records/feed?patient=${patientId}&since=0&limit=1000`, { headers: { Cookie: cookie } })).json()) as { changes: { type: string; id: string; resource?: Record<string, any> }[] };
-    const latest = new Map(body.changes.filter((c) => c.type === type).map((c) => [c.id, c.resource]));
-    return [...latest.values()].filter(Boolean) as Record<string, any>[];
-  };
+  const feed = (type: string) => recordResources(server, 'reyna', PASSWORD, type);
 
   it('the patient writes to the primary care team with a PDF, after the emergency notice; it is sent once', async () => {
     await signInPatient(patient, server.origin, 'reyna', PASSWORD);

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, launchPhone, patientAccount, signInPatient, startServer, waitForController, type RunningServer } from './harness.js';
+import { axeViolations, launchBrowser, launchPhone, patientAccount, recordResources, signInPatient, startServer, waitForController, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -88,11 +88,8 @@ describe('a traveller opens the record with a device PIN and no connection, writ
     await signInPatient(page, server.origin, 'reyna', PASSWORD);
     await page.locator('mcl-app nav a', { hasText: 'Messages' }).click();
     await list.locator('li.card h2', { hasText: 'Written on the plane' }).waitFor({ timeout: 20_000 });
-    const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' }, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
-    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-    const patients = (await (await fetch(`${server.origin}/api/records/patients`, { headers: { Cookie: cookie } })).json()) as { patients: { id: string }[] };
-    const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patients.patients[0]!.id}&since=0&limit=1000`, { headers: { Cookie: cookie } })).json()) as { changes: { type: string; resource?: Record<string, any> }[] };
-    assert.equal(feed.changes.filter((c) => c.type === 'Communication' && c.resource?.topic?.text === 'Written on the plane').length, 1, 'exactly once');
+    const messages = await recordResources(server, 'reyna', PASSWORD, 'Communication');
+    assert.equal(messages.filter((m) => m.topic?.text === 'Written on the plane').length, 1, 'exactly once');
   });
 
   it('ten wrong PINs delete the copy of the record on this device', async () => {
@@ -240,13 +237,8 @@ describe('the same phone, restarted: offline for a trip, then back online', () =
     } finally {
       await phone.close();
     }
-    const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' }, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
-    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-    const patients = (await (await fetch(`${server.origin}/api/records/patients`, { headers: { Cookie: cookie } })).json()) as { patients: { id: string }[] };
-    const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patients.patients[0]!.id}&since=0&limit=1000`, { headers: { Cookie: cookie } })).json()) as { changes: { type: string; id: string; resource?: Record<string, any> }[] };
-    const latest = new Map(feed.changes.map((c) => [`${c.type}/${c.id}`, c]));
-    assert.equal([...latest.values()].filter((c) => c.type === 'Communication' && c.resource?.topic?.text === 'From the trip').length, 1, 'the message once');
-    assert.equal([...latest.values()].filter((c) => c.type === 'Task' && c.resource?.input?.[0]?.valueString === 'Pharmacy at home').length, 1, 'the refill request once');
+    assert.equal((await recordResources(server, 'reyna', PASSWORD, 'Communication')).filter((m) => m.topic?.text === 'From the trip').length, 1, 'the message once');
+    assert.equal((await recordResources(server, 'reyna', PASSWORD, 'Task')).filter((t) => t.input?.[0]?.valueString === 'Pharmacy at home').length, 1, 'the refill request once');
   });
 });
 
@@ -290,11 +282,7 @@ describe('two tabs of the app, both online again at once', () => {
     for (const page of [first, second]) {
       for (const subject of ['Tab note one', 'Tab note two', 'Tab note three']) await page.locator('mcl-messages-page li.card h2', { hasText: subject }).waitFor({ timeout: 20_000 });
     }
-    const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' }, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
-    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-    const patients = (await (await fetch(`${server.origin}/api/records/patients`, { headers: { Cookie: cookie } })).json()) as { patients: { id: string }[] };
-    const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patients.patients[0]!.id}&since=0&limit=1000`, { headers: { Cookie: cookie } })).json()) as { changes: { type: string; resource?: Record<string, any> }[] };
-    const subjects = feed.changes.filter((c) => c.type === 'Communication' && c.resource).map((c) => c.resource!.topic.text as string).sort();
+    const subjects = (await recordResources(server, 'reyna', PASSWORD, 'Communication')).map((m) => m.topic.text as string).sort();
     assert.deepEqual(subjects, ['Tab note one', 'Tab note three', 'Tab note two']);
     await context.close();
   });

@@ -1,7 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import type { Appointment } from 'fhir/r4';
 import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
 import { sessionContext } from '../../app/session-context.js';
 import type { SessionController } from '../../app/session-controller.js';
@@ -114,10 +113,8 @@ export class BookPage extends LitElement {
     this.key ??= crypto.randomUUID();
     const key = this.key;
     void this.attempt(async () => {
-      const answer = this.reschedule
-        ? await api<{ appointment: Appointment }>('POST', `/api/appointments/${encodeURIComponent(this.reschedule)}/reschedule`, { slotId: slot.id }, { 'Idempotency-Key': key })
-        : await api<{ appointment: Appointment }>('POST', '/api/appointments', { patientId: account.patientId, slotId: slot.id }, { 'Idempotency-Key': key });
-      void answer;
+      if (this.reschedule) await api('POST', `/api/appointments/${encodeURIComponent(this.reschedule)}/reschedule`, { slotId: slot.id }, { 'Idempotency-Key': key });
+      else await api('POST', '/api/appointments', { patientId: account.patientId, slotId: slot.id }, { 'Idempotency-Key': key });
       await recordSession(account).sync();
       navigate(this, '/appointments');
     });

@@ -3,8 +3,9 @@ import type { Appointment } from 'fhir/r4';
 /** The device's own time zone (a travelling patient's phone follows the local one). */
 export const deviceZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-function format(iso: string, zone: string, withDate: boolean): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone, ...(withDate ? { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' } : {}), hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
+/** "Thursday, December 3, 2026 at 9:00 AM CST". */
+function format(iso: string, zone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
 }
 
 /** A zone as people read it: "America/Chicago" → "Chicago". */
@@ -16,11 +17,11 @@ export const zoneName = (zone: string) => zone.split('/').pop()!.replace(/_/g, '
  * "4:00 PM GMT+1 where you are (Berlin)".
  */
 export function visitTime(iso: string, clinicZone: string, here = deviceZone()): { clinic: string; device?: string } {
-  const clinic = `${format(iso, clinicZone, true)} (${zoneName(clinicZone)} time)`;
+  const clinic = `${format(iso, clinicZone)} (${zoneName(clinicZone)} time)`;
   const wall = (zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
   // The same clocks (the same zone, or one with the same offset that day): one time is enough.
   if (wall(clinicZone) === wall(here)) return { clinic };
-  return { clinic, device: `${format(iso, here, true)} where you are (${zoneName(here)})` };
+  return { clinic, device: `${format(iso, here)} where you are (${zoneName(here)})` };
 }
 
 /** The calendar day (YYYY-MM-DD) of an instant in a zone, for grouping times by day. */

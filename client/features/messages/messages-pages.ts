@@ -9,12 +9,15 @@ import { OUTBOX_CHANGE, submit } from '../../data/outbox.js';
 import type { OutboxItem, Vault } from '../../data/vault.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { DraftKeeper } from '../records/draft-keeper.js';
+import { DraftKeeper, draftKey } from '../records/draft-keeper.js';
 import { formatDate } from '../records/fhir-display.js';
 import { RecordPage } from '../records/record-page.js';
 import { composerStyles, MAX_MESSAGE_CHARS, urgentNotice, type AttachmentPicker } from './composer.js';
 import './composer.js';
 import { conversations, deliveredMessageId, documentsOf, fileSize, filesOf, fromPatient, textOf, threadOf, outboxState, type Conversation } from './conversations.js';
+
+/** Where a new message is written (its drafts are kept under this path). */
+const COMPOSE_PAGE = '/messages/new';
 
 interface Recipient {
   key: string;
@@ -109,11 +112,9 @@ export class MessagesPage extends RecordPage {
   private async edit(item: OutboxItem) {
     const body = item.body as { recipient?: string; subject?: string; body?: string };
     // Back into the composer's drafts, then the refused item goes: nothing the person wrote is lost.
-    await this.vault!.saveDraft('/messages/new#recipient', body.recipient ?? '');
-    await this.vault!.saveDraft('/messages/new#subject', body.subject ?? '');
-    await this.vault!.saveDraft('/messages/new#body', body.body ?? '');
+    for (const field of ['recipient', 'subject', 'body'] as const) await this.vault!.saveDraft(draftKey(COMPOSE_PAGE, field), body[field] ?? '');
     await this.vault!.deleteOutbox(item.id);
-    navigate(this, '/messages/new');
+    navigate(this, COMPOSE_PAGE);
   }
 
   protected renderBody() {
@@ -249,7 +250,7 @@ export class ComposePage extends RecordPage {
   private listProblem = '';
   @state() private sending = false;
   @query('mcl-attachment-picker') private picker!: AttachmentPicker;
-  private readonly drafts = new DraftKeeper(this, () => this.session?.account, '/messages/new');
+  private readonly drafts = new DraftKeeper(this, () => this.session?.account, COMPOSE_PAGE);
   private vault: Vault | undefined;
   private patientId = '';
 

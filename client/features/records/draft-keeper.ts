@@ -2,6 +2,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SignedInAccount } from '../../app/session-controller.js';
 import { recordSession } from './record-session.js';
 
+/** The key a draft is sealed under: the page's path and the field's `data-draft` name. */
+export const draftKey = (page: string, field: string) => `${page}#${field}`;
+
 /**
  * Keeps what the person types in a page's `[data-draft]` fields (SECURITY.md, WCAG 2.2.5): each change is sealed
  * into the local record shortly after typing stops, so it survives an inactivity timeout, a reload or a closed
@@ -23,7 +26,7 @@ export class DraftKeeper implements ReactiveController {
   }
 
   private key(name: string) {
-    return `${this.page}#${name}`;
+    return draftKey(this.page, name);
   }
 
   private async vault() {
