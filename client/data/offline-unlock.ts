@@ -7,16 +7,8 @@ export const PIN_ITERATIONS = 600_000;
 /** Wrong PINs in a row after which the local record is wiped. */
 export const PIN_TRIES = 10;
 
-export interface PinWrapped {
-  key: 'pin';
-  salt: Uint8Array;
-  iterations: number;
-  iv: Uint8Array;
-  /** AES-GCM of { kek (base64url), account } under the PIN-derived key: nothing readable without the PIN. */
-  data: ArrayBuffer;
-  failures: number;
-  createdAt: string;
-}
+import type { PinWrapped } from './vault.js';
+export type { PinWrapped };
 
 /** A device PIN: 6 to 12 digits, not all the same, not a straight run. */
 export function pinProblem(pin: string): string | undefined {

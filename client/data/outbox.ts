@@ -5,8 +5,8 @@ import type { OutboxItem, Vault } from './vault.js';
  * The outbox (ARCHITECTURE.md; SECURITY.md "Reliability"): what the person sends is stored first, sealed, with a
  * client-made id, and shown as "sending"; it is then posted with that id as `Idempotency-Key`, so however often it
  * is retried (a lost answer, a reload, two tabs), the server carries it out once. An item the server refuses is
- * kept with the reason, to be changed or discarded, never dropped. This page-side flush runs while online; [8/8]
- * adds sending from the service worker after being offline.
+ * kept with the reason, to be changed or discarded, never dropped. The same `flush` runs in the page (on start,
+ * on `online`, after each new item) and in the service worker on Background Sync (sw/outbox-send.ts).
  */
 export async function enqueue(vault: Vault, item: Omit<OutboxItem, 'id' | 'createdAt' | 'state'>): Promise<OutboxItem> {
   const full: OutboxItem = { ...item, id: crypto.randomUUID(), createdAt: new Date().toISOString(), state: 'waiting' };
@@ -60,6 +60,26 @@ export async function flush(vault: Vault): Promise<number> {
   });
 }
 
+/** The Background Sync tag that wakes the service worker to send the outbox when a connection is back. */
+export const OUTBOX_SYNC_TAG = 'mcl-outbox';
+/** The service worker's request to a tab for the open record's keys (answered on the message's port). */
+export const LEND_VAULT_KEYS = 'mcl-lend-vault-keys';
+
+/**
+ * Asks the browser to wake the service worker once there is a connection again, so that what waits is sent even
+ * if this tab is in the background by then. Where Background Sync does not exist the page sends on `online` and
+ * at start instead. Returns whether it was registered.
+ */
+export async function requestBackgroundSend(): Promise<boolean> {
+  const registration = await navigator.serviceWorker?.getRegistration().catch(() => undefined);
+  const sync = (registration as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined)?.sync;
+  if (!sync) return false;
+  return sync.register(OUTBOX_SYNC_TAG).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * Stores what the person sent (first, sealed) and returns once it is stored; when online, what waits is then
  * sent in the background (OUTBOX_CHANGE tells the pages how it went). A failure to send leaves it waiting.
@@ -67,6 +87,9 @@ export async function flush(vault: Vault): Promise<number> {
 export async function submit(vault: Vault, item: Omit<OutboxItem, 'id' | 'createdAt' | 'state'>): Promise<OutboxItem> {
   const stored = await enqueue(vault, item);
   tabs?.postMessage('changed');
-  if (navigator.onLine) void flush(vault).catch(() => {});
+  // Sent now when online; what could not go now is left to Background Sync (and to the page on `online`).
+  void (navigator.onLine ? flush(vault) : Promise.resolve(1))
+    .then((waiting) => (waiting ? requestBackgroundSend() : false))
+    .catch(() => {});
   return stored;
 }

@@ -6,16 +6,8 @@ import { VAULT_DB, VaultDb } from './vault.js';
  * face or device PIN. HKDF-SHA-256 turns them into the key that seals the record's key. The PRF output never leaves
  * the page and is never stored; the authenticator is asked locally (no server involved, so it works offline).
  */
-export interface PrfWrapped {
-  key: 'prf';
-  credentialId: string;
-  /** The PRF input ("salt") asked of the authenticator; the HKDF salt. */
-  prfSalt: Uint8Array;
-  hkdfSalt: Uint8Array;
-  iv: Uint8Array;
-  data: ArrayBuffer;
-  createdAt: string;
-}
+import type { PrfWrapped } from './vault.js';
+export type { PrfWrapped };
 
 const INFO = new TextEncoder().encode('mcl-offline-unlock-prf');
 const toB64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

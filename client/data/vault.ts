@@ -64,6 +64,30 @@ export interface OutboxItem {
   response?: unknown;
 }
 
+/** The record's key sealed under a device PIN (client/data/offline-unlock.ts). */
+export interface PinWrapped {
+  key: 'pin';
+  salt: Uint8Array;
+  iterations: number;
+  iv: Uint8Array;
+  /** AES-GCM of { kek (base64url), account } under the PIN-derived key: nothing readable without the PIN. */
+  data: ArrayBuffer;
+  failures: number;
+  createdAt: string;
+}
+
+/** The record's key sealed under a passkey's PRF output (client/data/passkey-unlock.ts). */
+export interface PrfWrapped {
+  key: 'prf';
+  credentialId: string;
+  /** The PRF input ("salt") asked of the authenticator; the HKDF salt. */
+  prfSalt: Uint8Array;
+  hkdfSalt: Uint8Array;
+  iv: Uint8Array;
+  data: ArrayBuffer;
+  createdAt: string;
+}
+
 export class VaultDb extends Dexie {
   resources!: Table<StoredResource, [string, string, string]>;
   meta!: Table<VaultMeta, string>;
@@ -75,9 +99,9 @@ export class VaultDb extends Dexie {
   /** What the person sent and the server has not yet confirmed (ARCHITECTURE.md: the outbox), sealed. */
   outbox!: Table<StoredOutboxItem, string>;
   /** Opening the record without a connection ([8/8]): the key sealed under a device PIN, and the wrong tries. */
-  unlock!: Table<import('./offline-unlock.js').PinWrapped, string>;
+  unlock!: Table<PinWrapped, string>;
   /** The same, sealed under a passkey's PRF output instead of a PIN. */
-  prfUnlock!: Table<import('./passkey-unlock.js').PrfWrapped, string>;
+  prfUnlock!: Table<PrfWrapped, string>;
 
   constructor(name = VAULT_DB) {
     super(name);
@@ -96,6 +120,12 @@ export class VaultDb extends Dexie {
 /** The kinds of resource that are "new until viewed" (results; messages, of which the care team's count). */
 const NEWS = ['Observation', 'DiagnosticReport', 'Communication'];
 
+export interface LentVault {
+  accountId: string;
+  dbName: string;
+  keys: VaultKeys;
+}
+
 /**
  * The account's local record, open: reads decrypt, writes encrypt. Made by `openVault` with the key-encryption key
  * of a signed-in session; dropping the object locks it (the keys live only in it).
@@ -108,6 +138,14 @@ export class Vault {
     /** This device held this account's record before, and it is gone though nobody removed it: the browser evicted it. */
     readonly lostBefore = false,
   ) {}
+
+  /**
+   * What the service worker needs to send the outbox on Background Sync: the working keys (non-extractable
+   * CryptoKeys, structured-cloned through a MessageChannel, never stored) and where the record is. See sw/outbox-send.ts.
+   */
+  lend(): LentVault {
+    return { accountId: this.accountId, dbName: this.db.name, keys: this.keys };
+  }
 
   /** A record repeats the same few hundred codes thousands of times: each code's HMAC is computed once. */
   private readonly codes = new Map<string, Promise<string>>();
@@ -271,11 +309,12 @@ export function wipeVault(name = VAULT_DB): Promise<void> {
  * worker has no localStorage and never makes the first vault (the page opens it before the first sync).
  */
 const markKey = (name: string) => `${KEPT_MARK}${name}`;
+const pageStorage = () => (globalThis as { localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void } }).localStorage;
 function keptMark(name: string): string | null {
-  return typeof localStorage === 'undefined' ? null : localStorage.getItem(markKey(name));
+  return pageStorage()?.getItem(markKey(name)) ?? null;
 }
 function setKeptMark(name: string, accountId: string | undefined): void {
-  if (typeof localStorage === 'undefined') return;
-  if (accountId) localStorage.setItem(markKey(name), accountId);
-  else localStorage.removeItem(markKey(name));
+  const storage = pageStorage();
+  if (accountId) storage?.setItem(markKey(name), accountId);
+  else storage?.removeItem(markKey(name));
 }

@@ -28,6 +28,10 @@ export interface RunningServer {
   dataDir: string;
   publicDir: string;
   output(): string;
+  /** Kills the server at once (SIGKILL: no shutdown, requests in flight lost); its data stays for `restart`. */
+  crash(): Promise<void>;
+  /** Starts the server again on the same port and data after `crash`. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,33 +49,45 @@ export async function startServer(options: { env?: Record<string, string>; copyP
     cpSync(join(root, 'dist', 'public'), publicDir, { recursive: true });
   }
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['dist/server/main.js'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PUBLIC_DIR: publicDir, LOG_LEVEL: 'warn', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
   const origin = `http://localhost:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output}`);
-    try {
-      if ((await fetch(`${origin}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(process.execPath, ['dist/server/main.js'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PUBLIC_DIR: publicDir, LOG_LEVEL: 'warn', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const started = child;
+    started.stdout!.on('data', (d) => (output += d));
+    started.stderr!.on('data', (d) => (output += d));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (started.exitCode !== null) throw new Error(`server exited with ${started.exitCode}: ${output}`);
+      try {
+        if ((await fetch(`${origin}/api/health`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`server did not become healthy: ${output}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (Date.now() > deadline) throw new Error(`server did not become healthy: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  await launch();
   return {
     origin,
     port,
     dataDir,
     publicDir,
     output: () => output,
+    crash: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    restart: launch,
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

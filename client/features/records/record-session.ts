@@ -3,7 +3,7 @@ import * as Comlink from 'comlink';
 import type { SyncProgress, SyncResult } from '../../data/sync.js';
 import { openAccountVault } from '../../data/sync.js';
 import type { Vault } from '../../data/vault.js';
-import { flush } from '../../data/outbox.js';
+import { flush, LEND_VAULT_KEYS, requestBackgroundSend } from '../../data/outbox.js';
 import type { SyncWorkerApi } from '../../data/sync-worker.js';
 
 declare const __SYNC_WORKER_URL__: string | undefined;
@@ -73,7 +73,7 @@ export class RecordSession extends EventTarget {
     this.changed();
     try {
       // What the person sent goes first (the outbox), then the record is brought up to date (and shows it).
-      if (this.vault) await flush(this.vault).catch(() => undefined);
+      if (this.vault && (await flush(this.vault).catch(() => 1))) void requestBackgroundSend();
       if (!this.worker) {
         this.rawWorker = new Worker(workerUrl(), { type: 'module', name: 'mcl-sync' });
         this.worker = Comlink.wrap<SyncWorkerApi>(this.rawWorker);
@@ -133,6 +133,14 @@ export function useRecordSession(session: RecordSession): void {
 addEventListener('mcl-signed-out', () => {
   current?.close();
   current = undefined;
+});
+
+// The service worker sends the outbox on Background Sync (sw/outbox-send.ts). It holds no key of its own: it
+// borrows the working keys from a tab that has this record open at that moment, for that one send. A locked or
+// closed app lends nothing, and the outbox then waits for the page to send it when the record is next opened.
+navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
+  if ((event.data as { type?: string } | null)?.type !== LEND_VAULT_KEYS) return;
+  event.ports[0]?.postMessage(current?.vault ? current.vault.lend() : null);
 });
 
 /**
