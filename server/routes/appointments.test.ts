@@ -203,6 +203,55 @@ for (const factory of storeFactories) describe(`appointments on ${factory.name}:
     assert.equal((await call('POST', `/api/appointments/${id}/cancel`, 'reyna', {})).status, 200);
   });
 
+  it('an appointment request (written offline) reaches the care team once; they book a time or decline; the patient may withdraw', async () => {
+    const ask = (body: Json, key: string) => call('POST', '/api/appointments/requests', 'reyna', body, { 'Idempotency-Key': key });
+    const body = { patientId: ids.reyna, reason: 'My knee hurts on the stairs', earliest: '2026-11-30', latest: '2026-12-04', timeOfDay: 'morning' };
+    const first = await ask(body, 'request-1');
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.equal(first.body.appointment.status, 'proposed');
+    const again = await ask(body, 'request-1');
+    assert.equal(again.body.appointment.id, first.body.appointment.id, 'sent twice from the outbox: one request');
+    const bad = await ask({ ...body, latest: '2026-11-20' }, 'request-bad');
+    assert.equal(bad.status, 422);
+    assert.match(bad.body.message, /before the earliest/);
+    assert.equal((await ask({ ...body, patientId: ids.margery }, 'request-other')).status, 404, "another patient's record");
+    assert.equal((await ask({ ...body, reason: '' }, 'request-empty')).status, 400);
+
+    assert.equal((await call('GET', '/api/staff/appointments/requests', 'reyna')).status, 403);
+    const queue = await call('GET', '/api/staff/appointments/requests', 'drlee');
+    assert.equal(queue.body.requests.length, 1);
+    const request = queue.body.requests[0];
+    assert.match(request.patient.name, /Reyna/);
+    assert.deepEqual([request.reason, request.earliest, request.latest, request.preference], ['My knee hurts on the stairs', '2026-11-30', '2026-12-04', 'Preferred: mornings']);
+    // Times within the days asked for; the clinic may book a kind of visit patients cannot book themselves.
+    const times = (await call('GET', `/api/staff/appointments/requests/${request.id}/slots?visitType=procedure`, 'drlee')).body.slots;
+    assert.deepEqual(times.map((s: Json) => s.start), ['2026-11-30T19:00:00.000Z']);
+    const booked = await call('POST', `/api/staff/appointments/requests/${request.id}/book`, 'drlee', { slotId: times[0].id });
+    assert.equal(booked.status, 200, JSON.stringify(booked.body));
+    const visit = await latest(ids.reyna!, request.id);
+    assert.deepEqual([visit.status, visit.start, visit.reasonCode[0].text], ['booked', '2026-11-30T19:00:00.000Z', 'My knee hurts on the stairs']);
+    assert.ok((await bookings()).some((b) => b.slot_id === times[0].id && b.appointment_id === request.id));
+    assert.equal((await call('POST', `/api/staff/appointments/requests/${request.id}/book`, 'drlee', { slotId: times[0].id })).status, 404, 'answered already');
+    assert.equal((await call('GET', '/api/staff/appointments/requests', 'drlee')).body.requests.length, 0);
+    let mails = await readOutbox(t.config.dataDir);
+    for (let i = 0; i < 100 && !mails.some((m) => /a time is booked/.test(m.subject)); i++) mails = (await new Promise((r) => setTimeout(r, 30)), await readOutbox(t.config.dataDir));
+    assert.ok(mails.some((m) => m.to === 'reyna@example.com' && /a time is booked/.test(m.subject) && !/knee/i.test(m.text)));
+
+    const second = await ask({ ...body, reason: 'A second opinion' }, 'request-2');
+    assert.equal((await call('POST', `/api/staff/appointments/requests/${second.body.appointment.id}/decline`, 'drlee', {})).status, 400, 'a reason is needed');
+    const declined = await call('POST', `/api/staff/appointments/requests/${second.body.appointment.id}/decline`, 'drlee', { reason: 'Please see your own clinician first' });
+    assert.equal(declined.body.appointment.status, 'cancelled');
+    assert.equal((await latest(ids.reyna!, second.body.appointment.id)).cancelationReason.text, 'Not booked by the clinic: Please see your own clinician first');
+
+    const third = await ask({ ...body, reason: 'Changed my mind later' }, 'request-3');
+    assert.equal((await call('POST', `/api/appointments/${third.body.appointment.id}/cancel`, 'reyna', {})).body.appointment.cancelationReason.text, 'Withdrawn by the patient');
+    const rows = await t.testStore.store.db.selectFrom('appointment_request').select(['appointment_id', 'state']).orderBy('created_at').execute();
+    assert.deepEqual(rows.map((r) => r.state).sort(), ['booked', 'declined', 'withdrawn']);
+    assert.equal((await call('POST', `/api/staff/appointments/requests/${third.body.appointment.id}/book`, 'drlee', { slotId: times[0].id })).status, 404);
+    // The booked visit is an ordinary one: the patient may cancel it (and its reminders go).
+    assert.equal((await call('POST', `/api/appointments/${request.id}/cancel`, 'reyna', {})).status, 200);
+  });
+
   it('refuses ids that cannot be ids (a NUL, a slash) with a 4xx, before any query', async () => {
     assert.equal((await call('POST', '/api/appointments', 'reyna', { patientId: ids.reyna, slotId: 'a\u0000b' }, { 'Idempotency-Key': 'booking-nul' })).status, 400);
     assert.equal((await call('POST', '/api/appointments/a%00b/cancel', 'reyna', {})).status, 404);

@@ -16,6 +16,8 @@ import { getResource } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
 import type { JsonObject } from '../fhir/references.js';
+import { requestDaysProblem, requestInput, requestResource } from '../appointments/requests.js';
+import { zonedDate } from '../appointments/clinic-time.js';
 
 const id = fhirId();
 const bookBody = z.object({ patientId: id, slotId: id }).strict();
@@ -39,6 +41,9 @@ const NOT_YOURS = 'There is no appointment here that you may change.';
  * - `POST /:id/reschedule` (Idempotency-Key) `{slotId}`: moves in one transaction: the new slot is held first, the
  *   old one released only then, so a failure leaves the old booking as it was.
  * - `POST /:id/cancel` `{reason?}`: until the cut-off before the visit (CANCEL_CUTOFF_HOURS).
+ * - `POST /requests` (Idempotency-Key) `{patientId, reason, earliest, latest, timeOfDay}`: asks the clinic for a
+ *   visit without choosing a time ([8/8]: it can be written offline and sent from the outbox). It becomes a
+ *   `proposed` Appointment in the record and an entry in the care team's queue, who book a time or decline.
  */
 export function appointmentRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
@@ -89,6 +94,25 @@ export function appointmentRoutes(deps: AppDeps) {
         return { status: 201, body: { appointment } };
       });
     })
+    .post('/requests', requireIdempotencyKey(deps), async (c) => {
+      const body = await readJsonBody(c, requestInput);
+      const { account } = authOf(c);
+      if (!mayRead(account, body.patientId)) {
+        await appendAudit(store.db, { actor: account.id, action: 'appointment.access-denied', outcome: 'denied', ip: clientIp(c), target: `Patient/${body.patientId}`.slice(0, 200) }, clock.now());
+        throw new ApiError(404, 'not_found', 'There is no record here that you may ask for an appointment for.');
+      }
+      const problem = requestDaysProblem(body, zonedDate(clock.now(), config.clinic.timeZone));
+      if (problem) throw new ApiError(422, 'request_days', problem);
+      const patient = (await getResource(store.db, 'Patient', body.patientId))?.resource as unknown as Patient | undefined;
+      return idempotent(c, deps, async (trx) => {
+        const now = clock.now();
+        const appointment = requestResource({ id: randomUUID(), request: body, patientName: patientDisplayName(patient, account.display_name), created: now.toISOString() });
+        await putResources(trx, store.dialect, [appointment as unknown as JsonObject], now);
+        await trx.insertInto('appointment_request').values({ appointment_id: appointment.id!, patient_id: body.patientId, state: 'open', created_at: now.toISOString(), handled_at: null, handled_by: null }).execute();
+        await appendAudit(trx, { actor: account.id, onBehalfOf: body.patientId, action: 'appointment.requested', outcome: 'success', ip: clientIp(c), target: `Appointment/${appointment.id}` }, now);
+        return { status: 201, body: { appointment } };
+      });
+    })
     .post('/:id/reschedule', requireIdempotencyKey(deps), async (c) => {
       const body = await readJsonBody(c, moveBody);
       const { account } = authOf(c);
@@ -131,6 +155,14 @@ export function appointmentRoutes(deps: AppDeps) {
         await lockAppointment(trx, store.dialect, found.appointment.id!);
         const { appointment: current, patientId } = (await appointmentFor(trx, found.appointment.id!, [found.patientId]))!;
         if (current.status === 'cancelled') return current; // already done: the same answer again
+        if (current.status === 'proposed') {
+          // A request not yet answered: withdrawn, and out of the care team's queue.
+          const withdrawn: Appointment = { ...current, status: 'cancelled', cancelationReason: { text: 'Withdrawn by the patient' } };
+          await putResources(trx, store.dialect, [withdrawn as unknown as JsonObject], now);
+          await trx.updateTable('appointment_request').set({ state: 'withdrawn', handled_at: now.toISOString(), handled_by: account.id }).where('appointment_id', '=', current.id!).where('state', '=', 'open').execute();
+          await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'appointment.request-withdrawn', outcome: 'success', ip: clientIp(c), target: `Appointment/${current.id}` }, now);
+          return withdrawn;
+        }
         if (current.status !== 'booked') throw new ApiError(409, 'not_booked', `This appointment is ${current.status}; it cannot be cancelled.`);
         if (tooLate(current, now)) throw new ApiError(409, 'too_late', tooLateMessage());
         const cancelled = await cancelAppointment(trx, store.dialect, current, body.reason || 'Cancelled by the patient', now);

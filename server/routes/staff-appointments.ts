@@ -7,14 +7,21 @@ import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
-import { appointmentFor, cancelAppointment, lockAppointment } from '../appointments/appointments.js';
+import { appointmentFor, appointmentResource, assertBookable, cancelAppointment, holdSlot, lockAppointment, openSlots, planReminders, slotById } from '../appointments/appointments.js';
+import { fhirId } from '../http/ids.js';
+import { putResources } from '../store/resources.js';
+import type { JsonObject } from '../fhir/references.js';
 import { pathId } from '../http/ids.js';
 import { addDays, zonedTimeToUtc } from '../appointments/clinic-time.js';
 import { addSlots, MissingScheduleItem, saveSchedule, saveVisitType, scheduleInput, slotPlanInput, visitTypeInput } from '../appointments/scheduling.js';
 import { tellPatient } from '../notify/patient-news.js';
 import { getResources } from '../store/resource-reads.js';
 import { withTransaction } from '../store/store.js';
+import type { Db } from '../auth/sessions.js';
 
+const bookBody = z.object({ slotId: fhirId('Choose a time.') }).strict();
+const declineBody = z.object({ reason: z.string().trim().min(1, 'Say why: the patient is told.').max(300, 'Reason: at most 300 characters.') }).strict();
+const NO_REQUEST = 'There is no open appointment request with that id.';
 const cancelBody = z.object({ reason: z.string().trim().min(1, 'Say why: the patient is told.').max(300, 'Reason: at most 300 characters.') }).strict();
 
 /**
@@ -25,6 +32,10 @@ const cancelBody = z.object({ reason: z.string().trim().min(1, 'Say why: the pat
  * - `POST /:id/cancel {reason}`: the clinic cancels a visit (no cut-off); the patient sees it in
  *   their record and is told by their chosen channel (no clinical detail).
  * - `/scheduling` (administrators): visit types, schedules and adding bookable times.
+ * - `GET /requests`: patients' open appointment requests, oldest first, with the visit types to book them as;
+ *   `GET /requests/:id/slots?visitType=`: free times within the days asked for; `POST /requests/:id/book
+ *   {slotId}`: the request becomes that booked visit (same Appointment, reminders planned); `POST
+ *   /requests/:id/decline {reason}`. The patient is told either way.
  */
 export function staffAppointmentRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
@@ -33,6 +44,14 @@ export function staffAppointmentRoutes(deps: AppDeps) {
   const admin = requireRole(deps, 'admin');
   const audit = (c: Parameters<typeof authOf>[0], action: string, target: string, detail?: string) =>
     appendAudit(store.db, { actor: authOf(c).account.id, action, outcome: 'success', ip: clientIp(c), target, ...(detail ? { detail } : {}) }, clock.now());
+
+  /** An open request (a proposed Appointment still in the queue), or the same 404 for anything else. */
+  const openRequest = async (id: string, db: Db = store.db) => {
+    const row = await db.selectFrom('appointment_request').select('state').where('appointment_id', '=', id).executeTakeFirst();
+    const found = row?.state === 'open' ? await appointmentFor(db, id, 'any') : undefined;
+    if (!found || found.appointment.status !== 'proposed') throw new ApiError(404, 'not_found', NO_REQUEST);
+    return found;
+  };
 
   return new Hono<AppEnv>()
     .use(requireSession(deps))
@@ -84,6 +103,66 @@ export function staffAppointmentRoutes(deps: AppDeps) {
       });
       await tellPatient(deps, result.patientId, { subject: 'A change to one of your appointments', path: '/appointments' }, 'appointmentReminder');
       return c.json({ appointment: result.cancelled });
+    })
+    .get('/requests', staff, async (c) => {
+      const open = await store.db.selectFrom('appointment_request').select(['appointment_id', 'patient_id', 'created_at']).where('state', '=', 'open').orderBy('created_at').limit(200).execute();
+      const resources = new Map((await getResources(store.db, 'Appointment', open.map((r) => r.appointment_id))).map((a) => [a.id, a.resource as unknown as Appointment]));
+      const visitTypes = await store.db.selectFrom('visit_type').select(['id', 'name', 'minutes']).orderBy('name').execute();
+      const requests = open.flatMap((r) => {
+        const a = resources.get(r.appointment_id);
+        if (!a) return [];
+        return [{ id: r.appointment_id, created: r.created_at, patient: { id: r.patient_id, name: a.participant[0]?.actor?.display ?? 'Patient' }, reason: a.reasonCode?.[0]?.text ?? '', earliest: a.requestedPeriod?.[0]?.start ?? '', latest: a.requestedPeriod?.[0]?.end ?? '', preference: a.comment ?? '' }];
+      });
+      await audit(c, 'staff.appointment-requests.view', 'appointment_request', `${requests.length} open`);
+      return c.json({ requests, visitTypes, timeZone: zone });
+    })
+    .get('/requests/:id/slots', staff, async (c) => {
+      const request = await openRequest(pathId(c.req.param('id'), NO_REQUEST));
+      const visitType = c.req.query('visitType') ?? '';
+      if (!/^[a-z0-9-]{1,40}$/.test(visitType)) throw new ApiError(400, 'invalid_query', 'Choose a visit type.');
+      const period = request.appointment.requestedPeriod?.[0];
+      const now = clock.now();
+      const from = new Date(Math.max(zonedTimeToUtc(period?.start ?? '', '00:00', zone).getTime() || 0, now.getTime()));
+      const to = zonedTimeToUtc(addDays(period?.end ?? '', 1), '00:00', zone);
+      return c.json({ slots: await openSlots(store.db, { visitTypeId: visitType, from, to }) });
+    })
+    .post('/requests/:id/book', staff, async (c) => {
+      const { slotId } = await readJsonBody(c, bookBody);
+      const { account } = authOf(c);
+      const id = pathId(c.req.param('id'), NO_REQUEST);
+      const booked = await withTransaction(store, async (trx) => {
+        const now = clock.now();
+        await lockAppointment(trx, store.dialect, id);
+        const { appointment, patientId } = await openRequest(id, trx);
+        const slot = await slotById(trx, slotId);
+        assertBookable(slot, now, true);
+        await holdSlot(trx, slot.slot_id, id, patientId, now);
+        const visit = { ...appointmentResource({ id, patientId, patientName: appointment.participant[0]?.actor?.display ?? 'Patient', slot, created: appointment.created ?? now.toISOString(), origin: config.publicOrigin }), ...(appointment.reasonCode ? { reasonCode: appointment.reasonCode } : {}) };
+        await putResources(trx, store.dialect, [visit as unknown as JsonObject], now);
+        await planReminders(trx, id, patientId, slot.start_at, config.appointments.reminders, now);
+        await trx.updateTable('appointment_request').set({ state: 'booked', handled_at: now.toISOString(), handled_by: account.id }).where('appointment_id', '=', id).execute();
+        await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'staff.appointment-request.booked', outcome: 'success', ip: clientIp(c), target: `Appointment/${id}` }, now);
+        return { visit, patientId };
+      });
+      await tellPatient(deps, booked.patientId, { subject: 'Your appointment request: a time is booked', path: '/appointments' }, 'appointmentReminder');
+      return c.json({ appointment: booked.visit });
+    })
+    .post('/requests/:id/decline', staff, async (c) => {
+      const { reason } = await readJsonBody(c, declineBody);
+      const { account } = authOf(c);
+      const id = pathId(c.req.param('id'), NO_REQUEST);
+      const declined = await withTransaction(store, async (trx) => {
+        const now = clock.now();
+        await lockAppointment(trx, store.dialect, id);
+        const { appointment, patientId } = await openRequest(id, trx);
+        const answer: Appointment = { ...appointment, status: 'cancelled', cancelationReason: { text: `Not booked by the clinic: ${reason}` } };
+        await putResources(trx, store.dialect, [answer as unknown as JsonObject], now);
+        await trx.updateTable('appointment_request').set({ state: 'declined', handled_at: now.toISOString(), handled_by: account.id }).where('appointment_id', '=', id).execute();
+        await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'staff.appointment-request.declined', outcome: 'success', ip: clientIp(c), target: `Appointment/${id}` }, now);
+        return { answer, patientId };
+      });
+      await tellPatient(deps, declined.patientId, { subject: 'An answer to your appointment request', path: '/appointments' }, 'appointmentReminder');
+      return c.json({ appointment: declined.answer });
     })
     .get('/scheduling', admin, async (c) => {
       const [visitTypes, schedules] = await Promise.all([store.db.selectFrom('visit_type').selectAll().orderBy('name').execute(), store.db.selectFrom('schedule').selectAll().orderBy('name').execute()]);

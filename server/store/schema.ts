@@ -253,6 +253,15 @@ export interface SlotBookingTable {
   booked_at: string;
 }
 
+export interface AppointmentRequestTable {
+  appointment_id: string;
+  patient_id: string;
+  state: 'open' | 'booked' | 'declined' | 'withdrawn';
+  created_at: string;
+  handled_at: string | null;
+  handled_by: string | null;
+}
+
 export interface ReminderTable {
   id: string;
   appointment_id: string;
@@ -291,4 +300,5 @@ export interface Database {
   slot: SlotTable;
   slot_booking: SlotBookingTable;
   reminder: ReminderTable;
+  appointment_request: AppointmentRequestTable;
 }

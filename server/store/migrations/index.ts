@@ -8,6 +8,7 @@ import * as m0006 from './0006-passkey-counter-history.js';
 import * as m0007 from './0007-idempotency.js';
 import * as m0008 from './0008-message-threads.js';
 import * as m0009 from './0009-appointments.js';
+import * as m0010 from './0010-appointment-requests.js';
 
 /**
  * Every migration, in order, bundled with the server (no directory scan at run time, so a bundled server and the
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0007-idempotency': m0007,
   '0008-message-threads': m0008,
   '0009-appointments': m0009,
+  '0010-appointment-requests': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
