@@ -52,7 +52,7 @@ export interface OutboxItem {
   id: string;
   createdAt: string;
   state: StoredOutboxItem['state'];
-  kind: 'refill' | 'message';
+  kind: 'refill' | 'message' | 'appointment';
   /** What it is about, for finding it again: the prescription id, a conversation id, or 'new' (a new conversation). */
   subject: string;
   /** How to show it in a list while it is on its way ("To Cardiology: Knee pain"). */

@@ -2,8 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, patientAccount, runCli, signInPatient, startServer, type RunningServer } from './harness.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeViolations, enrolStaff, launchBrowser, patientAccount, recordResources, runCli, signInPatient, startServer, waitForController, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -103,5 +103,76 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
     assert.match(await appointments().locator('li.card').first().innerText(), /Cancelled \(Travelling that week\)/);
     const audit = await runCli(server.dataDir, ['audit', 'verify']);
     assert.equal(audit.code, 0, audit.stderr);
+  });
+});
+
+describe('with no connection, a patient asks for an appointment; it is sent once, and the care team books a time for it', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let patient: BrowserContext;
+  let page: Page;
+  let staff: Page;
+
+  before(async () => {
+    server = await startServer();
+    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
+    browser = await launchBrowser();
+    patient = await browser.newContext({ bypassCSP: true });
+    page = await patient.newPage();
+    const clinic = await browser.newContext({ bypassCSP: true });
+    staff = await clinic.newPage();
+    const cdp = await clinic.newCDPSession(staff);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('writes the request offline: it waits, and goes out exactly once when the connection returns', async () => {
+    await signInPatient(page, server.origin, 'reyna', PASSWORD);
+    await waitForController(page);
+    await patient.setOffline(true);
+    await page.locator('mcl-app nav a', { hasText: 'Appointments' }).click();
+    await page.locator('mcl-appointments-page').getByRole('link', { name: 'Ask for an appointment' }).click();
+    const form = page.locator('mcl-request-page');
+    await form.getByLabel('What is the visit for?').fill('My knee hurts on the stairs');
+    await form.getByLabel('Time of day').selectOption({ label: 'Mornings' });
+    assert.deepEqual(await axeViolations(page), [], 'request form');
+    await form.getByRole('button', { name: 'Send the request' }).click();
+    const list = page.locator('mcl-appointments-page');
+    await list.getByText('Waiting for a connection: it will be sent when you are back online.').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'appointments with a request waiting');
+    await patient.setOffline(false);
+    await list.getByText('Waiting for the clinic to choose a time.').waitFor({ timeout: 20_000 });
+    await list.getByText('Waiting for a connection').waitFor({ state: 'detached' });
+    const requests = (await recordResources(server, 'reyna', PASSWORD, 'Appointment')).filter((a) => a.status === 'proposed');
+    assert.equal(requests.length, 1, 'exactly once');
+    assert.equal(requests[0]!.reasonCode[0].text, 'My knee hurts on the stairs');
+  });
+
+  it('the care team finds a free time on those days and books it; the patient sees the visit', async () => {
+    await enrolStaff(server, staff, { email: 'dr.lee@clinic.example', name: 'Dr Ana Lee', role: 'clinician', username: 'ana.lee', password: 'listen twice and speak once' });
+    await staff.locator('mcl-app nav a', { hasText: 'Appointment requests' }).click();
+    const queue = staff.locator('mcl-appointment-requests-page');
+    await queue.getByText('My knee hurts on the stairs').waitFor();
+    assert.deepEqual(await axeViolations(staff), [], 'requests queue');
+    await queue.getByRole('button', { name: /Find a time for/ }).click();
+    await queue.getByLabel('Kind of visit').selectOption({ label: 'Follow-up visit (20 minutes)' });
+    await queue.getByRole('button', { name: 'Show free times on those days' }).click();
+    const time = queue.locator('.times button').first();
+    const label = (await time.innerText()).replace(/^Book /, '');
+    await time.click();
+    await queue.getByText(/^Booked for .*They have been told\.$/).waitFor();
+    await queue.getByText('No open requests.').waitFor();
+    // The patient's app syncs (on focus, on a timer; here a reload) and shows the booked visit.
+    await page.reload();
+    await page.locator('mcl-appointments-page').getByRole('heading', { name: 'Upcoming (1)' }).waitFor({ timeout: 20_000 });
+    const card = await page.locator('mcl-appointments-page li.card').first().innerText();
+    assert.match(card, /Follow-up visit/);
+    assert.match(card, new RegExp(label.split(' · ')[1]!.replace(/\./g, '\\.')));
   });
 });

@@ -4,12 +4,16 @@ import { consume } from '@lit/context';
 import type { Appointment } from 'fhir/r4';
 import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
 import { api, ApiProblem, OFFLINE_MESSAGE } from '../../data/api.js';
-import type { Vault } from '../../data/vault.js';
+import type { OutboxItem, Vault } from '../../data/vault.js';
+import { navigate } from '../../app/navigate.js';
+import { draftKey } from '../records/draft-keeper.js';
+import { OutboxWatch, outboxList } from '../records/outbox-view.js';
+import { REQUEST_PAGE } from './request-page.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { RecordPage } from '../records/record-page.js';
 import { cancelKey } from '../records/news.js';
-import { deviceZone, icsFor, splitVisits, visitDetails, visitTime } from './visit-time.js';
+import { deviceZone, icsFor, requestedDays, splitVisits, visitDetails, visitTime } from './visit-time.js';
 
 const STATUS: Record<string, string> = { booked: 'Booked', cancelled: 'Cancelled', fulfilled: 'Attended', noshow: 'Missed', arrived: 'Arrived', proposed: 'Requested', pending: 'Waiting for the clinic' };
 
@@ -26,14 +30,28 @@ export class AppointmentsPage extends RecordPage {
   clinic: ClinicInfo | undefined;
   @state() private upcoming: Appointment[] = [];
   @state() private past: Appointment[] = [];
+  /** Requests the clinic has, not yet answered (proposed Appointments in the record). */
+  @state() private requests: Appointment[] = [];
+  /** Requests still in the outbox (written offline, or being sent). */
+  @state() private outbox: OutboxItem[] = [];
+  private vault: Vault | undefined;
+  private patientId = '';
+  protected readonly outboxWatch = new OutboxWatch(this, () => this.vault && Promise.all([this.load(this.vault, this.patientId), this.record.session?.sync()]));
   @state() private cancelling: string | undefined;
   @state() private problem: string | undefined;
   @state() private notice: string | undefined;
   @state() private busy = false;
 
   protected async load(vault: Vault, patientId: string) {
+    this.vault = vault;
+    this.patientId = patientId;
     const all = await vault.list<Appointment>(patientId, 'Appointment');
-    ({ upcoming: this.upcoming, past: this.past } = splitVisits(all));
+    ({ upcoming: this.upcoming, requests: this.requests, past: this.past } = splitVisits(all));
+    // A sent request is done once the clinic's copy of it is in the local record.
+    const known = new Set(all.map((a) => a.id));
+    const mine = (await vault.outboxItems()).filter((i) => i.kind === 'appointment');
+    for (const item of mine) if (item.state === 'sent' && known.has((item.response as { appointment?: { id?: string } } | undefined)?.appointment?.id)) await vault.deleteOutbox(item.id);
+    this.outbox = (await vault.outboxItems()).filter((i) => i.kind === 'appointment');
     // Seen here: a cancellation by the clinic is no longer news on Home.
     await vault.markSeen(patientId, 'Appointment', all.filter((a) => a.status === 'cancelled').map(cancelKey));
   }
@@ -58,7 +76,7 @@ export class AppointmentsPage extends RecordPage {
     try {
       await api('POST', `/api/appointments/${encodeURIComponent(a.id!)}/cancel`, reason ? { reason } : {});
       this.cancelling = undefined;
-      this.notice = `Your ${visitDetails(a).type.toLowerCase()} on ${visitTime(a.start!, this.zone).clinic} is cancelled.`;
+      this.notice = a.start ? `Your ${visitDetails(a).type.toLowerCase()} on ${visitTime(a.start, this.zone).clinic} is cancelled.` : 'Your appointment request is withdrawn.';
       await this.record.session?.sync();
     } catch (error) {
       this.problem = error instanceof ApiProblem ? error.message : 'The appointment could not be cancelled. Please try again.';
@@ -69,7 +87,40 @@ export class AppointmentsPage extends RecordPage {
     this.renderRoot.querySelector<HTMLElement>('[role=alert], .success')?.focus();
   }
 
+  private async discard(item: OutboxItem) {
+    await this.vault!.deleteOutbox(item.id);
+    this.outbox = this.outbox.filter((i) => i.id !== item.id);
+  }
+
+  /** A refused request goes back into the request form's drafts: nothing the person wrote is lost. */
+  private async edit(item: OutboxItem) {
+    const body = item.body as Record<string, string | undefined>;
+    for (const field of ['reason', 'earliest', 'latest', 'timeOfDay']) await this.vault!.saveDraft(draftKey(REQUEST_PAGE, field), body[field] ?? '');
+    await this.vault!.deleteOutbox(item.id);
+    navigate(this, REQUEST_PAGE);
+  }
+
+  /** A request (no time yet): what for, the days asked for, and the clinic's answer when there is one. */
+  private requestCard(a: Appointment) {
+    const status = a.status === 'proposed' ? 'Waiting for the clinic to choose a time.' : (a.cancelationReason?.text ?? 'Cancelled');
+    return html`<li class="card">
+      <h3>Appointment request</h3>
+      ${a.reasonCode?.[0]?.text ? html`<p>${a.reasonCode[0].text}</p>` : nothing}
+      <p>Days that suit you: ${requestedDays(a)}${a.comment ? html` · ${a.comment.replace(/^Preferred: /, '')}` : nothing}</p>
+      <p class="meta">Status: ${status}</p>
+      ${a.status === 'proposed'
+        ? this.cancelling === a.id
+          ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, a)}>
+              <p><button type="submit" ?disabled=${this.busy}>Withdraw this request</button>
+                <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button></p>
+            </form>`
+          : html`<p><button type="button" class="secondary" @click=${() => ((this.cancelling = a.id), (this.notice = undefined))}>Withdraw…</button></p>`
+        : nothing}
+    </li>`;
+  }
+
   private card(a: Appointment, upcoming: boolean) {
+    if (!a.start) return this.requestCard(a);
     const d = visitDetails(a);
     const t = visitTime(a.start!, this.zone);
     return html`<li class="card">
@@ -100,7 +151,13 @@ export class AppointmentsPage extends RecordPage {
   protected renderBody() {
     return html`${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
-      <p><a class="button" href="/appointments/book">Book a visit</a></p>
+      <p><a class="button" href="/appointments/book">Book a visit</a>
+        <a class="button" href=${REQUEST_PAGE}>Ask for an appointment</a></p>
+      ${this.outbox.length || this.requests.length
+        ? html`<h2>Your requests (${this.outbox.length + this.requests.length})</h2>
+            ${outboxList(this.outbox, (i) => void this.discard(i), (i) => void this.edit(i), !this.session?.unlockedOffline, 'Requests on their way')}
+            ${this.requests.length ? html`<ul class="items" aria-label="Requests the clinic has">${this.requests.map((a) => this.requestCard(a))}</ul>` : nothing}`
+        : nothing}
       <h2>Upcoming (${this.upcoming.length})</h2>
       ${this.upcoming.length ? html`<ul class="items">${this.upcoming.map((a) => this.card(a, true))}</ul>` : html`<p>No upcoming appointments.</p>`}
       <h2>Past and cancelled (${this.past.length})</h2>

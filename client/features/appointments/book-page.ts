@@ -81,7 +81,7 @@ export class BookPage extends LitElement {
     try {
       await work();
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? (error.status === 0 ? `${error.message} Booking needs a connection; your appointments are still listed under Appointments.` : error.message) : 'Something went wrong. Please try again.';
+      this.problem = error instanceof ApiProblem ? (error.status === 0 ? `${error.message} Choosing a time needs a connection. You can ask for an appointment instead (below): it is sent when you are back online.` : error.message) : 'Something went wrong. Please try again.';
     } finally {
       this.busy = false;
     }
@@ -173,6 +173,7 @@ export class BookPage extends LitElement {
           </form>`}
       ${this.chosen ? this.renderConfirm(this.chosen) : nothing}
       ${this.slots && !this.chosen ? html`<h2 id="times-title" tabindex="-1">Free times</h2>${this.renderTimes(this.slots)}` : nothing}
+      ${this.reschedule ? nothing : html`<p>No time that suits you, or no connection? <a href="/appointments/request">Ask for an appointment</a>: the clinic finds a time for you.</p>`}
       <p><a href="/appointments">Back to your appointments</a></p>`;
   }
 }

@@ -87,10 +87,21 @@ export function visitDetails(a: Appointment) {
   };
 }
 
-/** Upcoming visits first (soonest first), then past and cancelled ones (most recent first). */
+/**
+ * Upcoming visits (soonest first); requests still waiting for the clinic to choose a time (newest first); then past
+ * and cancelled visits and answered requests (most recent first).
+ */
 export function splitVisits(all: Appointment[], now = Date.now()) {
   const upcoming = all.filter((a) => a.status === 'booked' && Date.parse(a.end ?? a.start ?? '') > now).sort((a, b) => String(a.start).localeCompare(String(b.start)));
-  const past = all.filter((a) => !upcoming.includes(a)).sort((a, b) => String(b.start).localeCompare(String(a.start)));
-  return { upcoming, past };
+  const requests = all.filter((a) => a.status === 'proposed').sort((a, b) => String(b.created).localeCompare(String(a.created)));
+  const past = all.filter((a) => !upcoming.includes(a) && a.status !== 'proposed').sort((a, b) => String(b.start ?? b.created).localeCompare(String(a.start ?? a.created)));
+  return { upcoming, requests, past };
 }
 
+/** "Monday, November 30 – Friday, December 4" for the days a request asks for (calendar days, no zone). */
+export function requestedDays(a: Appointment): string {
+  const p = a.requestedPeriod?.[0];
+  if (!p?.start) return '';
+  const day = (d: string) => new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', month: 'long', day: 'numeric' }).format(new Date(`${d.slice(0, 10)}T12:00:00Z`));
+  return p.end && p.end !== p.start ? `${day(p.start)} – ${day(p.end)}` : day(p.start);
+}

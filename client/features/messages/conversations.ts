@@ -62,15 +62,6 @@ export function conversations(messages: Communication[], unseen: Set<string>): C
   return out.sort((a, b) => b.lastAt.localeCompare(a.lastAt));
 }
 
-/** The human words for an outbox item's state. */
-export function outboxState(item: OutboxItem, online = navigator.onLine, signedIn = true): string {
-  if (item.state === 'refused') return `Not sent: ${item.problem ?? 'the portal refused it.'}`;
-  if (item.state === 'sent') return 'Sent.';
-  if (!online) return 'Waiting for a connection: it will be sent when you are back online.';
-  // Opened with the device's PIN or passkey: sending needs the portal to know it is you.
-  return signedIn ? 'Sending…' : 'Waiting: sign in to send it (your record was opened on this device only).';
-}
-
 /** A sent item is done once the message it made is in the local record. */
 export function deliveredMessageId(item: OutboxItem): string | undefined {
   return (item.response as { message?: { id?: string } } | undefined)?.message?.id;

@@ -1,20 +1,21 @@
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { Binary, Communication } from 'fhir/r4';
 import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
 import { navigate } from '../../app/navigate.js';
 import { api, ApiProblem } from '../../data/api.js';
-import { OUTBOX_CHANGE, submit } from '../../data/outbox.js';
+import { submit } from '../../data/outbox.js';
 import type { OutboxItem, Vault } from '../../data/vault.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { DraftKeeper, draftKey } from '../records/draft-keeper.js';
 import { formatDate } from '../records/fhir-display.js';
 import { RecordPage } from '../records/record-page.js';
+import { OutboxWatch, outboxList } from '../records/outbox-view.js';
 import { composerStyles, MAX_MESSAGE_CHARS, urgentNotice, type AttachmentPicker } from './composer.js';
 import './composer.js';
-import { conversations, deliveredMessageId, documentsOf, fileSize, filesOf, fromPatient, textOf, threadOf, outboxState, type Conversation } from './conversations.js';
+import { conversations, deliveredMessageId, documentsOf, fileSize, filesOf, fromPatient, textOf, threadOf, type Conversation } from './conversations.js';
 
 /** Where a new message is written (its drafts are kept under this path). */
 const COMPOSE_PAGE = '/messages/new';
@@ -23,26 +24,6 @@ interface Recipient {
   key: string;
   name: string;
   kind: 'department' | 'care-team' | 'clinician';
-}
-
-/**
- * Reads the page again when outbox items change state (sent, refused) and asks for a sync after a send, so the
- * message replaces its "sending" line.
- */
-class OutboxWatch implements ReactiveController {
-  private readonly listener = () => void this.changed();
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly changed: () => unknown,
-  ) {
-    host.addController(this);
-  }
-  hostConnected() {
-    window.addEventListener(OUTBOX_CHANGE, this.listener);
-  }
-  hostDisconnected() {
-    window.removeEventListener(OUTBOX_CHANGE, this.listener);
-  }
 }
 
 /** Removes sent items whose message is now in the local record; returns the message items still to show. */
@@ -62,25 +43,6 @@ async function saveFile(vault: Vault, patientId: string, binaryId: string, title
 }
 
 /** The outbox items of a list, each with its state and what can be done with it (a refusal is kept, never dropped). */
-function outboxList(items: OutboxItem[], discard: (item: OutboxItem) => void, edit: (item: OutboxItem) => void, signedIn: boolean) {
-  if (!items.length) return nothing;
-  return html`<ul class="items" aria-label="Messages on their way">
-    ${items.map((item) => {
-      const body = item.body as { body?: string };
-      return html`<li class="card">
-        <p><strong>${item.title ?? 'Your message'}</strong></p>
-        <p class="meta">${body.body && body.body.length > 140 ? `${body.body.slice(0, 140)}…` : body.body}</p>
-        <p role=${item.state === 'refused' ? 'alert' : 'status'} class=${item.state === 'refused' ? 'alert' : ''}>${outboxState(item, navigator.onLine, signedIn)}</p>
-        ${item.state === 'refused'
-          ? html`${(item.body as { attachments?: unknown[] }).attachments?.length ? html`<p class="meta">To send it again, attach the files again (or other ones).</p>` : nothing}
-            <p><button type="button" @click=${() => edit(item)}>Change and send again</button>
-              <button type="button" class="secondary" @click=${() => discard(item)}>Discard it</button></p>`
-          : nothing}
-      </li>`;
-    })}
-  </ul>`;
-}
-
 /**
  * Messages: the conversations with the care team (from the local record, so they read offline), unread replies
  * marked, and what is on its way from the outbox. Writing starts at "Write a new message".

@@ -37,10 +37,16 @@ export async function news(vault: Vault, patientId: string, zone: string, now = 
     items.push({ text: `Your request for ${med ? medicationName(med) : 'a prescription'} was ${DECIDED[t.status]}${t.status === 'rejected' && t.statusReason?.text ? `: ${t.statusReason.text}` : '.'}`, href: '/records/medications' });
   }
   // Visits the clinic cancelled (the server words the reason so), until the Appointments page is opened.
-  const byClinic = (await vault.list<Appointment>(patientId, 'Appointment')).filter((a) => a.status === 'cancelled' && a.cancelationReason?.text?.startsWith('Cancelled by the clinic') && Date.parse(a.start ?? '') > now.getTime());
-  const unseenCancels = await vault.unseen(patientId, 'Appointment', byClinic.map(cancelKey));
+  // Requests the clinic answered without a time (declined), likewise.
+  const cancelled = (await vault.list<Appointment>(patientId, 'Appointment')).filter((a) => a.status === 'cancelled');
+  const byClinic = cancelled.filter((a) => a.cancelationReason?.text?.startsWith('Cancelled by the clinic') && Date.parse(a.start ?? '') > now.getTime());
+  const declined = cancelled.filter((a) => !a.start && a.cancelationReason?.text?.startsWith('Not booked by the clinic'));
+  const unseenCancels = await vault.unseen(patientId, 'Appointment', [...byClinic, ...declined].map(cancelKey));
   for (const a of byClinic.filter((x) => unseenCancels.has(cancelKey(x)))) {
     items.push({ text: `Your appointment on ${visitTime(a.start!, zone).clinic} was cancelled by the clinic: ${a.cancelationReason!.text!.replace(/^Cancelled by the clinic:?\s*/, '')}`, href: '/appointments' });
+  }
+  for (const a of declined.filter((x) => unseenCancels.has(cancelKey(x)))) {
+    items.push({ text: `The clinic did not book your appointment request: ${a.cancelationReason!.text!.replace(/^Not booked by the clinic:?\s*/, '')}`, href: '/appointments' });
   }
   return { unreadMessages: unseen.size, items };
 }
