@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
 import { VAULT_DB, VaultDb } from './vault.js';
+import { offlineUnlockWays } from './unlock-ways.js';
 import { KEPT_MARK } from './unlocked-keys.js';
 
 /** PBKDF2-SHA-256 work for a device PIN (SECURITY.md / OWASP 2023: at least 600,000 iterations). */
@@ -38,17 +39,6 @@ export async function unwrapWithPin<T>(wrapped: Pick<PinWrapped, 'salt' | 'itera
     return JSON.parse(new TextDecoder().decode(plain)) as T;
   } catch {
     return undefined;
-  }
-}
-
-/** How this device's record can be opened without a connection: with a PIN, a passkey, both, or not at all. */
-export async function offlineUnlockWays(name = VAULT_DB): Promise<{ pin: boolean; passkey: boolean }> {
-  if (!(await Dexie.exists(name))) return { pin: false, passkey: false };
-  const db = new VaultDb(name);
-  try {
-    return { pin: (await db.unlock.get('pin')) !== undefined, passkey: (await db.prfUnlock.get('prf')) !== undefined };
-  } finally {
-    db.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { openVault, wipeVault } from './vault.js';
-import { enqueue, flush } from './outbox.js';
+import { enqueue, flush, sendingGroups } from './outbox.js';
+import type { OutboxItem } from './vault.js';
 
 const NAME = 'mcl-vault-outbox-test';
 
@@ -22,6 +23,31 @@ describe('the outbox (real IndexedDB, real fetch)', () => {
     expect(kept.state).to.equal('refused');
     expect(kept.problem).to.contain('404');
     expect(offline.id).to.match(/^[0-9a-f-]{36}$/);
+    vault.db.close();
+  });
+
+  it('groups what must arrive in order (one conversation, one prescription); new conversations and requests stand alone', () => {
+    const item = (id: string, kind: OutboxItem['kind'], subject: string, createdAt: string): OutboxItem => ({ id, kind, subject, createdAt, state: 'waiting', path: '/', body: {} });
+    const groups = sendingGroups([
+      item('r2', 'message', 'thread-1', '2026-11-25T10:02:00Z'),
+      item('n1', 'message', 'new', '2026-11-25T10:00:00Z'),
+      item('r1', 'message', 'thread-1', '2026-11-25T10:01:00Z'),
+      item('n2', 'message', 'new', '2026-11-25T10:03:00Z'),
+      item('f1', 'refill', 'med-1', '2026-11-25T10:04:00Z'),
+      item('a1', 'appointment', 'request', '2026-11-25T10:05:00Z'),
+      item('a2', 'appointment', 'request', '2026-11-25T10:06:00Z'),
+    ]);
+    expect(groups.map((g) => g.map((i) => i.id))).to.deep.equal([['n1'], ['r1', 'r2'], ['n2'], ['f1'], ['a1'], ['a2']]);
+  });
+
+  it('a reply that cannot go yet holds back the later reply in the same conversation', async () => {
+    const vault = await openVault('acct', new Uint8Array(32).fill(5), NAME);
+    const first = await enqueue(vault, { kind: 'message', subject: 'thread-1', path: 'http://127.0.0.1:9/api/messages', body: { body: 'first' } });
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await enqueue(vault, { kind: 'message', subject: 'thread-1', path: '/api/no-such-api', body: { body: 'second' } });
+    expect(await flush(vault)).to.equal(2);
+    const states = Object.fromEntries((await vault.outboxItems()).map((i) => [i.id, i.state]));
+    expect(states).to.deep.equal({ [first.id]: 'waiting', [second.id]: 'waiting' }, 'the second was not sent before the first');
     vault.db.close();
   });
 });

@@ -40,21 +40,48 @@ function announce(): void {
   tabs?.postMessage('changed');
 }
 
-/** Sends every waiting item, one tab at a time (Web Locks); returns how many are still waiting. */
+/** How many items are on their way at once (items of one conversation or prescription always go in order). */
+export const SEND_AT_ONCE = 4;
+
+/**
+ * Items that must reach the server in the order they were written: replies in one conversation, requests about
+ * one prescription. A new conversation or an appointment request stands alone.
+ */
+export function sendingGroups(items: OutboxItem[]): OutboxItem[][] {
+  const groups = new Map<string, OutboxItem[]>();
+  for (const item of [...items].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+    const key = item.subject === 'new' || item.kind === 'appointment' ? item.id : `${item.kind}:${item.subject}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Sends every waiting item, one tab at a time (Web Locks); returns how many are still waiting. Up to SEND_AT_ONCE
+ * groups go at once (a hundred items written on a trip arrive in seconds); within a group, an item that cannot go
+ * yet holds back the ones written after it.
+ */
 export async function flush(vault: Vault): Promise<number> {
   return navigator.locks.request(`mcl-outbox-${vault.accountId}`, async () => {
     let changed = 0;
     let waiting = 0;
-    for (const item of await vault.outboxItems()) {
-      if (item.state !== 'waiting') continue;
-      const result = await send(item);
-      if (result.outcome === 'waiting') {
-        waiting++;
-        continue;
+    const queue = sendingGroups((await vault.outboxItems()).filter((item) => item.state === 'waiting'));
+    const sendGroup = async (group: OutboxItem[]) => {
+      for (const [i, item] of group.entries()) {
+        const result = await send(item);
+        if (result.outcome === 'waiting') {
+          waiting += group.length - i;
+          return;
+        }
+        await vault.putOutbox({ ...item, state: result.outcome, ...(result.problem ? { problem: result.problem } : {}), ...(result.response ? { response: result.response } : {}) });
+        changed++;
       }
-      await vault.putOutbox({ ...item, state: result.outcome, ...(result.problem ? { problem: result.problem } : {}), ...(result.response ? { response: result.response } : {}) });
-      changed++;
-    }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(SEND_AT_ONCE, queue.length) }, async () => {
+        for (let group = queue.shift(); group; group = queue.shift()) await sendGroup(group);
+      }),
+    );
     if (changed) announce();
     return waiting;
   });

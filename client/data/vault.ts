@@ -3,7 +3,8 @@ import { codeIndex, importKek, newWrappedSecret, open, seal, unwrapVaultKeys, ty
 import { resourceCode, resourceDate } from './fhir-index.js';
 import { KEPT_MARK } from './unlocked-keys.js';
 
-export const VAULT_DB = 'mcl-vault';
+export { VAULT_DB } from './vault-name.js';
+import { VAULT_DB } from './vault-name.js';
 
 /** One resource as stored: index fields in the clear (patient, type, id, date, opaque code), the rest sealed. */
 export interface StoredResource {

@@ -11,8 +11,12 @@ import { authOf } from './require-session.js';
 
 /** Keys are kept at least 24 h (SECURITY.md); 48 h here. */
 export const KEY_TTL_MS = 48 * 3600_000;
-/** How long an attempt may hold a key before another may take it over (the first crashed, or never answered). */
-export const LEASE_MS = 60_000;
+/**
+ * How long an attempt may hold a key before another may take it over (the first crashed, or never answered).
+ * Short, because it is how long a retry waits after a crash; safe, because an attempt commits only while it still
+ * holds the lease: a slow first attempt that was overtaken rolls back, so the work is done once whichever way.
+ */
+export const LEASE_MS = 15_000;
 
 const KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
 

@@ -159,7 +159,7 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /** Waits (mail goes out in the background) for a mail in the outbox whose subject matches, and returns it. */
-export async function mailWithSubject(dataDir: string, subject: RegExp, timeoutMs = 5000) {
+export async function mailWithSubject(dataDir: string, subject: RegExp, timeoutMs = 5000, to?: string) {
   const { simpleParser } = await import('mailparser');
   const dir = join(dataDir, 'mail');
   const deadline = Date.now() + timeoutMs;
@@ -172,7 +172,7 @@ export async function mailWithSubject(dataDir: string, subject: RegExp, timeoutM
     }
     for (const f of files) {
       const mail = await simpleParser(readFileSync(join(dir, f)));
-      if (subject.test(mail.subject ?? '')) return mail;
+      if (subject.test(mail.subject ?? '') && (!to || JSON.stringify(mail.to ?? '').includes(to))) return mail;
     }
     if (Date.now() > deadline) throw new Error(`no mail with a subject like ${subject}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -197,7 +197,7 @@ export async function patientAccount(server: RunningServer, bundleFile: string, 
     body: JSON.stringify({ method: 'activation-code', activationCode: code, birthDate, email: `${username}@example.com`, username, password }),
   });
   if (signup.status !== 202) throw new Error(`sign-up: ${signup.status} ${await signup.text()}`);
-  const token = /#token=([A-Za-z0-9_-]+)/.exec((await mailWithSubject(server.dataDir, /^Confirm your email/)).text!)![1];
+  const token = /#token=([A-Za-z0-9_-]+)/.exec((await mailWithSubject(server.dataDir, /^Confirm your email/, 5000, `${username}@example.com`)).text!)![1];
   const confirmed = await fetch(`${server.origin}/api/signup/confirm`, { method: 'POST', headers, body: JSON.stringify({ token }) });
   if (confirmed.status !== 201) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
   return { patientId };

@@ -142,7 +142,8 @@ describe('the server killed in the middle of sending the outbox, then restarted'
     await context.setOffline(false);
     await killed;
     await server.restart();
-    // The connection "returns" again: the page sends what is still waiting.
+    // The connection "returns" again: the page sends what is still waiting, trying again after 5, 10, 20 s while an
+    // attempt that died with the server still holds its key (its lease runs out after 15 s).
     await context.setOffline(true);
     await context.setOffline(false);
     for (const subject of subjects) await page.locator('mcl-messages-page li.card h2', { hasText: subject }).waitFor({ timeout: 30_000 });

@@ -1,3 +1,4 @@
+import { offlineUnlockWays } from '../../data/unlock-ways.js';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -39,9 +40,11 @@ export class SignInPage extends LitElement {
     super.connectedCallback();
     void this.offerAutofill();
     if (!onSharedComputer()) {
-      void import('../../data/offline-unlock.js').then(async (m) => {
-        const ways = await m.offlineUnlockWays();
+      void offlineUnlockWays().then((ways) => {
         [this.unlockByPin, this.unlockByPasskey, this.canUnlock] = [ways.pin, ways.passkey, ways.pin || ways.passkey];
+        // While the person types the PIN (or reaches for the passkey), the code of what opens next is fetched, so
+        // the record shows as soon as it is unlocked.
+        if (this.canUnlock) void Promise.all([import('../../data/offline-unlock.js'), import('../home/home-page.js'), import('../records/dashboard.js')]).catch(() => {});
       });
     }
   }

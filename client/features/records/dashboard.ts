@@ -29,11 +29,14 @@ export class Dashboard extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    this.record.update(this.account, async (vault, patientId) => {
-      let appointments: Appointment[];
-      [this.summary, this.news, appointments] = await Promise.all([summarize(vault, patientId), news(vault, patientId, this.clinic?.timeZone ?? deviceZone()), vault.list<Appointment>(patientId, 'Appointment')]);
-      this.visits = splitVisits(appointments).upcoming.slice(0, 3);
-    });
+    // Each part is shown as soon as it is read (the record at a glance first), not when the slowest is done.
+    this.record.update(this.account, (vault, patientId) =>
+      Promise.all([
+        summarize(vault, patientId).then((summary) => (this.summary = summary)),
+        news(vault, patientId, this.clinic?.timeZone ?? deviceZone()).then((n) => (this.news = n)),
+        vault.list<Appointment>(patientId, 'Appointment').then((all) => (this.visits = splitVisits(all).upcoming.slice(0, 3))),
+      ]),
+    );
   }
 
   override render() {

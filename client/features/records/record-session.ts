@@ -14,6 +14,9 @@ function workerUrl(): string {
 }
 
 export const REFRESH_EVERY_MS = 5 * 60_000;
+/** The first retry of items still waiting while online; each next one waits twice as long, up to REFRESH_EVERY_MS. */
+export const RETRY_FIRST_MS = 5000;
+const OFFLINE_PROBLEM = 'You are offline: this is your record as it was last brought up to date.';
 
 /**
  * The signed-in account's local record in this tab: opened (decryptable) while the session lasts and locked
@@ -63,8 +66,26 @@ export class RecordSession extends EventTarget {
   }
 
   readonly refresh = () => {
-    if (navigator.onLine && !this.syncing) void this.sync();
+    if (!navigator.onLine) {
+      // No connection: nothing to try; the record reads as it is, and says so. `online` brings the next try.
+      this.problem = OFFLINE_PROBLEM;
+      this.changed();
+      return;
+    }
+    if (!this.syncing) void this.sync();
   };
+
+  /** Sent items still waiting while online (the portal restarting, struggling): tried again soon, then less often. */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryMs = 0;
+  private retryLater(): void {
+    if (this.retryTimer || !navigator.onLine) return;
+    this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : RETRY_FIRST_MS, REFRESH_EVERY_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.refresh();
+    }, this.retryMs);
+  }
 
   async sync(): Promise<SyncResult | undefined> {
     if (this.syncing) return undefined;
@@ -73,7 +94,9 @@ export class RecordSession extends EventTarget {
     this.changed();
     try {
       // What the person sent goes first (the outbox), then the record is brought up to date (and shows it).
-      if (this.vault && (await flush(this.vault).catch(() => 1))) void requestBackgroundSend();
+      const waiting = this.vault ? await flush(this.vault).catch(() => 1) : 0;
+      if (waiting) void requestBackgroundSend();
+      else this.retryMs = 0;
       if (!this.worker) {
         this.rawWorker = new Worker(workerUrl(), { type: 'module', name: 'mcl-sync' });
         this.worker = Comlink.wrap<SyncWorkerApi>(this.rawWorker);
@@ -86,9 +109,12 @@ export class RecordSession extends EventTarget {
         }),
       );
       if ('error' in result) {
-        this.problem = result.status === 401 ? undefined : navigator.onLine ? 'Your record could not be brought up to date. What is shown may be older.' : 'You are offline: this is your record as it was last brought up to date.';
+        this.problem = result.status === 401 ? undefined : navigator.onLine ? 'Your record could not be brought up to date. What is shown may be older.' : OFFLINE_PROBLEM;
+        // Signed out (or opened on this device only): sending waits for signing in, not for a timer.
+        if (waiting && result.status !== 401) this.retryLater();
         return undefined;
       }
+      if (waiting) this.retryLater();
       this.lastSyncAt = result.lastSyncAt;
       this.patientId ??= result.patients.find((p) => p.self)?.id ?? result.patients[0]?.id;
       return result;
@@ -104,6 +130,7 @@ export class RecordSession extends EventTarget {
     removeEventListener('focus', this.refresh);
     removeEventListener('online', this.refresh);
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
     this.rawWorker?.terminate();
     this.vault?.db.close();
     this.vault = undefined;
@@ -118,7 +145,8 @@ export function recordSession(account: { id: string; patientId: string | null })
   if (current?.accountId !== account.id) {
     current?.close();
     current = new RecordSession(account.id, account.patientId);
-    void current.open().then(() => current?.sync());
+    // Opened, then brought up to date when there is a connection (with none, the views read at once).
+    void current.open().then(() => current?.refresh());
   }
   return current;
 }
