@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, patientAccount, signInPatient, startServer, waitForController } from '../test/e2e/harness.js';
+import { keepOfflineWithPasskey, keepOfflineWithPin, launchBrowser, patientAccount, signInPatient, startServer, virtualAuthenticator, waitForController } from '../test/e2e/harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundle = (name: string) => join(shared, readdirSync(shared).find((f) => f.startsWith(name))!);
@@ -39,12 +39,7 @@ try {
   const pinPage = await context.newPage();
   await signInPatient(pinPage, server.origin, 'reyna', PASSWORD);
   await waitForController(pinPage);
-  await pinPage.locator('mcl-app nav a', { hasText: 'Account' }).click();
-  const pinPanel = pinPage.locator('mcl-device-panel');
-  await pinPanel.getByLabel('New PIN for this device').fill(PIN);
-  await pinPanel.getByLabel('The same PIN again').fill(PIN);
-  await pinPanel.getByRole('button', { name: 'Keep my record for offline use' }).click();
-  await pinPanel.getByText('with this PIN you can open your record').waitFor();
+  await keepOfflineWithPin(pinPage, PIN);
   await pinPage.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
   await pinPage.locator('mcl-sign-in-page').waitFor();
   await pinPage.close();
@@ -54,24 +49,8 @@ try {
   await patientAccount(server, passkeyFile, 'versie', PASSWORD);
   const passkeyPhone = await browser.newContext({ bypassCSP: true });
   const page = await passkeyPhone.newPage();
-  const cdp = await passkeyPhone.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, hasPrf: true },
-  });
-  await page.goto(server.origin + '/sign-in');
-  const signIn = page.locator('mcl-sign-in-page');
-  await signIn.locator('#login').fill('versie');
-  await signIn.locator('#password').fill(PASSWORD);
-  await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('mcl-protect-page').getByRole('button', { name: 'Add a passkey' }).click();
-  await page.locator('mcl-protect-page').getByRole('button', { name: 'I have saved them' }).click();
-  await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
-  await waitForController(page);
-  await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
-  const panel = page.locator('mcl-device-panel');
-  await panel.getByRole('button', { name: 'Use my passkey on this device' }).click();
-  await panel.getByText('your passkey opens your record on this device').waitFor();
+  await virtualAuthenticator(page, { prf: true });
+  await keepOfflineWithPasskey(page, server.origin, 'versie', PASSWORD);
   await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
   await page.locator('mcl-sign-in-page').waitFor();
   await passkeyPhone.setOffline(true);

@@ -45,12 +45,20 @@ export async function borrowKeys(): Promise<LentVault | undefined> {
 export async function sendOutbox(lastChance: boolean): Promise<void> {
   const lent = await borrowKeys();
   if (!lent) return; // the page sends when the record is opened again
-  const vault = new Vault(new VaultDb(lent.dbName), lent.keys, lent.accountId);
+  const db = new VaultDb(lent.dbName);
+  // "Sign out and remove my data" (or a kiosk's timeout) deletes the database: this connection then closes for
+  // good, and the send stops, rather than reopening (and so recreating) the database with what it was writing.
+  db.on('versionchange', () => {
+    db.close({ disableAutoOpen: true });
+    return false;
+  });
   let waiting: number;
   try {
-    waiting = await flush(vault);
+    await db.open();
+    if ((await db.meta.get('vault'))?.accountId !== lent.accountId) return;
+    waiting = await flush(new Vault(db, lent.keys, lent.accountId));
   } finally {
-    vault.db.close();
+    db.close({ disableAutoOpen: true });
   }
   // Still not through (the connection dropped again, the server is struggling): the browser tries again later.
   if (waiting > 0 && !lastChance) throw new Error(`${waiting} item(s) still waiting`);

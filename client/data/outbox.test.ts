@@ -50,4 +50,12 @@ describe('the outbox (real IndexedDB, real fetch)', () => {
     expect(states).to.deep.equal({ [first.id]: 'waiting', [second.id]: 'waiting' }, 'the second was not sent before the first');
     vault.db.close();
   });
+
+  it('leaves aside a row that does not open with this record\'s keys, and still lists the others', async () => {
+    const vault = await openVault('acct', new Uint8Array(32).fill(5), NAME);
+    const mine = await enqueue(vault, { kind: 'message', subject: 'new', path: '/api/messages', body: { body: 'mine' } });
+    await vault.db.outbox.put({ id: 'stranger', createdAt: '2020-01-01T00:00:00Z', state: 'waiting', iv: new Uint8Array(12), data: new Uint8Array(40).buffer });
+    expect((await vault.outboxItems()).map((i) => i.id)).to.deep.equal([mine.id]);
+    vault.db.close();
+  });
 });

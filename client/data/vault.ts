@@ -250,9 +250,11 @@ export class Vault {
     await this.db.outbox.put({ id, createdAt, state, ...(await seal(this.keys, item, `outbox/${id}`)) });
   }
 
+  /** What waits to be sent, oldest first. A row that does not open with this record's keys is left aside. */
   async outboxItems(): Promise<OutboxItem[]> {
     const rows = await this.db.outbox.orderBy('createdAt').toArray();
-    return Promise.all(rows.map((row) => open<OutboxItem>(this.keys, row, `outbox/${row.id}`)));
+    const items = await Promise.all(rows.map((row) => open<OutboxItem>(this.keys, row, `outbox/${row.id}`).catch(() => undefined)));
+    return items.filter((item): item is OutboxItem => item !== undefined);
   }
 
   deleteOutbox(id: string): Promise<void> {

@@ -9,6 +9,7 @@ describe('appointment requests', () => {
     assert.match(requestDaysProblem({ earliest: '2026-11-10', latest: '2026-11-24' }, '2026-11-25')!, /passed/);
     assert.match(requestDaysProblem({ earliest: '2026-12-10', latest: '2026-12-01' }, '2026-11-25')!, /before the earliest/);
     assert.match(requestDaysProblem({ earliest: '2027-06-01', latest: '2027-06-10' }, '2026-11-25')!, /180 days/);
+    assert.match(requestDaysProblem({ earliest: '2026-12-01', latest: '9999-12-31' }, '2026-11-25')!, /180 days/, 'a far latest day too');
   });
 
   it('refuses unknown fields, empty reasons and malformed days with a sentence', () => {

@@ -27,7 +27,8 @@ export type RequestInput = z.infer<typeof requestInput>;
 export function requestDaysProblem(input: Pick<RequestInput, 'earliest' | 'latest'>, today: string): string | undefined {
   if (input.latest < input.earliest) return 'The latest day is before the earliest day.';
   if (input.latest < today) return 'All the days asked for have passed. Please choose new days.';
-  if (input.earliest > addDays(today, REQUEST_HORIZON_DAYS)) return `Appointments can be asked for up to ${REQUEST_HORIZON_DAYS} days ahead.`;
+  const horizon = addDays(today, REQUEST_HORIZON_DAYS);
+  if (input.earliest > horizon || input.latest > horizon) return `Appointments can be asked for up to ${REQUEST_HORIZON_DAYS} days ahead.`;
   return undefined;
 }
 

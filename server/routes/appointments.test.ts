@@ -216,6 +216,7 @@ for (const factory of storeFactories) describe(`appointments on ${factory.name}:
     assert.match(bad.body.message, /before the earliest/);
     assert.equal((await ask({ ...body, patientId: ids.margery }, 'request-other')).status, 404, "another patient's record");
     assert.equal((await ask({ ...body, reason: '' }, 'request-empty')).status, 400);
+    assert.equal((await ask({ ...body, latest: '9999-12-31' }, 'request-far')).status, 422, 'a last day years away');
 
     assert.equal((await call('GET', '/api/staff/appointments/requests', 'reyna')).status, 403);
     const queue = await call('GET', '/api/staff/appointments/requests', 'drlee');
@@ -224,6 +225,8 @@ for (const factory of storeFactories) describe(`appointments on ${factory.name}:
     assert.match(request.patient.name, /Reyna/);
     assert.deepEqual([request.reason, request.earliest, request.latest, request.preference], ['My knee hurts on the stairs', '2026-11-30', '2026-12-04', 'Preferred: mornings']);
     // Times within the days asked for; the clinic may book a kind of visit patients cannot book themselves.
+    const seen = await t.testStore.store.db.selectFrom('audit_log').select(['on_behalf_of', 'target']).where('action', '=', 'staff.appointment-request.view').execute();
+    assert.deepEqual(seen, [{ on_behalf_of: ids.reyna, target: `Appointment/${request.id}` }], 'in her own access log');
     const times = (await call('GET', `/api/staff/appointments/requests/${request.id}/slots?visitType=procedure`, 'drlee')).body.slots;
     assert.deepEqual(times.map((s: Json) => s.start), ['2026-11-30T19:00:00.000Z']);
     const booked = await call('POST', `/api/staff/appointments/requests/${request.id}/book`, 'drlee', { slotId: times[0].id });

@@ -113,17 +113,21 @@ export function staffAppointmentRoutes(deps: AppDeps) {
         if (!a) return [];
         return [{ id: r.appointment_id, created: r.created_at, patient: { id: r.patient_id, name: a.participant[0]?.actor?.display ?? 'Patient' }, reason: a.reasonCode?.[0]?.text ?? '', earliest: a.requestedPeriod?.[0]?.start ?? '', latest: a.requestedPeriod?.[0]?.end ?? '', preference: a.comment ?? '' }];
       });
-      await audit(c, 'staff.appointment-requests.view', 'appointment_request', `${requests.length} open`);
+      // Each patient whose request was shown sees it in their own access log.
+      const { account } = authOf(c);
+      for (const r of requests) await appendAudit(store.db, { actor: account.id, onBehalfOf: r.patient.id, action: 'staff.appointment-request.view', outcome: 'success', ip: clientIp(c), target: `Appointment/${r.id}` }, clock.now());
       return c.json({ requests, visitTypes, timeZone: zone });
     })
     .get('/requests/:id/slots', staff, async (c) => {
       const request = await openRequest(pathId(c.req.param('id'), NO_REQUEST));
+      await appendAudit(store.db, { actor: authOf(c).account.id, onBehalfOf: request.patientId, action: 'staff.appointment-request.times', outcome: 'success', ip: clientIp(c), target: `Appointment/${request.appointment.id}` }, clock.now());
       const visitType = c.req.query('visitType') ?? '';
       if (!/^[a-z0-9-]{1,40}$/.test(visitType)) throw new ApiError(400, 'invalid_query', 'Choose a visit type.');
       const period = request.appointment.requestedPeriod?.[0];
       const now = clock.now();
-      const from = new Date(Math.max(zonedTimeToUtc(period?.start ?? '', '00:00', zone).getTime() || 0, now.getTime()));
-      const to = zonedTimeToUtc(addDays(period?.end ?? '', 1), '00:00', zone);
+      if (!period?.start || !period.end || !z.iso.date().safeParse(period.start).success || !z.iso.date().safeParse(period.end).success) throw new ApiError(409, 'request_days', 'This request has no days the clinic can look in.');
+      const from = new Date(Math.max(zonedTimeToUtc(period.start, '00:00', zone).getTime(), now.getTime()));
+      const to = zonedTimeToUtc(addDays(period.end, 1), '00:00', zone);
       return c.json({ slots: await openSlots(store.db, { visitTypeId: visitType, from, to }) });
     })
     .post('/requests/:id/book', staff, async (c) => {
@@ -144,7 +148,7 @@ export function staffAppointmentRoutes(deps: AppDeps) {
         await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'staff.appointment-request.booked', outcome: 'success', ip: clientIp(c), target: `Appointment/${id}` }, now);
         return { visit, patientId };
       });
-      await tellPatient(deps, booked.patientId, { subject: 'Your appointment request: a time is booked', path: '/appointments' }, 'appointmentReminder');
+      await tellPatient(deps, booked.patientId, { subject: 'Your appointment request: a time is booked', path: '/appointments' }, 'appointmentReminder').catch((error: Error) => deps.logger.error('telling the patient failed', { error: error.message }));
       return c.json({ appointment: booked.visit });
     })
     .post('/requests/:id/decline', staff, async (c) => {
@@ -161,7 +165,7 @@ export function staffAppointmentRoutes(deps: AppDeps) {
         await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'staff.appointment-request.declined', outcome: 'success', ip: clientIp(c), target: `Appointment/${id}` }, now);
         return { answer, patientId };
       });
-      await tellPatient(deps, declined.patientId, { subject: 'An answer to your appointment request', path: '/appointments' }, 'appointmentReminder');
+      await tellPatient(deps, declined.patientId, { subject: 'An answer to your appointment request', path: '/appointments' }, 'appointmentReminder').catch((error: Error) => deps.logger.error('telling the patient failed', { error: error.message }));
       return c.json({ appointment: declined.answer });
     })
     .get('/scheduling', admin, async (c) => {

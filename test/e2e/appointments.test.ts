@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, enrolStaff, launchBrowser, patientAccount, recordResources, runCli, signInPatient, startServer, waitForController, type RunningServer } from './harness.js';
+import { axeViolations, enrolStaff, launchBrowser, patientAccount, recordResources, runCli, signInPatient, startServer, waitForController, type RunningServer, virtualAuthenticator } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -121,11 +121,7 @@ describe('with no connection, a patient asks for an appointment; it is sent once
     page = await patient.newPage();
     const clinic = await browser.newContext({ bypassCSP: true });
     staff = await clinic.newPage();
-    const cdp = await clinic.newCDPSession(staff);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await virtualAuthenticator(staff);
   });
   after(async () => {
     await browser?.close();

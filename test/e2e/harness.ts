@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
 const root = process.cwd();
@@ -238,6 +238,50 @@ export async function signInPatient(page: Page, origin: string, login: string, p
   await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
   await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Chromium's virtual authenticator over the DevTools protocol (ENVIRONMENT.md) for `page`: a platform
+ * authenticator with resident keys and user verification that answers without a person; `prf` adds the PRF
+ * extension (hmac-secret). It belongs to this page (tab) only. Returns the session and the authenticator's id.
+ */
+export async function virtualAuthenticator(page: Page, options: { prf?: boolean } = {}): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, ...(options.prf ? { hasPrf: true } : {}) },
+  });
+  return { cdp, authenticatorId };
+}
+
+/** Account → This device: keeps the record for offline use behind `pin`, and waits until it says so. */
+export async function keepOfflineWithPin(page: Page, pin: string): Promise<void> {
+  await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
+  const panel = page.locator('mcl-device-panel');
+  await panel.getByLabel('New PIN for this device').fill(pin);
+  await panel.getByLabel('The same PIN again').fill(pin);
+  await panel.getByRole('button', { name: 'Keep my record for offline use' }).click();
+  await panel.getByText('with this PIN you can open your record').waitFor();
+}
+
+/**
+ * Signs in with a password and adds a passkey when asked (the page needs a virtual authenticator), then keeps the
+ * record for offline use with that passkey (its PRF output), and waits until it says so.
+ */
+export async function keepOfflineWithPasskey(page: Page, origin: string, login: string, password: string): Promise<void> {
+  await page.goto(origin + '/sign-in');
+  const signIn = page.locator('mcl-sign-in-page');
+  await signIn.locator('#login').fill(login);
+  await signIn.locator('#password').fill(password);
+  await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.locator('mcl-protect-page').getByRole('button', { name: 'Add a passkey' }).click();
+  await page.locator('mcl-protect-page').getByRole('button', { name: 'I have saved them' }).click();
+  await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
+  await waitForController(page);
+  await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
+  const panel = page.locator('mcl-device-panel');
+  await panel.getByRole('button', { name: 'Use my passkey on this device' }).click();
+  await panel.getByText('your passkey opens your record on this device').waitFor();
 }
 
 /** Waits until the service worker controls the page (it then answers navigations offline). */

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { samplePdf } from '../../server/testing/files.js';
-import { axeViolations, enrolStaff, launchBrowser, mailWithSubject, patientAccount, recordResources, signInPatient, startServer, type RunningServer } from './harness.js';
+import { axeViolations, enrolStaff, launchBrowser, mailWithSubject, patientAccount, recordResources, signInPatient, startServer, type RunningServer, virtualAuthenticator } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -33,11 +33,7 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
     patient = await (await browser.newContext({ bypassCSP: true, acceptDownloads: true })).newPage(); // bypassCSP only so axe can be injected
     const staffContext = await browser.newContext({ bypassCSP: true, acceptDownloads: true });
     clinician = await staffContext.newPage();
-    const cdp = await staffContext.newCDPSession(clinician);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await virtualAuthenticator(clinician);
   });
   after(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, launchPhone, patientAccount, recordResources, signInPatient, startServer, waitForController, type RunningServer } from './harness.js';
+import { axeViolations, keepOfflineWithPasskey, keepOfflineWithPin, launchBrowser, launchPhone, patientAccount, recordResources, signInPatient, startServer, virtualAuthenticator, waitForController, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -123,11 +123,7 @@ describe('the same with a passkey (PRF) instead of a PIN', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ bypassCSP: true });
     page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, hasPrf: true },
-    });
+    await virtualAuthenticator(page, { prf: true });
   });
   after(async () => {
     await browser?.close();
@@ -135,19 +131,7 @@ describe('the same with a passkey (PRF) instead of a PIN', () => {
   });
 
   it('adds a passkey, keeps the record for offline use with it, and opens it with no connection', async () => {
-    await page.goto(server.origin + '/sign-in');
-    const signIn = page.locator('mcl-sign-in-page');
-    await signIn.locator('#login').fill('reyna');
-    await signIn.locator('#password').fill(PASSWORD);
-    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('mcl-protect-page').getByRole('button', { name: 'Add a passkey' }).click();
-    await page.locator('mcl-protect-page').getByRole('button', { name: 'I have saved them' }).click();
-    await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
-    await waitForController(page);
-    await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
-    const panel = page.locator('mcl-device-panel');
-    await panel.getByRole('button', { name: 'Use my passkey on this device' }).click();
-    await panel.getByText('your passkey opens your record on this device').waitFor();
+    await keepOfflineWithPasskey(page, server.origin, 'reyna', PASSWORD);
     await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
     await page.locator('mcl-sign-in-page').waitFor();
     await context.setOffline(true);
@@ -192,12 +176,7 @@ describe('the same phone, restarted: offline for a trip, then back online', () =
     let page = phone.pages()[0] ?? (await phone.newPage());
     await signInPatient(page, server.origin, 'reyna', PASSWORD);
     await waitForController(page);
-    await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
-    const panel = page.locator('mcl-device-panel');
-    await panel.getByLabel('New PIN for this device').fill(PIN);
-    await panel.getByLabel('The same PIN again').fill(PIN);
-    await panel.getByRole('button', { name: 'Keep my record for offline use' }).click();
-    await panel.getByText('with this PIN you can open your record').waitFor();
+    await keepOfflineWithPin(page, PIN);
     await phone.close();
 
     phone = await launchPhone(dir, { offline: true });

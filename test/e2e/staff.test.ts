@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, enrolStaff, launchBrowser, patientAccount, runCli, startServer, type RunningServer } from './harness.js';
+import { axeViolations, enrolStaff, launchBrowser, patientAccount, runCli, startServer, type RunningServer, virtualAuthenticator } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -36,11 +36,7 @@ describe('a clinician sets up a staff account with a passkey and decides a refil
     browser = await launchBrowser();
     const context = await browser.newContext({ bypassCSP: true }); // bypassCSP only so axe can be injected
     page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await virtualAuthenticator(page);
   });
   after(async () => {
     await browser?.close();

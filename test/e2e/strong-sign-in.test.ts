@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
-import { axeViolations, mailWithSubject, launchBrowser, patientAccount, runCli, startServer, type RunningServer } from './harness.js';
+import { axeViolations, mailWithSubject, launchBrowser, patientAccount, runCli, startServer, type RunningServer, virtualAuthenticator } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
 const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
@@ -64,11 +64,7 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
     page.on('dialog', (d) => void d.accept()); // "Remove this passkey?" confirmations
     // Chromium's virtual authenticator over the DevTools protocol (ENVIRONMENT.md): a platform authenticator with
     // resident keys, user verification and PRF, that answers without a person.
-    cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, hasPrf: true },
-    }));
+    ({ cdp, authenticatorId } = await virtualAuthenticator(page, { prf: true }));
   });
   after(async () => {
     await browser?.close();

@@ -64,6 +64,27 @@ describe('appointments', () => {
     expect(requestFrom(form({ ...ok, earliest: '' }), P, '2026-11-25')).to.have.property('problem').that.contains('first and the last day');
   });
 
+  it('the request form starts from what the person had chosen (kept drafts), not from the defaults', async () => {
+    const { close } = await openTestRecord(`${DB}-kept`, P, async (v) => {
+      await v.put(P, [{ resourceType: 'Patient', id: P }]);
+      await v.saveDraft(draftKey(REQUEST_PAGE, 'earliest'), '2031-01-05');
+      await v.saveDraft(draftKey(REQUEST_PAGE, 'latest'), '2031-01-09');
+      await v.saveDraft(draftKey(REQUEST_PAGE, 'timeOfDay'), 'afternoon');
+      await v.saveDraft(draftKey(REQUEST_PAGE, 'reason'), 'Flu shot');
+    });
+    try {
+      const el = await mountRecordPage<RecordPage>('mcl-request-page', P, { clinic: demoClinic });
+      const root = el.shadowRoot!;
+      for (let i = 0; i < 50 && !root.querySelector<HTMLTextAreaElement>('#reason')!.value; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(root.querySelector<HTMLInputElement>('#earliest')!.value).to.equal('2031-01-05');
+      expect(root.querySelector<HTMLInputElement>('#latest')!.value).to.equal('2031-01-09');
+      expect(root.querySelector<HTMLSelectElement>('#timeOfDay')!.value).to.equal('afternoon');
+      expect(root.querySelector<HTMLTextAreaElement>('#reason')!.value).to.equal('Flu shot');
+    } finally {
+      await close();
+    }
+  });
+
   it('writes a request with no connection: it waits in the outbox, sealed, and the drafts are cleared', async () => {
     const realFetch = window.fetch;
     window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));

@@ -6,7 +6,7 @@ import { navigate } from '../../app/navigate.js';
 import { submit } from '../../data/outbox.js';
 import type { Vault } from '../../data/vault.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { DraftKeeper } from '../records/draft-keeper.js';
+import { DraftKeeper, draftKey } from '../records/draft-keeper.js';
 import { RecordPage } from '../records/record-page.js';
 import { dayIn, deviceZone } from './visit-time.js';
 
@@ -55,9 +55,16 @@ export class RequestPage extends RecordPage {
     return dayIn(new Date().toISOString(), this.clinic?.timeZone ?? deviceZone());
   }
 
+  /** What the fields start with: the person's kept draft (after a timeout, or a refusal put back), else defaults. */
+  @state() private initial: { earliest: string; latest: string; timeOfDay: string } | undefined;
+
   protected async load(vault: Vault, patientId: string) {
     this.vault = vault;
     this.patientId = patientId;
+    if (this.initial) return;
+    const today = this.today;
+    const kept = (field: string) => vault.draft(draftKey(REQUEST_PAGE, field));
+    this.initial = { earliest: (await kept('earliest')) || addDays(today, 1), latest: (await kept('latest')) || addDays(today, 14), timeOfDay: (await kept('timeOfDay')) || 'any' };
   }
 
   private async send(event: SubmitEvent) {
@@ -76,6 +83,11 @@ export class RequestPage extends RecordPage {
       await submit(this.vault!, { kind: 'appointment', subject: 'request', title: `Appointment request: ${reason.length > 60 ? `${reason.slice(0, 60)}…` : reason}`, path: '/api/appointments/requests', body: request.body });
       await Promise.all(['reason', 'earliest', 'latest', 'timeOfDay'].map((n) => this.drafts.clear(n)));
       navigate(this, '/appointments');
+    } catch {
+      // What was typed is still here (and kept as a draft): nothing is lost, the person can try again.
+      this.problem = 'Your request could not be stored on this device. Please try again.';
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[role=alert]')?.focus();
     } finally {
       this.sending = false;
     }
@@ -83,6 +95,7 @@ export class RequestPage extends RecordPage {
 
   protected renderBody() {
     const today = this.today;
+    const initial = this.initial!;
     return html`<p>Tell the clinic what the visit is for and which days would suit you. They choose a time, and you
         see it under Appointments. This works without a connection too: it is sent when you are back online.</p>
       ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : ''}
@@ -90,11 +103,11 @@ export class RequestPage extends RecordPage {
         <div class="field"><label for="reason">What is the visit for?</label>
           <textarea id="reason" name="reason" required maxlength="1000" data-draft="reason"></textarea></div>
         <div class="field"><label for="earliest">First day that suits you</label>
-          <input id="earliest" name="earliest" type="date" required min=${today} .value=${addDays(today, 1)} data-draft="earliest" /></div>
+          <input id="earliest" name="earliest" type="date" required min=${today} .value=${initial.earliest} data-draft="earliest" /></div>
         <div class="field"><label for="latest">Last day that suits you</label>
-          <input id="latest" name="latest" type="date" required min=${today} .value=${addDays(today, 14)} data-draft="latest" /></div>
+          <input id="latest" name="latest" type="date" required min=${today} .value=${initial.latest} data-draft="latest" /></div>
         <div class="field"><label for="timeOfDay">Time of day</label>
-          <select id="timeOfDay" name="timeOfDay" data-draft="timeOfDay">
+          <select id="timeOfDay" name="timeOfDay" .value=${initial.timeOfDay} data-draft="timeOfDay">
             <option value="any">Any time of day</option>
             <option value="morning">Mornings</option>
             <option value="afternoon">Afternoons</option>

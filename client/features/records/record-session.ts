@@ -166,9 +166,12 @@ addEventListener('mcl-signed-out', () => {
 // The service worker sends the outbox on Background Sync (sw/outbox-send.ts). It holds no key of its own: it
 // borrows the working keys from a tab that has this record open at that moment, for that one send. A locked or
 // closed app lends nothing, and the outbox then waits for the page to send it when the record is next opened.
+// Only the browser's own message from the service worker that controls this page is answered: not an event a
+// script made up (isTrusted), not another worker.
 navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
   if ((event.data as { type?: string } | null)?.type !== LEND_VAULT_KEYS) return;
-  event.ports[0]?.postMessage(current?.vault ? current.vault.lend() : null);
+  const fromOurWorker = event.isTrusted && event.source !== null && event.source === navigator.serviceWorker.controller;
+  event.ports[0]?.postMessage(fromOurWorker && current?.vault ? current.vault.lend() : null);
 });
 
 /**
