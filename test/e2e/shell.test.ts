@@ -65,6 +65,16 @@ describe('the installable shell, online and offline', () => {
     assert.deepEqual(errors, []);
   });
 
+  it("lists each route's code for the router to fetch in one round, and the page asked for it", async () => {
+    const html = await (await fetch(server.origin + '/')).text();
+    const modules = JSON.parse(/<script type="application\/json" id="mcl-route-modules">(.*?)<\/script>/.exec(html)![1]!) as Record<string, string[]>;
+    assert.match(modules['/sign-in']![0]!, /^\/assets\/sign-in-page-[A-Z0-9]{8}\.js$/);
+    assert.ok(modules['/sign-in']!.length > 1, 'with what it imports');
+    for (const href of modules['/help']!) assert.equal((await fetch(server.origin + href)).status, 200, href);
+    const preloads = await page.evaluate(() => [...document.querySelectorAll('link[rel=modulepreload]')].map((l) => new URL((l as HTMLLinkElement).href).pathname));
+    assert.ok(modules['/']!.every((href) => preloads.includes(href)), 'Home was opened: its code was preloaded');
+  });
+
   it('is taken over by the service worker, which precaches the shell', async () => {
     await waitForController(page);
     assert.ok(

@@ -9,6 +9,7 @@ import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { navigate } from '../../app/navigate.js';
+import { preloadRouteModules } from '../../app/router-controller.js';
 import { cancelPasskeyRequest, isAbort, passkeyAssertion, passkeyProblem, supportsPasskeyAutofill, supportsPasskeys } from './passkeys.js';
 import type { SecondFactorInput } from './second-factor.js';
 import './second-factor.js';
@@ -44,7 +45,10 @@ export class SignInPage extends LitElement {
         [this.unlockByPin, this.unlockByPasskey, this.canUnlock] = [ways.pin, ways.passkey, ways.pin || ways.passkey];
         // While the person types the PIN (or reaches for the passkey), the code of what opens next is fetched, so
         // the record shows as soon as it is unlocked.
-        if (this.canUnlock) void Promise.all([import('../../data/offline-unlock.js'), import('../home/home-page.js'), import('../records/dashboard.js')]).catch(() => {});
+        if (this.canUnlock) {
+          preloadRouteModules('/');
+          void Promise.all([import('../../data/offline-unlock.js'), import('../records/dashboard.js')]).catch(() => {});
+        }
       });
     }
   }
