@@ -78,8 +78,9 @@ export class FactorsPanel extends LitElement {
     this.notice = undefined;
     try {
       const done = await withStepUp(this.dialog, work);
-      if (done) this.notice = done;
+      // The list first, then the sentence: "removed" never shows beside the passkey it removed.
       await this.load();
+      if (done) this.notice = done;
       void this.session?.refresh();
     } catch (error) {
       this.problem = error instanceof ApiProblem ? error.message : passkeyProblem(error);
