@@ -1,4 +1,6 @@
 import type { Appointment } from 'fhir/r4';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
 import { z } from 'zod';
 import { fhirId } from '../http/ids.js';
 import { addDays } from './clinic-time.js';
@@ -46,4 +48,9 @@ export function requestResource(input: { id: string; request: RequestInput; pati
     comment: `Preferred: ${TIMES_OF_DAY[r.timeOfDay]}`,
     participant: [{ actor: { reference: `Patient/${r.patientId}`, display: input.patientName }, required: 'required', status: 'accepted' }],
   };
+}
+
+/** Takes an open request out of the care team's queue (booked, declined, or withdrawn by the patient). */
+export async function closeRequest(trx: Transaction<Database>, id: string, state: 'booked' | 'declined' | 'withdrawn', by: string, now: Date): Promise<void> {
+  await trx.updateTable('appointment_request').set({ state, handled_at: now.toISOString(), handled_by: by }).where('appointment_id', '=', id).where('state', '=', 'open').execute();
 }

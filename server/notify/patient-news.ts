@@ -15,7 +15,14 @@ interface Prefs {
  */
 export async function tellPatient(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>, patientId: string, news: { subject: string; path: string }, kind: keyof Prefs = 'newMessage'): Promise<void> {
   const { store, mailer, sms, logger, config } = deps;
-  const holder = await store.db.selectFrom('account').select(['email', 'email_verified_at', 'phone', 'notify_prefs']).where('patient_id', '=', patientId).where('kind', '=', 'patient').executeTakeFirst();
+  // Called after the work it tells of was committed: a failure here is logged, never turned into an error answer.
+  const holder = await store.db
+    .selectFrom('account')
+    .select(['email', 'email_verified_at', 'phone', 'notify_prefs'])
+    .where('patient_id', '=', patientId)
+    .where('kind', '=', 'patient')
+    .executeTakeFirst()
+    .catch((error: Error) => void logger.error('telling the patient failed', { error: error.message }));
   if (!holder) return;
   const prefs = JSON.parse(holder.notify_prefs || '{}') as Prefs;
   const link = `${config.publicOrigin}${news.path}`;

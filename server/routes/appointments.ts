@@ -16,7 +16,7 @@ import { getResource } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
 import type { JsonObject } from '../fhir/references.js';
-import { requestDaysProblem, requestInput, requestResource } from '../appointments/requests.js';
+import { closeRequest, requestDaysProblem, requestInput, requestResource } from '../appointments/requests.js';
 import { zonedDate } from '../appointments/clinic-time.js';
 
 const id = fhirId();
@@ -159,7 +159,7 @@ export function appointmentRoutes(deps: AppDeps) {
           // A request not yet answered: withdrawn, and out of the care team's queue.
           const withdrawn: Appointment = { ...current, status: 'cancelled', cancelationReason: { text: 'Withdrawn by the patient' } };
           await putResources(trx, store.dialect, [withdrawn as unknown as JsonObject], now);
-          await trx.updateTable('appointment_request').set({ state: 'withdrawn', handled_at: now.toISOString(), handled_by: account.id }).where('appointment_id', '=', current.id!).where('state', '=', 'open').execute();
+          await closeRequest(trx, current.id!, 'withdrawn', account.id, now);
           await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'appointment.request-withdrawn', outcome: 'success', ip: clientIp(c), target: `Appointment/${current.id}` }, now);
           return withdrawn;
         }

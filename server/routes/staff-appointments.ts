@@ -9,6 +9,7 @@ import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { appointmentFor, appointmentResource, assertBookable, cancelAppointment, holdSlot, lockAppointment, openSlots, planReminders, slotById } from '../appointments/appointments.js';
 import { fhirId } from '../http/ids.js';
+import { closeRequest } from '../appointments/requests.js';
 import { putResources } from '../store/resources.js';
 import type { JsonObject } from '../fhir/references.js';
 import { pathId } from '../http/ids.js';
@@ -144,11 +145,11 @@ export function staffAppointmentRoutes(deps: AppDeps) {
         const visit = { ...appointmentResource({ id, patientId, patientName: appointment.participant[0]?.actor?.display ?? 'Patient', slot, created: appointment.created ?? now.toISOString(), origin: config.publicOrigin }), ...(appointment.reasonCode ? { reasonCode: appointment.reasonCode } : {}) };
         await putResources(trx, store.dialect, [visit as unknown as JsonObject], now);
         await planReminders(trx, id, patientId, slot.start_at, config.appointments.reminders, now);
-        await trx.updateTable('appointment_request').set({ state: 'booked', handled_at: now.toISOString(), handled_by: account.id }).where('appointment_id', '=', id).execute();
+        await closeRequest(trx, id, 'booked', account.id, now);
         await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'staff.appointment-request.booked', outcome: 'success', ip: clientIp(c), target: `Appointment/${id}` }, now);
         return { visit, patientId };
       });
-      await tellPatient(deps, booked.patientId, { subject: 'Your appointment request: a time is booked', path: '/appointments' }, 'appointmentReminder').catch((error: Error) => deps.logger.error('telling the patient failed', { error: error.message }));
+      await tellPatient(deps, booked.patientId, { subject: 'Your appointment request: a time is booked', path: '/appointments' }, 'appointmentReminder');
       return c.json({ appointment: booked.visit });
     })
     .post('/requests/:id/decline', staff, async (c) => {
@@ -161,11 +162,11 @@ export function staffAppointmentRoutes(deps: AppDeps) {
         const { appointment, patientId } = await openRequest(id, trx);
         const answer: Appointment = { ...appointment, status: 'cancelled', cancelationReason: { text: `Not booked by the clinic: ${reason}` } };
         await putResources(trx, store.dialect, [answer as unknown as JsonObject], now);
-        await trx.updateTable('appointment_request').set({ state: 'declined', handled_at: now.toISOString(), handled_by: account.id }).where('appointment_id', '=', id).execute();
+        await closeRequest(trx, id, 'declined', account.id, now);
         await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'staff.appointment-request.declined', outcome: 'success', ip: clientIp(c), target: `Appointment/${id}` }, now);
         return { answer, patientId };
       });
-      await tellPatient(deps, declined.patientId, { subject: 'An answer to your appointment request', path: '/appointments' }, 'appointmentReminder').catch((error: Error) => deps.logger.error('telling the patient failed', { error: error.message }));
+      await tellPatient(deps, declined.patientId, { subject: 'An answer to your appointment request', path: '/appointments' }, 'appointmentReminder');
       return c.json({ appointment: declined.answer });
     })
     .get('/scheduling', admin, async (c) => {

@@ -108,13 +108,13 @@ export class RecordSession extends EventTarget {
           this.changed();
         }),
       );
+      // What still waits is tried again soon, unless signed out (or opened on this device only): then sending
+      // waits for signing in, not for a timer.
+      if (waiting && !('error' in result && result.status === 401)) this.retryLater();
       if ('error' in result) {
         this.problem = result.status === 401 ? undefined : navigator.onLine ? 'Your record could not be brought up to date. What is shown may be older.' : OFFLINE_PROBLEM;
-        // Signed out (or opened on this device only): sending waits for signing in, not for a timer.
-        if (waiting && result.status !== 401) this.retryLater();
         return undefined;
       }
-      if (waiting) this.retryLater();
       this.lastSyncAt = result.lastSyncAt;
       this.patientId ??= result.patients.find((p) => p.self)?.id ?? result.patients[0]?.id;
       return result;
