@@ -24,7 +24,7 @@ const passkeyFile = bundle('Versie_Botsford');
 const active = activeIn(bundleFile);
 const PASSWORD = 'sunlight over the northern hills';
 const PIN = '428613';
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

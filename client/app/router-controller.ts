@@ -1,22 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { matchRoute, routes, type Route } from './routes.js';
-
-let routeModules: Record<string, string[]> | undefined;
-const preloaded = new Set<string>();
-
-/**
- * Asks the browser for all of a route's code at once (its module and everything that module imports, listed by
- * the build in index.html), instead of discovering it one level of imports at a time. No list (element tests,
- * an unbuilt page): nothing to do, the import below still loads it all.
- */
-export function preloadRouteModules(path: string): void {
-  routeModules ??= JSON.parse(document.getElementById('mcl-route-modules')?.textContent || '{}') as Record<string, string[]>;
-  for (const href of routeModules[path] ?? []) {
-    if (preloaded.has(href)) continue;
-    preloaded.add(href);
-    document.head.append(Object.assign(document.createElement('link'), { rel: 'modulepreload', href }));
-  }
-}
+import { preloadRouteModules } from './route-preload.js';
 
 /**
  * Client-side navigation for the host element: follows same-origin link clicks (also from inside shadow roots) and

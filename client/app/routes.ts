@@ -1,3 +1,4 @@
+import { matchPath } from './route-preload.js';
 /**
  * The app's routes. Each page's code is loaded on first visit (a separate chunk), so the first paint needs only the
  * shell; the service worker precaches every chunk, so every route also opens offline.
@@ -51,6 +52,5 @@ export const routes: Route[] = [
 ];
 
 export function matchRoute(pathname: string, table: Route[] = routes): Route | undefined {
-  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  return table.find((r) => (r.path.endsWith('/*') ? path.startsWith(r.path.slice(0, -1)) : r.path === path));
+  return matchPath(pathname, table);
 }

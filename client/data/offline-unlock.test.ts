@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { offlineUnlockAvailable, PIN_ITERATIONS, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock, unlockWithPin, unwrapWithPin, wrapWithPin } from './offline-unlock.js';
 import { openVault, VaultDb, wipeVault } from './vault.js';
+import { lastKnownUnlockWays, offlineUnlockWays } from './unlock-ways.js';
 
 const NAME = 'mcl-vault-unlock-test';
 const secret = { kek: 'a2V5LWJ5dGVz', account: { id: 'acct', patientId: 'p1' }, idleSeconds: 900 };
@@ -40,6 +41,42 @@ describe('opening the local record with a device PIN (real WebCrypto and Indexed
     expect(await unlockWithPin('000999', NAME)).to.deep.equal({ ok: false, triesLeft: 0, wiped: true });
     expect((await indexedDB.databases()).map((d) => d.name)).not.to.include(NAME);
     expect(await offlineUnlockAvailable(NAME)).to.equal(false);
+  });
+
+  it('opens the record on the connection the PIN check opened, which never holds up deleting the record', async () => {
+    (await openVault('acct', new Uint8Array(32).fill(9), NAME)).db.close();
+    await saveOfflineUnlock(secret, '428613', NAME, 1000);
+    expect((await unlockWithPin('428613', NAME)).ok).to.equal(true);
+    const vault = await openVault('acct', new Uint8Array(32).fill(9), NAME, false);
+    expect(vault.db.isOpen()).to.equal(true);
+    expect((await vault.db.unlock.get('pin'))!.failures).to.equal(0);
+    vault.db.close();
+    // Unlocked, but the record was never opened: "remove my data" (a plain deleteDatabase) is not blocked.
+    expect((await unlockWithPin('428613', NAME)).ok).to.equal(true);
+    const outcome = await new Promise<string>((resolve) => {
+      const request = indexedDB.deleteDatabase(NAME);
+      request.onsuccess = () => resolve('deleted');
+      request.onblocked = () => resolve('blocked');
+      request.onerror = () => resolve('error');
+    });
+    expect(outcome).to.equal('deleted');
+  });
+
+  it('remembers outside the database which ways open it, so sign-in offers them at once, and forgets on any change', async () => {
+    (await openVault('acct', new Uint8Array(32).fill(9), NAME)).db.close();
+    expect(lastKnownUnlockWays(NAME)).to.equal(undefined);
+    await saveOfflineUnlock(secret, '428613', NAME, 1000);
+    expect(lastKnownUnlockWays(NAME)).to.equal(undefined);
+    expect(await offlineUnlockWays(NAME)).to.deep.equal({ pin: true, passkey: false });
+    expect(lastKnownUnlockWays(NAME)).to.deep.equal({ pin: true, passkey: false });
+    expect(localStorage.getItem(`mcl-unlock-ways:${NAME}`)).to.equal('pin');
+    await turnOffOfflineUnlock(NAME);
+    expect(lastKnownUnlockWays(NAME)).to.equal(undefined);
+    await saveOfflineUnlock(secret, '428613', NAME, 1000);
+    await offlineUnlockWays(NAME);
+    await wipeVault(NAME);
+    expect(lastKnownUnlockWays(NAME)).to.equal(undefined);
+    expect(await offlineUnlockWays(NAME)).to.deep.equal({ pin: false, passkey: false });
   });
 
   it('can be turned off: the sealed key goes, the record stays', async () => {

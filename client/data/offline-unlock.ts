@@ -1,7 +1,5 @@
-import Dexie from 'dexie';
-import { VAULT_DB, VaultDb } from './vault.js';
-import { offlineUnlockWays } from './unlock-ways.js';
-import { KEPT_MARK } from './unlocked-keys.js';
+import { keepForOpening, VAULT_DB, VaultDb, wipeVault } from './vault.js';
+import { forgetUnlockWays, offlineUnlockWays, vaultExists } from './unlock-ways.js';
 
 /** PBKDF2-SHA-256 work for a device PIN (SECURITY.md / OWASP 2023: at least 600,000 iterations). */
 export const PIN_ITERATIONS = 600_000;
@@ -56,6 +54,7 @@ export async function saveOfflineUnlock<T>(secret: T, pin: string, name = VAULT_
     await db.unlock.put({ key: 'pin', ...wrapped, failures: 0, createdAt: new Date().toISOString() });
   } finally {
     db.close();
+    forgetUnlockWays(name);
   }
 }
 
@@ -66,8 +65,9 @@ export type UnlockResult<T> = { ok: true; secret: T } | { ok: false; triesLeft: 
  * PIN_TRIES wrong tries in a row the whole local record is deleted.
  */
 export async function unlockWithPin<T>(pin: string, name = VAULT_DB): Promise<UnlockResult<T>> {
-  if (!(await Dexie.exists(name))) return { ok: false, triesLeft: 0, wiped: true };
+  if (!(await vaultExists(name))) return { ok: false, triesLeft: 0, wiped: true };
   const db = new VaultDb(name);
+  let keep = false;
   try {
     // The try is counted before the (slow) derivation, in one transaction: closing the tab meanwhile, or trying in
     // two tabs at once, cannot skip the count. A right PIN sets it back to zero.
@@ -85,6 +85,9 @@ export async function unlockWithPin<T>(pin: string, name = VAULT_DB): Promise<Un
     const secret = await unwrapWithPin<T>(counted, pin);
     if (secret !== undefined) {
       await db.unlock.update('pin', { failures: 0 });
+      // The record is opened next: with this connection, not a second one.
+      keep = true;
+      keepForOpening(db);
       return { ok: true, secret };
     }
     if (counted.failures >= PIN_TRIES) {
@@ -94,14 +97,13 @@ export async function unlockWithPin<T>(pin: string, name = VAULT_DB): Promise<Un
     }
     return { ok: false, triesLeft: PIN_TRIES - counted.failures, wiped: false };
   } finally {
-    db.close();
+    if (!keep) db.close();
   }
 }
 
-/** Deletes the local record (and the mark that this device kept it). */
-async function wipe(name: string): Promise<void> {
-  if (typeof localStorage !== 'undefined') localStorage.removeItem(`${KEPT_MARK}${name}`);
-  await Dexie.delete(name);
+/** Deletes the local record (and the marks that this device kept it, and how it opened). */
+function wipe(name: string): Promise<void> {
+  return wipeVault(name);
 }
 
 /** "Stop keeping it for offline use": the sealed keys go; the record stays, openable only when signed in. */
@@ -112,5 +114,6 @@ export async function turnOffOfflineUnlock(name = VAULT_DB): Promise<void> {
     await db.prfUnlock.delete('prf');
   } finally {
     db.close();
+    forgetUnlockWays(name);
   }
 }

@@ -1,4 +1,5 @@
-import { VAULT_DB, VaultDb } from './vault.js';
+import { keepForOpening, VAULT_DB, VaultDb } from './vault.js';
+import { forgetUnlockWays } from './unlock-ways.js';
 
 /**
  * Opening the local record with a passkey and no connection ([8/8]): the WebAuthn PRF extension gives, for this
@@ -54,6 +55,7 @@ export async function savePasskeyUnlock<T>(secret: T, name = VAULT_DB): Promise<
     await db.prfUnlock.put({ key: 'prf', credentialId, prfSalt, hkdfSalt, iv, data, createdAt: new Date().toISOString() });
   } finally {
     db.close();
+    forgetUnlockWays(name);
   }
 }
 
@@ -69,18 +71,21 @@ export async function passkeyUnlockAvailable(name = VAULT_DB): Promise<boolean> 
 /** Asks the passkey again and opens the sealed secret; undefined when it does not open. */
 export async function unlockWithPasskey<T>(name = VAULT_DB): Promise<T | undefined> {
   const db = new VaultDb(name);
-  let stored: PrfWrapped | undefined;
+  let secret: T | undefined;
   try {
-    stored = await db.prfUnlock.get('prf');
+    const stored = await db.prfUnlock.get('prf');
+    if (!stored) return undefined;
+    const { output } = await prfOutput(stored.prfSalt, stored.credentialId);
+    try {
+      const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: stored.iv as BufferSource, additionalData: INFO }, await wrappingKey(output, stored.hkdfSalt), stored.data);
+      secret = JSON.parse(new TextDecoder().decode(plain)) as T;
+    } catch {
+      return undefined;
+    }
+    // The record is opened next: with this connection, not a second one.
+    keepForOpening(db);
+    return secret;
   } finally {
-    db.close();
-  }
-  if (!stored) return undefined;
-  const { output } = await prfOutput(stored.prfSalt, stored.credentialId);
-  try {
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: stored.iv as BufferSource, additionalData: INFO }, await wrappingKey(output, stored.hkdfSalt), stored.data);
-    return JSON.parse(new TextDecoder().decode(plain)) as T;
-  } catch {
-    return undefined;
+    if (secret === undefined) db.close();
   }
 }

@@ -1,4 +1,28 @@
-import { VAULT_DB } from './vault-name.js';
+import { pageStorage, VAULT_DB } from './vault-name.js';
+
+export interface UnlockWays {
+  pin: boolean;
+  passkey: boolean;
+}
+
+/**
+ * What the last look found, kept in localStorage (two flags, no health data), so the sign-in page can offer
+ * unlocking in its first paint; the look at the database that follows corrects it. Forgotten whenever the ways
+ * change (a PIN or passkey set up or removed, the record wiped). Pages only: a worker has no localStorage.
+ */
+const HINT = 'mcl-unlock-ways:';
+export function lastKnownUnlockWays(name = VAULT_DB): UnlockWays | undefined {
+  const hint = pageStorage()?.getItem(HINT + name);
+  return hint ? { pin: hint.includes('pin'), passkey: hint.includes('passkey') } : undefined;
+}
+export function forgetUnlockWays(name = VAULT_DB): void {
+  pageStorage()?.removeItem(HINT + name);
+}
+
+/** Whether the local record's database exists, asked without opening it (opening would make an empty one). */
+export async function vaultExists(name = VAULT_DB): Promise<boolean> {
+  return (await indexedDB.databases()).some((d) => d.name === name);
+}
 
 /**
  * Which ways this device has to open its local record without a connection (a PIN, a passkey's PRF), read with
@@ -6,9 +30,16 @@ import { VAULT_DB } from './vault-name.js';
  * a benchmark of [8/8]). Only whether the sealed keys exist is read; nothing is opened. A database that does not
  * exist is not created.
  */
-export async function offlineUnlockWays(name = VAULT_DB): Promise<{ pin: boolean; passkey: boolean }> {
+export async function offlineUnlockWays(name = VAULT_DB): Promise<UnlockWays> {
+  const ways = await lookUp(name);
+  if (ways.pin || ways.passkey) pageStorage()?.setItem(HINT + name, [ways.pin && 'pin', ways.passkey && 'passkey'].filter(Boolean).join(' '));
+  else forgetUnlockWays(name);
+  return ways;
+}
+
+async function lookUp(name: string): Promise<UnlockWays> {
   const none = { pin: false, passkey: false };
-  if (!(await indexedDB.databases()).some((d) => d.name === name)) return none;
+  if (!(await vaultExists(name))) return none;
   const db = await new Promise<IDBDatabase | undefined>((resolve) => {
     const request = indexedDB.open(name);
     request.onsuccess = () => resolve(request.result);

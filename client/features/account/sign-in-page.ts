@@ -1,4 +1,4 @@
-import { offlineUnlockWays } from '../../data/unlock-ways.js';
+import { lastKnownUnlockWays, offlineUnlockWays, type UnlockWays } from '../../data/unlock-ways.js';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -9,7 +9,7 @@ import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { navigate } from '../../app/navigate.js';
-import { preloadRouteModules } from '../../app/router-controller.js';
+import { preloadRouteModules } from '../../app/route-preload.js';
 import { cancelPasskeyRequest, isAbort, passkeyAssertion, passkeyProblem, supportsPasskeyAutofill, supportsPasskeys } from './passkeys.js';
 import type { SecondFactorInput } from './second-factor.js';
 import './second-factor.js';
@@ -41,16 +41,35 @@ export class SignInPage extends LitElement {
     super.connectedCallback();
     void this.offerAutofill();
     if (!onSharedComputer()) {
+      // Offered at once as last seen on this device, then as the local database says (it may have been wiped).
+      const known = lastKnownUnlockWays();
+      if (known) this.offerUnlock(known);
       void offlineUnlockWays().then((ways) => {
-        [this.unlockByPin, this.unlockByPasskey, this.canUnlock] = [ways.pin, ways.passkey, ways.pin || ways.passkey];
-        // While the person types the PIN (or reaches for the passkey), the code of what opens next is fetched, so
-        // the record shows as soon as it is unlocked.
-        if (this.canUnlock) {
-          preloadRouteModules('/');
-          void Promise.all([import('../../data/offline-unlock.js'), import('../records/dashboard.js')]).catch(() => {});
-        }
+        this.offerUnlock(ways);
       });
     }
+  }
+
+  private offerUnlock(ways: UnlockWays) {
+    const before = this.canUnlock;
+    [this.unlockByPin, this.unlockByPasskey, this.canUnlock] = [ways.pin, ways.passkey, ways.pin || ways.passkey];
+    // While the person types the PIN (or reaches for the passkey), the code of what opens next is fetched, so
+    // the record shows as soon as it is unlocked.
+    if (this.canUnlock && !before) {
+      preloadRouteModules('/');
+      void Promise.all([import('../../data/offline-unlock.js'), import('../records/dashboard.js'), import('../records/fhir-display.js')])
+        // The first date a page formats loads the browser's locale data (tens of milliseconds): done now, not
+        // when the record is opened.
+        .then(([, , { formatDate }]) => formatDate(new Date().toISOString(), true))
+        .catch(() => {});
+    }
+  }
+
+  /** Opens the record with what unlocking gave back, starting to read it while the next page is put up. */
+  private openOffline(secret: OfflineSecret) {
+    this.session?.openOffline(secret);
+    void import('../records/record-session.js').then(({ recordSession }) => recordSession(secret.account)).catch(() => {});
+    navigate(this, takeReturnPath() ?? '/');
   }
 
   private async unlockPasskey() {
@@ -61,8 +80,7 @@ export class SignInPage extends LitElement {
       const { unlockWithPasskey } = await import('../../data/passkey-unlock.js');
       const secret = await unlockWithPasskey<OfflineSecret>();
       if (secret) {
-        this.session?.openOffline(secret);
-        navigate(this, takeReturnPath() ?? '/');
+        this.openOffline(secret);
         return;
       }
       this.unlockProblem = 'That passkey did not open the record on this device.';
@@ -82,8 +100,7 @@ export class SignInPage extends LitElement {
       const { unlockWithPin } = await import('../../data/offline-unlock.js');
       const result = await unlockWithPin<OfflineSecret>(pin);
       if (result.ok) {
-        this.session?.openOffline(result.secret);
-        navigate(this, takeReturnPath() ?? '/');
+        this.openOffline(result.secret);
         return;
       }
       if (result.wiped) {

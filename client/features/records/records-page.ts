@@ -25,13 +25,20 @@ export interface Summary {
 
 /** What the home dashboard and the record overview show: counts, new results, active medications. */
 export async function summarize(vault: Vault, patientId: string): Promise<Summary> {
+  // All at once: the reads queue on one connection, and decrypting overlaps with reading (the dashboard waits for this).
   const counts: Record<string, number> = {};
-  await Promise.all(SECTIONS.map(async (s) => (counts[s.type] = await vault.count(patientId, s.type))));
-  const ids = (await vault.db.resources.where('[patientId+type+date]').between([patientId, 'Observation', ''], [patientId, 'Observation', '\uffff']).primaryKeys()).map((k) => k[2]);
-  const newResults = (await vault.unseen(patientId, 'Observation', ids)).size;
-  const meds = await vault.list<MedicationRequest>(patientId, 'MedicationRequest');
-  const patient = (await vault.list<Patient>(patientId, 'Patient'))[0];
-  return { counts, newResults, activeMedications: meds.filter(isActiveMedication).length, patient };
+  const [newResults, meds, patients] = await Promise.all([
+    vault.db.resources
+      .where('[patientId+type+date]')
+      .between([patientId, 'Observation', ''], [patientId, 'Observation', '\uffff'])
+      .primaryKeys()
+      .then((keys) => vault.unseen(patientId, 'Observation', keys.map((k) => k[2])))
+      .then((unseen) => unseen.size),
+    vault.list<MedicationRequest>(patientId, 'MedicationRequest'),
+    vault.list<Patient>(patientId, 'Patient'),
+    ...SECTIONS.map(async (s) => (counts[s.type] = await vault.count(patientId, s.type))),
+  ]);
+  return { counts, newResults, activeMedications: meds.filter(isActiveMedication).length, patient: patients[0] };
 }
 
 /**
