@@ -80,6 +80,41 @@ describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)'
     expect(a).to.match(/^[A-Za-z0-9_-]{22}$/);
   });
 
+  it('reports what the person wrote (outbox, drafts) saved only once on disk: strict transactions', async () => {
+    const vault = await openVault('account-1', key(7), NAME);
+    const seen: { stores: string[]; durability: string | undefined }[] = [];
+    const native = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, stores: string | string[], mode?: IDBTransactionMode, options?: IDBTransactionOptions) {
+      if (mode === 'readwrite') seen.push({ stores: [stores].flat(), durability: options?.durability });
+      return native.call(this, stores, mode, options);
+    } as typeof native;
+    try {
+      const item = { id: 'key-1', createdAt: '2026-11-26T10:00:00Z', state: 'waiting' as const, kind: 'message' as const, subject: 'new', path: '/api/messages', body: { text: 'My knee hurts' } };
+      await vault.putOutbox(item);
+      await vault.saveDraft('compose', 'Dear doctor');
+    } finally {
+      IDBDatabase.prototype.transaction = native;
+    }
+    expect(seen).to.deep.equal([
+      { stores: ['outbox'], durability: 'strict' },
+      { stores: ['drafts'], durability: 'strict' },
+    ]);
+    expect((await vault.outboxItems()).map((i) => i.body)).to.deep.equal([{ text: 'My knee hurts' }]);
+    expect(await vault.draft('compose')).to.equal('Dear doctor');
+    vault.db.close();
+  });
+
+  it('two first openings at once (the page and its sync worker) agree on one secret', async () => {
+    for (let round = 0; round < 5; round++) {
+      const [a, b] = await Promise.all([openVault('account-1', key(7), NAME), openVault('account-1', key(7), NAME)]);
+      await a.put('p1', [observation]);
+      expect((await b.list('p1', 'Observation')).map((o: { id?: string }) => o.id)).to.deep.equal(['obs-1']);
+      a.db.close();
+      b.db.close();
+      await wipeVault(NAME);
+    }
+  });
+
   it('"remove my data" deletes the database', async () => {
     const vault = await openVault('account-1', key(7), NAME);
     vault.db.close();

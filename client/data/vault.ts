@@ -2,9 +2,10 @@ import Dexie, { type Table } from 'dexie';
 import { codeIndex, importKek, newWrappedSecret, open, seal, unwrapVaultKeys, type VaultKeys, type Wrapped } from './vault-crypto.js';
 import { resourceCode, resourceDate } from './fhir-index.js';
 import { KEPT_MARK } from './unlocked-keys.js';
+import { forgetUnlockWays } from './unlock-ways.js';
 
 export { VAULT_DB } from './vault-name.js';
-import { VAULT_DB } from './vault-name.js';
+import { pageStorage, VAULT_DB } from './vault-name.js';
 
 /** One resource as stored: index fields in the clear (patient, type, id, date, opaque code), the rest sealed. */
 export interface StoredResource {
@@ -233,7 +234,7 @@ export class Vault {
 
   async saveDraft(key: string, text: string): Promise<void> {
     if (!text) return void (await this.db.drafts.delete(key));
-    await this.db.drafts.put({ key, savedAt: new Date().toISOString(), ...(await seal(this.keys, text, `draft/${key}`)) });
+    await this.putOnDisk('drafts', { key, savedAt: new Date().toISOString(), ...(await seal(this.keys, text, `draft/${key}`)) });
   }
 
   async draft(key: string): Promise<string | undefined> {
@@ -247,7 +248,26 @@ export class Vault {
 
   async putOutbox(item: OutboxItem): Promise<void> {
     const { id, createdAt, state } = item;
-    await this.db.outbox.put({ id, createdAt, state, ...(await seal(this.keys, item, `outbox/${id}`)) });
+    const row = { id, createdAt, state, ...(await seal(this.keys, item, `outbox/${id}`)) };
+    // Not yet at the server: only this device has it. Once answered, the server has it (or will say the same again).
+    if (state === 'waiting') await this.putOnDisk('outbox', row);
+    else await this.db.outbox.put(row);
+  }
+
+  /**
+   * What the person wrote (an outbox item, a draft) is reported saved only once it is on disk: a `strict`
+   * transaction. Chromium's default is `relaxed` (done when handed to the operating system), which a power cut
+   * or a crash of the phone right after "Waiting for a connection" could lose. The record itself is a copy of the
+   * server's and stays relaxed (an interrupted page is fetched again: its cursor is in the same transaction).
+   */
+  private async putOnDisk(store: 'outbox' | 'drafts', row: StoredOutboxItem | StoredDraft): Promise<void> {
+    if (!this.db.isOpen()) await this.db.open();
+    const tx = this.db.backendDB().transaction(store, 'readwrite', { durability: 'strict' });
+    tx.objectStore(store).put(row);
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The write was not completed.', 'AbortError'));
+    });
   }
 
   /** What waits to be sent, oldest first. A row that does not open with this record's keys is left aside. */
@@ -272,7 +292,9 @@ export class Vault {
  */
 export async function openVault(accountId: string, kekRaw: Uint8Array, name = VAULT_DB, retry = true): Promise<Vault> {
   const kek = await importKek(kekRaw);
-  let db = new VaultDb(name);
+  const kept = spare.get(name);
+  spare.delete(name);
+  let db = kept?.isOpen() ? kept : new VaultDb(name);
   let meta = await db.meta.get('vault');
   if (meta && meta.accountId !== accountId) {
     db.close();
@@ -284,8 +306,17 @@ export async function openVault(accountId: string, kekRaw: Uint8Array, name = VA
   if (!meta) {
     // A device that kept this account's record (the mark) but has no vault now lost it to the browser's eviction.
     lost = keptMark(name) === accountId;
-    meta = { key: 'vault', accountId, createdAt: new Date().toISOString(), ...(await newWrappedSecret(kek)) };
-    await db.meta.put(meta);
+    const made: VaultMeta = { key: 'vault', accountId, createdAt: new Date().toISOString(), ...(await newWrappedSecret(kek)) };
+    // `add`, not `put`: if another opener (the sync worker, another tab) made the vault meanwhile, its secret is
+    // the one, and this one is dropped. Two secrets would each encrypt part of the record.
+    meta = await db.meta.add(made).then(
+      () => made,
+      async (error: unknown) => {
+        const theirs = await db.meta.get('vault');
+        if (!theirs) throw error;
+        return theirs;
+      },
+    );
     setKeptMark(name, accountId);
   }
   try {
@@ -300,9 +331,23 @@ export async function openVault(accountId: string, kekRaw: Uint8Array, name = VA
   }
 }
 
+/**
+ * A connection that unlocking (PIN, passkey) already opened, kept for the `openVault` that follows, so the record
+ * opens without connecting to the database a second time (the offline cold start). One per database; one left
+ * unused closes itself when the database is deleted (Dexie closes on versionchange).
+ */
+const spare = new Map<string, VaultDb>();
+export function keepForOpening(db: VaultDb): void {
+  const earlier = spare.get(db.name);
+  if (earlier && earlier !== db) earlier.close();
+  spare.set(db.name, db);
+}
+
 /** "Sign out and remove my data from this device": the whole local database goes (and the mark that it was kept). */
 export function wipeVault(name = VAULT_DB): Promise<void> {
   setKeptMark(name, undefined);
+  spare.get(name)?.close();
+  spare.delete(name);
   return Dexie.delete(name);
 }
 
@@ -312,7 +357,6 @@ export function wipeVault(name = VAULT_DB): Promise<void> {
  * worker has no localStorage and never makes the first vault (the page opens it before the first sync).
  */
 const markKey = (name: string) => `${KEPT_MARK}${name}`;
-const pageStorage = () => (globalThis as { localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void } }).localStorage;
 function keptMark(name: string): string | null {
   return pageStorage()?.getItem(markKey(name)) ?? null;
 }
@@ -320,4 +364,5 @@ function setKeptMark(name: string, accountId: string | undefined): void {
   const storage = pageStorage();
   if (accountId) storage?.setItem(markKey(name), accountId);
   else storage?.removeItem(markKey(name));
+  forgetUnlockWays(name);
 }

@@ -93,8 +93,11 @@ export class RecordSession extends EventTarget {
     this.problem = undefined;
     this.changed();
     try {
+      // The page opens the record before the worker does: on a first open (a new device, an evicted record) the
+      // opener makes the record's secret, and a `focus` during the page's own opening must not race it.
+      const vault = await this.open().catch(() => undefined);
       // What the person sent goes first (the outbox), then the record is brought up to date (and shows it).
-      const waiting = this.vault ? await flush(this.vault).catch(() => 1) : 0;
+      const waiting = vault ? await flush(vault).catch(() => 1) : 0;
       if (waiting) void requestBackgroundSend();
       else this.retryMs = 0;
       if (!this.worker) {
