@@ -2,6 +2,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api, ApiProblem } from '../data/api.js';
 import { SESSION_CHANGE } from './session-watch.js';
 import { forgetUnlockedKey, KEPT_MARK, rememberUnlockedKey } from '../data/unlocked-keys.js';
+import { forgetUnlockWays } from '../data/unlock-ways.js';
+import { VAULT_DB } from '../data/vault-name.js';
 import { fromBase64Url } from '../data/vault-crypto.js';
 
 /** What a device PIN unlocks ([8/8]): the record's key, whose record it is, and the idle limit to keep. */
@@ -48,11 +50,12 @@ export interface SecondStepAnswer {
  */
 export async function removeLocalData(): Promise<void> {
   await new Promise<void>((resolve) => {
-    const request = indexedDB.deleteDatabase('mcl-vault');
+    const request = indexedDB.deleteDatabase(VAULT_DB);
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
   sessionStorage.clear();
-  localStorage.removeItem(`${KEPT_MARK}mcl-vault`);
+  localStorage.removeItem(`${KEPT_MARK}${VAULT_DB}`);
+  forgetUnlockWays(VAULT_DB);
   await api('POST', '/api/session/forget-device').catch(() => {});
 }
 
@@ -69,6 +72,10 @@ export const SHARED_KEY = 'mcl-shared-computer';
 export function onSharedComputer(): boolean {
   return sessionStorage.getItem(SHARED_KEY) === '1';
 }
+
+/** Tabs of the app on this device tell each other when the person signs out (BroadcastChannel, same origin only). */
+const TABS_CHANNEL = 'mcl-session';
+const SIGNED_OUT = 'signed-out';
 
 /** How long before the idle limit the warning appears (the issue asks for at least 60 seconds). */
 export const WARN_BEFORE_MS = 60_000;
@@ -103,12 +110,27 @@ export class SessionController implements ReactiveController {
 
   hostConnected(): void {
     for (const type of ['keydown', 'pointerdown']) window.addEventListener(type, this.onActivity, { passive: true });
+    this.tabs = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(TABS_CHANNEL);
+    this.tabs?.addEventListener('message', this.onOtherTab);
   }
 
   hostDisconnected(): void {
     for (const type of ['keydown', 'pointerdown']) window.removeEventListener(type, this.onActivity);
     clearTimeout(this.timer);
+    this.tabs?.close();
+    this.tabs = undefined;
   }
+
+  /**
+   * Signing out in one tab signs out (and locks the record in) every tab of the app on this device: the others
+   * would otherwise keep showing the record, with its keys in memory, until their next request or their idle limit.
+   */
+  private tabs: BroadcastChannel | undefined;
+  private readonly onOtherTab = (event: MessageEvent) => {
+    if ((event.data as { type?: string } | null)?.type !== SIGNED_OUT || !this.account) return;
+    this.clear('You signed out in another window or tab of this app.');
+    this.onSignedOut();
+  };
 
   async refresh(): Promise<void> {
     try {
@@ -143,6 +165,7 @@ export class SessionController implements ReactiveController {
     } finally {
       const remove = options.removeData || onSharedComputer();
       this.clear(remove ? 'You have signed out, and your data was removed from this device.' : 'You have signed out.');
+      this.tabs?.postMessage({ type: SIGNED_OUT });
       if (remove) await removeLocalData();
       this.onSignedOut();
     }
@@ -225,6 +248,9 @@ export class SessionController implements ReactiveController {
     const shared = onSharedComputer();
     if (!shared) sessionStorage.setItem(RETURN_KEY, location.pathname + location.search);
     this.clear(message);
+    // On a shared computer the person walked away: every tab of theirs goes. Elsewhere another tab may be in use
+    // (its activity keeps the server session), so only this one locks.
+    if (shared) this.tabs?.postMessage({ type: SIGNED_OUT });
     if (shared) void removeLocalData();
     this.onSignedOut();
   }

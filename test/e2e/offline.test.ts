@@ -265,4 +265,35 @@ describe('two tabs of the app, both online again at once', () => {
     assert.deepEqual(subjects, ['Tab note one', 'Tab note three', 'Tab note two']);
     await context.close();
   });
+
+  it('signing out in one tab signs out the other and locks its record (also when opened with the PIN offline)', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const first = await context.newPage();
+    await signInPatient(first, server.origin, 'reyna', PASSWORD);
+    await waitForController(first);
+    const second = await context.newPage();
+    await second.goto(server.origin + '/records/medications');
+    await second.locator('mcl-medications-page h2', { hasText: 'Taking now' }).waitFor({ timeout: 20_000 });
+    await first.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
+    await first.locator('mcl-sign-in-page').waitFor();
+    await second.locator('mcl-sign-in-page').getByText('You signed out in another window or tab of this app.').waitFor();
+    assert.equal(await second.locator('mcl-medications-page').count(), 0, 'the record is no longer shown');
+
+    // Opened with the PIN, offline: "Sign out" (lock) in one tab locks the other too.
+    await signInPatient(first, server.origin, 'reyna', PASSWORD);
+    await keepOfflineWithPin(first, PIN);
+    await first.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
+    await context.setOffline(true);
+    for (const page of [first, second]) {
+      await page.goto(server.origin + '/sign-in');
+      const unlock = page.locator('mcl-sign-in-page section', { hasText: 'Open your record on this device' });
+      await unlock.getByLabel('PIN for this device').fill(PIN);
+      await unlock.getByRole('button', { name: 'Open my record' }).click();
+      await page.locator('mcl-dashboard li', { hasText: `${active} current` }).waitFor({ timeout: 20_000 });
+    }
+    await first.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
+    await second.locator('mcl-sign-in-page').getByText('You signed out in another window or tab of this app.').waitFor();
+    assert.equal(await second.locator('mcl-dashboard').count(), 0);
+    await context.close();
+  });
 });
