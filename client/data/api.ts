@@ -20,9 +20,24 @@ export class ApiProblem extends Error {
 
 export const OFFLINE_MESSAGE = 'You are offline. This needs a connection: please try again when you are back online.';
 
+/**
+ * How long a call may wait for the server's answer to begin before it is given up: 30 s, plus time to upload the
+ * body at 64 kbit/s (a weak connection on a train or a plane's wifi). A connection that hangs must not hold the
+ * outbox's lock, or a button, for ever; what was given up is tried again later with the same Idempotency-Key, so
+ * it still counts once. Once the answer has begun, reading it is not cut short (a feed page may be large).
+ */
+export function apiTimeoutMs(bodyBytes: number, waitMs = apiTiming.waitMs): number {
+  return waitMs + Math.ceil(bodyBytes / 8);
+}
+/** Seam for tests: the wait for an answer to begin, before the upload allowance. */
+export const apiTiming = { waitMs: 30_000 };
+
 export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   if (!navigator.onLine) throw new ApiProblem(0, 'offline', OFFLINE_MESSAGE);
+  const json = body === undefined ? undefined : JSON.stringify(body);
   let response: Response;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException('No answer in time', 'TimeoutError')), apiTimeoutMs(json?.length ?? 0));
   try {
     response = await fetch(path, {
       method,
@@ -33,10 +48,14 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...headers,
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(json === undefined ? {} : { body: json }),
+      signal: abort.signal,
     });
   } catch {
+    if (abort.signal.aborted) throw new ApiProblem(0, 'timeout', 'The portal took too long to answer. Check your connection and try again.');
     throw new ApiProblem(0, 'network', 'The portal could not be reached. Check your connection and try again.');
+  } finally {
+    clearTimeout(timer);
   }
   if (response.status === 204) return undefined as T;
   const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
