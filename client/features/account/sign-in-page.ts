@@ -57,11 +57,7 @@ export class SignInPage extends LitElement {
     // the record shows as soon as it is unlocked.
     if (this.canUnlock && !before) {
       preloadRouteModules('/');
-      void Promise.all([import('../../data/offline-unlock.js'), import('../records/dashboard.js'), import('../records/fhir-display.js')])
-        // The first date a page formats loads the browser's locale data (tens of milliseconds): done now, not
-        // when the record is opened.
-        .then(([, , { formatDate }]) => formatDate(new Date().toISOString(), true))
-        .catch(() => {});
+      void Promise.all([import('../../data/offline-unlock.js'), import('../records/dashboard.js')]).catch(() => {});
     }
   }
 

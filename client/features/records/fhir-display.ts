@@ -1,3 +1,4 @@
+import { dateFormat } from '../../ui/date-format.js';
 import type { CodeableConcept, DiagnosticReport, Dosage, MedicationRequest, Observation, Quantity, Reference } from 'fhir/r4';
 
 /**
@@ -19,8 +20,8 @@ export function formatDate(iso: string | undefined, withTime = false): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   // A date without a time (YYYY-MM-DD) is a calendar day: show it as that day wherever the reader is.
-  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return new Date(`${iso}T12:00:00`).toLocaleDateString(undefined, { dateStyle: 'medium' });
-  return withTime ? date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return dateFormat({ dateStyle: 'medium' }).format(new Date(`${iso}T12:00:00`));
+  return dateFormat(withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(date);
 }
 
 function round(value: number): string {
