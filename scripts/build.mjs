@@ -21,40 +21,29 @@ export async function build() {
   mkdirSync(pub, { recursive: true });
   writeIcons(join(pub, 'icons'), THEME);
 
-  // The sync worker ([5/8]) is its own module file; the page learns its hashed name through a define.
-  const worker = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { 'sync-worker': 'client/data/sync-worker.ts' },
-    outdir: join(pub, 'assets'),
-    entryNames: '[name]-[hash]',
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    minify: production,
-    legalComments: 'none',
-    metafile: true,
-    tsconfig: 'tsconfig.json',
-    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
-    logLevel: 'warning',
-  });
-  const workerUrl = '/' + relative(pub, join(root, Object.keys(worker.metafile.outputs).find((o) => o.endsWith('.js')))).split('\\').join('/');
-
-  // The opened page's code, asked for before the shell's code runs (client/preload.ts): one small file of its own.
-  const early = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { preload: 'client/preload.ts' },
-    outdir: join(pub, 'assets'),
-    entryNames: '[name]-[hash]',
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    minify: production,
-    legalComments: 'none',
-    metafile: true,
-    tsconfig: 'tsconfig.json',
-    logLevel: 'warning',
-  });
-  const preloadJs = Object.keys(early.metafile.outputs).find((o) => o.endsWith('.js'));
+  // A module file of its own (no shared chunks), built from one entry; returns its output path.
+  const standalone = async (name, entry) => {
+    const built = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: { [name]: entry },
+      outdir: join(pub, 'assets'),
+      entryNames: '[name]-[hash]',
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      minify: production,
+      legalComments: 'none',
+      metafile: true,
+      tsconfig: 'tsconfig.json',
+      define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+      logLevel: 'warning',
+    });
+    return Object.keys(built.metafile.outputs).find((o) => o.endsWith('.js'));
+  };
+  // The sync worker ([5/8]); the page learns its hashed name through a define.
+  const workerUrl = '/' + relative(pub, join(root, await standalone('sync-worker', 'client/data/sync-worker.ts'))).split('\\').join('/');
+  // The opened page's code, asked for before the shell's code runs (client/preload.ts): one small file.
+  const preloadJs = await standalone('preload', 'client/preload.ts');
 
   const client = await esbuild.build({
     absWorkingDir: root,
