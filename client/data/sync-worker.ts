@@ -18,7 +18,15 @@ const api = {
       try {
         if (open?.accountId !== accountId) {
           open?.vault.db.close();
-          const vault = await openAccountVault(accountId);
+          // Opened, never made: the page makes the record (and its secret) before it asks for a sync.
+          const vault = await openAccountVault(accountId, false);
+          // The record deleted meanwhile (removed, evicted): this connection closes for good rather than reopening,
+          // and so recreating, the database to write pages sealed with the old keys. The next sync opens afresh.
+          vault.db.on('versionchange', () => {
+            vault.db.close({ disableAutoOpen: true });
+            if (open?.vault === vault) open = undefined;
+            return false;
+          });
           open = { accountId, vault, patients: await listPatients() };
         }
         return await syncAll(open.vault, onProgress, open.patients);

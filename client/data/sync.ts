@@ -34,13 +34,13 @@ export async function listPatients(): Promise<SyncResult['patients']> {
  * Opens this account's local record: with the key the server hands to the signed-in session, or, when the page
  * was unlocked without a connection, with the key that unlocking gave back.
  */
-export async function openAccountVault(accountId: string): Promise<Vault> {
+export async function openAccountVault(accountId: string, make = true): Promise<Vault> {
   const local = unlockedKey(accountId);
   // A key unlocked on this device that no longer opens the record must not start a new one: that would delete
   // what waits in the outbox. The error says so instead.
-  if (local) return openVault(accountId, local, undefined, false);
+  if (local) return openVault(accountId, local, undefined, false, make);
   const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
-  return openVault(accountId, fromBase64Url(key));
+  return openVault(accountId, fromBase64Url(key), undefined, true, make);
 }
 
 export const PAGE_SIZE = 500;

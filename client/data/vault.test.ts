@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { openVault, wipeVault } from './vault.js';
+import { NoRecordHere, openVault, wipeVault } from './vault.js';
 import { codeIndex, importKek, newWrappedSecret, unwrapVaultKeys } from './vault-crypto.js';
 
 const NAME = 'mcl-vault-test';
@@ -113,6 +113,19 @@ describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)'
       b.db.close();
       await wipeVault(NAME);
     }
+  });
+
+  it('the sync worker only opens a record: it never makes one, nor deletes one that does not open', async () => {
+    let error: unknown;
+    await openVault('account-1', key(7), NAME, true, false).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(NoRecordHere);
+    (await openVault('account-1', key(7), NAME)).db.close();
+    error = undefined;
+    await openVault('account-1', key(8), NAME, true, false).catch((e: unknown) => (error = e));
+    expect(error, 'another key').to.be.instanceOf(Error);
+    const again = await openVault('account-1', key(7), NAME, true, false);
+    expect(again.lostBefore).to.equal(false);
+    again.db.close();
   });
 
   it('"remove my data" deletes the database', async () => {

@@ -292,13 +292,21 @@ export class Vault {
 /**
  * Opens the local record of `accountId` with the KEK's raw bytes. The first time on a device (or for another
  * account than the one stored) a new vault is made: what another account left here is deleted first.
+ * `make: false` (the sync worker): only an existing record is opened, never made, replaced or deleted. Only the
+ * page makes one: it alone can tell an evicted record (the localStorage mark), and a worker of a page that is
+ * going away must not make a new secret behind the next page's back.
  */
-export async function openVault(accountId: string, kekRaw: Uint8Array, name = VAULT_DB, retry = true): Promise<Vault> {
+export class NoRecordHere extends Error {}
+export async function openVault(accountId: string, kekRaw: Uint8Array, name = VAULT_DB, retry = true, make = true): Promise<Vault> {
   const kek = await importKek(kekRaw);
   const kept = spare.get(name);
   spare.delete(name);
   let db = kept?.isOpen() ? kept : new VaultDb(name);
   let meta = await db.meta.get('vault');
+  if (!make && meta?.accountId !== accountId) {
+    db.close();
+    throw new NoRecordHere('This device has no local record of this account open: the app opens it first.');
+  }
   if (meta && meta.accountId !== accountId) {
     db.close();
     await Dexie.delete(name);
@@ -325,7 +333,7 @@ export async function openVault(accountId: string, kekRaw: Uint8Array, name = VA
   try {
     return new Vault(db, await unwrapVaultKeys(meta, kek), accountId, lost);
   } catch (error) {
-    if (!retry) throw error;
+    if (!retry || !make) throw error;
     // The stored secret does not open with this key (the server's key was replaced): start again, resync.
     db.close();
     setKeptMark(name, undefined);
