@@ -21,6 +21,8 @@ export async function build() {
   mkdirSync(pub, { recursive: true });
   writeIcons(join(pub, 'icons'), THEME);
 
+  // The address a built file is served at.
+  const url = (file) => '/' + relative(pub, join(root, file)).split('\\').join('/');
   // A module file of its own (no shared chunks), built from one entry; returns its output path.
   const standalone = async (name, entry) => {
     const built = await esbuild.build({
@@ -41,7 +43,7 @@ export async function build() {
     return Object.keys(built.metafile.outputs).find((o) => o.endsWith('.js'));
   };
   // The sync worker ([5/8]); the page learns its hashed name through a define.
-  const workerUrl = '/' + relative(pub, join(root, await standalone('sync-worker', 'client/data/sync-worker.ts'))).split('\\').join('/');
+  const workerUrl = url(await standalone('sync-worker', 'client/data/sync-worker.ts'));
   // The opened page's code, asked for before the shell's code runs (client/preload.ts): one small file.
   const preloadJs = await standalone('preload', 'client/preload.ts');
 
@@ -64,7 +66,6 @@ export async function build() {
     logLevel: 'warning',
   });
   const outputs = client.metafile.outputs;
-  const url = (file) => '/' + relative(pub, join(root, file)).split('\\').join('/');
   const entryOf = (source) => Object.keys(outputs).find((o) => outputs[o].entryPoint === source);
   const mainJs = entryOf('client/main.ts');
   const appCss = Object.keys(outputs).find((o) => o.endsWith('.css'));

@@ -1,8 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api, ApiProblem } from '../data/api.js';
 import { SESSION_CHANGE } from './session-watch.js';
-import { forgetUnlockedKey, KEPT_MARK, rememberUnlockedKey } from '../data/unlocked-keys.js';
-import { forgetUnlockWays } from '../data/unlock-ways.js';
+import { forgetUnlockedKey, rememberUnlockedKey } from '../data/unlocked-keys.js';
+import { forgetRecordMarks } from '../data/unlock-ways.js';
 import { VAULT_DB } from '../data/vault-name.js';
 import { fromBase64Url } from '../data/vault-crypto.js';
 
@@ -54,8 +54,7 @@ export async function removeLocalData(): Promise<void> {
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
   sessionStorage.clear();
-  localStorage.removeItem(`${KEPT_MARK}${VAULT_DB}`);
-  forgetUnlockWays(VAULT_DB);
+  forgetRecordMarks(VAULT_DB);
   await api('POST', '/api/session/forget-device').catch(() => {});
 }
 

@@ -26,8 +26,8 @@ export const OFFLINE_MESSAGE = 'You are offline. This needs a connection: please
  * outbox's lock, or a button, for ever; what was given up is tried again later with the same Idempotency-Key, so
  * it still counts once. Once the answer has begun, reading it is not cut short (a feed page may be large).
  */
-export function apiTimeoutMs(bodyBytes: number, waitMs = apiTiming.waitMs): number {
-  return waitMs + Math.ceil(bodyBytes / 8);
+export function apiTimeoutMs(bodyBytes: number): number {
+  return apiTiming.waitMs + Math.ceil(bodyBytes / 8);
 }
 /** Seam for tests: the wait for an answer to begin, before the upload allowance. */
 export const apiTiming = { waitMs: 30_000 };
@@ -37,7 +37,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const json = body === undefined ? undefined : JSON.stringify(body);
   let response: Response;
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new DOMException('No answer in time', 'TimeoutError')), apiTimeoutMs(json?.length ?? 0));
+  const timer = setTimeout(() => abort.abort(), apiTimeoutMs(json?.length ?? 0));
   try {
     response = await fetch(path, {
       method,

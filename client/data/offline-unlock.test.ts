@@ -47,7 +47,16 @@ describe('opening the local record with a device PIN (real WebCrypto and Indexed
     (await openVault('acct', new Uint8Array(32).fill(9), NAME)).db.close();
     await saveOfflineUnlock(secret, '428613', NAME, 1000);
     expect((await unlockWithPin('428613', NAME)).ok).to.equal(true);
-    const vault = await openVault('acct', new Uint8Array(32).fill(9), NAME, false);
+    const nativeOpen = indexedDB.open.bind(indexedDB);
+    let connections = 0;
+    indexedDB.open = (...args: Parameters<IDBFactory['open']>) => (connections++, nativeOpen(...args));
+    let vault;
+    try {
+      vault = await openVault('acct', new Uint8Array(32).fill(9), NAME, false);
+    } finally {
+      indexedDB.open = nativeOpen;
+    }
+    expect(connections, 'connections opened to open the record after the PIN check').to.equal(0);
     expect(vault.db.isOpen()).to.equal(true);
     expect((await vault.db.unlock.get('pin'))!.failures).to.equal(0);
     vault.db.close();

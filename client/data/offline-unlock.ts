@@ -79,7 +79,7 @@ export async function unlockWithPin<T>(pin: string, name = VAULT_DB): Promise<Un
     if (!counted) return { ok: false, triesLeft: 0, wiped: true };
     if (counted.failures > PIN_TRIES) {
       db.close();
-      await wipe(name);
+      await wipeVault(name);
       return { ok: false, triesLeft: 0, wiped: true };
     }
     const secret = await unwrapWithPin<T>(counted, pin);
@@ -92,18 +92,13 @@ export async function unlockWithPin<T>(pin: string, name = VAULT_DB): Promise<Un
     }
     if (counted.failures >= PIN_TRIES) {
       db.close();
-      await wipe(name);
+      await wipeVault(name);
       return { ok: false, triesLeft: 0, wiped: true };
     }
     return { ok: false, triesLeft: PIN_TRIES - counted.failures, wiped: false };
   } finally {
     if (!keep) db.close();
   }
-}
-
-/** Deletes the local record (and the marks that this device kept it, and how it opened). */
-function wipe(name: string): Promise<void> {
-  return wipeVault(name);
 }
 
 /** "Stop keeping it for offline use": the sealed keys go; the record stays, openable only when signed in. */

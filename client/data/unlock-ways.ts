@@ -1,4 +1,5 @@
 import { pageStorage, VAULT_DB } from './vault-name.js';
+import { KEPT_MARK } from './unlocked-keys.js';
 
 export interface UnlockWays {
   pin: boolean;
@@ -17,6 +18,12 @@ export function lastKnownUnlockWays(name = VAULT_DB): UnlockWays | undefined {
 }
 export function forgetUnlockWays(name = VAULT_DB): void {
   pageStorage()?.removeItem(HINT + name);
+}
+
+/** The record is deleted: what this device remembers of it outside IndexedDB (that it kept it, how it opened) goes too. */
+export function forgetRecordMarks(name = VAULT_DB): void {
+  pageStorage()?.removeItem(`${KEPT_MARK}${name}`);
+  forgetUnlockWays(name);
 }
 
 /** Whether the local record's database exists, asked without opening it (opening would make an empty one). */

@@ -2,7 +2,7 @@ import Dexie, { type Table } from 'dexie';
 import { codeIndex, importKek, newWrappedSecret, open, seal, unwrapVaultKeys, type VaultKeys, type Wrapped } from './vault-crypto.js';
 import { resourceCode, resourceDate } from './fhir-index.js';
 import { KEPT_MARK } from './unlocked-keys.js';
-import { forgetUnlockWays } from './unlock-ways.js';
+import { forgetRecordMarks, forgetUnlockWays } from './unlock-ways.js';
 
 export { VAULT_DB } from './vault-name.js';
 import { pageStorage, VAULT_DB } from './vault-name.js';
@@ -372,8 +372,8 @@ function keptMark(name: string): string | null {
   return pageStorage()?.getItem(markKey(name)) ?? null;
 }
 function setKeptMark(name: string, accountId: string | undefined): void {
-  const storage = pageStorage();
-  if (accountId) storage?.setItem(markKey(name), accountId);
-  else storage?.removeItem(markKey(name));
+  if (!accountId) return forgetRecordMarks(name);
+  // A new record: no way to open it offline yet.
+  pageStorage()?.setItem(markKey(name), accountId);
   forgetUnlockWays(name);
 }
