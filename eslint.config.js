@@ -1,7 +1,7 @@
 // ESLint finds problems; Prettier owns the layout (eslint-config-prettier, last, turns off any rule that would clash).
 // The sets are the non-type-checked `recommended` ones: typed linting runs the TypeScript checker a second time
 // (+5 s here), and the one typed rule worth it, no-floating-promises, found nothing outside tests (where node:test's
-// `it()` promises are meant to float).
+// `it()` promises are meant to float). The import-direction rule is local: scripts/eslint-layers.mjs.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import lit from 'eslint-plugin-lit';
@@ -9,6 +9,7 @@ import wc from 'eslint-plugin-wc';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
 
 export default defineConfig(
   globalIgnores(['dist/', '.build/', 'data/', 'coverage/']),
@@ -66,5 +67,6 @@ export default defineConfig(
     files: ['server/**', 'scripts/**', 'test/**', 'bench/**', '*.js', '*.mjs'],
     languageOptions: { globals: globals.node },
   },
+  { plugins: { layers }, rules: { 'layers/imports': 'error' } },
   prettier,
 );
