@@ -29,7 +29,13 @@ export async function runNodeTests({ root, name, dirs, concurrency, filter }) {
   rmSync(outdir, { recursive: true, force: true });
   await esbuild.build(nodeBundle(root, { entryPoints: files, outdir, outbase: root }));
   const bundles = files.map((f) => join(outdir, f.replace(/\.ts$/, '.js')));
+  return runTestFiles({ root, name, files: bundles, concurrency });
+}
+
+/** `node --test` on files Node runs as they are (.mjs, or bundles): the spec report, and the counts from TAP. */
+export async function runTestFiles({ root, name, files, concurrency }) {
   const tap = join(root, '.build', `${name}.tap`);
+  rmSync(tap, { force: true }); // counts are never read from an earlier run
   const args = [
     '--enable-source-maps',
     '--test',
@@ -40,7 +46,7 @@ export async function runNodeTests({ root, name, dirs, concurrency, filter }) {
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
     `--test-reporter-destination=${tap}`,
-    ...bundles,
+    ...files,
   ];
   const code = await new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -1,13 +1,14 @@
-// `npm test`: every stage, in order: typecheck, build, server tests (node:test, in-process), element tests
-// (web-test-runner in Chromium), end-to-end journeys (playwright-core + Chromium against the built server).
+// `npm test`: every stage, in order: typecheck, lint (prettier --check, eslint, the layer rule's self-test), build,
+// server tests (node:test, in-process), element tests (web-test-runner in Chromium), end-to-end journeys
+// (playwright-core + Chromium against the built server).
 // Ends with one plain line `N passed, N failed` over all stages, and exits non-zero on any failure.
 //
-// Options: --only=typecheck,server,browser,e2e   run some stages;   --filter=text   only test files whose path has it.
+// Options: --only=typecheck,lint,server,browser,e2e   run some stages;   --filter=text   only test files whose path has it.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runNodeTests } from './node-tests.mjs';
+import { runNodeTests, runTestFiles } from './node-tests.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -45,6 +46,11 @@ mkdirSync(join(root, '.build'), { recursive: true });
 if (wanted('typecheck')) {
   await stage('typecheck (app and server)', () => check(bin('tsc'), ['-p', 'tsconfig.json']));
   await stage('typecheck (service worker)', () => check(bin('tsc'), ['-p', 'sw/tsconfig.json']));
+}
+if (wanted('lint')) {
+  await stage('format (prettier --check)', () => check(bin('prettier'), ['--check', '.']));
+  await stage('lint (eslint)', () => check(bin('eslint'), ['.']));
+  await stage('lint rule self-test', () => runTestFiles({ root, name: 'lint', files: ['scripts/lint.test.mjs'], concurrency: 1 }));
 }
 if (wanted('e2e') || wanted('build')) {
   await stage('build', () => check(process.execPath, ['scripts/build.mjs']));
