@@ -32,31 +32,36 @@ export function apiTimeoutMs(bodyBytes: number): number {
 /** Seam for tests: the wait for an answer to begin, before the upload allowance. */
 export const apiTiming = { waitMs: 30_000 };
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/**
+ * The `fetch` every API call goes through: refuses at once when offline, adds the CSRF header, gives up when the
+ * answer has not begun within `apiTimeoutMs`, and turns a network failure into an ApiProblem with status 0 (what
+ * was given up is tried again later, with the same Idempotency-Key).
+ */
+export async function portalFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   if (!navigator.onLine) throw new ApiProblem(0, 'offline', OFFLINE_MESSAGE);
-  const json = body === undefined ? undefined : JSON.stringify(body);
-  let response: Response;
+  const headers = new Headers(init.headers);
+  headers.set('Accept', 'application/json');
+  headers.set(CSRF_HEADER, CSRF_HEADER_VALUE);
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), apiTimeoutMs(json?.length ?? 0));
+  const size = typeof init.body === 'string' ? init.body.length : 0;
+  const timer = setTimeout(() => abort.abort(), apiTimeoutMs(size));
   try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json',
-        [CSRF_HEADER]: CSRF_HEADER_VALUE,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      ...(json === undefined ? {} : { body: json }),
-      signal: abort.signal,
-    });
+    return await fetch(input, { ...init, headers, credentials: 'same-origin', signal: abort.signal });
   } catch {
-    if (abort.signal.aborted) throw new ApiProblem(0, 'timeout', 'The portal took too long to answer. Check your connection and try again.');
+    if (abort.signal.aborted) {
+      throw new ApiProblem(0, 'timeout', 'The portal took too long to answer. Check your connection and try again.');
+    }
     throw new ApiProblem(0, 'network', 'The portal could not be reached. Check your connection and try again.');
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The JSON of an answer, or the ApiProblem it stands for: the server's own code and sentence for a person, the
+ * field issues of a refused form, and the whole body for callers that need more (e.g. a second step).
+ */
+export async function readAnswer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
@@ -69,4 +74,15 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     );
   }
   return data as T;
+}
+
+/** Untyped call, kept only until every caller uses the typed client (client/data/portal.ts). */
+export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const json = body === undefined ? undefined : JSON.stringify(body);
+  const response = await portalFetch(path, {
+    method,
+    headers: { ...(json === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    ...(json === undefined ? {} : { body: json }),
+  });
+  return readAnswer<T>(response);
 }
