@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../deps.js';
 import type { Clock } from '../clock.js';
 import { jsonError } from './errors.js';
 import { clientIp } from './require-session.js';

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { AppDeps, AppEnv, AuthContext } from '../app.js';
+import type { AppDeps, AppEnv, AuthContext } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { lookupSession } from '../auth/sessions.js';
 import { jsonError } from './errors.js';

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import QRCode from 'qrcode';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { factorSummary, hasSecondFactor, passkeyView, replaceRecoveryCodes } from '../auth/factors.js';
 import { clearFailures, reserveAttempt } from '../auth/login-throttle.js';

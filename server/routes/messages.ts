@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { mayRead } from '../auth/record-access.js';
 import { ApiError } from '../http/errors.js';

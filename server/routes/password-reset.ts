@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { normalizeEmail } from '../auth/accounts.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';

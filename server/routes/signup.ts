@@ -1,7 +1,7 @@
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { createAccount, normalizeEmail, normalizeUsername } from '../auth/accounts.js';
 import { normalizeActivationCode } from '../auth/activation-code.js';

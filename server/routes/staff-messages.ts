@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Binary, Communication, Patient } from 'fhir/r4';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { ApiError } from '../http/errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
