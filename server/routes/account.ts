@@ -12,7 +12,7 @@ import { authOf, clientIp, requireFreshAuth, requireSession } from '../http/requ
 import { sendInBackground } from '../notify/mailer.js';
 import { maskPhone, normalizePhone } from '../notify/sms.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
-import { notifySchema } from './signup-schema.js';
+import { notifySchema } from '../auth/signup-schema.js';
 
 const DAY = 24 * 3600_000;
 const CHANGE_TEXTS = { renew: 'or ask for the change again in Account → Security', lifetime: '24 hours', afterUse: 'Your email address is already changed.' };

@@ -16,8 +16,7 @@ import { clientIp } from '../http/require-session.js';
 import { withTransaction } from '../store/store.js';
 import { factorSummary, hasSecondFactor, secondFactorMethods } from '../auth/factors.js';
 import { createFlow, loadFlow, spendFlow, verifySecondFactor, type Flow } from '../auth/second-factor.js';
-import { asSecondFactorInput, secondFactorBody } from './session-steps.js';
-import { secondStep } from './session.js';
+import { asSecondFactorInput, secondFactorBody, secondStep } from '../auth/sign-in.js';
 import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
 
 const HOUR = 3600_000;

@@ -11,6 +11,7 @@ import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { pathId } from '../http/ids.js';
 import { checkAttachment } from '../messages/attachments.js';
+import { attachmentInput, messageText } from '../messages/message-input.js';
 import { attachmentBinary, messageCommunication, sharedDocument } from '../messages/messages.js';
 import { tellPatient } from '../notify/patient-news.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
@@ -19,7 +20,6 @@ import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
 import type { Db } from '../auth/sessions.js';
 import type { JsonObject } from '../fhir/references.js';
-import { attachmentInput, messageText } from './messages.js';
 
 const replyBody = z
   .object({
