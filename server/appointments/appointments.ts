@@ -6,7 +6,7 @@ import { getResource } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
 import { isUniqueViolation, type DialectName } from '../store/store.js';
 import type { Database } from '../store/schema.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 /** A bookable time with what the patient needs to choose it. */
 export interface OpenSlot {

@@ -15,7 +15,7 @@ import { patientDisplayName } from '../fhir/patient-name.js';
 import { getResource } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 import { closeRequest, requestDaysProblem, requestInput, requestResource } from '../appointments/requests.js';
 import { zonedDate } from '../appointments/clinic-time.js';
 

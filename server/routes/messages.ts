@@ -13,7 +13,7 @@ import { checkAttachment, type CheckedAttachment } from '../messages/attachments
 import { attachmentInput, messageText } from '../messages/message-input.js';
 import { ATTACHMENTS_MAX, attachmentBinary, messageCommunication, recipientsFor, SUBJECT_MAX_CHARS } from '../messages/messages.js';
 import { putResources } from '../store/resources.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 const messageBody = z
   .object({

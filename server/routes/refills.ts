@@ -12,7 +12,7 @@ import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { fhirId } from '../http/ids.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 const refillBody = z
   .object({

@@ -11,7 +11,7 @@ import { appointmentFor, appointmentResource, assertBookable, cancelAppointment,
 import { fhirId } from '../http/ids.js';
 import { closeRequest } from '../appointments/requests.js';
 import { putResources } from '../store/resources.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 import { pathId } from '../http/ids.js';
 import { addDays, zonedTimeToUtc } from '../appointments/clinic-time.js';
 import { addSlots, MissingScheduleItem, saveSchedule, saveVisitType, scheduleInput, slotPlanInput, visitTypeInput } from '../appointments/scheduling.js';

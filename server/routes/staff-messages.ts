@@ -19,7 +19,7 @@ import { getResource, getResources, readCompartmentType } from '../store/resourc
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
 import type { Db } from '../auth/sessions.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 const replyBody = z
   .object({

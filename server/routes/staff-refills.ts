@@ -13,7 +13,7 @@ import { getResource } from '../store/resource-reads.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 const decisionBody = z
   .object({
