@@ -5,7 +5,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { AppDeps, AppEnv } from './deps.js';
 import { BusyError } from './auth/concurrency-limit.js';
 import { csrfProtection } from './http/csrf.js';
-import { ApiError, errorBody, jsonError } from './http/errors.js';
+import { ApiError, errorBody, jsonError } from './errors.js';
 import { securityHeaders } from './http/security-headers.js';
 import { staticRoutes } from './http/static.js';
 import { cspReportRoutes } from './routes/csp-reports.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Appointment } from 'fhir/r4';
 import type { Kysely, Transaction } from 'kysely';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { getResource } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
 import { isUniqueViolation, type DialectName } from '../store/store.js';

@@ -6,7 +6,7 @@ import type { Db } from '../auth/sessions.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 import { authOf } from './require-session.js';
 
 /** Keys are kept at least 24 h (SECURITY.md); 48 h here. */

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { jsonError } from './errors.js';
+import { jsonError } from '../errors.js';
 import { authOf, clientIp } from './require-session.js';
 
 export type StaffRole = 'clinician' | 'helpdesk' | 'admin';

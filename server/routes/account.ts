@@ -6,7 +6,7 @@ import { normalizeEmail } from '../auth/accounts.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { tellHolder } from '../auth/second-factor.js';
 import { hashToken, newToken } from '../auth/tokens.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../http/require-session.js';
 import { sendInBackground } from '../notify/mailer.js';

@@ -8,7 +8,7 @@ import { clearFailures, reserveAttempt } from '../auth/login-throttle.js';
 import { checkSmsCode, createFlow, loadFlow, sendSmsCode, spendFlow, tellHolder } from '../auth/second-factor.js';
 import { newTotpSecret, totpUri, verifyTotp } from '../auth/totp.js';
 import { PasskeyRejected, registrationOptions, registrationResponseSchema, relyingParty, takeChallenge, verifyRegistration } from '../auth/webauthn.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../http/require-session.js';
 import { maskPhone, normalizePhone } from '../notify/sms.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { mayRead } from '../auth/record-access.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';

@@ -9,7 +9,7 @@ import { checkPassword } from '../auth/password-policy.js';
 import { endAllSessions } from '../auth/sessions.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { clientIp } from '../http/require-session.js';

@@ -6,7 +6,7 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { mayRead, readablePatients } from '../auth/record-access.js';
 import { newToken } from '../auth/tokens.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { latestSeq, listChanges } from '../store/changes.js';
 import { getResource } from '../store/resource-reads.js';

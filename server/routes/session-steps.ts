@@ -9,7 +9,7 @@ import { checkPasskey, createFlow, loadFlow, sendSmsCode, spendFlow, verifySecon
 import { reauthenticateSession } from '../auth/sessions.js';
 import { asSecondFactorInput, flowToken, secondFactorBody, secondStep, sessionInfo } from '../auth/sign-in.js';
 import { authenticationOptions, authenticationResponseSchema, relyingParty } from '../auth/webauthn.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { setSessionCookie } from '../http/session-cookie.js';

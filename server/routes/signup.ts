@@ -11,7 +11,7 @@ import { hashPassword } from '../auth/password-hash.js';
 import { checkPassword } from '../auth/password-policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
 import { sendInBackground } from '../notify/mailer.js';

@@ -8,7 +8,7 @@ import { checkPassword } from '../auth/password-policy.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 
 const ENROL_TEXTS = { renew: 'or ask an administrator for a new one', lifetime: '7 days', afterUse: 'You can sign in.' };
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
 import { createSession } from '../auth/sessions.js';

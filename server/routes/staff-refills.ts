@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { MedicationRequest, Patient, Task } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
