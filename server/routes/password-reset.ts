@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/log.js';
 import { normalizeEmail } from '../auth/accounts.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { hashPassword } from '../auth/password-hash.js';
-import { checkPassword } from '../auth/password-policy.js';
+import { checkPassword } from '../../common/password-policy.js';
 import { endAllSessions } from '../auth/sessions.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';

@@ -8,7 +8,7 @@ import { normalizeActivationCode } from '../auth/activation-code.js';
 import { matchActivationCode, matchRecord } from '../auth/identity-proofing.js';
 import { clearFailures, reserveAttempt } from '../auth/login-throttle.js';
 import { hashPassword } from '../auth/password-hash.js';
-import { checkPassword } from '../auth/password-policy.js';
+import { checkPassword } from '../../common/password-policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { ApiError } from '../errors.js';
