@@ -17,7 +17,7 @@ import { passwordResetRoutes } from './routes/password-reset.js';
 import { staffEnrolRoutes } from './routes/staff-enrol.js';
 import { auditRoutes } from './routes/audit.js';
 import { sessionStepRoutes } from './routes/session-steps.js';
-import { factorRoutes } from './routes/factors.js';
+import { factorRoutes } from './routes/factors/index.js';
 import { accountRoutes } from './routes/account.js';
 import { recordRoutes } from './routes/records.js';
 import { refillRoutes } from './routes/refills.js';
