@@ -25,7 +25,7 @@ import { staffRefillRoutes } from './routes/staff-refills.js';
 import { messageRoutes } from './routes/messages.js';
 import { staffMessageRoutes } from './routes/staff-messages.js';
 import { appointmentRoutes } from './routes/appointments.js';
-import { staffAppointmentRoutes } from './routes/staff-appointments.js';
+import { staffAppointmentRoutes } from './routes/staff-appointments/index.js';
 import { ATTACHMENT_MAX_BASE64 } from './messages/attachments.js';
 import { ATTACHMENTS_MAX } from './messages/messages.js';
 
