@@ -56,7 +56,7 @@ if (wanted('e2e') || wanted('build')) {
   await stage('build', () => check(process.execPath, ['scripts/build.mjs']));
 }
 if (wanted('server')) {
-  await stage('server tests', () => runNodeTests({ root, name: 'server', dirs: ['server'], concurrency: 2, filter }));
+  await stage('server tests', () => runNodeTests({ root, name: 'server', dirs: ['server', 'common'], concurrency: 2, filter }));
 }
 if (wanted('browser')) {
   await stage('element tests (Chromium)', async () => {

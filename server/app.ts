@@ -2,16 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Logger } from './log.js';
-import type { Store } from './store/store.js';
-import type { Mailer } from './notify/mailer.js';
-import type { SmsSender } from './notify/sms.js';
-import type { Account, Session } from './auth/sessions.js';
+import type { AppDeps, AppEnv } from './deps.js';
 import { BusyError } from './auth/concurrency-limit.js';
 import { csrfProtection } from './http/csrf.js';
-import { ApiError, errorBody, jsonError } from './http/errors.js';
+import { ApiError, errorBody, jsonError } from './errors.js';
 import { securityHeaders } from './http/security-headers.js';
 import { staticRoutes } from './http/static.js';
 import { cspReportRoutes } from './routes/csp-reports.js';
@@ -23,7 +17,7 @@ import { passwordResetRoutes } from './routes/password-reset.js';
 import { staffEnrolRoutes } from './routes/staff-enrol.js';
 import { auditRoutes } from './routes/audit.js';
 import { sessionStepRoutes } from './routes/session-steps.js';
-import { factorRoutes } from './routes/factors.js';
+import { factorRoutes } from './routes/factors/index.js';
 import { accountRoutes } from './routes/account.js';
 import { recordRoutes } from './routes/records.js';
 import { refillRoutes } from './routes/refills.js';
@@ -31,28 +25,9 @@ import { staffRefillRoutes } from './routes/staff-refills.js';
 import { messageRoutes } from './routes/messages.js';
 import { staffMessageRoutes } from './routes/staff-messages.js';
 import { appointmentRoutes } from './routes/appointments.js';
-import { staffAppointmentRoutes } from './routes/staff-appointments.js';
+import { staffAppointmentRoutes } from './routes/staff-appointments/index.js';
 import { ATTACHMENT_MAX_BASE64 } from './messages/attachments.js';
 import { ATTACHMENTS_MAX } from './messages/messages.js';
-
-/** Everything the app needs from outside, passed in (no module-level singletons): tests build one with a fresh store. */
-export interface AppDeps {
-  store: Store;
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-  mailer: Mailer;
-  sms: SmsSender;
-}
-
-/** Set by requireSession for the handlers behind it. */
-export interface AuthContext {
-  account: Account;
-  session: Session;
-  idleExpiresAt: Date;
-}
-
-export type AppEnv = { Variables: { requestId: string; auth?: AuthContext; idempotency?: { accountId: string; key: string; token: string; done?: boolean } } };
 
 /** JSON bodies larger than this are refused with 413 before they are read. */
 export const JSON_BODY_LIMIT = 1024 * 1024;

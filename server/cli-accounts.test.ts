@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIO } from './cli.js';
+import type { CliIO } from './cli-command.js';
 import { activationCodeCommand, auditCommand, staffCommand } from './cli-accounts.js';
 import { importBundle } from './fhir/import.js';
 import { openStore, type Store } from './store/store.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Patient } from 'fhir/r4';
-import type { Command } from './cli.js';
+import type { Command } from './cli-command.js';
 import { loadConfig } from './config.js';
 import { appendAudit, verifyAuditLog } from './audit/log.js';
 import { createAccount } from './auth/accounts.js';

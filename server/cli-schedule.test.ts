@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIO } from './cli.js';
+import type { CliIO } from './cli-command.js';
 import { scheduleCommand } from './cli-schedule.js';
 import { openStore } from './store/store.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Command } from './cli.js';
+import type { Command } from './cli-command.js';
 import { loadConfig } from './config.js';
 import { appendAudit } from './audit/log.js';
 import { addSlots, saveSchedule, saveVisitType, scheduleInput, slotPlanInput, visitTypeInput } from './appointments/scheduling.js';

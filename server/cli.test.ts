@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIO } from './cli.js';
+import { runCli } from './cli.js';
+import type { CliIO } from './cli-command.js';
 
 function io(env: Record<string, string> = {}) {
   const out: string[] = [];

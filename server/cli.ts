@@ -8,23 +8,12 @@ import { appendAudit } from './audit/log.js';
 import { openStore, StoreOpenError, migrateToLatest, withTransaction } from './store/store.js';
 import { activationCodeCommand, auditCommand, staffCommand } from './cli-accounts.js';
 import { scheduleCommand } from './cli-schedule.js';
+import type { CliIO, Command } from './cli-command.js';
 
 /**
  * The operator's tool: `npm run cli -- <command> [options]`. It reads the same environment as the server
  * (DATA_DIR, DATABASE_URL, …), so it works on the same data.
  */
-export interface Command {
-  summary: string;
-  usage: string;
-  run(args: string[], io: CliIO): Promise<number>;
-}
-
-export interface CliIO {
-  env: Record<string, string | undefined>;
-  out(line: string): void;
-  err(line: string): void;
-}
-
 export const commands: Record<string, Command> = {
   migrate: {
     summary: 'apply pending database migrations (the server also does this at start)',

@@ -1,60 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { clinicSchema, type ClinicInfo } from '../common/clinic.js';
 import { demoClinic } from './demo-clinic.js';
-
-const phone = z
-  .string()
-  .trim()
-  .min(3)
-  .max(40)
-  .regex(/^[0-9+()\-. ]+$/, 'a phone number may hold digits, spaces and + ( ) - . only');
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #rrggbb');
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-/**
- * What the clinic tells every visitor, signed in or not: its name, how to reach support, and what to do when
- * something is urgent. Public information, so the Help page may keep it for offline use.
- */
-export const clinicSchema = z
-  .object({
-    name: text(100),
-    shortName: text(12),
-    themeColor: colour,
-    backgroundColor: colour,
-    timeZone: text(64).refine(isTimeZone, 'an IANA time zone such as America/Chicago'),
-    support: z
-      .object({
-        phone,
-        email: z.email().optional(),
-        hours: z.array(z.object({ days: text(60), hours: text(60) }).strict()).min(1).max(14),
-      })
-      .strict(),
-    /** Who patients may write to besides the clinicians and care teams in their own record. */
-    departments: z
-      .array(z.object({ id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'a department id is 1 to 40 lowercase letters, digits or -'), name: text(80) }).strict())
-      .min(1)
-      .max(50)
-      .refine((list) => new Set(list.map((d) => d.id)).size === list.length, 'department ids must differ'),
-    urgent: z
-      .object({
-        emergencyNumber: phone,
-        nurseLine: z.object({ phone, hours: text(60) }).strict(),
-        guidance: text(600),
-      })
-      .strict(),
-  })
-  .strict();
-
-export type ClinicInfo = z.infer<typeof clinicSchema>;
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Reads a clinic file (JSON) over the demo defaults. Throws with a message that names the file and the field. */
 export function loadClinic(file: string | undefined): ClinicInfo {

@@ -1,6 +1,7 @@
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadClinic, type ClinicInfo } from './clinic.js';
+import type { ClinicInfo } from '../common/clinic.js';
+import { loadClinic } from './clinic.js';
 
 export interface Config {
   port: number;

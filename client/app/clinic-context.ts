@@ -1,5 +1,5 @@
 import { createContext } from '@lit/context';
-import type { ClinicInfo } from '../../server/clinic.js';
+import type { ClinicInfo } from '../../common/clinic.js';
 
 export type { ClinicInfo };
 

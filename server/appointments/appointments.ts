@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Appointment } from 'fhir/r4';
 import type { Kysely, Transaction } from 'kysely';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { getResource } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
 import { isUniqueViolation, type DialectName } from '../store/store.js';
 import type { Database } from '../store/schema.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 /** A bookable time with what the patient needs to choose it. */
 export interface OpenSlot {

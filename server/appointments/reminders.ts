@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Appointment } from 'fhir/r4';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { getResource } from '../store/resource-reads.js';
 import type { ReminderTable } from '../store/schema.js';
 import type { Selectable } from 'kysely';

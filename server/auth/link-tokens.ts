@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './sessions.js';
 import type { OneTimeTokenTable } from '../store/schema.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { hashToken } from './tokens.js';
 
 export type LinkToken = Selectable<OneTimeTokenTable>;

@@ -1,6 +1,6 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-import { normalizePassword } from './password-policy.js';
+import { normalizePassword } from '../../common/password-policy.js';
 
 /**
  * argon2id with OWASP's minimum (m = 19 MiB, t = 2, p = 1) and a fresh 16-byte salt per hash (the library draws it

@@ -1,8 +1,8 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { SmsError } from '../notify/sms.js';
 import { factorSummary, secondFactorMethods, type SecondFactorMethod } from './factors.js';

@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { WebauthnCredentialTable } from '../store/schema.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { Db } from './sessions.js';
 import { hashToken, newToken, systemRandom, type RandomSource } from './tokens.js';
 

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
-import { isObject, type Json } from './references.js';
+import { isObject, type Json } from '../fhir-json/references.js';
 
 /** A problem with a whole file or bundle (not JSON, not a Bundle, too big, …): nothing of it is written. */
 export class BundleError extends Error {}

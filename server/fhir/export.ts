@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { getResources, readCompartment } from '../store/resource-reads.js';
 import type { StoredResource } from '../store/resources.js';
 import type { Database } from '../store/schema.js';
-import { compartmentsOf, relativeTargetsOf } from './references.js';
+import { compartmentsOf, relativeTargetsOf } from '../fhir-json/references.js';
 
 export interface ExportOptions {
   /** The FHIR base the entries' fullUrls are built on, e.g. `https://portal.clinic.example/fhir`. */

@@ -9,7 +9,7 @@ import { countEntries, readJson, sharedFiles, type BundleJson } from '../testing
 import { storeFactories, type TestStore } from '../testing/stores.js';
 import { BundleError, parseBundle, readBundleFile } from './bundle-input.js';
 import { importBundle, importFile } from './import.js';
-import type { JsonObject } from './references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 const NOW = new Date('2026-05-01T08:00:00Z');
 const reyna = readJson(sharedFiles('patients').find((f) => f.includes('Reyna'))!);

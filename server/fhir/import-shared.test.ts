@@ -7,7 +7,7 @@ import { countEntries, readJson, sharedFiles, withoutServerMeta, type BundleJson
 import { parseBundle } from './bundle-input.js';
 import { exportPatient } from './export.js';
 import { importBundle, importFile, type ImportReport } from './import.js';
-import { compartmentsOf, forEachReference, identifiersOf, type JsonObject } from './references.js';
+import { compartmentsOf, forEachReference, identifiersOf, type JsonObject } from '../fhir-json/references.js';
 import { fhirValidator } from './validator.js';
 
 // Every bundle in ../shared/fhir, imported in the order an operator would (support first), on both databases.

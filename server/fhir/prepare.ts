@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { entryEnvelope, type ImportableBundleType } from './bundle-input.js';
-import { FHIR_ID, identifiersOf, isObject, parseReference, type JsonObject } from './references.js';
+import { FHIR_ID, identifiersOf, isObject, parseReference, type JsonObject } from '../fhir-json/references.js';
 import type { FhirValidator } from './validator.js';
 
 /** One entry that could not be loaded, and why. `path` points into the bundle: `entry[3].resource.status`. */

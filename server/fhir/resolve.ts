@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { addTo } from '../multimap.js';
 import type { Database } from '../store/schema.js';
 import type { Prepared, PreparedEntry, Rejection } from './prepare.js';
-import { forEachReference, identifiersOf, mapReferences, parseReference, type JsonObject, type ParsedReference, type ReferenceObject } from './references.js';
+import { forEachReference, identifiersOf, mapReferences, parseReference, type JsonObject, type ParsedReference, type ReferenceObject } from '../fhir-json/references.js';
 import { describeSearch, StoreLookup, toSearch, type Search } from './search.js';
 
 /** An entry ready to store: its references rewritten to `Type/id` of stored resources. */

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { jsonError } from './errors.js';
+import { jsonError } from '../errors.js';
 
 /** The header the portal's own pages add to every API call. A cross-site form or fetch cannot send it without a
  * CORS preflight, which this server never grants. */

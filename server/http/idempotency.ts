@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv, IdempotencyLease as Lease } from '../deps.js';
 import type { Db } from '../auth/sessions.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 import { authOf } from './require-session.js';
 
 /** Keys are kept at least 24 h (SECURITY.md); 48 h here. */
@@ -19,14 +19,6 @@ export const KEY_TTL_MS = 48 * 3600_000;
 export const LEASE_MS = 15_000;
 
 const KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
-
-interface Lease {
-  accountId: string;
-  key: string;
-  token: string;
-  /** Set when the answer was stored: nothing to free afterwards. */
-  done?: boolean;
-}
 
 export function requestHash(method: string, path: string, body: string): string {
   return createHash('sha256').update(`${method}\n${path}\n${body}`).digest('hex');

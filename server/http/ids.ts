@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 /** A FHIR id (R4: `[A-Za-z0-9\-.]{1,64}`): anything else (a NUL, a slash) is refused before it reaches a query. */
 export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;

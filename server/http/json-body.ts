@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 /**
  * Reads and validates a JSON request body at the edge. Every failure is a 4xx with a reason:

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../deps.js';
 import type { Clock } from '../clock.js';
-import { jsonError } from './errors.js';
+import { jsonError } from '../errors.js';
 import { clientIp } from './require-session.js';
 
 /**

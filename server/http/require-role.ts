@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { jsonError } from './errors.js';
+import { ApiError, jsonError } from '../errors.js';
 import { authOf, clientIp } from './require-session.js';
 
 export type StaffRole = 'clinician' | 'helpdesk' | 'admin';
@@ -22,3 +22,9 @@ export function requireRole(deps: AppDeps, ...roles: StaffRole[]): MiddlewareHan
     return jsonError(c, 403, 'forbidden', 'Your account is not allowed to do this.');
   };
 }
+
+/** Lets through patients only (use after requireSession): for the sign-in factors staff may not use ([4/8]). */
+export const patientsOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (authOf(c).account.kind === 'staff') throw new ApiError(403, 'staff_passkeys_only', 'Staff accounts use passkeys only.');
+  await next();
+};

@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { AppDeps, AppEnv, AuthContext } from '../app.js';
+import type { AppDeps, AppEnv, AuthContext } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { lookupSession } from '../auth/sessions.js';
-import { jsonError } from './errors.js';
+import { jsonError } from '../errors.js';
 import { clearSessionCookie, readSessionCookie } from './session-cookie.js';
 
 /** The caller's address as the socket saw it (no proxy headers are trusted); null in in-process tests. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { EXE_HEADER, PNG_1PX, samplePdf } from '../testing/files.js';
 import { ATTACHMENT_MAX_BYTES, checkAttachment, cleanFileName } from './attachments.js';
 

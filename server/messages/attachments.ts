@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import { PDFDocument } from 'pdf-lib';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 
 /** Largest file a message may carry (the issue: 10 MB each). */
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { Binary, CareTeam, Communication, DocumentReference, Encounter, Patient, Practitioner } from 'fhir/r4';
 import type { Kysely } from 'kysely';
-import type { ClinicInfo } from '../clinic.js';
+import type { ClinicInfo } from '../../common/clinic.js';
 import { getResource, getResources, readCompartmentType } from '../store/resource-reads.js';
 import { practitionerDisplayName } from '../fhir/patient-name.js';
 import type { Database } from '../store/schema.js';

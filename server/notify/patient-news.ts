@@ -1,4 +1,4 @@
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { sendInBackground } from './mailer.js';
 
 /** The channels a patient chose for news from their care team (sign-up and Account → Notifications). */

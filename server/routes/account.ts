@@ -1,18 +1,18 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { normalizeEmail } from '../auth/accounts.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { tellHolder } from '../auth/second-factor.js';
 import { hashToken, newToken } from '../auth/tokens.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../http/require-session.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { maskPhone, normalizePhone } from '../notify/sms.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
-import { notifySchema } from './signup-schema.js';
+import { notifySchema } from '../auth/signup-schema.js';
 
 const DAY = 24 * 3600_000;
 const CHANGE_TEXTS = { renew: 'or ask for the change again in Account → Security', lifetime: '24 hours', afterUse: 'Your email address is already changed.' };

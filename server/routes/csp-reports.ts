@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv, AppDeps } from '../app.js';
+import type { AppEnv, AppDeps } from '../deps.js';
 import { readJsonBody } from '../http/json-body.js';
 
 // The browser writes these (CSP Level 3 §5.3 `report-uri`, and the Reporting API); they name what was blocked.

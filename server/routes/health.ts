@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv, AppDeps } from '../app.js';
+import type { AppEnv, AppDeps } from '../deps.js';
 
 /** `GET /api/health`: 200 when the database answers, 503 when it does not. For load balancers and monitors. */
 export function healthRoutes({ store, clock }: AppDeps) {

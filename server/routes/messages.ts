@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { mayRead } from '../auth/record-access.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { fhirId } from '../http/ids.js';
-import { ATTACHMENT_MAX_BASE64, checkAttachment, type CheckedAttachment } from '../messages/attachments.js';
-import { ATTACHMENTS_MAX, attachmentBinary, MESSAGE_MAX_CHARS, messageCommunication, recipientsFor, SUBJECT_MAX_CHARS } from '../messages/messages.js';
+import { checkAttachment, type CheckedAttachment } from '../messages/attachments.js';
+import { attachmentInput, messageText } from '../messages/message-input.js';
+import { ATTACHMENTS_MAX, attachmentBinary, messageCommunication, recipientsFor, SUBJECT_MAX_CHARS } from '../messages/messages.js';
 import { putResources } from '../store/resources.js';
-import type { JsonObject } from '../fhir/references.js';
-
-export const messageText = z
-  .string()
-  .trim()
-  .min(1, 'Write your message before sending it.')
-  .max(MESSAGE_MAX_CHARS, 'The message is longer than 10,000 characters. Please shorten it, or attach a longer letter as a PDF.');
-
-export const attachmentInput = z
-  .object({
-    name: z.string().min(1, 'An attachment needs its file name.').max(255, 'A file name may be at most 255 characters.'),
-    data: z.string().max(ATTACHMENT_MAX_BASE64 + 4096, 'An attachment is larger than 10 MB.'),
-  })
-  .strict();
+import type { JsonObject } from '../fhir-json/references.js';
 
 const messageBody = z
   .object({

@@ -1,23 +1,22 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { normalizeEmail } from '../auth/accounts.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { hashPassword } from '../auth/password-hash.js';
-import { checkPassword } from '../auth/password-policy.js';
+import { checkPassword } from '../../common/password-policy.js';
 import { endAllSessions } from '../auth/sessions.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { clientIp } from '../http/require-session.js';
 import { withTransaction } from '../store/store.js';
 import { factorSummary, hasSecondFactor, secondFactorMethods } from '../auth/factors.js';
 import { createFlow, loadFlow, spendFlow, verifySecondFactor, type Flow } from '../auth/second-factor.js';
-import { asSecondFactorInput, secondFactorBody } from './session-steps.js';
-import { secondStep } from './session.js';
+import { asSecondFactorInput, secondFactorBody, secondStep } from '../auth/sign-in.js';
 import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
 
 const HOUR = 3600_000;

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv, AppDeps } from '../app.js';
+import type { AppEnv, AppDeps } from '../deps.js';
 
 export const ICONS = [
   { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { MedicationRequest, Task } from 'fhir/r4';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { readablePatients } from '../auth/record-access.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { fhirId } from '../http/ids.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 const refillBody = z
   .object({

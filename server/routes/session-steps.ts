@@ -1,33 +1,22 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { factorSummary, secondFactorMethods } from '../auth/factors.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { verifyPassword } from '../auth/password-hash.js';
-import { checkPasskey, createFlow, loadFlow, sendSmsCode, spendFlow, verifySecondFactor, type SecondFactorInput } from '../auth/second-factor.js';
+import { checkPasskey, createFlow, loadFlow, sendSmsCode, spendFlow, verifySecondFactor } from '../auth/second-factor.js';
 import { reauthenticateSession } from '../auth/sessions.js';
+import { asSecondFactorInput, flowToken, secondFactorBody, secondStep, sessionInfo } from '../auth/sign-in.js';
 import { authenticationOptions, authenticationResponseSchema, relyingParty } from '../auth/webauthn.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { setSessionCookie } from '../http/session-cookie.js';
 import { rateLimit } from '../http/rate-limit.js';
+import { startSession } from '../http/start-session.js';
 import { maskPhone } from '../notify/sms.js';
 import type { AuthLevel } from '../store/schema.js';
-import { secondStep, sessionInfo, startSession } from './session.js';
-
-const flowToken = z.string().min(20).max(100);
-
-/** A second step as the page posts it: a code typed for a method, or a passkey's answer. */
-export const secondFactorBody = z.discriminatedUnion('method', [
-  z.object({ flow: flowToken, method: z.enum(['totp', 'sms', 'recovery']), code: z.string().max(64) }).strict(),
-  z.object({ flow: flowToken, method: z.literal('passkey'), response: authenticationResponseSchema }).strict(),
-]);
-
-export function asSecondFactorInput(body: z.infer<typeof secondFactorBody>): SecondFactorInput {
-  return body.method === 'passkey' ? { method: 'passkey', response: body.response } : { method: body.method, code: body.code };
-}
 
 /**
  * The strong parts of `/api/session` ([4/8]):

@@ -1,20 +1,20 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { findAccountByLogin, normalizeEmail, normalizeUsername, type Account } from '../auth/accounts.js';
+import { findAccountByLogin, normalizeEmail, normalizeUsername } from '../auth/accounts.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { dummyHash, verifyPassword } from '../auth/password-hash.js';
-import { createSession, endSession, listOpenSessions, type Session } from '../auth/sessions.js';
-import { factorSummary, hasSecondFactor, secondFactorMethods, type FactorSummary, type SecondFactorMethod } from '../auth/factors.js';
+import { endSession, listOpenSessions } from '../auth/sessions.js';
+import { factorSummary, secondFactorMethods } from '../auth/factors.js';
 import { createFlow } from '../auth/second-factor.js';
-import { maskPhone } from '../notify/sms.js';
-import type { AuthLevel } from '../store/schema.js';
+import { secondStep, sessionInfo } from '../auth/sign-in.js';
 import { FREE_ATTEMPTS, waitPhrase } from '../auth/throttle.js';
 import { readJsonBody } from '../http/json-body.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
-import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js';
+import { clearSessionCookie } from '../http/session-cookie.js';
+import { startSession } from '../http/start-session.js';
 
 const signInBody = z
   .object({
@@ -22,46 +22,6 @@ const signInBody = z
     password: z.string().min(1, 'Enter your password.').max(1024),
   })
   .strict();
-
-/** What the app may know about the signed-in account. */
-export function publicAccount(a: Account) {
-  return { id: a.id, kind: a.kind, username: a.username, displayName: a.display_name, email: a.email, role: a.role, patientId: a.patient_id };
-}
-
-/**
- * What the page learns about its session: the account, the limits, how it was authenticated and until when it
- * counts as fresh for step-up, and whether the account has a second factor yet (patients are guided to add one,
- * staff must add a passkey).
- */
-export async function sessionInfo(deps: AppDeps, account: Account, session: Pick<Session, 'expires_at' | 'auth_level' | 'authenticated_at'>, idleExpiresAt: Date) {
-  const factors = await factorSummary(deps.store.db, account.id);
-  return {
-    account: publicAccount(account),
-    idleExpiresAt: idleExpiresAt.toISOString(),
-    expiresAt: session.expires_at,
-    idleSeconds: deps.config.session.idleMs / 1000,
-    authLevel: session.auth_level,
-    freshUntil: new Date(Date.parse(session.authenticated_at) + deps.config.session.freshMs).toISOString(),
-    secured: hasSecondFactor(factors),
-    passkeys: factors.passkeys.length,
-  };
-}
-
-/** A new session after a complete sign-in: new id, cookie, audit entry; answers with sessionInfo. */
-export async function startSession(c: Context<AppEnv>, deps: AppDeps, account: Account, level: AuthLevel, how: string) {
-  const now = deps.clock.now();
-  const ip = clientIp(c);
-  const session = await createSession(deps.store.db, account.id, { ip, userAgent: c.req.header('user-agent'), authLevel: level }, now, deps.config.session);
-  await appendAudit(deps.store.db, { actor: account.id, onBehalfOf: account.patient_id, action: 'sign-in', outcome: 'success', ip, detail: how }, now);
-  setSessionCookie(c, session.token);
-  const at = now.toISOString();
-  return c.json(await sessionInfo(deps, account, { expires_at: session.expiresAt.toISOString(), auth_level: level, authenticated_at: at }, new Date(now.getTime() + deps.config.session.idleMs)));
-}
-
-/** The answer when a second step is needed: the flow token, and the ways the person can finish. */
-export function secondStep(flow: string, methods: SecondFactorMethod[], factors: FactorSummary) {
-  return { step: 'second-factor' as const, flow, methods, ...(factors.smsPhone ? { smsTo: maskPhone(factors.smsPhone) } : {}) };
-}
 
 const INVALID = { error: 'invalid_credentials', message: 'That username or password is not right. Check them and try again.' };
 

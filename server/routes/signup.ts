@@ -1,17 +1,17 @@
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { createAccount, normalizeEmail, normalizeUsername } from '../auth/accounts.js';
 import { normalizeActivationCode } from '../auth/activation-code.js';
 import { matchActivationCode, matchRecord } from '../auth/identity-proofing.js';
 import { clearFailures, reserveAttempt } from '../auth/login-throttle.js';
 import { hashPassword } from '../auth/password-hash.js';
-import { checkPassword } from '../auth/password-policy.js';
+import { checkPassword } from '../../common/password-policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
 import { sendInBackground } from '../notify/mailer.js';
@@ -19,7 +19,7 @@ import { clientIp } from '../http/require-session.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 import { getResource } from '../store/resource-reads.js';
 import type { Patient } from 'fhir/r4';
-import { signupBody, type SignupBody } from './signup-schema.js';
+import { signupBody, type SignupBody } from '../auth/signup-schema.js';
 
 const DAY = 24 * 3600_000;
 

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { normalizeUsername } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
-import { checkPassword } from '../auth/password-policy.js';
+import { checkPassword } from '../../common/password-policy.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 
 const ENROL_TEXTS = { renew: 'or ask an administrator for a new one', lifetime: '7 days', afterUse: 'You can sign in.' };
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
 import { createSession } from '../auth/sessions.js';

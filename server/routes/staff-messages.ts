@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Binary, Communication, Patient } from 'fhir/r4';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { pathId } from '../http/ids.js';
 import { checkAttachment } from '../messages/attachments.js';
+import { attachmentInput, messageText } from '../messages/message-input.js';
 import { attachmentBinary, messageCommunication, sharedDocument } from '../messages/messages.js';
 import { tellPatient } from '../notify/patient-news.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
@@ -18,8 +19,7 @@ import { getResource, getResources, readCompartmentType } from '../store/resourc
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
 import type { Db } from '../auth/sessions.js';
-import type { JsonObject } from '../fhir/references.js';
-import { attachmentInput, messageText } from './messages.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 const replyBody = z
   .object({

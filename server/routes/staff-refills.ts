@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { MedicationRequest, Patient, Task } from 'fhir/r4';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
@@ -13,7 +13,7 @@ import { getResource } from '../store/resource-reads.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 const decisionBody = z
   .object({

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 import { addTo } from '../multimap.js';
 import { withServerMeta } from './resource-content.js';
 import type { Database } from './schema.js';

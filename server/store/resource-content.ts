@@ -1,4 +1,4 @@
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 /**
  * The stored form of a resource: JSON text with `resourceType`, `id` and `meta` first and without the server-managed

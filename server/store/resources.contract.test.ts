@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 import { storeFactories, type TestStore } from '../testing/stores.js';
 import { latestSeq, listChanges } from './changes.js';
 import { countByType, findByIdentifier, getResource, readCompartment } from './resource-reads.js';

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { addTo } from '../multimap.js';
-import { compartmentsOf, identifiersOf, type BusinessIdentifier, type JsonObject } from '../fhir/references.js';
+import { compartmentsOf, identifiersOf, type BusinessIdentifier, type JsonObject } from '../fhir-json/references.js';
 import { appendChanges } from './changes.js';
 import { canonicalContent } from './resource-content.js';
 import type { Database } from './schema.js';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JsonObject } from '../fhir/references.js';
+import type { JsonObject } from '../fhir-json/references.js';
 
 /**
  * The synthetic patient data beside the project (../shared/fhir), read by tests only: the server never reads it.

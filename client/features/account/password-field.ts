@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { checkPassword } from '../../../server/auth/password-policy.js';
+import { checkPassword } from '../../../common/password-policy.js';
 import { formStyles } from '../../ui/form-styles.js';
 
 /**

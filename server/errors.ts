@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 /**
  * The one error shape of the API: `{ "error": "<machine code>", "message": "<sentence for a person>" }`, plus
  * optional `issues` naming each bad field. Thrown anywhere in a handler; app.onError turns it into the response.
+ * Services (auth/, messages/, appointments/) throw it too, so it sits below them and http/, which builds on auth/.
  */
 export class ApiError extends HTTPException {
   constructor(

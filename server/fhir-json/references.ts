@@ -1,6 +1,7 @@
 /**
  * Walking FHIR JSON for references and identifiers. A reference is any object with a string `reference` (the
  * Reference datatype, wherever it sits: elements, extensions, contained resources). Pure functions over plain JSON.
+ * Below both store/ (compartments, identifiers of what it stores) and fhir/ (import, export), which builds on the store.
  */
 
 /** A FHIR logical id: https://hl7.org/fhir/R4/datatypes.html#id */

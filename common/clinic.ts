@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+// The clinic's public settings: what the page shows and the server reads from CLINIC_CONFIG (server/clinic.ts).
+
+const phone = z
+  .string()
+  .trim()
+  .min(3)
+  .max(40)
+  .regex(/^[0-9+()\-. ]+$/, 'a phone number may hold digits, spaces and + ( ) - . only');
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #rrggbb');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * What the clinic tells every visitor, signed in or not: its name, how to reach support, and what to do when
+ * something is urgent. Public information, so the Help page may keep it for offline use.
+ */
+export const clinicSchema = z
+  .object({
+    name: text(100),
+    shortName: text(12),
+    themeColor: colour,
+    backgroundColor: colour,
+    timeZone: text(64).refine(isTimeZone, 'an IANA time zone such as America/Chicago'),
+    support: z
+      .object({
+        phone,
+        email: z.email().optional(),
+        hours: z.array(z.object({ days: text(60), hours: text(60) }).strict()).min(1).max(14),
+      })
+      .strict(),
+    /** Who patients may write to besides the clinicians and care teams in their own record. */
+    departments: z
+      .array(z.object({ id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'a department id is 1 to 40 lowercase letters, digits or -'), name: text(80) }).strict())
+      .min(1)
+      .max(50)
+      .refine((list) => new Set(list.map((d) => d.id)).size === list.length, 'department ids must differ'),
+    urgent: z
+      .object({
+        emergencyNumber: phone,
+        nurseLine: z.object({ phone, hours: text(60) }).strict(),
+        guidance: text(600),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type ClinicInfo = z.infer<typeof clinicSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
