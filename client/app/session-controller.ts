@@ -1,9 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api, ApiProblem } from '../data/api.js';
 import { SESSION_CHANGE } from './session-watch.js';
-import { forgetUnlockedKey, rememberUnlockedKey } from '../data/unlocked-keys.js';
-import { forgetRecordMarks } from '../data/unlock-ways.js';
-import { VAULT_DB } from '../data/vault-name.js';
+import { forgetUnlockedKey, rememberUnlockedKey } from '../record/unlocked-keys.js';
+import { forgetRecordMarks } from '../record/unlock-ways.js';
+import { VAULT_DB } from '../record/vault-name.js';
 import { fromBase64Url } from '../data/vault-crypto.js';
 
 /** What a device PIN unlocks ([8/8]): the record's key, whose record it is, and the idle limit to keep. */

@@ -1,4 +1,4 @@
-import { lastKnownUnlockWays, offlineUnlockWays, type UnlockWays } from '../../data/unlock-ways.js';
+import { lastKnownUnlockWays, offlineUnlockWays, type UnlockWays } from '../../record/unlock-ways.js';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -57,7 +57,7 @@ export class SignInPage extends LitElement {
     // the record shows as soon as it is unlocked.
     if (this.canUnlock && !before) {
       preloadRouteModules('/');
-      void Promise.all([import('../../data/offline-unlock.js'), import('../records/dashboard.js')]).catch(() => {});
+      void Promise.all([import('../../record/offline-unlock.js'), import('../records/dashboard.js')]).catch(() => {});
     }
   }
 
@@ -73,7 +73,7 @@ export class SignInPage extends LitElement {
     this.unlockProblem = undefined;
     cancelPasskeyRequest(); // the browser's passkey autofill must not hold the authenticator
     try {
-      const { unlockWithPasskey } = await import('../../data/passkey-unlock.js');
+      const { unlockWithPasskey } = await import('../../record/passkey-unlock.js');
       const secret = await unlockWithPasskey<OfflineSecret>();
       if (secret) {
         this.openOffline(secret);
@@ -93,7 +93,7 @@ export class SignInPage extends LitElement {
     this.busy = true;
     this.unlockProblem = undefined;
     try {
-      const { unlockWithPin } = await import('../../data/offline-unlock.js');
+      const { unlockWithPin } = await import('../../record/offline-unlock.js');
       const result = await unlockWithPin<OfflineSecret>(pin);
       if (result.ok) {
         this.openOffline(result.secret);

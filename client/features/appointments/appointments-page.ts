@@ -4,7 +4,7 @@ import { consume } from '@lit/context';
 import type { Appointment } from 'fhir/r4';
 import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
 import { api, ApiProblem, OFFLINE_MESSAGE } from '../../data/api.js';
-import type { OutboxItem, Vault } from '../../data/vault.js';
+import type { OutboxItem, Vault } from '../../record/vault.js';
 import { navigate } from '../../app/navigate.js';
 import { draftKey } from '../records/draft-keeper.js';
 import { OutboxWatch, outboxList } from '../records/outbox-view.js';

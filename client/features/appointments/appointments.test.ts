@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { Appointment } from 'fhir/r4';
 import type { RecordPage } from '../records/record-page.js';
-import type { Vault } from '../../data/vault.js';
+import type { Vault } from '../../record/vault.js';
 import { news } from '../records/news.js';
 import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';

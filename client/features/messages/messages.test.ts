@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { Communication } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
+import type { Vault } from '../../record/vault.js';
 import type { RecordPage } from '../records/record-page.js';
 import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { AllergyIntolerance, Condition, Immunization, Procedure } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
+import type { Vault } from '../../record/vault.js';
 import { RecordPage } from './record-page.js';
 import { conceptText, formatDate } from './fhir-display.js';
 

@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { MedicationRequest, Task } from 'fhir/r4';
-import type { OutboxItem, Vault } from '../../data/vault.js';
-import { enqueue, flush } from '../../data/outbox.js';
+import type { OutboxItem, Vault } from '../../record/vault.js';
+import { enqueue, flush } from '../../record/outbox.js';
 import { decisionKey } from './news.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { RecordPage } from './record-page.js';

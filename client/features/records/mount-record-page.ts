@@ -1,7 +1,7 @@
 import { fixture, html } from '@open-wc/testing';
 import type { SessionController } from '../../app/session-controller.js';
 import type { RecordPage } from './record-page.js';
-import { openVault, wipeVault, type Vault } from '../../data/vault.js';
+import { openVault, wipeVault, type Vault } from '../../record/vault.js';
 import { RecordSession, useRecordSession } from './record-session.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Appointment, Communication, MedicationRequest, Task } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
+import type { Vault } from '../../record/vault.js';
 import { conversations, fromPatient } from '../messages/conversations.js';
 import { medicationName } from './fhir-display.js';
 import { visitTime } from '../appointments/visit-time.js';

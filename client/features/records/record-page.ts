@@ -5,7 +5,7 @@ import { sessionContext } from '../../app/session-context.js';
 import { SessionWatch } from '../../app/session-watch.js';
 import type { SessionController } from '../../app/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import type { Vault } from '../../data/vault.js';
+import type { Vault } from '../../record/vault.js';
 import { RecordController } from './record-session.js';
 import { formatDate } from './fhir-display.js';
 

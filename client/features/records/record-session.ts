@@ -1,16 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Comlink from 'comlink';
-import type { SyncProgress, SyncResult } from '../../data/sync.js';
-import { openAccountVault } from '../../data/sync.js';
-import type { Vault } from '../../data/vault.js';
-import { flush, LEND_VAULT_KEYS, requestBackgroundSend } from '../../data/outbox.js';
-import type { SyncWorkerApi } from '../../data/sync-worker.js';
+import type { SyncProgress, SyncResult } from '../../record/sync.js';
+import { openAccountVault } from '../../record/sync.js';
+import type { Vault } from '../../record/vault.js';
+import { flush, LEND_VAULT_KEYS, requestBackgroundSend } from '../../record/outbox.js';
+import type { SyncWorkerApi } from '../../record/sync-worker.js';
 
 declare const __SYNC_WORKER_URL__: string | undefined;
 
 /** Where the built sync worker is (set by the build); unbundled (element tests) the TypeScript file itself. */
 function workerUrl(): string {
-  return typeof __SYNC_WORKER_URL__ === 'string' ? __SYNC_WORKER_URL__ : new URL('../../data/sync-worker.ts', import.meta.url).href;
+  return typeof __SYNC_WORKER_URL__ === 'string' ? __SYNC_WORKER_URL__ : new URL('../../record/sync-worker.ts', import.meta.url).href;
 }
 
 export const REFRESH_EVERY_MS = 5 * 60_000;

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { MedicationRequest, Patient } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
+import type { Vault } from '../../record/vault.js';
 import { RecordPage } from './record-page.js';
 import { formatDate, isActiveMedication } from './fhir-display.js';
 

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DocumentReference, Encounter } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
+import type { Vault } from '../../record/vault.js';
 import { RecordPage, showMore } from './record-page.js';
 import { attachmentText, conceptText, formatDate, refId } from './fhir-display.js';
 

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { NoRecordHere, openVault, wipeVault } from './vault.js';
-import { codeIndex, importKek, newWrappedSecret, unwrapVaultKeys } from './vault-crypto.js';
+import { codeIndex, importKek, newWrappedSecret, unwrapVaultKeys } from '../data/vault-crypto.js';
 
 const NAME = 'mcl-vault-test';
 const key = (fill: number) => new Uint8Array(32).fill(fill);

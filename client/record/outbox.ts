@@ -1,4 +1,4 @@
-import { api, ApiProblem } from './api.js';
+import { api, ApiProblem } from '../data/api.js';
 import type { OutboxItem, Vault } from './vault.js';
 
 /**

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import { ApiProblem } from './api.js';
+import { ApiProblem } from '../data/api.js';
 import { listPatients, openAccountVault, syncAll, type SyncProgress, type SyncResult } from './sync.js';
 import type { Vault } from './vault.js';
 

@@ -1,5 +1,5 @@
 import Dexie, { type Table } from 'dexie';
-import { codeIndex, importKek, newWrappedSecret, open, seal, unwrapVaultKeys, type VaultKeys, type Wrapped } from './vault-crypto.js';
+import { codeIndex, importKek, newWrappedSecret, open, seal, unwrapVaultKeys, type VaultKeys, type Wrapped } from '../data/vault-crypto.js';
 import { resourceCode, resourceDate } from './fhir-index.js';
 import { KEPT_MARK } from './unlocked-keys.js';
 import { forgetRecordMarks, forgetUnlockWays } from './unlock-ways.js';
@@ -66,7 +66,7 @@ export interface OutboxItem {
   response?: unknown;
 }
 
-/** The record's key sealed under a device PIN (client/data/offline-unlock.ts). */
+/** The record's key sealed under a device PIN (client/record/offline-unlock.ts). */
 export interface PinWrapped {
   key: 'pin';
   salt: Uint8Array;
@@ -78,7 +78,7 @@ export interface PinWrapped {
   createdAt: string;
 }
 
-/** The record's key sealed under a passkey's PRF output (client/data/passkey-unlock.ts). */
+/** The record's key sealed under a passkey's PRF output (client/record/passkey-unlock.ts). */
 export interface PrfWrapped {
   key: 'prf';
   credentialId: string;

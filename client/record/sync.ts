@@ -1,5 +1,5 @@
-import { api } from './api.js';
-import { fromBase64Url } from './vault-crypto.js';
+import { api } from '../data/api.js';
+import { fromBase64Url } from '../data/vault-crypto.js';
 import { openVault, type Vault } from './vault.js';
 import { unlockedKey } from './unlocked-keys.js';
 
