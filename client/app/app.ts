@@ -4,13 +4,13 @@ import { provide } from '@lit/context';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Workbox } from 'workbox-window';
-import { clinicContext, loadClinicInfo, type ClinicInfo } from './clinic-context.js';
+import { clinicContext, loadClinicInfo, type ClinicInfo } from '../session/clinic-context.js';
 import { RouterController } from './router-controller.js';
 import { routes, type Route } from './routes.js';
-import { SessionController } from './session-controller.js';
-import { sessionContext } from './session-context.js';
+import { SessionController } from '../session/session-controller.js';
+import { sessionContext } from '../session/session-context.js';
 import './connection-status.js';
-import './idle-warning.js';
+import '../session/idle-warning.js';
 import './update-prompt.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { matchRoute, routes, type Route } from './routes.js';
-import { preloadRouteModules } from './route-preload.js';
+import { preloadRouteModules } from '../session/route-preload.js';
 
 /**
  * Client-side navigation for the host element: follows same-origin link clicks (also from inside shadow roots) and

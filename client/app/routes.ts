@@ -1,4 +1,4 @@
-import { matchPath } from './route-preload.js';
+import { matchPath } from '../session/route-preload.js';
 /**
  * The app's routes. Each page's code is loaded on first visit (a separate chunk), so the first paint needs only the
  * shell; the service worker precaches every chunk, so every route also opens offline.

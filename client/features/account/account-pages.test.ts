@@ -1,13 +1,13 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { PasswordField } from './password-field.js';
-import type { IdleWarning } from '../../app/idle-warning.js';
+import type { IdleWarning } from '../../session/idle-warning.js';
 import { describeAction, deviceName } from './security-page.js';
 import { tokenFromHash } from './token-from-hash.js';
 import './sign-in-page.js';
 import './sign-up-page.js';
 import './password-pages.js';
 import './password-field.js';
-import '../../app/idle-warning.js';
+import '../../session/idle-warning.js';
 
 describe('account pages', () => {
   for (const tag of ['mcl-sign-in-page', 'mcl-sign-up-page', 'mcl-forgot-password-page']) {

@@ -1,9 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { onSharedComputer, type OfflineSecret, type SessionController } from '../../app/session-controller.js';
+import { onSharedComputer, type OfflineSecret, type SessionController } from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { offlineUnlockAvailable, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock } from '../../record/offline-unlock.js';
-import { canInstall, install, INSTALL_CHANGE, isInstalled } from '../../app/install-prompt.js';
+import { canInstall, install, INSTALL_CHANGE, isInstalled } from '../../ui/install-prompt.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { SecondStepAnswer, SessionController, SessionInfo } from '../../app/session-controller.js';
+import type { SecondStepAnswer, SessionController, SessionInfo } from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';

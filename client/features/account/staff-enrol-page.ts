@@ -5,9 +5,9 @@ import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { tokenFromHash } from './token-from-hash.js';
 import { consume } from '@lit/context';
-import { sessionContext } from '../../app/session-context.js';
-import type { SessionController } from '../../app/session-controller.js';
-import { navigate } from '../../app/navigate.js';
+import { sessionContext } from '../../session/session-context.js';
+import type { SessionController } from '../../session/session-controller.js';
+import { navigate } from '../../session/navigate.js';
 import type { PasswordField } from './password-field.js';
 import './password-field.js';
 

@@ -7,7 +7,7 @@ import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js
 import { demoClinic } from '../../../server/demo-clinic.js';
 import { icsFor, splitVisits, visitTime } from './visit-time.js';
 import type { BookPage } from './book-page.js';
-import type { SessionController } from '../../app/session-controller.js';
+import type { SessionController } from '../../session/session-controller.js';
 import { draftKey } from '../records/draft-keeper.js';
 import { REQUEST_PAGE, requestFrom } from './request-page.js';
 import './appointments-page.js';

@@ -1,11 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
-import { sessionContext } from '../../app/session-context.js';
-import type { SessionController } from '../../app/session-controller.js';
-import { SessionWatch } from '../../app/session-watch.js';
-import { navigate } from '../../app/navigate.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
+import { sessionContext } from '../../session/session-context.js';
+import type { SessionController } from '../../session/session-controller.js';
+import { SessionWatch } from '../../session/session-watch.js';
+import { navigate } from '../../session/navigate.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { pageStyles } from '../../ui/shared-styles.js';

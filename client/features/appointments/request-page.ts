@@ -1,8 +1,8 @@
 import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
-import { navigate } from '../../app/navigate.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
+import { navigate } from '../../session/navigate.js';
 import { submit } from '../../record/outbox.js';
 import type { Vault } from '../../record/vault.js';
 import { formStyles } from '../../ui/form-styles.js';

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { demoClinic } from '../../../server/demo-clinic.js';
-import type { ClinicInfo } from '../../app/clinic-context.js';
+import type { ClinicInfo } from '../../session/clinic-context.js';
 import { telHref } from './help-page.js';
 import './help-page.js';
 

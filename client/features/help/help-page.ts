@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 
 /** Telephone link target: digits and a leading + only (RFC 3966 global number). */

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ClinicInfo } from '../../app/clinic-context.js';
+import type { ClinicInfo } from '../../session/clinic-context.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { fileSize } from './conversations.js';

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { SignedInAccount } from '../../app/session-controller.js';
+import type { SignedInAccount } from '../../session/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { lostCopyNotice, recordStyles } from './record-page.js';
 import { RecordController } from './record-session.js';
@@ -9,7 +9,7 @@ import { formatDate } from './fhir-display.js';
 import { news, type NewsItem } from './news.js';
 import type { Appointment } from 'fhir/r4';
 import { consume } from '@lit/context';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
 import { deviceZone, splitVisits, visitDetails, visitTime } from '../appointments/visit-time.js';
 
 /**

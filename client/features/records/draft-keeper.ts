@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { SignedInAccount } from '../../app/session-controller.js';
+import type { SignedInAccount } from '../../session/session-controller.js';
 import { recordSession } from './record-session.js';
 
 /** The key a draft is sealed under: the page's path and the field's `data-draft` name. */

@@ -1,5 +1,5 @@
 import { fixture, html } from '@open-wc/testing';
-import type { SessionController } from '../../app/session-controller.js';
+import type { SessionController } from '../../session/session-controller.js';
 import type { RecordPage } from './record-page.js';
 import { openVault, wipeVault, type Vault } from '../../record/vault.js';
 import { RecordSession, useRecordSession } from './record-session.js';

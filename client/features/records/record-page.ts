@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { sessionContext } from '../../app/session-context.js';
-import { SessionWatch } from '../../app/session-watch.js';
-import type { SessionController } from '../../app/session-controller.js';
+import { sessionContext } from '../../session/session-context.js';
+import { SessionWatch } from '../../session/session-watch.js';
+import type { SessionController } from '../../session/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import type { Vault } from '../../record/vault.js';
 import { RecordController } from './record-session.js';

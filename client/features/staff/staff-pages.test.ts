@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import type { SessionController } from '../../app/session-controller.js';
+import type { SessionController } from '../../session/session-controller.js';
 import './day-schedule-page.js';
 import './scheduling-page.js';
 import './appointment-requests-page.js';
