@@ -64,7 +64,7 @@ export class SignInPage extends LitElement {
   /** Opens the record with what unlocking gave back, starting to read it while the next page is put up. */
   private openOffline(secret: OfflineSecret) {
     this.session?.openOffline(secret);
-    void import('../records/record-session.js').then(({ recordSession }) => recordSession(secret.account)).catch(() => {});
+    void import('../../record/record-session.js').then(({ recordSession }) => recordSession(secret.account)).catch(() => {});
     navigate(this, takeReturnPath() ?? '/');
   }
 

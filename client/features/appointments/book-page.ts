@@ -9,9 +9,9 @@ import { navigate } from '../../session/navigate.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { recordSession } from '../records/record-session.js';
+import { recordSession } from '../../record/record-session.js';
 import { recordStyles } from '../records/record-page.js';
-import { dayIn, deviceZone, visitTime } from './visit-time.js';
+import { dayIn, deviceZone, visitTime } from '../../record/visit-time.js';
 
 interface VisitType {
   id: string;

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { ClinicInfo } from '../../session/clinic-context.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { fileSize } from './conversations.js';
+import { fileSize } from '../../record/conversations.js';
 import { telHref } from '../help/help-page.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;

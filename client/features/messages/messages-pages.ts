@@ -9,13 +9,13 @@ import { submit } from '../../record/outbox.js';
 import type { OutboxItem, Vault } from '../../record/vault.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { DraftKeeper, draftKey } from '../records/draft-keeper.js';
-import { formatDate } from '../records/fhir-display.js';
+import { DraftKeeper, draftKey } from '../../record/draft-keeper.js';
+import { formatDate } from '../../record/fhir-display.js';
 import { RecordPage } from '../records/record-page.js';
-import { OutboxWatch, outboxList } from '../records/outbox-view.js';
+import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
 import { composerStyles, MAX_MESSAGE_CHARS, urgentNotice, type AttachmentPicker } from './composer.js';
 import './composer.js';
-import { conversations, deliveredMessageId, documentsOf, fileSize, filesOf, fromPatient, textOf, threadOf, type Conversation } from './conversations.js';
+import { conversations, deliveredMessageId, documentsOf, fileSize, filesOf, fromPatient, textOf, threadOf, type Conversation } from '../../record/conversations.js';
 
 /** Where a new message is written (its drafts are kept under this path). */
 const COMPOSE_PAGE = '/messages/new';

@@ -3,14 +3,14 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { SignedInAccount } from '../../session/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { lostCopyNotice, recordStyles } from './record-page.js';
-import { RecordController } from './record-session.js';
-import { summarize, type Summary } from './records-page.js';
-import { formatDate } from './fhir-display.js';
-import { news, type NewsItem } from './news.js';
+import { RecordController } from '../../record/record-session.js';
+import { summarize, type Summary } from '../../record/summary.js';
+import { formatDate } from '../../record/fhir-display.js';
+import { news, type NewsItem } from '../../record/news.js';
 import type { Appointment } from 'fhir/r4';
 import { consume } from '@lit/context';
 import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
-import { deviceZone, splitVisits, visitDetails, visitTime } from '../appointments/visit-time.js';
+import { deviceZone, splitVisits, visitDetails, visitTime } from '../../record/visit-time.js';
 
 /**
  * Home, signed in: what is new from the care team (replies, refill decisions), new results since the last look, how many medications are current, and when the record was

@@ -6,8 +6,8 @@ import { SessionWatch } from '../../session/session-watch.js';
 import type { SessionController } from '../../session/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import type { Vault } from '../../record/vault.js';
-import { RecordController } from './record-session.js';
-import { formatDate } from './fhir-display.js';
+import { RecordController } from '../../record/record-session.js';
+import { formatDate } from '../../record/fhir-display.js';
 
 /** Styles every record view shares: readable lists and tables that fit a phone. */
 export const recordStyles = css`

@@ -7,7 +7,7 @@ import { formStyles } from '../../ui/form-styles.js';
 import { downloadFile } from '../../ui/download.js';
 import { composerStyles, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../messages/composer.js';
 import '../messages/composer.js';
-import { fileSize } from '../messages/conversations.js';
+import { fileSize } from '../../record/conversations.js';
 
 interface ThreadRow {
   id: string;

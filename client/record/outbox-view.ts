@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import { OUTBOX_CHANGE } from '../../record/outbox.js';
-import type { OutboxItem } from '../../record/vault.js';
+import { OUTBOX_CHANGE } from './outbox.js';
+import type { OutboxItem } from './vault.js';
 
 /** The human words for an outbox item's state. */
 export function outboxState(item: OutboxItem, online = navigator.onLine, signedIn = true): string {

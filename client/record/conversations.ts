@@ -1,5 +1,5 @@
 import type { Communication } from 'fhir/r4';
-import type { OutboxItem } from '../../record/vault.js';
+import type { OutboxItem } from './vault.js';
 
 /** A conversation with the care team: its first message and the replies, oldest first. */
 export interface Conversation {

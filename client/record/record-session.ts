@@ -1,16 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Comlink from 'comlink';
-import type { SyncProgress, SyncResult } from '../../record/sync.js';
-import { openAccountVault } from '../../record/sync.js';
-import type { Vault } from '../../record/vault.js';
-import { flush, LEND_VAULT_KEYS, requestBackgroundSend } from '../../record/outbox.js';
-import type { SyncWorkerApi } from '../../record/sync-worker.js';
+import type { SyncProgress, SyncResult } from './sync.js';
+import { openAccountVault } from './sync.js';
+import type { Vault } from './vault.js';
+import { flush, LEND_VAULT_KEYS, requestBackgroundSend } from './outbox.js';
+import type { SyncWorkerApi } from './sync-worker.js';
 
 declare const __SYNC_WORKER_URL__: string | undefined;
 
 /** Where the built sync worker is (set by the build); unbundled (element tests) the TypeScript file itself. */
 function workerUrl(): string {
-  return typeof __SYNC_WORKER_URL__ === 'string' ? __SYNC_WORKER_URL__ : new URL('../../record/sync-worker.ts', import.meta.url).href;
+  return typeof __SYNC_WORKER_URL__ === 'string' ? __SYNC_WORKER_URL__ : new URL('./sync-worker.ts', import.meta.url).href;
 }
 
 export const REFRESH_EVERY_MS = 5 * 60_000;
@@ -143,8 +143,14 @@ export class RecordSession extends EventTarget {
 
 let current: RecordSession | undefined;
 
+/** Whose record: an account and, for a patient account, the patient it is (a signed-in account fits). */
+export interface RecordAccount {
+  id: string;
+  patientId: string | null;
+}
+
 /** The record session of the signed-in account (made, opened and synced on first use). */
-export function recordSession(account: { id: string; patientId: string | null }): RecordSession {
+export function recordSession(account: RecordAccount): RecordSession {
   if (current?.accountId !== account.id) {
     current?.close();
     current = new RecordSession(account.id, account.patientId);
@@ -186,7 +192,7 @@ export class RecordController implements ReactiveController {
   private loadedFor: string | undefined;
 
   /** Call from willUpdate: attaches to the account's record session and calls `read` when there is news. */
-  update(account: { id: string; patientId: string | null } | undefined, read: (vault: Vault, patientId: string) => Promise<unknown>): void {
+  update(account: RecordAccount | undefined, read: (vault: Vault, patientId: string) => Promise<unknown>): void {
     this.attach(account ? recordSession(account) : undefined);
     const rs = this.session;
     const key = rs?.lastSyncAt ?? 'never';

@@ -1,4 +1,4 @@
-import { dateFormat } from '../../ui/date-format.js';
+import { dateFormat } from '../ui/date-format.js';
 import type { CodeableConcept, DiagnosticReport, Dosage, MedicationRequest, Observation, Quantity, Reference } from 'fhir/r4';
 
 /**

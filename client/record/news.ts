@@ -1,8 +1,8 @@
 import type { Appointment, Communication, MedicationRequest, Task } from 'fhir/r4';
-import type { Vault } from '../../record/vault.js';
-import { conversations, fromPatient } from '../messages/conversations.js';
+import type { Vault } from './vault.js';
+import { conversations, fromPatient } from './conversations.js';
 import { medicationName } from './fhir-display.js';
-import { visitTime } from '../appointments/visit-time.js';
+import { visitTime } from './visit-time.js';
 
 /** Something new from the care team, shown on Home until the person opens it. */
 export interface NewsItem {

@@ -1,6 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { SignedInAccount } from '../../session/session-controller.js';
-import { recordSession } from './record-session.js';
+import { recordSession, type RecordAccount } from './record-session.js';
 
 /** The key a draft is sealed under: the page's path and the field's `data-draft` name. */
 export const draftKey = (page: string, field: string) => `${page}#${field}`;
@@ -19,7 +18,7 @@ export class DraftKeeper implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode },
-    private readonly account: () => SignedInAccount | undefined,
+    private readonly account: () => RecordAccount | undefined,
     private readonly page = location.pathname,
   ) {
     host.addController(this);
