@@ -11,7 +11,7 @@ import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
 import { REQUEST_PAGE } from './request-page.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { RecordPage } from '../records/record-page.js';
+import { RecordPage } from '../../session/record-page.js';
 import { cancelKey } from '../../record/news.js';
 import { deviceZone, icsFor, requestedDays, splitVisits, visitDetails, visitTime } from '../../record/visit-time.js';
 

@@ -1,9 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { Appointment } from 'fhir/r4';
-import type { RecordPage } from '../records/record-page.js';
+import type { RecordPage } from '../../session/record-page.js';
 import type { Vault } from '../../record/vault.js';
 import { news } from '../../record/news.js';
-import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js';
+import { mountRecordPage, openTestRecord } from '../../session/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';
 import { icsFor, splitVisits, visitTime } from '../../record/visit-time.js';
 import type { BookPage } from './book-page.js';

@@ -10,7 +10,7 @@ import { api, ApiProblem } from '../../data/api.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { recordSession } from '../../record/record-session.js';
-import { recordStyles } from '../records/record-page.js';
+import { recordStyles } from '../../session/record-page.js';
 import { dayIn, deviceZone, visitTime } from '../../record/visit-time.js';
 
 interface VisitType {

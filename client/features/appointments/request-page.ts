@@ -7,7 +7,7 @@ import { submit } from '../../record/outbox.js';
 import type { Vault } from '../../record/vault.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { DraftKeeper, draftKey } from '../../record/draft-keeper.js';
-import { RecordPage } from '../records/record-page.js';
+import { RecordPage } from '../../session/record-page.js';
 import { dayIn, deviceZone } from '../../record/visit-time.js';
 
 /** Where an appointment request is written (its drafts are kept under this path). */

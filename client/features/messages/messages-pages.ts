@@ -11,7 +11,7 @@ import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { DraftKeeper, draftKey } from '../../record/draft-keeper.js';
 import { formatDate } from '../../record/fhir-display.js';
-import { RecordPage } from '../records/record-page.js';
+import { RecordPage } from '../../session/record-page.js';
 import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
 import { composerStyles, MAX_MESSAGE_CHARS, urgentNotice, type AttachmentPicker } from './composer.js';
 import './composer.js';

@@ -1,8 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { Communication } from 'fhir/r4';
 import type { Vault } from '../../record/vault.js';
-import type { RecordPage } from '../records/record-page.js';
-import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js';
+import type { RecordPage } from '../../session/record-page.js';
+import { mountRecordPage, openTestRecord } from '../../session/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';
 import { conversations } from '../../record/conversations.js';
 import { news } from '../../record/news.js';

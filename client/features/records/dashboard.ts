@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SignedInAccount } from '../../session/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { lostCopyNotice, recordStyles } from './record-page.js';
+import { lostCopyNotice, recordStyles } from '../../session/record-page.js';
 import { RecordController } from '../../record/record-session.js';
 import { summarize, type Summary } from '../../record/summary.js';
 import { formatDate } from '../../record/fhir-display.js';

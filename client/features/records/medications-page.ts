@@ -5,7 +5,7 @@ import type { OutboxItem, Vault } from '../../record/vault.js';
 import { enqueue, flush } from '../../record/outbox.js';
 import { decisionKey } from '../../record/news.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { RecordPage } from './record-page.js';
+import { RecordPage } from '../../session/record-page.js';
 import { dosageText, formatDate, isActiveMedication, medicationName, refillsText } from '../../record/fhir-display.js';
 
 const OPEN = ['draft', 'requested', 'received', 'accepted', 'in-progress', 'ready', 'on-hold'];

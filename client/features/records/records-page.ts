@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Vault } from '../../record/vault.js';
-import { RecordPage } from './record-page.js';
+import { RecordPage } from '../../session/record-page.js';
 import { formatDate } from '../../record/fhir-display.js';
 import { SECTIONS, summarize, type Summary } from '../../record/summary.js';
 

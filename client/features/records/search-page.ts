@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { MedicationRequest } from 'fhir/r4';
 import type { Vault } from '../../record/vault.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { RecordPage } from './record-page.js';
+import { RecordPage } from '../../session/record-page.js';
 import { SECTIONS } from '../../record/summary.js';
 import { conceptText, formatDate, medicationName } from '../../record/fhir-display.js';
 import { resourceDate } from '../../record/fhir-index.js';

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DocumentReference, Encounter } from 'fhir/r4';
 import type { Vault } from '../../record/vault.js';
-import { RecordPage, showMore } from './record-page.js';
+import { RecordPage, showMore } from '../../session/record-page.js';
 import { attachmentText, conceptText, formatDate, refId } from '../../record/fhir-display.js';
 
 /** The notes of each visit: clinical-note DocumentReferences whose context points at the encounter. */

@@ -1,6 +1,6 @@
 import { css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { StaffPage } from './staff-page.js';
+import { StaffPage } from '../../session/staff-page.js';
 import { api, ApiProblem, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';

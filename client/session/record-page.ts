@@ -1,13 +1,13 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { sessionContext } from '../../session/session-context.js';
-import { SessionWatch } from '../../session/session-watch.js';
-import type { SessionController } from '../../session/session-controller.js';
-import { pageStyles } from '../../ui/shared-styles.js';
-import type { Vault } from '../../record/vault.js';
-import { RecordController } from '../../record/record-session.js';
-import { formatDate } from '../../record/fhir-display.js';
+import { sessionContext } from './session-context.js';
+import { SessionWatch } from './session-watch.js';
+import type { SessionController } from './session-controller.js';
+import { pageStyles } from '../ui/shared-styles.js';
+import type { Vault } from '../record/vault.js';
+import { RecordController } from '../record/record-session.js';
+import { formatDate } from '../record/fhir-display.js';
 
 /** Styles every record view shares: readable lists and tables that fit a phone. */
 export const recordStyles = css`

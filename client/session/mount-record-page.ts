@@ -1,8 +1,8 @@
 import { fixture, html } from '@open-wc/testing';
-import type { SessionController } from '../../session/session-controller.js';
+import type { SessionController } from './session-controller.js';
 import type { RecordPage } from './record-page.js';
-import { openVault, wipeVault, type Vault } from '../../record/vault.js';
-import { RecordSession, useRecordSession } from '../../record/record-session.js';
+import { openVault, wipeVault, type Vault } from '../record/vault.js';
+import { RecordSession, useRecordSession } from '../record/record-session.js';
 
 /**
  * For element tests: mounts a record page for account `acct` reading `patientId`, with `props` set first (e.g. the

@@ -1,8 +1,8 @@
 import { LitElement } from 'lit';
 import { consume } from '@lit/context';
-import { sessionContext } from '../../session/session-context.js';
-import type { SessionController } from '../../session/session-controller.js';
-import { SessionWatch } from '../../session/session-watch.js';
+import { sessionContext } from './session-context.js';
+import type { SessionController } from './session-controller.js';
+import { SessionWatch } from './session-watch.js';
 
 /**
  * A care-team page: it reads the signed-in account from context and loads its data once per staff account (and
