@@ -66,7 +66,3 @@ export function conversations(messages: Communication[], unseen: Set<string>): C
 export function deliveredMessageId(item: OutboxItem): string | undefined {
   return (item.response as { message?: { id?: string } } | undefined)?.message?.id;
 }
-
-export function fileSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}

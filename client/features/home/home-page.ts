@@ -3,7 +3,7 @@ import { customElement } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { telHref } from '../help/help-page.js';
+import { telHref } from '../../ui/tel-href.js';
 import { sessionContext } from '../../session/session-context.js';
 import { SessionWatch } from '../../session/session-watch.js';
 import type { SessionController } from '../../session/session-controller.js';

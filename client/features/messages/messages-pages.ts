@@ -13,9 +13,10 @@ import { DraftKeeper, draftKey } from '../../record/draft-keeper.js';
 import { formatDate } from '../../record/fhir-display.js';
 import { RecordPage } from '../../session/record-page.js';
 import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
-import { composerStyles, MAX_MESSAGE_CHARS, urgentNotice, type AttachmentPicker } from './composer.js';
-import './composer.js';
-import { conversations, deliveredMessageId, documentsOf, fileSize, filesOf, fromPatient, textOf, threadOf, type Conversation } from '../../record/conversations.js';
+import { composerStyles, fileSize, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../ui/composer.js';
+import '../../ui/composer.js';
+import { conversations, deliveredMessageId, documentsOf, filesOf, fromPatient, textOf, threadOf, type Conversation } from '../../record/conversations.js';
+import { urgentNotice } from './urgent-notice.js';
 
 /** Where a new message is written (its drafts are kept under this path). */
 const COMPOSE_PAGE = '/messages/new';

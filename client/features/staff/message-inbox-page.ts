@@ -5,9 +5,8 @@ import { api, ApiProblem, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../data/api.
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { downloadFile } from '../../ui/download.js';
-import { composerStyles, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../messages/composer.js';
-import '../messages/composer.js';
-import { fileSize } from '../../record/conversations.js';
+import { composerStyles, fileSize, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../ui/composer.js';
+import '../../ui/composer.js';
 
 interface ThreadRow {
   id: string;

@@ -1,10 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ClinicInfo } from '../../session/clinic-context.js';
-import { formStyles } from '../../ui/form-styles.js';
-import { pageStyles } from '../../ui/shared-styles.js';
-import { fileSize } from '../../record/conversations.js';
-import { telHref } from '../help/help-page.js';
+import { formStyles } from './form-styles.js';
+import { pageStyles } from './shared-styles.js';
+
+/** A file's size for people: "2.5 MB", "12 KB" (attachments picked here, and files received). */
+export function fileSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES = 3;
@@ -25,20 +27,6 @@ export function readAsBase64(file: Blob): Promise<string> {
     reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
     reader.readAsDataURL(file);
   });
-}
-
-/**
- * The notice shown before every send (the issue; SECURITY.md's clinic config): messages are not for emergencies,
- * with the clinic's urgent-care numbers as links a phone can call.
- */
-export function urgentNotice(clinic: ClinicInfo | undefined) {
-  if (!clinic) return html`<div class="notice" role="note"><strong>Not for emergencies.</strong> If you think you are having a medical emergency, call your local emergency number now.</div>`;
-  const { emergencyNumber, nurseLine } = clinic.urgent;
-  return html`<div class="notice" role="note">
-    <p><strong>Messages are not for emergencies.</strong> ${clinic.urgent.guidance}</p>
-    <p>Emergency: <a href=${telHref(emergencyNumber)}>${emergencyNumber}</a> ·
-      Nurse line: <a href=${telHref(nurseLine.phone)}>${nurseLine.phone}</a> (${nurseLine.hours})</p>
-  </div>`;
 }
 
 export const composerStyles = css`
