@@ -137,16 +137,19 @@ export class App extends LitElement {
     if (!this.clinic) void loadClinicInfo().then((clinic) => (this.clinic ??= clinic));
     void this.session.refresh();
     this.addEventListener('mcl-navigate', this.onNavigate as EventListener);
+    this.addEventListener('mcl-prepare-signed-in', this.onPrepare as EventListener);
     this.addEventListener('mcl-stay-signed-in', this.onStay);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('mcl-navigate', this.onNavigate as EventListener);
+    this.removeEventListener('mcl-prepare-signed-in', this.onPrepare as EventListener);
     this.removeEventListener('mcl-stay-signed-in', this.onStay);
   }
 
   private readonly onNavigate = (event: CustomEvent<{ path: string }>) => this.router.navigate(event.detail.path);
+  private readonly onPrepare = (event: CustomEvent<{ path: string }>) => this.router.prepareSignedIn(event.detail.path);
   private readonly onStay = () => void this.session.stay();
 
   override updated(): void {

@@ -38,6 +38,11 @@ export class RouterController implements ReactiveController {
     void this.resolve(url.pathname);
   }
 
+  /** Fetches ahead what the page at `path` adds for a signed-in person (asked by the sign-in page: session/navigate.ts). */
+  prepareSignedIn(path: string): void {
+    void matchRoute(path)?.loadSignedIn?.().catch(() => {});
+  }
+
   private readonly onPopState = () => void this.resolve(location.pathname);
 
   private readonly onClick = (event: MouseEvent) => {

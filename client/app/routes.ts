@@ -12,11 +12,14 @@ export interface Route {
   /** Shown in the main navigation: always, only when signed out, only when signed in, or never. */
   nav: 'always' | 'signed-out' | 'signed-in' | 'patient' | 'staff' | 'admin' | false;
   load: () => Promise<unknown>;
+  /** What the page adds for a signed-in person (Home's dashboard), fetched ahead while the person signs in or unlocks. */
+  loadSignedIn?: () => Promise<unknown>;
 }
 
 
 export const routes: Route[] = [
-  { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js') },
+  { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js'),
+    loadSignedIn: () => import('../features/home/dashboard.js') },
   { path: '/staff/refills', tag: 'mcl-refill-queue-page', title: 'Refill requests', nav: 'staff', load: () => import('../features/staff/refill-queue-page.js') },
   { path: '/staff/messages', tag: 'mcl-message-inbox-page', title: 'Messages', nav: 'staff', load: () => import('../features/staff/message-inbox-page.js') },
   { path: '/records', tag: 'mcl-records-page', title: 'Health record', nav: 'patient', load: () => import('../features/records/records-page.js') },

@@ -8,7 +8,7 @@ import { onSharedComputer, SHARED_KEY, takeReturnPath, type OfflineSecret, type 
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { navigate } from '../../session/navigate.js';
+import { navigate, prepareSignedIn } from '../../session/navigate.js';
 import { preloadRouteModules } from '../../session/route-preload.js';
 import { cancelPasskeyRequest, isAbort, passkeyAssertion, passkeyProblem, supportsPasskeyAutofill, supportsPasskeys } from './passkeys.js';
 import type { SecondFactorInput } from './second-factor.js';
@@ -57,7 +57,8 @@ export class SignInPage extends LitElement {
     // the record shows as soon as it is unlocked.
     if (this.canUnlock && !before) {
       preloadRouteModules('/');
-      void Promise.all([import('../../record/offline-unlock.js'), import('../records/dashboard.js')]).catch(() => {});
+      void import('../../record/offline-unlock.js').catch(() => {});
+      prepareSignedIn(this, '/');
     }
   }
 

@@ -24,7 +24,7 @@ export class HomePage extends LitElement {
 
   override willUpdate(): void {
     // The dashboard (and the local database with it) loads only for a signed-in person, off the first paint.
-    if (this.session?.account?.kind === 'patient' && !this.dashboardLoading) this.dashboardLoading = import('../records/dashboard.js');
+    if (this.session?.account?.kind === 'patient' && !this.dashboardLoading) this.dashboardLoading = import('./dashboard.js');
   }
 
   override render() {

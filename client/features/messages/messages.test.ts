@@ -7,7 +7,6 @@ import { demoClinic } from '../../../server/demo-clinic.js';
 import { conversations } from '../../record/conversations.js';
 import { news } from '../../record/news.js';
 import './messages-pages.js';
-import '../records/documents-page.js';
 
 // A conversation in the shapes the server writes (server/messages/messages.ts), stored through the real vault.
 const P = 'patient-1';
@@ -118,11 +117,5 @@ describe('messages (real vault in IndexedDB)', () => {
     expect([...root.querySelectorAll('[data-draft]')].map((f) => (f as HTMLElement).dataset.draft)).to.deep.equal(['recipient', 'subject', 'body']);
     expect(root.querySelector('[role=note]')!.textContent).to.contain('Messages are not for emergencies');
     await expect(el).to.be.accessible();
-  });
-
-  it('documents: a document shared in a message is listed and downloadable from the local record', async () => {
-    const el = await page('mcl-documents-page');
-    expect(el.shadowRoot!.textContent).to.contain('Results letter').and.contain('From Dr Ana Lee');
-    expect(el.shadowRoot!.querySelector('button[aria-label^="Download Results letter"]')).to.exist;
   });
 });
