@@ -45,13 +45,13 @@ export const routes: Route[] = [
   { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: () => import('../features/account/security-page.js') },
   { path: '/account/protect', tag: 'mcl-protect-page', title: 'Protect your account', nav: false, load: () => import('../features/account/protect-page.js') },
   { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: 'always', load: () => import('../features/help/help-page.js') },
-  { path: '/sign-in', tag: 'mcl-sign-in-page', title: 'Sign in', nav: 'signed-out', load: () => import('../features/account/sign-in-page.js') },
-  { path: '/sign-up', tag: 'mcl-sign-up-page', title: 'Create your account', nav: false, load: () => import('../features/account/sign-up-page.js') },
-  { path: '/verify-email', tag: 'mcl-verify-email-page', title: 'Confirm your email', nav: false, load: () => import('../features/account/verify-email-page.js') },
-  { path: '/confirm-email', tag: 'mcl-confirm-email-page', title: 'Confirm your new email address', nav: false, load: () => import('../features/account/verify-email-page.js') },
-  { path: '/forgot-password', tag: 'mcl-forgot-password-page', title: 'Forgot password', nav: false, load: () => import('../features/account/password-pages.js') },
-  { path: '/reset-password', tag: 'mcl-reset-password-page', title: 'Choose a new password', nav: false, load: () => import('../features/account/password-pages.js') },
-  { path: '/staff-enrol', tag: 'mcl-staff-enrol-page', title: 'Set up your staff account', nav: false, load: () => import('../features/account/staff-enrol-page.js') },
+  { path: '/sign-in', tag: 'mcl-sign-in-page', title: 'Sign in', nav: 'signed-out', load: () => import('../features/sign-in/sign-in-page.js') },
+  { path: '/sign-up', tag: 'mcl-sign-up-page', title: 'Create your account', nav: false, load: () => import('../features/sign-up/sign-up-page.js') },
+  { path: '/verify-email', tag: 'mcl-verify-email-page', title: 'Confirm your email', nav: false, load: () => import('../features/sign-up/verify-email-page.js') },
+  { path: '/confirm-email', tag: 'mcl-confirm-email-page', title: 'Confirm your new email address', nav: false, load: () => import('../features/account/confirm-email-page.js') },
+  { path: '/forgot-password', tag: 'mcl-forgot-password-page', title: 'Forgot password', nav: false, load: () => import('../features/password/password-pages.js') },
+  { path: '/reset-password', tag: 'mcl-reset-password-page', title: 'Choose a new password', nav: false, load: () => import('../features/password/password-pages.js') },
+  { path: '/staff-enrol', tag: 'mcl-staff-enrol-page', title: 'Set up your staff account', nav: false, load: () => import('../features/staff/enrol/staff-enrol-page.js') },
 ];
 
 export function matchRoute(pathname: string, table: Route[] = routes): Route | undefined {

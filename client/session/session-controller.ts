@@ -36,7 +36,7 @@ export interface SessionInfo {
   passkeys: number;
 }
 
-/** A password was right and a second factor is needed (see features/account/second-factor.ts). */
+/** A password was right and a second factor is needed (see second-factor.ts). */
 export interface SecondStepAnswer {
   step: 'second-factor';
   flow: string;

@@ -4,11 +4,11 @@ import { onSharedComputer, type SessionController } from '../../session/session-
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { createPasskey, passkeyProblem, supportsPasskeys } from './passkeys.js';
-import { withStepUp, type ReauthDialog } from './reauth-dialog.js';
+import { createPasskey, passkeyProblem, supportsPasskeys } from '../../session/passkeys.js';
+import { withStepUp, type ReauthDialog } from '../../session/reauth-dialog.js';
 import { deviceName } from './device-name.js';
 import './recovery-codes.js';
-import './reauth-dialog.js';
+import '../../session/reauth-dialog.js';
 
 interface PasskeyView {
   id: string;

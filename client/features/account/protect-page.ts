@@ -7,7 +7,7 @@ import { onSharedComputer, type SessionController, type SessionInfo } from '../.
 import { api, ApiProblem } from '../../data/api.js';
 import { navigate } from '../../session/navigate.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { createPasskey, passkeyAssertion, passkeyProblem, supportsPasskeys } from './passkeys.js';
+import { createPasskey, passkeyAssertion, passkeyProblem, supportsPasskeys } from '../../session/passkeys.js';
 import { deviceName } from './device-name.js';
 import './recovery-codes.js';
 

@@ -1,9 +1,7 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import type { SecondFactor, SecondFactorInput } from './second-factor.js';
-import type { RecoveryCodes } from './recovery-codes.js';
 import { stripAssertion, stripRegistration } from './passkeys.js';
 import './second-factor.js';
-import './recovery-codes.js';
 
 describe('second step of signing in', () => {
   it('offers the passkey first, types an app code by default, and the other ways as choices (axe clean)', async () => {
@@ -28,7 +26,7 @@ describe('second step of signing in', () => {
   });
 
   it('shows the refusal in words, announced, and keeps the form', async () => {
-    const { ApiProblem } = await import('../../data/api.js');
+    const { ApiProblem } = await import('../data/api.js');
     const el = await fixture<SecondFactor>(html`<mcl-second-factor
       .step=${{ step: 'second-factor', flow: 'f'.repeat(43), methods: ['recovery'] }}
       .submit=${async () => {
@@ -43,14 +41,6 @@ describe('second step of signing in', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('shows recovery codes once, with a way to save them, and says when they are saved', async () => {
-    const codes = Array.from({ length: 10 }, (_, i) => `AAAA-BBBB-CCCC-000${i}`);
-    const el = await fixture<RecoveryCodes>(html`<mcl-recovery-codes .codes=${codes}></mcl-recovery-codes>`);
-    expect(el.shadowRoot!.querySelectorAll('li').length).to.equal(10);
-    await expect(el).to.be.accessible();
-    setTimeout(() => el.shadowRoot!.querySelectorAll('button')[1]!.click());
-    await oneEvent(el, 'saved');
-  });
 
   it('never lets a PRF result leave the page: only "supported" is posted', () => {
     const registration = { id: 'x', rawId: 'x', type: 'public-key', response: {}, clientExtensionResults: { prf: { enabled: true, results: { first: new ArrayBuffer(32) } } } } as never;

@@ -1,13 +1,13 @@
 import { LitElement, html, nothing } from 'lit';
-import type { SecondFactorInput, SecondStep } from './second-factor.js';
-import './second-factor.js';
+import type { SecondFactorInput, SecondStep } from '../../session/second-factor.js';
+import '../../session/second-factor.js';
 import { customElement, state } from 'lit/decorators.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { tokenFromHash } from './token-from-hash.js';
-import type { PasswordField } from './password-field.js';
-import './password-field.js';
+import { tokenFromHash } from '../../ui/token-from-hash.js';
+import type { PasswordField } from '../../ui/fields/password-field.js';
+import '../../ui/fields/password-field.js';
 
 /** Forgot password: ask for a reset link by email. The answer does not say whether the address has an account. */
 @customElement('mcl-forgot-password-page')

@@ -1,9 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
-import { api, ApiProblem } from '../../data/api.js';
-import { pageStyles } from '../../ui/shared-styles.js';
-import { formStyles } from '../../ui/form-styles.js';
+import { api, ApiProblem } from '../data/api.js';
+import { pageStyles } from '../ui/shared-styles.js';
+import { formStyles } from '../ui/form-styles.js';
 import { passkeyAssertion, passkeyProblem } from './passkeys.js';
 
 export type SecondFactorMethod = 'passkey' | 'totp' | 'sms' | 'recovery';

@@ -3,8 +3,8 @@ import { customElement, state } from 'lit/decorators.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
-import type { PasswordField } from './password-field.js';
-import './password-field.js';
+import type { PasswordField } from '../../ui/fields/password-field.js';
+import '../../ui/fields/password-field.js';
 
 type Method = 'activation-code' | 'record';
 const TOPICS = [

@@ -1,6 +1,6 @@
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnAbortService, WebAuthnError } from '@simplewebauthn/browser';
 import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
-import { api, ApiProblem } from '../../data/api.js';
+import { api, ApiProblem } from '../data/api.js';
 
 /**
  * The page's side of passkeys (@simplewebauthn/browser, loaded only with the account pages). The server issues and

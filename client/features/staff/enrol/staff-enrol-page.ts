@@ -1,15 +1,15 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, ApiProblem } from '../../data/api.js';
-import { pageStyles } from '../../ui/shared-styles.js';
-import { formStyles } from '../../ui/form-styles.js';
-import { tokenFromHash } from './token-from-hash.js';
+import { api, ApiProblem } from '../../../data/api.js';
+import { pageStyles } from '../../../ui/shared-styles.js';
+import { formStyles } from '../../../ui/form-styles.js';
+import { tokenFromHash } from '../../../ui/token-from-hash.js';
 import { consume } from '@lit/context';
-import { sessionContext } from '../../session/session-context.js';
-import type { SessionController } from '../../session/session-controller.js';
-import { navigate } from '../../session/navigate.js';
-import type { PasswordField } from './password-field.js';
-import './password-field.js';
+import { sessionContext } from '../../../session/session-context.js';
+import type { SessionController } from '../../../session/session-controller.js';
+import { navigate } from '../../../session/navigate.js';
+import type { PasswordField } from '../../../ui/fields/password-field.js';
+import '../../../ui/fields/password-field.js';
 
 /**
  * Opened from the staff enrolment mail: choose a username and a password for the new staff account. The link's

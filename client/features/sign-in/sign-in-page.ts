@@ -10,9 +10,9 @@ import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { navigate, prepareSignedIn } from '../../session/navigate.js';
 import { preloadRouteModules } from '../../session/route-preload.js';
-import { cancelPasskeyRequest, isAbort, passkeyAssertion, passkeyProblem, supportsPasskeyAutofill, supportsPasskeys } from './passkeys.js';
-import type { SecondFactorInput } from './second-factor.js';
-import './second-factor.js';
+import { cancelPasskeyRequest, isAbort, passkeyAssertion, passkeyProblem, supportsPasskeyAutofill, supportsPasskeys } from '../../session/passkeys.js';
+import type { SecondFactorInput } from '../../session/second-factor.js';
+import '../../session/second-factor.js';
 
 /**
  * Sign in: with a passkey alone (a button, and the browser's passkey autofill on the username field where it

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { SecondStepAnswer, SessionController, SessionInfo } from '../../session/session-controller.js';
-import { api, ApiProblem } from '../../data/api.js';
-import { pageStyles } from '../../ui/shared-styles.js';
-import { formStyles } from '../../ui/form-styles.js';
+import type { SecondStepAnswer, SessionController, SessionInfo } from './session-controller.js';
+import { api, ApiProblem } from '../data/api.js';
+import { pageStyles } from '../ui/shared-styles.js';
+import { formStyles } from '../ui/form-styles.js';
 import { passkeyAssertion, passkeyProblem } from './passkeys.js';
 import type { SecondFactorInput } from './second-factor.js';
 import './second-factor.js';
