@@ -1,12 +1,12 @@
 import { css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { StaffPage } from '../../session/staff-page.js';
-import { api, ApiProblem, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../data/api.js';
-import { pageStyles } from '../../ui/shared-styles.js';
-import { formStyles } from '../../ui/form-styles.js';
-import { downloadFile } from '../../ui/download.js';
-import { composerStyles, fileSize, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../ui/composer.js';
-import '../../ui/composer.js';
+import { StaffPage } from '../../../session/staff-page.js';
+import { api, ApiProblem, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../../data/api.js';
+import { pageStyles } from '../../../ui/shared-styles.js';
+import { formStyles } from '../../../ui/form-styles.js';
+import { downloadFile } from '../../../ui/download.js';
+import { composerStyles, fileSize, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../../ui/composer.js';
+import '../../../ui/composer.js';
 
 interface ThreadRow {
   id: string;

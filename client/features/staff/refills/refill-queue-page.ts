@@ -1,9 +1,9 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { StaffPage } from '../../session/staff-page.js';
-import { api, ApiProblem } from '../../data/api.js';
-import { pageStyles } from '../../ui/shared-styles.js';
-import { formStyles } from '../../ui/form-styles.js';
+import { StaffPage } from '../../../session/staff-page.js';
+import { api, ApiProblem } from '../../../data/api.js';
+import { pageStyles } from '../../../ui/shared-styles.js';
+import { formStyles } from '../../../ui/form-styles.js';
 
 interface Request {
   id: string;
