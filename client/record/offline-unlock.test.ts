@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { offlineUnlockAvailable, PIN_ITERATIONS, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock, unlockWithPin, unwrapWithPin, wrapWithPin } from './offline-unlock.js';
-import { openVault, VaultDb, wipeVault } from './vault.js';
+import { openVault, wipeVault } from './open-vault.js';
+import { VaultDb } from './vault-db.js';
 import { lastKnownUnlockWays, offlineUnlockWays } from './unlock-ways.js';
 
 const NAME = 'mcl-vault-unlock-test';

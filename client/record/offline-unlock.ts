@@ -1,4 +1,6 @@
-import { keepForOpening, VAULT_DB, VaultDb, wipeVault } from './vault.js';
+import { keepForOpening, wipeVault } from './open-vault.js';
+import { VaultDb } from './vault-db.js';
+import { VAULT_DB } from './vault-name.js';
 import { forgetUnlockWays, offlineUnlockWays, vaultExists } from './unlock-ways.js';
 
 /** PBKDF2-SHA-256 work for a device PIN (SECURITY.md / OWASP 2023: at least 600,000 iterations). */
@@ -6,7 +8,7 @@ export const PIN_ITERATIONS = 600_000;
 /** Wrong PINs in a row after which the local record is wiped. */
 export const PIN_TRIES = 10;
 
-import type { PinWrapped } from './vault.js';
+import type { PinWrapped } from './vault-db.js';
 export type { PinWrapped };
 
 /** A device PIN: 6 to 12 digits, not all the same, not a straight run. */

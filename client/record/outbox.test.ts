@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { openVault, wipeVault } from './vault.js';
+import { openVault, wipeVault } from './open-vault.js';
 import { enqueue, flush, sendingGroups } from './outbox.js';
 import type { OutboxItem } from './vault.js';
 

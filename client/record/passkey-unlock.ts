@@ -1,4 +1,6 @@
-import { keepForOpening, VAULT_DB, VaultDb } from './vault.js';
+import { keepForOpening } from './open-vault.js';
+import { VaultDb } from './vault-db.js';
+import { VAULT_DB } from './vault-name.js';
 import { forgetUnlockWays } from './unlock-ways.js';
 
 /**
@@ -7,7 +9,7 @@ import { forgetUnlockWays } from './unlock-ways.js';
  * face or device PIN. HKDF-SHA-256 turns them into the key that seals the record's key. The PRF output never leaves
  * the page and is never stored; the authenticator is asked locally (no server involved, so it works offline).
  */
-import type { PrfWrapped } from './vault.js';
+import type { PrfWrapped } from './vault-db.js';
 export type { PrfWrapped };
 
 const INFO = new TextEncoder().encode('mcl-offline-unlock-prf');

@@ -1,6 +1,7 @@
 import { api } from '../data/api.js';
 import { fromBase64Url } from '../data/vault-crypto.js';
-import { openVault, type Vault } from './vault.js';
+import { openVault } from './open-vault.js';
+import type { Vault } from './vault.js';
 import { unlockedKey } from './unlocked-keys.js';
 
 export interface SyncProgress {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { NoRecordHere, openVault, wipeVault } from './vault.js';
+import { NoRecordHere, openVault, wipeVault } from './open-vault.js';
 import { codeIndex, importKek, newWrappedSecret, unwrapVaultKeys } from '../data/vault-crypto.js';
 
 const NAME = 'mcl-vault-test';

@@ -1,55 +1,9 @@
-import Dexie, { type Table } from 'dexie';
-import { codeIndex, importKek, newWrappedSecret, open, seal, unwrapVaultKeys, type VaultKeys, type Wrapped } from '../data/vault-crypto.js';
+import Dexie from 'dexie';
+import { codeIndex, open, seal, type VaultKeys } from '../data/vault-crypto.js';
 import { resourceCode, resourceDate } from './fhir-index.js';
-import { KEPT_MARK } from './unlocked-keys.js';
-import { forgetRecordMarks, forgetUnlockWays } from './unlock-ways.js';
+import type { StoredDraft, StoredOutboxItem, StoredResource, SyncState, VaultDb } from './vault-db.js';
 
-export { VAULT_DB } from './vault-name.js';
-import { pageStorage, VAULT_DB } from './vault-name.js';
-
-/** One resource as stored: index fields in the clear (patient, type, id, date, opaque code), the rest sealed. */
-export interface StoredResource {
-  patientId: string;
-  type: string;
-  id: string;
-  date: string;
-  code: string;
-  iv: Uint8Array;
-  data: ArrayBuffer;
-}
-
-export interface VaultMeta extends Wrapped {
-  key: 'vault';
-  /** The account this device copy belongs to: another account signing in here starts from an empty vault. */
-  accountId: string;
-  createdAt: string;
-}
-
-export interface SyncState {
-  patientId: string;
-  /** The feed cursor: the last change stored. */
-  cursor: number;
-  lastSyncAt: string;
-}
-
-/** The local database (Dexie: one versioned schema class). */
-export interface StoredDraft {
-  /** Where it was typed: the page and the field. */
-  key: string;
-  iv: Uint8Array;
-  data: ArrayBuffer;
-  savedAt: string;
-}
-
-/** One outbox item: its id is the Idempotency-Key; only its state and time are in the clear. */
-export interface StoredOutboxItem {
-  id: string;
-  createdAt: string;
-  state: 'waiting' | 'sent' | 'refused';
-  iv: Uint8Array;
-  data: ArrayBuffer;
-}
-
+/** An outbox item as the page and the service worker read it (opened): what to post, where, and how it went. */
 export interface OutboxItem {
   id: string;
   createdAt: string;
@@ -64,59 +18,6 @@ export interface OutboxItem {
   /** The server's reason when it refused the item; the item is kept to be changed or discarded. */
   problem?: string;
   response?: unknown;
-}
-
-/** The record's key sealed under a device PIN (client/record/offline-unlock.ts). */
-export interface PinWrapped {
-  key: 'pin';
-  salt: Uint8Array;
-  iterations: number;
-  iv: Uint8Array;
-  /** AES-GCM of { kek (base64url), account } under the PIN-derived key: nothing readable without the PIN. */
-  data: ArrayBuffer;
-  failures: number;
-  createdAt: string;
-}
-
-/** The record's key sealed under a passkey's PRF output (client/record/passkey-unlock.ts). */
-export interface PrfWrapped {
-  key: 'prf';
-  credentialId: string;
-  /** The PRF input ("salt") asked of the authenticator; the HKDF salt. */
-  prfSalt: Uint8Array;
-  hkdfSalt: Uint8Array;
-  iv: Uint8Array;
-  data: ArrayBuffer;
-  createdAt: string;
-}
-
-export class VaultDb extends Dexie {
-  resources!: Table<StoredResource, [string, string, string]>;
-  meta!: Table<VaultMeta, string>;
-  sync!: Table<SyncState, string>;
-  /** Results the patient has opened ("new until viewed"): ids only. */
-  seen!: Table<{ patientId: string; type: string; id: string }, [string, string, string]>;
-  /** What the person was typing (WCAG 2.2.5: it survives a timeout), sealed like everything else. */
-  drafts!: Table<StoredDraft, string>;
-  /** What the person sent and the server has not yet confirmed (ARCHITECTURE.md: the outbox), sealed. */
-  outbox!: Table<StoredOutboxItem, string>;
-  /** Opening the record without a connection ([8/8]): the key sealed under a device PIN, and the wrong tries. */
-  unlock!: Table<PinWrapped, string>;
-  /** The same, sealed under a passkey's PRF output instead of a PIN. */
-  prfUnlock!: Table<PrfWrapped, string>;
-
-  constructor(name = VAULT_DB) {
-    super(name);
-    this.version(1).stores({
-      resources: '[patientId+type+id], [patientId+type+date], [patientId+type+code]',
-      meta: 'key',
-      sync: 'patientId',
-      seen: '[patientId+type+id]',
-    });
-    this.version(2).stores({ drafts: 'key' });
-    this.version(3).stores({ outbox: 'id, createdAt' });
-    this.version(4).stores({ unlock: 'key', prfUnlock: 'key' });
-  }
 }
 
 /** The kinds of resource that are "new until viewed" (results; messages, of which the care team's count). */
@@ -287,93 +188,4 @@ export class Vault {
   syncState(patientId: string): Promise<SyncState | undefined> {
     return this.db.sync.get(patientId);
   }
-}
-
-/**
- * Opens the local record of `accountId` with the KEK's raw bytes. The first time on a device (or for another
- * account than the one stored) a new vault is made: what another account left here is deleted first.
- * `make: false` (the sync worker): only an existing record is opened, never made, replaced or deleted. Only the
- * page makes one: it alone can tell an evicted record (the localStorage mark), and a worker of a page that is
- * going away must not make a new secret behind the next page's back.
- */
-export class NoRecordHere extends Error {}
-export async function openVault(accountId: string, kekRaw: Uint8Array, name = VAULT_DB, retry = true, make = true): Promise<Vault> {
-  const kek = await importKek(kekRaw);
-  const kept = spare.get(name);
-  spare.delete(name);
-  let db = kept?.isOpen() ? kept : new VaultDb(name);
-  let meta = await db.meta.get('vault');
-  if (!make && meta?.accountId !== accountId) {
-    db.close();
-    throw new NoRecordHere('This device has no local record of this account open: the app opens it first.');
-  }
-  if (meta && meta.accountId !== accountId) {
-    db.close();
-    await Dexie.delete(name);
-    db = new VaultDb(name);
-    meta = undefined;
-  }
-  let lost = false;
-  if (!meta) {
-    // A device that kept this account's record (the mark) but has no vault now lost it to the browser's eviction.
-    lost = keptMark(name) === accountId;
-    const made: VaultMeta = { key: 'vault', accountId, createdAt: new Date().toISOString(), ...(await newWrappedSecret(kek)) };
-    // `add`, not `put`: if another opener (the sync worker, another tab) made the vault meanwhile, its secret is
-    // the one, and this one is dropped. Two secrets would each encrypt part of the record.
-    meta = await db.meta.add(made).then(
-      () => made,
-      async (error: unknown) => {
-        const theirs = await db.meta.get('vault');
-        if (!theirs) throw error;
-        return theirs;
-      },
-    );
-    setKeptMark(name, accountId);
-  }
-  try {
-    return new Vault(db, await unwrapVaultKeys(meta, kek), accountId, lost);
-  } catch (error) {
-    if (!retry || !make) throw error;
-    // The stored secret does not open with this key (the server's key was replaced): start again, resync.
-    db.close();
-    setKeptMark(name, undefined);
-    await Dexie.delete(name);
-    return openVault(accountId, kekRaw, name, false);
-  }
-}
-
-/**
- * A connection that unlocking (PIN, passkey) already opened, kept for the `openVault` that follows, so the record
- * opens without connecting to the database a second time (the offline cold start). One per database; one left
- * unused closes itself when the database is deleted (Dexie closes on versionchange).
- */
-const spare = new Map<string, VaultDb>();
-export function keepForOpening(db: VaultDb): void {
-  const earlier = spare.get(db.name);
-  if (earlier && earlier !== db) earlier.close();
-  spare.set(db.name, db);
-}
-
-/** "Sign out and remove my data from this device": the whole local database goes (and the mark that it was kept). */
-export function wipeVault(name = VAULT_DB): Promise<void> {
-  setKeptMark(name, undefined);
-  spare.get(name)?.close();
-  spare.delete(name);
-  return Dexie.delete(name);
-}
-
-/**
- * Which account's record this device keeps, remembered outside IndexedDB (localStorage: an opaque account id, no
- * health data), so that a vault that vanished without "remove my data" is noticed as evicted. Pages only: a
- * worker has no localStorage and never makes the first vault (the page opens it before the first sync).
- */
-const markKey = (name: string) => `${KEPT_MARK}${name}`;
-function keptMark(name: string): string | null {
-  return pageStorage()?.getItem(markKey(name)) ?? null;
-}
-function setKeptMark(name: string, accountId: string | undefined): void {
-  if (!accountId) return forgetRecordMarks(name);
-  // A new record: no way to open it offline yet.
-  pageStorage()?.setItem(markKey(name), accountId);
-  forgetUnlockWays(name);
 }

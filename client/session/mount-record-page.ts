@@ -1,7 +1,8 @@
 import { fixture, html } from '@open-wc/testing';
 import type { SessionController } from './session-controller.js';
 import type { RecordPage } from './record-page.js';
-import { openVault, wipeVault, type Vault } from '../record/vault.js';
+import { openVault, wipeVault } from '../record/open-vault.js';
+import type { Vault } from '../record/vault.js';
 import { RecordSession, useRecordSession } from '../record/record-session.js';
 
 /**
