@@ -4,6 +4,7 @@ import type { SecondStepAnswer, SessionController, SessionInfo } from './session
 import { api, ApiProblem } from '../data/api.js';
 import { pageStyles } from '../ui/shared-styles.js';
 import { formStyles } from '../ui/form-styles.js';
+import { ActionController } from '../ui/action-controller.js';
 import { passkeyAssertion, passkeyProblem } from './passkeys.js';
 import type { SecondFactorInput } from './second-factor.js';
 import './second-factor.js';
@@ -35,13 +36,12 @@ export class ReauthDialog extends LitElement {
   ];
   @property({ attribute: false }) session: SessionController | undefined;
   @query('dialog') private dialog!: HTMLDialogElement;
-  @state() private problem: string | undefined;
   @state() private second: SecondStepAnswer | undefined;
-  @state() private busy = false;
+  private readonly action = new ActionController(this, { describe: passkeyProblem });
   private resolve: ((done: boolean) => void) | undefined;
 
   async confirm(): Promise<boolean> {
-    this.problem = undefined;
+    this.action.problem = undefined;
     this.second = undefined;
     await this.updateComplete;
     this.dialog.showModal();
@@ -59,20 +59,8 @@ export class ReauthDialog extends LitElement {
     this.finish(true);
   }
 
-  private async run(work: () => Promise<void>) {
-    this.busy = true;
-    this.problem = undefined;
-    try {
-      await work();
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : passkeyProblem(error);
-    } finally {
-      this.busy = false;
-    }
-  }
-
   private withPasskey() {
-    return this.run(async () => {
+    return this.action.run(async () => {
       const response = await passkeyAssertion('/api/session/reauth/passkey-options');
       this.accepted(await api<SessionInfo>('POST', '/api/session/reauth/passkey', { response }));
     });
@@ -81,7 +69,7 @@ export class ReauthDialog extends LitElement {
   private withPassword(event: SubmitEvent) {
     event.preventDefault();
     const password = String(new FormData(event.target as HTMLFormElement).get('password') ?? '');
-    return this.run(async () => {
+    return this.action.run(async () => {
       const answer = await api<SessionInfo | SecondStepAnswer>('POST', '/api/session/reauth', { password });
       if ('step' in answer) this.second = answer;
       else this.accepted(answer);
@@ -98,10 +86,10 @@ export class ReauthDialog extends LitElement {
     return html`<dialog aria-labelledby="reauth-title" @cancel=${() => this.finish(false)}>
       <h2 id="reauth-title">Please confirm it is you</h2>
       <p>This change protects your account, so we ask again when your last sign-in was more than five minutes ago.</p>
-      ${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
+      ${this.action.problem ? html`<p class="alert" role="alert">${this.action.problem}</p>` : nothing}
       ${this.second
         ? html`<mcl-second-factor .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>`
-        : html`${passkeys ? html`<p><button type="button" ?disabled=${this.busy} @click=${this.withPasskey}>Confirm with my passkey</button></p>` : nothing}
+        : html`${passkeys ? html`<p><button type="button" ?disabled=${this.action.busy} @click=${this.withPasskey}>Confirm with my passkey</button></p>` : nothing}
             ${staff && passkeys
               ? nothing
               : html`<form @submit=${this.withPassword} novalidate>
@@ -109,7 +97,7 @@ export class ReauthDialog extends LitElement {
                     <label for="reauth-password">${passkeys ? 'Or type your password' : 'Your password'}</label>
                     <input id="reauth-password" name="password" type="password" autocomplete="current-password" />
                   </div>
-                  <button type="submit" ?disabled=${this.busy}>Confirm</button>
+                  <button type="submit" ?disabled=${this.action.busy}>Confirm</button>
                 </form>`}`}
       <p><button type="button" class="secondary" @click=${() => this.finish(false)}>Cancel</button></p>
     </dialog>`;

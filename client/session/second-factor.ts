@@ -1,9 +1,10 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
-import { api, ApiProblem } from '../data/api.js';
+import { api } from '../data/api.js';
 import { pageStyles } from '../ui/shared-styles.js';
 import { formStyles } from '../ui/form-styles.js';
+import { ActionController } from '../ui/action-controller.js';
 import { passkeyAssertion, passkeyProblem } from './passkeys.js';
 
 export type SecondFactorMethod = 'passkey' | 'totp' | 'sms' | 'recovery';
@@ -29,37 +30,22 @@ export class SecondFactor extends LitElement {
   @property({ attribute: false }) step!: SecondStep;
   @property({ attribute: false }) submit!: (input: SecondFactorInput) => Promise<void>;
   @state() private chosen: SecondFactorMethod | undefined;
-  @state() private problem: string | undefined;
   @state() private notice: string | undefined;
-  @state() private busy = false;
+  private readonly action = new ActionController(this, { focus: '.alert', describe: passkeyProblem });
 
   private get method(): SecondFactorMethod | undefined {
     return this.chosen ?? this.step.methods.find((m) => m !== 'passkey' && m !== 'recovery') ?? (this.step.methods.includes('passkey') ? undefined : this.step.methods[0]);
   }
 
-  private async run(work: () => Promise<void>) {
-    this.busy = true;
-    this.problem = undefined;
-    try {
-      await work();
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : passkeyProblem(error);
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('.alert')?.focus();
-    } finally {
-      this.busy = false;
-    }
-  }
-
   private usePasskey() {
-    return this.run(async () => {
+    return this.action.run(async () => {
       const response = await passkeyAssertion('/api/session/second-factor/passkey-options', { flow: this.step.flow });
       await this.submit({ method: 'passkey', response });
     });
   }
 
   private sendText() {
-    return this.run(async () => {
+    return this.action.run(async () => {
       const r = await api<{ message: string }>('POST', '/api/session/second-factor/sms', { flow: this.step.flow });
       this.notice = r.message;
       this.chosen = 'sms';
@@ -72,12 +58,12 @@ export class SecondFactor extends LitElement {
     event.preventDefault();
     const code = new FormData(event.target as HTMLFormElement).get('code');
     const method = this.method as 'totp' | 'sms' | 'recovery';
-    return this.run(() => this.submit({ method, code: String(code ?? '') }));
+    return this.action.run(() => this.submit({ method, code: String(code ?? '') }));
   }
 
   private choose(method: SecondFactorMethod) {
     this.chosen = method;
-    this.problem = undefined;
+    this.action.problem = undefined;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('#code')?.focus());
   }
 
@@ -92,13 +78,13 @@ export class SecondFactor extends LitElement {
     const others = methods.filter((m) => m !== method && m !== 'passkey');
     return html`
       <h2>Confirm it is you</h2>
-      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status">${this.notice}</p>` : nothing}
       ${methods.includes('passkey')
-        ? html`<p><button type="button" class="passkey" ?disabled=${this.busy} @click=${this.usePasskey}>Use my passkey</button></p>`
+        ? html`<p><button type="button" class="passkey" ?disabled=${this.action.busy} @click=${this.usePasskey}>Use my passkey</button></p>`
         : nothing}
       ${method === 'sms' && !this.notice
-        ? html`<p><button type="button" ?disabled=${this.busy} @click=${this.sendText}>Text me a code</button></p>`
+        ? html`<p><button type="button" ?disabled=${this.action.busy} @click=${this.sendText}>Text me a code</button></p>`
         : nothing}
       ${method && (method !== 'sms' || this.notice)
         ? html`<form @submit=${this.sendCode} novalidate>
@@ -106,9 +92,9 @@ export class SecondFactor extends LitElement {
               <label for="code">${labels[method as 'totp'][0]}</label>
               <span class="hint" id="code-hint">${labels[method as 'totp'][1]}</span>
               <input id="code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" autocapitalize="characters"
-                inputmode=${method === 'recovery' ? 'text' : 'numeric'} aria-describedby="code-hint" aria-invalid=${this.problem ? 'true' : 'false'} />
+                inputmode=${method === 'recovery' ? 'text' : 'numeric'} aria-describedby="code-hint" aria-invalid=${this.action.problem ? 'true' : 'false'} />
             </div>
-            <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Checking…' : 'Confirm'}</button>
+            <button type="submit" ?disabled=${this.action.busy}>${this.action.busy ? 'Checking…' : 'Confirm'}</button>
           </form>`
         : nothing}
       ${others.length

@@ -5,6 +5,7 @@ import { api, ApiProblem, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../../data/a
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
 import { downloadFile } from '../../../ui/download.js';
+import { ActionController } from '../../../ui/action-controller.js';
 import { composerStyles, fileSize, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../../ui/composer.js';
 import '../../../ui/composer.js';
 
@@ -36,27 +37,12 @@ export class MessageInboxPage extends StaffPage {
   static override styles = [pageStyles, formStyles, composerStyles, css`ul { list-style: none; padding: 0; } .row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; } .tag { font-weight: 700; } pre { white-space: pre-wrap; font: inherit; background: #f4f7f8; padding: 0.75rem; border-radius: 6px; }`];
   @state() private threads: ThreadRow[] | undefined;
   @state() private open: ThreadView | undefined;
-  @state() private problem: string | undefined;
   @state() private notice: string | undefined;
-  @state() private busy = false;
+  private readonly action = new ActionController(this, { focus: '[role=alert], [role=status].success' });
   @query('mcl-attachment-picker') private picker: AttachmentPicker | undefined;
 
-  private async attempt(work: () => Promise<void>, fallback: string) {
-    this.problem = undefined;
-    this.busy = true;
-    try {
-      await work();
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : fallback;
-    } finally {
-      this.busy = false;
-    }
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[role=alert], [role=status].success')?.focus();
-  }
-
   protected load() {
-    return this.attempt(async () => {
+    return this.action.run(async () => {
       this.threads = (await api<{ threads: ThreadRow[] }>('GET', '/api/staff/messages')).threads;
     }, 'The inbox could not be loaded.');
   }
@@ -67,7 +53,7 @@ export class MessageInboxPage extends StaffPage {
   }
 
   private show(id: string) {
-    return this.attempt(async () => {
+    return this.action.run(async () => {
       this.notice = undefined;
       await this.fetchThread(id);
       await this.updateComplete;
@@ -76,7 +62,7 @@ export class MessageInboxPage extends StaffPage {
   }
 
   private async download(file: { id: string; title: string; contentType: string }) {
-    await this.attempt(async () => {
+    await this.action.run(async () => {
       const response = await fetch(`/api/staff/messages/${encodeURIComponent(this.open!.thread.id)}/files/${encodeURIComponent(file.id)}`, { credentials: 'same-origin', headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
       if (!response.ok) throw new ApiProblem(response.status, 'error', 'The file could not be downloaded.');
       downloadFile(file.title, [await response.blob()], file.contentType);
@@ -90,13 +76,13 @@ export class MessageInboxPage extends StaffPage {
     const [file] = this.picker?.files ?? [];
     const title = String(data.get('title') ?? '').trim();
     if (file && !title) {
-      this.problem = 'Give the document a title the patient will understand.';
+      this.action.problem = 'Give the document a title the patient will understand.';
       return;
     }
     const thread = this.open!.thread;
     // One key per reply written: a retry of this same reply (a lost answer) is carried out once.
     const key = form.dataset.key ?? (form.dataset.key = crypto.randomUUID());
-    await this.attempt(async () => {
+    await this.action.run(async () => {
       await api('POST', `/api/staff/messages/${encodeURIComponent(thread.id)}/reply`, { body: String(data.get('reply') ?? ''), ...(file ? { document: { name: file.name, data: file.data, title } } : {}) }, { 'Idempotency-Key': key });
       delete form.dataset.key;
       form.reset();
@@ -108,7 +94,7 @@ export class MessageInboxPage extends StaffPage {
 
   private handled(handled: boolean) {
     const thread = this.open!.thread;
-    return this.attempt(async () => {
+    return this.action.run(async () => {
       await api('POST', `/api/staff/messages/${encodeURIComponent(thread.id)}/handled`, { handled, lastMessageAt: thread.lastMessageAt });
       this.notice = handled ? `“${thread.subject}” marked handled.` : `“${thread.subject}” is open again.`;
       this.open = { ...this.open!, thread: { ...thread, handled } };
@@ -139,7 +125,7 @@ export class MessageInboxPage extends StaffPage {
         <div class="field"><label for="title">Document title (when sharing one)</label>
           <input id="title" name="title" type="text" maxlength="120" /></div>
         <div class="row">
-          <button type="submit" ?disabled=${this.busy}>Send reply</button>
+          <button type="submit" ?disabled=${this.action.busy}>Send reply</button>
           <button type="button" class="secondary" @click=${() => this.handled(!t.handled)}>${t.handled ? 'Reopen' : 'Mark handled'}</button>
           <button type="button" class="secondary" @click=${() => ((this.open = undefined), void this.load())}>Back to the inbox</button>
         </div>
@@ -174,7 +160,7 @@ export class MessageInboxPage extends StaffPage {
   override render() {
     if (this.session?.account?.kind !== 'staff') return html`<h1>Messages</h1><p>This page is for the care team.</p>`;
     return html`<h1>Messages</h1>
-      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
       ${this.open ? this.renderThread(this.open) : this.threads === undefined ? html`<p role="status">Loading…</p>` : this.renderInbox(this.threads)}`;
   }

@@ -4,6 +4,7 @@ import { StaffPage } from '../../../session/staff-page.js';
 import { api, ApiProblem } from '../../../data/api.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
+import { ActionController } from '../../../ui/action-controller.js';
 
 interface Request {
   id: string;
@@ -25,7 +26,7 @@ interface Request {
 export class RefillQueuePage extends StaffPage {
   static override styles = [pageStyles, formStyles, css`ul { list-style: none; padding: 0; } .row { display: flex; flex-wrap: wrap; gap: 0.5rem; }`];
   @state() private requests: Request[] | undefined;
-  @state() private problem: string | undefined;
+  private readonly action = new ActionController(this, { focus: '[role=alert], [role=status]' });
   @state() private notice: string | undefined;
   @state() private denying: string | undefined;
   @state() private approving: string | undefined;
@@ -34,30 +35,25 @@ export class RefillQueuePage extends StaffPage {
     try {
       this.requests = (await api<{ requests: Request[] }>('GET', '/api/staff/refills')).requests;
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'The queue could not be loaded.';
+      this.action.problem = error instanceof ApiProblem ? error.message : 'The queue could not be loaded.';
     }
   }
 
-  private async decide(r: Request, decision: 'approve' | 'deny' | 'ready', detail: { reason?: string; pharmacy?: string } = {}) {
-    this.problem = undefined;
-    try {
+  private decide(r: Request, decision: 'approve' | 'deny' | 'ready', detail: { reason?: string; pharmacy?: string } = {}) {
+    return this.action.run(async () => {
       await api('POST', `/api/staff/refills/${encodeURIComponent(r.id)}/decision`, { decision, ...(detail.reason ? { reason: detail.reason } : {}), ...(detail.pharmacy ? { pharmacy: detail.pharmacy } : {}) });
       this.notice = `${r.medication} for ${r.patient.name}: ${decision === 'approve' ? `approved, to ${detail.pharmacy}` : decision === 'deny' ? 'denied' : 'marked ready'}.`;
       this.denying = undefined;
       this.approving = undefined;
       await this.load();
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
-    }
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[role=alert], [role=status]')?.focus();
+    });
   }
 
   override render() {
     if (this.session?.account?.kind !== 'staff') return html`<h1>Refill requests</h1><p>This page is for the care team.</p>`;
     const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
     return html`<h1>Refill requests</h1>
-      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
       ${this.requests === undefined
         ? html`<p role="status">Loading…</p>`

@@ -4,6 +4,7 @@ import { StaffPage } from '../../../session/staff-page.js';
 import { api, ApiProblem } from '../../../data/api.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
+import { ActionController } from '../../../ui/action-controller.js';
 
 interface AppointmentRequest {
   id: string;
@@ -34,7 +35,7 @@ export class AppointmentRequestsPage extends StaffPage {
   @state() private open: string | undefined;
   @state() private declining: string | undefined;
   @state() private times: FreeTime[] | undefined;
-  @state() private problem: string | undefined;
+  private readonly action = new ActionController(this, { focus: '[role=alert], .success' });
   @state() private notice: string | undefined;
 
   protected async load() {
@@ -42,20 +43,14 @@ export class AppointmentRequestsPage extends StaffPage {
       const answer = await api<{ requests: AppointmentRequest[]; visitTypes: { id: string; name: string; minutes: number }[]; timeZone: string }>('GET', '/api/staff/appointments/requests');
       ({ requests: this.requests, visitTypes: this.visitTypes, timeZone: this.zone } = answer);
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'The requests could not be loaded.';
+      this.action.problem = error instanceof ApiProblem ? error.message : 'The requests could not be loaded.';
     }
   }
 
-  private async act(work: () => Promise<void>) {
-    this.problem = undefined;
+  /** An action of this page: the last notice goes when it starts (a new one may come with it). */
+  private act(work: () => Promise<void>) {
     this.notice = undefined;
-    try {
-      await work();
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
-    }
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[role=alert], .success')?.focus();
+    return this.action.run(work);
   }
 
   private findTimes(event: SubmitEvent, r: AppointmentRequest) {
@@ -126,7 +121,7 @@ export class AppointmentRequestsPage extends StaffPage {
   override render() {
     if (this.session?.account?.kind !== 'staff') return html`<h1>Appointment requests</h1><p>This page is for the care team.</p>`;
     return html`<h1>Appointment requests</h1>
-      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
       ${this.requests === undefined
         ? html`<p role="status">Loading…</p>`

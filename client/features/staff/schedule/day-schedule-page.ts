@@ -4,6 +4,7 @@ import { StaffPage } from '../../../session/staff-page.js';
 import { api, ApiProblem } from '../../../data/api.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
+import { ActionController } from '../../../ui/action-controller.js';
 
 interface DaySlot {
   id: string;
@@ -28,31 +29,27 @@ export class DaySchedulePage extends StaffPage {
   @state() private date = new Date().toISOString().slice(0, 10);
   @state() private day: Day | undefined;
   @state() private cancelling: string | undefined;
-  @state() private problem: string | undefined;
+  private readonly action = new ActionController(this, { focus: '[role=alert], .success' });
   @state() private notice: string | undefined;
 
   protected async load() {
-    this.problem = undefined;
+    this.action.problem = undefined;
     try {
       this.day = await api<Day>('GET', `/api/staff/appointments/day?date=${encodeURIComponent(this.date)}`);
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'The schedule could not be loaded.';
+      this.action.problem = error instanceof ApiProblem ? error.message : 'The schedule could not be loaded.';
     }
   }
 
-  private async cancel(event: SubmitEvent, slot: DaySlot) {
+  private cancel(event: SubmitEvent, slot: DaySlot) {
     event.preventDefault();
     const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
-    try {
+    return this.action.run(async () => {
       await api('POST', `/api/staff/appointments/${encodeURIComponent(slot.booked!.appointmentId)}/cancel`, { reason });
       this.notice = `The visit of ${slot.booked!.patient.name} is cancelled; they have been told.`;
       this.cancelling = undefined;
       await this.load();
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
-    }
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[role=alert], .success')?.focus();
+    });
   }
 
   override render() {
@@ -65,7 +62,7 @@ export class DaySchedulePage extends StaffPage {
           <input id="date" type="date" .value=${this.date} @change=${(e: Event) => (this.date = (e.target as HTMLInputElement).value)} /></div>
         <button type="submit">Show the day</button>
       </form>
-      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
       ${this.day && !this.day.schedules.length ? html`<p>No times on the schedule that day.</p>` : nothing}
       ${this.day?.schedules.map(

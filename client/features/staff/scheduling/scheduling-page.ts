@@ -1,9 +1,10 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { StaffPage } from '../../../session/staff-page.js';
-import { api, ApiProblem } from '../../../data/api.js';
+import { api } from '../../../data/api.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
+import { ActionController } from '../../../ui/action-controller.js';
 
 interface VisitType {
   id: string;
@@ -33,13 +34,13 @@ export class SchedulingPage extends StaffPage {
   static override styles = [pageStyles, formStyles, css`table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 0.4rem 0.6rem 0.4rem 0; border-bottom: 1px solid #c9d2d6; } fieldset .choice { display: inline-flex; margin-right: 1rem; }`];
   @state() private types: VisitType[] = [];
   @state() private schedules: Schedule[] = [];
-  @state() private problem: string | undefined;
+  private readonly action = new ActionController(this, { focus: '[role=alert], .success' });
   @state() private notice: string | undefined;
 
   protected override readonly onlyRole = 'admin';
 
   protected load() {
-    return this.run(() => this.fetchAll());
+    return this.action.run(() => this.fetchAll());
   }
 
   private async fetchAll() {
@@ -48,21 +49,10 @@ export class SchedulingPage extends StaffPage {
     this.schedules = data.schedules;
   }
 
-  private async run(work: () => Promise<void>) {
-    this.problem = undefined;
-    try {
-      await work();
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
-    }
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[role=alert], .success')?.focus();
-  }
-
   private submit(event: SubmitEvent, send: (data: FormData) => Promise<string>) {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
-    void this.run(async () => {
+    void this.action.run(async () => {
       this.notice = await send(new FormData(form));
       form.reset();
       await this.fetchAll();
@@ -102,7 +92,7 @@ export class SchedulingPage extends StaffPage {
     if (this.session?.account?.role !== 'admin') return html`<h1>Scheduling</h1><p>This page is for administrators.</p>`;
     const field = (id: string, label: string, input: unknown) => html`<div class="field"><label for=${id}>${label}</label>${input}</div>`;
     return html`<h1>Scheduling</h1>
-      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
       <h2>Kinds of visit</h2>
       <table><thead><tr><th scope="col">Name</th><th scope="col">Length</th><th scope="col">Booked by</th><th scope="col">Before you come</th></tr></thead>
