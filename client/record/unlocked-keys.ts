@@ -7,5 +7,5 @@ export const rememberUnlockedKey = (accountId: string, kekRaw: Uint8Array) => vo
 export const forgetUnlockedKey = (accountId: string) => void unlocked.delete(accountId);
 export const unlockedKey = (accountId: string) => unlocked.get(accountId);
 
-/** localStorage key prefix (+ database name) of the mark "this device keeps this account's record" (vault.ts). */
+/** localStorage key prefix (+ database name) of the mark "this device keeps this account's record" (open-vault.ts). */
 export const KEPT_MARK = 'mcl-kept:';
