@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { checkPassword } from '../../../server/auth/password-policy.js';
-import { formStyles } from '../form-styles.js';
+import { formStyles } from '../../ui/form-styles.js';
 
 /**
  * A new-password field that explains itself as the person types: the same rules the server applies
