@@ -1,4 +1,4 @@
-import { openVault } from '../client/data/vault.js';
+import { openVault } from '../client/record/open-vault.js';
 
 /**
  * Runs in Chromium (bench/records.mjs bundles it and loads it into a page). Each figure is measured beside a raw

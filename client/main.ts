@@ -1,6 +1,6 @@
 import './app/app.js';
 import { registerServiceWorker } from './app/sw-registration.js';
-import { captureInstallPrompt } from './app/install-prompt.js';
+import { captureInstallPrompt } from './ui/install-prompt.js';
 import { warmDateFormats } from './ui/date-format.js';
 
 captureInstallPrompt();

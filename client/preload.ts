@@ -1,5 +1,5 @@
 // Built as its own small script, run before the shell's code (scripts/build.mjs): the opened page's code starts
 // downloading at once, in parallel with the shell's.
-import { preloadRouteOf } from './app/route-preload.js';
+import { preloadRouteOf } from './session/route-preload.js';
 
 preloadRouteOf(location.pathname);

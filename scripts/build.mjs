@@ -43,7 +43,7 @@ export async function build() {
     return Object.keys(built.metafile.outputs).find((o) => o.endsWith('.js'));
   };
   // The sync worker ([5/8]); the page learns its hashed name through a define.
-  const workerUrl = url(await standalone('sync-worker', 'client/data/sync-worker.ts'));
+  const workerUrl = url(await standalone('sync-worker', 'client/record/sync-worker.ts'));
   // The opened page's code, asked for before the shell's code runs (client/preload.ts): one small file.
   const preloadJs = await standalone('preload', 'client/preload.ts');
 

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
-import { flush, LEND_VAULT_KEYS, OUTBOX_SYNC_TAG } from '../client/data/outbox.js';
-import { Vault, VaultDb, type LentVault } from '../client/data/vault.js';
+import { flush, LEND_VAULT_KEYS, OUTBOX_SYNC_TAG } from '../client/record/outbox.js';
+import { Vault, type LentVault } from '../client/record/vault.js';
+import { VaultDb } from '../client/record/vault-db.js';
 
 declare const self: ServiceWorkerGlobalScope;
 

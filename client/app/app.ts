@@ -4,13 +4,13 @@ import { provide } from '@lit/context';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Workbox } from 'workbox-window';
-import { clinicContext, loadClinicInfo, type ClinicInfo } from './clinic-context.js';
+import { clinicContext, loadClinicInfo, type ClinicInfo } from '../session/clinic-context.js';
 import { RouterController } from './router-controller.js';
 import { routes, type Route } from './routes.js';
-import { SessionController } from './session-controller.js';
-import { sessionContext } from './session-context.js';
+import { SessionController } from '../session/session-controller.js';
+import { sessionContext } from '../session/session-context.js';
 import './connection-status.js';
-import './idle-warning.js';
+import '../session/idle-warning.js';
 import './update-prompt.js';
 
 /**
@@ -137,16 +137,19 @@ export class App extends LitElement {
     if (!this.clinic) void loadClinicInfo().then((clinic) => (this.clinic ??= clinic));
     void this.session.refresh();
     this.addEventListener('mcl-navigate', this.onNavigate as EventListener);
+    this.addEventListener('mcl-prepare-signed-in', this.onPrepare as EventListener);
     this.addEventListener('mcl-stay-signed-in', this.onStay);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('mcl-navigate', this.onNavigate as EventListener);
+    this.removeEventListener('mcl-prepare-signed-in', this.onPrepare as EventListener);
     this.removeEventListener('mcl-stay-signed-in', this.onStay);
   }
 
   private readonly onNavigate = (event: CustomEvent<{ path: string }>) => this.router.navigate(event.detail.path);
+  private readonly onPrepare = (event: CustomEvent<{ path: string }>) => this.router.prepareSignedIn(event.detail.path);
   private readonly onStay = () => void this.session.stay();
 
   override updated(): void {

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { matchRoute, routes, type Route } from './routes.js';
-import { preloadRouteModules } from './route-preload.js';
+import { preloadRouteModules } from '../session/route-preload.js';
 
 /**
  * Client-side navigation for the host element: follows same-origin link clicks (also from inside shadow roots) and
@@ -36,6 +36,11 @@ export class RouterController implements ReactiveController {
     const address = url.pathname + url.search;
     if (address !== location.pathname + location.search) history.pushState(null, '', address);
     void this.resolve(url.pathname);
+  }
+
+  /** Fetches ahead what the page at `path` adds for a signed-in person (asked by the sign-in page: session/navigate.ts). */
+  prepareSignedIn(path: string): void {
+    void matchRoute(path)?.loadSignedIn?.().catch(() => {});
   }
 
   private readonly onPopState = () => void this.resolve(location.pathname);

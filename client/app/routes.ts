@@ -1,4 +1,4 @@
-import { matchPath } from './route-preload.js';
+import { matchPath } from '../session/route-preload.js';
 /**
  * The app's routes. Each page's code is loaded on first visit (a separate chunk), so the first paint needs only the
  * shell; the service worker precaches every chunk, so every route also opens offline.
@@ -12,13 +12,16 @@ export interface Route {
   /** Shown in the main navigation: always, only when signed out, only when signed in, or never. */
   nav: 'always' | 'signed-out' | 'signed-in' | 'patient' | 'staff' | 'admin' | false;
   load: () => Promise<unknown>;
+  /** What the page adds for a signed-in person (Home's dashboard), fetched ahead while the person signs in or unlocks. */
+  loadSignedIn?: () => Promise<unknown>;
 }
 
 
 export const routes: Route[] = [
-  { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js') },
-  { path: '/staff/refills', tag: 'mcl-refill-queue-page', title: 'Refill requests', nav: 'staff', load: () => import('../features/staff/refill-queue-page.js') },
-  { path: '/staff/messages', tag: 'mcl-message-inbox-page', title: 'Messages', nav: 'staff', load: () => import('../features/staff/message-inbox-page.js') },
+  { path: '/', tag: 'mcl-home-page', title: 'Home', nav: 'always', load: () => import('../features/home/home-page.js'),
+    loadSignedIn: () => import('../features/home/dashboard.js') },
+  { path: '/staff/refills', tag: 'mcl-refill-queue-page', title: 'Refill requests', nav: 'staff', load: () => import('../features/staff/refills/refill-queue-page.js') },
+  { path: '/staff/messages', tag: 'mcl-message-inbox-page', title: 'Messages', nav: 'staff', load: () => import('../features/staff/messages/message-inbox-page.js') },
   { path: '/records', tag: 'mcl-records-page', title: 'Health record', nav: 'patient', load: () => import('../features/records/records-page.js') },
   { path: '/records/results', tag: 'mcl-results-page', title: 'Test results', nav: false, load: () => import('../features/records/results-page.js') },
   { path: '/records/test', tag: 'mcl-test-history-page', title: 'Test history', nav: false, load: () => import('../features/records/test-history-page.js') },
@@ -36,19 +39,19 @@ export const routes: Route[] = [
   { path: '/appointments', tag: 'mcl-appointments-page', title: 'Appointments', nav: 'patient', load: () => import('../features/appointments/appointments-page.js') },
   { path: '/appointments/book', tag: 'mcl-book-page', title: 'Book a visit', nav: false, load: () => import('../features/appointments/book-page.js') },
   { path: '/appointments/request', tag: 'mcl-request-page', title: 'Ask for an appointment', nav: false, load: () => import('../features/appointments/request-page.js') },
-  { path: '/staff/schedule', tag: 'mcl-day-schedule-page', title: 'Schedule', nav: 'staff', load: () => import('../features/staff/day-schedule-page.js') },
-  { path: '/staff/requests', tag: 'mcl-appointment-requests-page', title: 'Appointment requests', nav: 'staff', load: () => import('../features/staff/appointment-requests-page.js') },
-  { path: '/staff/scheduling', tag: 'mcl-scheduling-page', title: 'Scheduling', nav: 'admin', load: () => import('../features/staff/scheduling-page.js') },
+  { path: '/staff/schedule', tag: 'mcl-day-schedule-page', title: 'Schedule', nav: 'staff', load: () => import('../features/staff/schedule/day-schedule-page.js') },
+  { path: '/staff/requests', tag: 'mcl-appointment-requests-page', title: 'Appointment requests', nav: 'staff', load: () => import('../features/staff/requests/appointment-requests-page.js') },
+  { path: '/staff/scheduling', tag: 'mcl-scheduling-page', title: 'Scheduling', nav: 'admin', load: () => import('../features/staff/scheduling/scheduling-page.js') },
   { path: '/account/security', tag: 'mcl-security-page', title: 'Account', nav: 'signed-in', load: () => import('../features/account/security-page.js') },
   { path: '/account/protect', tag: 'mcl-protect-page', title: 'Protect your account', nav: false, load: () => import('../features/account/protect-page.js') },
   { path: '/help', tag: 'mcl-help-page', title: 'Help', nav: 'always', load: () => import('../features/help/help-page.js') },
-  { path: '/sign-in', tag: 'mcl-sign-in-page', title: 'Sign in', nav: 'signed-out', load: () => import('../features/account/sign-in-page.js') },
-  { path: '/sign-up', tag: 'mcl-sign-up-page', title: 'Create your account', nav: false, load: () => import('../features/account/sign-up-page.js') },
-  { path: '/verify-email', tag: 'mcl-verify-email-page', title: 'Confirm your email', nav: false, load: () => import('../features/account/verify-email-page.js') },
-  { path: '/confirm-email', tag: 'mcl-confirm-email-page', title: 'Confirm your new email address', nav: false, load: () => import('../features/account/verify-email-page.js') },
-  { path: '/forgot-password', tag: 'mcl-forgot-password-page', title: 'Forgot password', nav: false, load: () => import('../features/account/password-pages.js') },
-  { path: '/reset-password', tag: 'mcl-reset-password-page', title: 'Choose a new password', nav: false, load: () => import('../features/account/password-pages.js') },
-  { path: '/staff-enrol', tag: 'mcl-staff-enrol-page', title: 'Set up your staff account', nav: false, load: () => import('../features/account/staff-enrol-page.js') },
+  { path: '/sign-in', tag: 'mcl-sign-in-page', title: 'Sign in', nav: 'signed-out', load: () => import('../features/sign-in/sign-in-page.js') },
+  { path: '/sign-up', tag: 'mcl-sign-up-page', title: 'Create your account', nav: false, load: () => import('../features/sign-up/sign-up-page.js') },
+  { path: '/verify-email', tag: 'mcl-verify-email-page', title: 'Confirm your email', nav: false, load: () => import('../features/sign-up/verify-email-page.js') },
+  { path: '/confirm-email', tag: 'mcl-confirm-email-page', title: 'Confirm your new email address', nav: false, load: () => import('../features/account/confirm-email-page.js') },
+  { path: '/forgot-password', tag: 'mcl-forgot-password-page', title: 'Forgot password', nav: false, load: () => import('../features/password/password-pages.js') },
+  { path: '/reset-password', tag: 'mcl-reset-password-page', title: 'Choose a new password', nav: false, load: () => import('../features/password/password-pages.js') },
+  { path: '/staff-enrol', tag: 'mcl-staff-enrol-page', title: 'Set up your staff account', nav: false, load: () => import('../features/staff/enrol/staff-enrol-page.js') },
 ];
 
 export function matchRoute(pathname: string, table: Route[] = routes): Route | undefined {

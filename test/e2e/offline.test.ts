@@ -1,13 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { axeViolations, keepOfflineWithPasskey, keepOfflineWithPin, launchBrowser, launchPhone, patientAccount, recordResources, signInPatient, startServer, virtualAuthenticator, waitForController, type RunningServer } from './harness.js';
+import { patientBundle, patientJourney } from './journey.js';
 
-const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const bundleFile = patientBundle('Reyna_Ziemann');
 const active = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Record<string, any> }[] }).entry
   .map((e) => e.resource)
   .filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active').length;
@@ -15,26 +15,12 @@ const PASSWORD = 'sunlight over the northern hills';
 const PIN = '428613';
 
 describe('a traveller opens the record with a device PIN and no connection, writes, and it is sent once back online', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  const journey = patientJourney(bundleFile, 'reyna', PASSWORD);
 
-  before(async () => {
-    server = await startServer();
-    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true });
-    page = await context.newPage();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const unlockForm = () => page.locator('mcl-sign-in-page section', { hasText: 'Open your record on this device' });
+  const unlockForm = () => journey.page.locator('mcl-sign-in-page section', { hasText: 'Open your record on this device' });
 
   it('chooses "keep my record on this device for offline use" with a PIN', async () => {
+    const { page, server } = journey;
     await signInPatient(page, server.origin, 'reyna', PASSWORD);
     await waitForController(page);
     await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
@@ -53,6 +39,7 @@ describe('a traveller opens the record with a device PIN and no connection, writ
   });
 
   it('with no connection, opens the record with the PIN and reads it', async () => {
+    const { page, server, context } = journey;
     await context.setOffline(true);
     await page.goto(server.origin + '/sign-in'); // answered by the service worker
     await unlockForm().getByLabel('PIN for this device').fill(PIN);
@@ -73,6 +60,7 @@ describe('a traveller opens the record with a device PIN and no connection, writ
   });
 
   it('writes a message offline: it waits, sealed, and is sent exactly once after signing in online', async () => {
+    const { page, server, context } = journey;
     await page.locator('mcl-app nav a', { hasText: 'Messages' }).click();
     await page.locator('mcl-messages-page').getByRole('link', { name: 'Write a new message' }).click();
     const compose = page.locator('mcl-compose-page');
@@ -93,6 +81,7 @@ describe('a traveller opens the record with a device PIN and no connection, writ
   });
 
   it('ten wrong PINs delete the copy of the record on this device', async () => {
+    const { page, server, context } = journey;
     await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
     await context.setOffline(true);
     try {
@@ -112,25 +101,10 @@ describe('a traveller opens the record with a device PIN and no connection, writ
 });
 
 describe('the same with a passkey (PRF) instead of a PIN', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  before(async () => {
-    server = await startServer();
-    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true });
-    page = await context.newPage();
-    await virtualAuthenticator(page, { prf: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const journey = patientJourney(bundleFile, 'reyna', PASSWORD, { withPage: ({ page }) => virtualAuthenticator(page, { prf: true }) });
 
   it('adds a passkey, keeps the record for offline use with it, and opens it with no connection', async () => {
+    const { page, server, context } = journey;
     await keepOfflineWithPasskey(page, server.origin, 'reyna', PASSWORD);
     await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
     await page.locator('mcl-sign-in-page').waitFor();

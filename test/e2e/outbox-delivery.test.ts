@@ -1,13 +1,17 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { launchBrowser, patientAccount, recordResources, signInPatient, startServer, waitForController, type RunningServer } from './harness.js';
+import type { CDPSession, Page } from 'playwright-core';
+import { recordResources, signInPatient, waitForController, type RunningServer } from './harness.js';
+import { patientBundle, patientJourney, type Journey } from './journey.js';
 
-const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const bundleFile = patientBundle('Reyna_Ziemann');
 const PASSWORD = 'sunlight over the northern hills';
+
+/** Signs the journey's patient in, with the service worker in control of the page. */
+async function signIn({ page, server }: Journey): Promise<void> {
+  await signInPatient(page, server.origin, 'reyna', PASSWORD);
+  await waitForController(page);
+}
 
 async function writeMessage(page: Page, subject: string, text: string): Promise<void> {
   await page.locator('mcl-app nav a', { hasText: 'Messages' }).click();
@@ -47,35 +51,24 @@ async function fireBackgroundSync(cdp: CDPSession, origin: string): Promise<void
 }
 
 describe('what was written offline is sent by the service worker on Background Sync', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const pagePosts = async () => Number(await page.evaluate(() => sessionStorage.getItem('posted') ?? 0));
-
-  before(async () => {
-    server = await startServer();
-    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true });
+  const journey = patientJourney(bundleFile, 'reyna', PASSWORD, {
     // Counts the messages the page itself posts (the service worker's fetches are not the page's).
-    await context.addInitScript(() => {
-      const pageFetch = window.fetch;
-      window.fetch = (input, init) => {
-        if (init?.method === 'POST' && String(input) === '/api/messages') sessionStorage.setItem('posted', String(Number(sessionStorage.getItem('posted') ?? 0) + 1));
-        return pageFetch(input, init);
-      };
-    });
-    page = await context.newPage();
-    await signInPatient(page, server.origin, 'reyna', PASSWORD);
-    await waitForController(page);
+    withContext: (context) =>
+      context.addInitScript(() => {
+        const pageFetch = window.fetch;
+        window.fetch = (input, init) => {
+          if (init?.method === 'POST' && String(input) === '/api/messages') {
+            sessionStorage.setItem('posted', String(Number(sessionStorage.getItem('posted') ?? 0) + 1));
+          }
+          return pageFetch(input, init);
+        };
+      }),
+    withPage: signIn,
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const pagePosts = async () => Number(await journey.page.evaluate(() => sessionStorage.getItem('posted') ?? 0));
 
   it('sends it from the service worker, once, with the keys borrowed from the open tab, and the tab shows it sent', async () => {
+    const { page, server, context } = journey;
     const cdp = await context.newCDPSession(page);
     await tabOffline(cdp, true);
     await writeMessage(page, 'Sent by the service worker', 'Written in a tunnel.');
@@ -92,6 +85,7 @@ describe('what was written offline is sent by the service worker on Background S
   });
 
   it('a locked app lends no key: the service worker sends nothing, and the page sends it when the record is opened again', async () => {
+    const { page, server, context } = journey;
     await context.setOffline(true);
     await writeMessage(page, 'Waits for the owner', 'Written before signing out.');
     await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
@@ -109,26 +103,10 @@ describe('what was written offline is sent by the service worker on Background S
 });
 
 describe('the server killed in the middle of sending the outbox, then restarted', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  before(async () => {
-    server = await startServer();
-    await patientAccount(server, bundleFile, 'reyna', PASSWORD);
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true });
-    page = await context.newPage();
-    await signInPatient(page, server.origin, 'reyna', PASSWORD);
-    await waitForController(page);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const journey = patientJourney(bundleFile, 'reyna', PASSWORD, { withPage: signIn });
 
   it('still delivers every item exactly once', async () => {
+    const { page, server, context } = journey;
     const subjects = Array.from({ length: 6 }, (_, i) => `Trip note ${i + 1}`);
     await context.setOffline(true);
     for (const subject of subjects) await writeMessage(page, subject, `${subject}: written offline.`);

@@ -1,11 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { SessionController } from '../../app/session-controller.js';
+import type { SessionController } from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { withStepUp, type ReauthDialog } from './reauth-dialog.js';
-import './reauth-dialog.js';
+import { withStepUp, type ReauthDialog } from '../../session/reauth-dialog.js';
+import '../../session/reauth-dialog.js';
 
 interface AccountDetails {
   email: string;

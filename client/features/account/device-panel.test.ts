@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { SHARED_KEY } from '../../app/session-controller.js';
+import { SHARED_KEY } from '../../session/session-controller.js';
 import { megabytes, type DevicePanel } from './device-panel.js';
 import './device-panel.js';
 

@@ -1,9 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { onSharedComputer, type OfflineSecret, type SessionController } from '../../app/session-controller.js';
+import { onSharedComputer, type OfflineSecret, type SessionController } from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
-import { offlineUnlockAvailable, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock } from '../../data/offline-unlock.js';
-import { canInstall, install, INSTALL_CHANGE, isInstalled } from '../../app/install-prompt.js';
+import { offlineUnlockAvailable, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock } from '../../record/offline-unlock.js';
+import { canInstall, install, INSTALL_CHANGE, isInstalled } from '../../ui/install-prompt.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 
@@ -81,7 +81,7 @@ export class DevicePanel extends LitElement {
     this.problem = undefined;
     try {
       const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
-      const { savePasskeyUnlock } = await import('../../data/passkey-unlock.js');
+      const { savePasskeyUnlock } = await import('../../record/passkey-unlock.js');
       await savePasskeyUnlock<OfflineSecret>({ kek: key, account, idleSeconds: this.session?.info?.idleSeconds ?? 900 });
       this.offline = true;
       this.persisted = (await navigator.storage.persist?.()) ?? this.persisted;

@@ -1,14 +1,14 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { onSharedComputer, type SessionController } from '../../app/session-controller.js';
+import { onSharedComputer, type SessionController } from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { createPasskey, passkeyProblem, supportsPasskeys } from './passkeys.js';
-import { withStepUp, type ReauthDialog } from './reauth-dialog.js';
+import { createPasskey, passkeyProblem, supportsPasskeys } from '../../session/passkeys.js';
+import { withStepUp, type ReauthDialog } from '../../session/reauth-dialog.js';
 import { deviceName } from './device-name.js';
 import './recovery-codes.js';
-import './reauth-dialog.js';
+import '../../session/reauth-dialog.js';
 
 interface PasskeyView {
   id: string;

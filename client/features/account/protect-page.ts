@@ -1,13 +1,13 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { sessionContext } from '../../app/session-context.js';
-import { SessionWatch } from '../../app/session-watch.js';
-import { onSharedComputer, type SessionController, type SessionInfo } from '../../app/session-controller.js';
+import { sessionContext } from '../../session/session-context.js';
+import { SessionWatch } from '../../session/session-watch.js';
+import { onSharedComputer, type SessionController, type SessionInfo } from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
-import { navigate } from '../../app/navigate.js';
+import { navigate } from '../../session/navigate.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { createPasskey, passkeyAssertion, passkeyProblem, supportsPasskeys } from './passkeys.js';
+import { createPasskey, passkeyAssertion, passkeyProblem, supportsPasskeys } from '../../session/passkeys.js';
 import { deviceName } from './device-name.js';
 import './recovery-codes.js';
 

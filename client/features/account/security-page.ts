@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { sessionContext } from '../../app/session-context.js';
-import { SessionWatch } from '../../app/session-watch.js';
-import type { SessionController } from '../../app/session-controller.js';
+import { sessionContext } from '../../session/session-context.js';
+import { SessionWatch } from '../../session/session-watch.js';
+import type { SessionController } from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { deviceName } from './device-name.js';

@@ -2,18 +2,18 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { Appointment } from 'fhir/r4';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
 import { api, ApiProblem, OFFLINE_MESSAGE } from '../../data/api.js';
-import type { OutboxItem, Vault } from '../../data/vault.js';
-import { navigate } from '../../app/navigate.js';
-import { draftKey } from '../records/draft-keeper.js';
-import { OutboxWatch, outboxList } from '../records/outbox-view.js';
+import type { OutboxItem, Vault } from '../../record/vault.js';
+import { navigate } from '../../session/navigate.js';
+import { draftKey } from '../../record/draft-keeper.js';
+import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
 import { REQUEST_PAGE } from './request-page.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { RecordPage } from '../records/record-page.js';
-import { cancelKey } from '../records/news.js';
-import { deviceZone, icsFor, requestedDays, splitVisits, visitDetails, visitTime } from './visit-time.js';
+import { RecordPage } from '../../session/record-page.js';
+import { cancelKey } from '../../record/news.js';
+import { deviceZone, icsFor, requestedDays, splitVisits, visitDetails, visitTime } from '../../record/visit-time.js';
 
 const STATUS: Record<string, string> = { booked: 'Booked', cancelled: 'Cancelled', fulfilled: 'Attended', noshow: 'Missed', arrived: 'Arrived', proposed: 'Requested', pending: 'Waiting for the clinic' };
 

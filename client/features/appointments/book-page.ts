@@ -1,17 +1,18 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
-import { sessionContext } from '../../app/session-context.js';
-import type { SessionController } from '../../app/session-controller.js';
-import { SessionWatch } from '../../app/session-watch.js';
-import { navigate } from '../../app/navigate.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
+import { sessionContext } from '../../session/session-context.js';
+import type { SessionController } from '../../session/session-controller.js';
+import { SessionWatch } from '../../session/session-watch.js';
+import { navigate } from '../../session/navigate.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { recordSession } from '../records/record-session.js';
-import { recordStyles } from '../records/record-page.js';
-import { dayIn, deviceZone, visitTime } from './visit-time.js';
+import { ActionController } from '../../ui/action-controller.js';
+import { recordSession } from '../../record/record-session.js';
+import { recordStyles } from '../../session/record-page.js';
+import { dayIn, deviceZone, visitTime } from '../../record/visit-time.js';
 
 interface VisitType {
   id: string;
@@ -34,6 +35,13 @@ interface Slot {
   schedule: { id: string; name: string; kind: string; department: string; location: string; address: string };
 }
 
+/** Why booking did not work, in words; without a connection, what to do instead. */
+function bookingProblem(error: unknown): string {
+  if (!(error instanceof ApiProblem)) return 'Something went wrong. Please try again.';
+  if (error.status !== 0) return error.message;
+  return `${error.message} Choosing a time needs a connection. You can ask for an appointment instead (below): it is sent when you are back online.`;
+}
+
 /**
  * Booking (or moving) a visit: the kind of visit, then a clinician or department (or anyone), then a free time,
  * grouped by day in the clinic's zone; a last look at the details, then "Book". Needs a connection (the server
@@ -54,8 +62,7 @@ export class BookPage extends LitElement {
   @state() private schedule = '';
   @state() private slots: Slot[] | undefined;
   @state() private chosen: Slot | undefined;
-  @state() private problem: string | undefined;
-  @state() private busy = false;
+  private readonly action = new ActionController(this, { focus: '[role=alert]', describe: bookingProblem });
   private readonly reschedule = new URLSearchParams(location.search).get('reschedule') ?? undefined;
   private key: string | undefined;
   private started = false;
@@ -67,7 +74,7 @@ export class BookPage extends LitElement {
   override willUpdate(): void {
     if (this.session?.account && !this.started) {
       this.started = true;
-      void this.attempt(async () => {
+      void this.action.run(async () => {
         const options = await api<{ visitTypes: VisitType[]; schedules: ScheduleOption[] }>('GET', '/api/appointments/options');
         this.types = options.visitTypes;
         this.schedules = options.schedules;
@@ -75,24 +82,10 @@ export class BookPage extends LitElement {
     }
   }
 
-  private async attempt(work: () => Promise<void>) {
-    this.busy = true;
-    this.problem = undefined;
-    try {
-      await work();
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? (error.status === 0 ? `${error.message} Choosing a time needs a connection. You can ask for an appointment instead (below): it is sent when you are back online.` : error.message) : 'Something went wrong. Please try again.';
-    } finally {
-      this.busy = false;
-    }
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[role=alert]')?.focus();
-  }
-
   private findTimes(event: SubmitEvent) {
     event.preventDefault();
     this.chosen = undefined;
-    void this.attempt(async () => {
+    void this.action.run(async () => {
       const q = new URLSearchParams({ visitType: this.type, ...(this.schedule ? { schedule: this.schedule } : {}) });
       this.slots = (await api<{ slots: Slot[] }>('GET', `/api/appointments/slots?${q}`)).slots;
       await this.updateComplete;
@@ -112,7 +105,7 @@ export class BookPage extends LitElement {
     // One key per confirmation: pressing again after a lost answer is the same request.
     this.key ??= crypto.randomUUID();
     const key = this.key;
-    void this.attempt(async () => {
+    void this.action.run(async () => {
       if (this.reschedule) await api('POST', `/api/appointments/${encodeURIComponent(this.reschedule)}/reschedule`, { slotId: slot.id }, { 'Idempotency-Key': key });
       else await api('POST', '/api/appointments', { patientId: account.patientId, slotId: slot.id }, { 'Idempotency-Key': key });
       await recordSession(account).sync();
@@ -144,7 +137,7 @@ export class BookPage extends LitElement {
       <p>${t.clinic}${t.device ? html`<br />${t.device}` : nothing}</p>
       <p>${s.schedule.location}<br /><span class="meta">${s.schedule.address}</span></p>
       ${type?.instructions ? html`<p><strong>Before you come:</strong> ${type.instructions}</p>` : nothing}
-      <p><button type="button" ?disabled=${this.busy} @click=${() => this.confirm()}>${this.reschedule ? 'Move to this time' : 'Book this time'}</button>
+      <p><button type="button" ?disabled=${this.action.busy} @click=${() => this.confirm()}>${this.reschedule ? 'Move to this time' : 'Book this time'}</button>
         <button type="button" class="secondary" @click=${() => (this.chosen = undefined)}>Choose another time</button></p>
     </section>`;
   }
@@ -154,9 +147,9 @@ export class BookPage extends LitElement {
     if (!this.session?.account) return html`<h1>${heading}</h1><p>Please <a href="/sign-in">sign in</a> to book a visit.</p>`;
     const offering = this.schedules.filter((s) => !this.type || s.visitTypes.includes(this.type));
     return html`<h1>${heading}</h1>
-      ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
+      ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.types === undefined
-        ? this.busy ? html`<p role="status">Loading…</p>` : nothing
+        ? this.action.busy ? html`<p role="status">Loading…</p>` : nothing
         : html`<form @submit=${this.findTimes}>
             <div class="field"><label for="type">Kind of visit</label>
               <select id="type" required .value=${this.type} @change=${(e: Event) => ((this.type = (e.target as HTMLSelectElement).value), (this.schedule = ''), (this.slots = undefined))}>
@@ -168,7 +161,7 @@ export class BookPage extends LitElement {
                 <option value="">Anyone who offers it</option>
                 ${offering.map((s) => html`<option value=${s.id} ?selected=${s.id === this.schedule}>${s.name}${s.kind === 'clinician' ? ` (${s.department})` : ''}</option>`)}
               </select></div>
-            <button type="submit" ?disabled=${this.busy}>Show free times</button>
+            <button type="submit" ?disabled=${this.action.busy}>Show free times</button>
             <p class="hint">Times are shown in the clinic's time zone (${this.zone.replace(/_/g, ' ')}).</p>
           </form>`}
       ${this.chosen ? this.renderConfirm(this.chosen) : nothing}

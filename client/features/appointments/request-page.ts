@@ -1,14 +1,14 @@
 import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
-import { navigate } from '../../app/navigate.js';
-import { submit } from '../../data/outbox.js';
-import type { Vault } from '../../data/vault.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
+import { navigate } from '../../session/navigate.js';
+import { submit } from '../../record/outbox.js';
+import type { Vault } from '../../record/vault.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { DraftKeeper, draftKey } from '../records/draft-keeper.js';
-import { RecordPage } from '../records/record-page.js';
-import { dayIn, deviceZone } from './visit-time.js';
+import { DraftKeeper, draftKey } from '../../record/draft-keeper.js';
+import { RecordPage } from '../../session/record-page.js';
+import { dayIn, deviceZone } from '../../record/visit-time.js';
 
 /** Where an appointment request is written (its drafts are kept under this path). */
 export const REQUEST_PAGE = '/appointments/request';

@@ -1,13 +1,9 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-
-/** Telephone link target: digits and a leading + only (RFC 3966 global number). */
-export function telHref(phone: string): string {
-  return `tel:${phone.replace(/[^\d+]/g, '')}`;
-}
+import { telHref } from '../../ui/tel-href.js';
 
 /**
  * Help: what to do in an emergency, how to reach the nurse line and portal support, and when support is open.

@@ -1,12 +1,12 @@
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { clinicContext, type ClinicInfo } from '../../app/clinic-context.js';
+import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
 import { pageStyles } from '../../ui/shared-styles.js';
-import { telHref } from '../help/help-page.js';
-import { sessionContext } from '../../app/session-context.js';
-import { SessionWatch } from '../../app/session-watch.js';
-import type { SessionController } from '../../app/session-controller.js';
+import { telHref } from '../../ui/tel-href.js';
+import { sessionContext } from '../../session/session-context.js';
+import { SessionWatch } from '../../session/session-watch.js';
+import type { SessionController } from '../../session/session-controller.js';
 
 /** The landing page: what the portal is for, and where to turn when something is urgent. */
 @customElement('mcl-home-page')
@@ -24,7 +24,7 @@ export class HomePage extends LitElement {
 
   override willUpdate(): void {
     // The dashboard (and the local database with it) loads only for a signed-in person, off the first paint.
-    if (this.session?.account?.kind === 'patient' && !this.dashboardLoading) this.dashboardLoading = import('../records/dashboard.js');
+    if (this.session?.account?.kind === 'patient' && !this.dashboardLoading) this.dashboardLoading = import('./dashboard.js');
   }
 
   override render() {

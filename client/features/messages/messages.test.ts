@@ -1,14 +1,12 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import type { Communication } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
-import type { RecordPage } from '../records/record-page.js';
-import { mountRecordPage, openTestRecord } from '../records/mount-record-page.js';
+import type { Vault } from '../../record/vault.js';
+import type { RecordPage } from '../../session/record-page.js';
+import { mountRecordPage, openTestRecord } from '../../session/mount-record-page.js';
 import { demoClinic } from '../../../server/demo-clinic.js';
-import { conversations } from './conversations.js';
-import { news } from '../records/news.js';
-import { MAX_FILE_BYTES, type AttachmentPicker } from './composer.js';
+import { conversations } from '../../record/conversations.js';
+import { news } from '../../record/news.js';
 import './messages-pages.js';
-import '../records/documents-page.js';
 
 // A conversation in the shapes the server writes (server/messages/messages.ts), stored through the real vault.
 const P = 'patient-1';
@@ -119,30 +117,5 @@ describe('messages (real vault in IndexedDB)', () => {
     expect([...root.querySelectorAll('[data-draft]')].map((f) => (f as HTMLElement).dataset.draft)).to.deep.equal(['recipient', 'subject', 'body']);
     expect(root.querySelector('[role=note]')!.textContent).to.contain('Messages are not for emergencies');
     await expect(el).to.be.accessible();
-  });
-
-  it('attachments: more than 10 MB is refused at once, a picture is read as base64', async () => {
-    const picker = await fixture<AttachmentPicker>(html`<mcl-attachment-picker></mcl-attachment-picker>`);
-    const input = picker.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
-    const choose = async (...files: File[]) => {
-      const dt = new DataTransfer();
-      for (const f of files) dt.items.add(f);
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change'));
-      for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 10));
-      await picker.updateComplete;
-    };
-    await choose(new File([new Uint8Array(MAX_FILE_BYTES + 1)], 'huge.pdf', { type: 'application/pdf' }));
-    expect(picker.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('“huge.pdf” is 10.0 MB: files may be at most 10 MB.');
-    await choose(new File([new Uint8Array([137, 80, 78, 71])], 'photo.png', { type: 'image/png' }));
-    expect(picker.files).to.have.length(1);
-    expect(picker.files[0]!.data).to.equal(btoa(String.fromCharCode(137, 80, 78, 71)));
-    await expect(picker).to.be.accessible();
-  });
-
-  it('documents: a document shared in a message is listed and downloadable from the local record', async () => {
-    const el = await page('mcl-documents-page');
-    expect(el.shadowRoot!.textContent).to.contain('Results letter').and.contain('From Dr Ana Lee');
-    expect(el.shadowRoot!.querySelector('button[aria-label^="Download Results letter"]')).to.exist;
   });
 });

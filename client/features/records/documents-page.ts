@@ -1,9 +1,9 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Binary, DocumentReference } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
-import { RecordPage, showMore } from './record-page.js';
-import { conceptText, formatDate } from './fhir-display.js';
+import type { Vault } from '../../record/vault.js';
+import { RecordPage, showMore } from '../../session/record-page.js';
+import { conceptText, formatDate } from '../../record/fhir-display.js';
 import { noteText } from './visits-page.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { DiagnosticReport, DocumentReference, MedicationRequest, Observation } from 'fhir/r4';
-import { dosageText, flagOf, observationValue, rangeText, refillsText } from './fhir-display.js';
+import { dosageText, flagOf, observationValue, rangeText, refillsText } from '../../record/fhir-display.js';
 import { groupResults } from './results-page.js';
 import { notesByEncounter, noteText } from './visits-page.js';
 import { documentFile } from './documents-page.js';

@@ -1,9 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { AllergyIntolerance, Condition, Immunization, Procedure } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
-import { RecordPage } from './record-page.js';
-import { conceptText, formatDate } from './fhir-display.js';
+import type { Vault } from '../../record/vault.js';
+import { RecordPage } from '../../session/record-page.js';
+import { conceptText, formatDate } from '../../record/fhir-display.js';
 
 /** A simple list of one kind of record entry, newest first: what it is, when, and its status. */
 abstract class ListPage<T extends { id?: string }> extends RecordPage {

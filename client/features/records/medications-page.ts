@@ -1,12 +1,12 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { MedicationRequest, Task } from 'fhir/r4';
-import type { OutboxItem, Vault } from '../../data/vault.js';
-import { enqueue, flush } from '../../data/outbox.js';
-import { decisionKey } from './news.js';
+import type { OutboxItem, Vault } from '../../record/vault.js';
+import { enqueue, flush } from '../../record/outbox.js';
+import { decisionKey } from '../../record/news.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { RecordPage } from './record-page.js';
-import { dosageText, formatDate, isActiveMedication, medicationName, refillsText } from './fhir-display.js';
+import { RecordPage } from '../../session/record-page.js';
+import { dosageText, formatDate, isActiveMedication, medicationName, refillsText } from '../../record/fhir-display.js';
 
 const OPEN = ['draft', 'requested', 'received', 'accepted', 'in-progress', 'ready', 'on-hold'];
 const STATUS: Record<string, string> = {

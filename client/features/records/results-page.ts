@@ -1,9 +1,9 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DiagnosticReport, Observation } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
-import { RecordPage, showMore } from './record-page.js';
-import { codeKey, conceptText, flagOf, formatDate, observationValue, rangeText, reportResultIds } from './fhir-display.js';
+import type { Vault } from '../../record/vault.js';
+import { RecordPage, showMore } from '../../session/record-page.js';
+import { codeKey, conceptText, flagOf, formatDate, observationValue, rangeText, reportResultIds } from '../../record/fhir-display.js';
 
 interface Group {
   key: string;

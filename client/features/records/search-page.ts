@@ -1,13 +1,13 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { MedicationRequest } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
+import type { Vault } from '../../record/vault.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { RecordPage } from './record-page.js';
-import { SECTIONS } from './records-page.js';
-import { conceptText, formatDate, medicationName } from './fhir-display.js';
-import { resourceDate } from '../../data/fhir-index.js';
-import { DraftKeeper } from './draft-keeper.js';
+import { RecordPage } from '../../session/record-page.js';
+import { SECTIONS } from '../../record/summary.js';
+import { conceptText, formatDate, medicationName } from '../../record/fhir-display.js';
+import { resourceDate } from '../../record/fhir-index.js';
+import { DraftKeeper } from '../../record/draft-keeper.js';
 
 type Json = Record<string, any>;
 

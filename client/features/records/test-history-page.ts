@@ -1,9 +1,9 @@
 import { html, nothing, svg } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Observation } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
-import { RecordPage } from './record-page.js';
-import { conceptText, flagOf, formatDate, observationValue, rangeText, unitText } from './fhir-display.js';
+import type { Vault } from '../../record/vault.js';
+import { RecordPage } from '../../session/record-page.js';
+import { conceptText, flagOf, formatDate, observationValue, rangeText, unitText } from '../../record/fhir-display.js';
 
 export interface Point {
   date: string;

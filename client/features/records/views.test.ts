@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import type { RecordPage } from './record-page.js';
-import { mountRecordPage, openTestRecord } from './mount-record-page.js';
+import type { RecordPage } from '../../session/record-page.js';
+import { mountRecordPage, openTestRecord } from '../../session/mount-record-page.js';
 import './results-page.js';
 import './test-history-page.js';
 import './medications-page.js';

@@ -1,9 +1,9 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DocumentReference, Encounter } from 'fhir/r4';
-import type { Vault } from '../../data/vault.js';
-import { RecordPage, showMore } from './record-page.js';
-import { attachmentText, conceptText, formatDate, refId } from './fhir-display.js';
+import type { Vault } from '../../record/vault.js';
+import { RecordPage, showMore } from '../../session/record-page.js';
+import { attachmentText, conceptText, formatDate, refId } from '../../record/fhir-display.js';
 
 /** The notes of each visit: clinical-note DocumentReferences whose context points at the encounter. */
 export function notesByEncounter(documents: DocumentReference[]): Map<string, DocumentReference[]> {

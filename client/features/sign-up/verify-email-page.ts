@@ -1,0 +1,21 @@
+import { html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { ConfirmLinkPage } from '../../ui/confirm-link-page.js';
+
+/** Opened from the verification mail: confirms the email address and finishes creating the account. */
+@customElement('mcl-verify-email-page')
+export class VerifyEmailPage extends ConfirmLinkPage {
+  protected texts = {
+    endpoint: '/api/signup/confirm',
+    title: 'Confirm your email',
+    intro: 'Press the button to confirm your email address and finish creating your account.',
+    button: 'Finish creating my account',
+    next: html`<p><a href="/sign-in">Sign in now</a></p>`,
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mcl-verify-email-page': VerifyEmailPage;
+  }
+}

@@ -1,0 +1,219 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import * as Comlink from 'comlink';
+import type { SyncProgress, SyncResult } from './sync.js';
+import { openAccountVault } from './sync.js';
+import type { Vault } from './vault.js';
+import { flush, LEND_VAULT_KEYS, requestBackgroundSend } from './outbox.js';
+import type { SyncWorkerApi } from './sync-worker.js';
+
+declare const __SYNC_WORKER_URL__: string | undefined;
+
+/** Where the built sync worker is (set by the build); unbundled (element tests) the TypeScript file itself. */
+function workerUrl(): string {
+  return typeof __SYNC_WORKER_URL__ === 'string' ? __SYNC_WORKER_URL__ : new URL('./sync-worker.ts', import.meta.url).href;
+}
+
+export const REFRESH_EVERY_MS = 5 * 60_000;
+/** The first retry of items still waiting while online; each next one waits twice as long, up to REFRESH_EVERY_MS. */
+export const RETRY_FIRST_MS = 5000;
+const OFFLINE_PROBLEM = 'You are offline: this is your record as it was last brought up to date.';
+
+/**
+ * The signed-in account's local record in this tab: opened (decryptable) while the session lasts and locked
+ * (keys dropped) when it ends. It syncs in a worker on sign-in, when the tab regains focus, when the connection
+ * returns and every five minutes, and tells the views when there is something new.
+ */
+export class RecordSession extends EventTarget {
+  vault: Vault | undefined;
+  patientId: string | undefined;
+  progress: SyncProgress | undefined;
+  lastSyncAt: string | undefined;
+  syncing = false;
+  problem: string | undefined;
+  /** The browser had evicted this device's copy of the record: it is downloaded again (and the person is told). */
+  lostCopy = false;
+  private opening: Promise<Vault> | undefined;
+  private worker: Comlink.Remote<SyncWorkerApi> | undefined;
+  private rawWorker: Worker | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    readonly accountId: string,
+    patientId: string | null,
+    /** Seam: how the vault is opened (default: with the key the server hands this session). */
+    private readonly openWith: () => Promise<Vault> = () => openAccountVault(accountId),
+  ) {
+    super();
+    this.patientId = patientId ?? undefined;
+    addEventListener('focus', this.refresh);
+    addEventListener('online', this.refresh);
+    this.timer = setInterval(this.refresh, REFRESH_EVERY_MS);
+  }
+
+  private changed() {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  async open(): Promise<Vault> {
+    this.opening ??= this.openWith().then(async (vault) => {
+      this.vault = vault;
+      this.lostCopy = vault.lostBefore;
+      if (this.patientId) this.lastSyncAt = (await vault.syncState(this.patientId))?.lastSyncAt;
+      this.changed();
+      return vault;
+    });
+    return this.opening;
+  }
+
+  readonly refresh = () => {
+    if (!navigator.onLine) {
+      // No connection: nothing to try; the record reads as it is, and says so. `online` brings the next try.
+      this.problem = OFFLINE_PROBLEM;
+      this.changed();
+      return;
+    }
+    if (!this.syncing) void this.sync();
+  };
+
+  /** Sent items still waiting while online (the portal restarting, struggling): tried again soon, then less often. */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryMs = 0;
+  private retryLater(): void {
+    if (this.retryTimer || !navigator.onLine) return;
+    this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : RETRY_FIRST_MS, REFRESH_EVERY_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.refresh();
+    }, this.retryMs);
+  }
+
+  async sync(): Promise<SyncResult | undefined> {
+    if (this.syncing) return undefined;
+    this.syncing = true;
+    this.problem = undefined;
+    this.changed();
+    try {
+      // The page opens the record before the worker does: on a first open (a new device, an evicted record) the
+      // opener makes the record's secret, and a `focus` during the page's own opening must not race it.
+      const vault = await this.open().catch(() => undefined);
+      // What the person sent goes first (the outbox), then the record is brought up to date (and shows it).
+      const waiting = vault ? await flush(vault).catch(() => 1) : 0;
+      if (waiting) void requestBackgroundSend();
+      else this.retryMs = 0;
+      if (!this.worker) {
+        this.rawWorker = new Worker(workerUrl(), { type: 'module', name: 'mcl-sync' });
+        this.worker = Comlink.wrap<SyncWorkerApi>(this.rawWorker);
+      }
+      const result = await this.worker.sync(
+        this.accountId,
+        Comlink.proxy((p: SyncProgress) => {
+          this.progress = p;
+          this.changed();
+        }),
+      );
+      // What still waits is tried again soon, unless signed out (or opened on this device only): then sending
+      // waits for signing in, not for a timer.
+      if (waiting && !('error' in result && result.status === 401)) this.retryLater();
+      if ('error' in result) {
+        this.problem = result.status === 401 ? undefined : navigator.onLine ? 'Your record could not be brought up to date. What is shown may be older.' : OFFLINE_PROBLEM;
+        return undefined;
+      }
+      this.lastSyncAt = result.lastSyncAt;
+      this.patientId ??= result.patients.find((p) => p.self)?.id ?? result.patients[0]?.id;
+      return result;
+    } finally {
+      this.syncing = false;
+      this.progress = undefined;
+      this.changed();
+    }
+  }
+
+  /** Locks the record: keys dropped, worker ended. The data stays on the device, encrypted. */
+  close(): void {
+    removeEventListener('focus', this.refresh);
+    removeEventListener('online', this.refresh);
+    clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    this.rawWorker?.terminate();
+    this.vault?.db.close();
+    this.vault = undefined;
+    this.opening = undefined;
+  }
+}
+
+let current: RecordSession | undefined;
+
+/** Whose record: an account and, for a patient account, the patient it is (a signed-in account fits). */
+export interface RecordAccount {
+  id: string;
+  patientId: string | null;
+}
+
+/** The record session of the signed-in account (made, opened and synced on first use). */
+export function recordSession(account: RecordAccount): RecordSession {
+  if (current?.accountId !== account.id) {
+    current?.close();
+    current = new RecordSession(account.id, account.patientId);
+    // Opened, then brought up to date when there is a connection (with none, the views read at once).
+    void current.open().then(() => current?.refresh());
+  }
+  return current;
+}
+
+/** Makes `session` the current record session (element tests give it a vault opened with their own key). */
+export function useRecordSession(session: RecordSession): void {
+  current?.close();
+  current = session;
+}
+
+// Signing out or timing out locks the record (the session controller announces it on window).
+addEventListener('mcl-signed-out', () => {
+  current?.close();
+  current = undefined;
+});
+
+// The service worker sends the outbox on Background Sync (sw/outbox-send.ts). It holds no key of its own: it
+// borrows the working keys from a tab that has this record open at that moment, for that one send. A locked or
+// closed app lends nothing, and the outbox then waits for the page to send it when the record is next opened.
+// Only the browser's own message from the service worker that controls this page is answered: not an event a
+// script made up (isTrusted), not another worker.
+navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
+  if ((event.data as { type?: string } | null)?.type !== LEND_VAULT_KEYS) return;
+  const fromOurWorker = event.isTrusted && event.source !== null && event.source === navigator.serviceWorker.controller;
+  event.ports[0]?.postMessage(fromOurWorker && current?.vault ? current.vault.lend() : null);
+});
+
+/**
+ * Re-renders its host when the record session changes (sync progress, new data), and runs the host's reading of
+ * the record once it is open and again after each sync that finished (never in the middle of one).
+ */
+export class RecordController implements ReactiveController {
+  session: RecordSession | undefined;
+  private loadedFor: string | undefined;
+
+  /** Call from willUpdate: attaches to the account's record session and calls `read` when there is news. */
+  update(account: RecordAccount | undefined, read: (vault: Vault, patientId: string) => Promise<unknown>): void {
+    this.attach(account ? recordSession(account) : undefined);
+    const rs = this.session;
+    const key = rs?.lastSyncAt ?? 'never';
+    if (rs?.vault && rs.patientId && !rs.syncing && key !== this.loadedFor) {
+      this.loadedFor = key;
+      void read(rs.vault, rs.patientId);
+    }
+  }
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this);
+  }
+  private readonly onChange = () => this.host.requestUpdate();
+  attach(session: RecordSession | undefined) {
+    if (session === this.session) return;
+    this.session?.removeEventListener('change', this.onChange);
+    this.session = session;
+    session?.addEventListener('change', this.onChange);
+  }
+  hostDisconnected(): void {
+    this.session?.removeEventListener('change', this.onChange);
+    this.session = undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import { api } from '../data/api.js';
+import { fromBase64Url } from '../data/vault-crypto.js';
+import { openVault } from './open-vault.js';
+import type { Vault } from './vault.js';
+import { unlockedKey } from './unlocked-keys.js';
+
+export interface SyncProgress {
+  patientId: string;
+  /** Changes stored so far in this run, and how many there were to fetch when it started. */
+  done: number;
+  total: number;
+  /** True on a first download (nothing stored yet): the page shows "Downloading your record: 412 of 954". */
+  first: boolean;
+}
+
+export interface SyncResult {
+  patients: { id: string; name: string; self: boolean }[];
+  changes: number;
+  lastSyncAt: string;
+}
+
+interface FeedPage {
+  next: number;
+  latest: number;
+  done: boolean;
+  changes: { seq: number; type: string; id: string; resource?: Record<string, any>; deleted?: true }[];
+}
+
+/** The patients this account may read (asked once per worker: it changes only when access is granted or revoked). */
+export async function listPatients(): Promise<SyncResult['patients']> {
+  return (await api<{ patients: SyncResult['patients'] }>('GET', '/api/records/patients')).patients;
+}
+
+/**
+ * Opens this account's local record: with the key the server hands to the signed-in session, or, when the page
+ * was unlocked without a connection, with the key that unlocking gave back.
+ */
+export async function openAccountVault(accountId: string, make = true): Promise<Vault> {
+  const local = unlockedKey(accountId);
+  // A key unlocked on this device that no longer opens the record must not start a new one: that would delete
+  // what waits in the outbox. The error says so instead.
+  if (local) return openVault(accountId, local, undefined, false, make);
+  const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
+  return openVault(accountId, fromBase64Url(key), undefined, true, make);
+}
+
+export const PAGE_SIZE = 500;
+
+/**
+ * Brings the local record up to date: for each patient the account may read, pulls the feed after the stored
+ * cursor, page by page, and stores each page (encrypted) with its cursor in one transaction, so an interrupted sync
+ * resumes where it stopped and never stores a change twice. Nothing new costs one small request per patient.
+ */
+export async function syncAll(vault: Vault, onProgress: (p: SyncProgress) => void = () => {}, known?: SyncResult['patients']): Promise<SyncResult> {
+  const patients = known ?? (await listPatients());
+  let changes = 0;
+  const lastSyncAt = new Date().toISOString();
+  for (const patient of patients) {
+    const state = await vault.syncState(patient.id);
+    let cursor = state?.cursor ?? 0;
+    const first = cursor === 0;
+    let done = 0;
+    let total: number | undefined;
+    // Page by page; the next page is fetched and sealed while the last one is being written. Writes stay in order,
+    // each with its own cursor, so an interrupted sync resumes at the last page fully stored.
+    let writing: Promise<void> = Promise.resolve();
+    for (;;) {
+      const page = await api<FeedPage>('GET', `/api/records/feed?patient=${encodeURIComponent(patient.id)}&since=${cursor}&limit=${PAGE_SIZE}`);
+      total ??= Math.max(0, page.latest - cursor);
+      const rows = await vault.seal(patient.id, page.changes.filter((c) => c.resource).map((c) => c.resource!));
+      const removed = page.changes.filter((c) => c.deleted).map((c) => ({ type: c.type, id: c.id }));
+      await writing;
+      const count = page.changes.length;
+      // On the first download everything already there counts as seen: "new" is what arrives after it.
+      writing = vault.write(patient.id, rows, removed, { patientId: patient.id, cursor: page.next, lastSyncAt }, first).then(() => {
+        done += count;
+        changes += count;
+        onProgress({ patientId: patient.id, done, total: total!, first });
+      });
+      cursor = page.next;
+      if (page.done || count === 0) break;
+    }
+    await writing;
+    // A sync that found nothing new still records when it last looked.
+    if (done === 0) await vault.db.sync.put({ patientId: patient.id, cursor, lastSyncAt });
+  }
+  return { patients, changes, lastSyncAt };
+}
