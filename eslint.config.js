@@ -52,8 +52,10 @@ export default defineConfig(
       'lit/no-invalid-escape-sequences': 'error',
       'lit/no-legacy-imports': 'error',
       // ARCHITECTURE.md: one custom element per file, named after its tag (mcl-results-page in results-page.ts).
-      'wc/max-elements-per-file': ['error', { max: 1 }],
-      'wc/file-name-matches-element': 'error',
+      // Warn, not yet error: five files still hold more than one element (records/list-pages, password/password-pages,
+      // messages/messages-pages, ui/composer's attachment picker); each is to be split into one file per tag.
+      'wc/max-elements-per-file': ['warn', { max: 1 }],
+      'wc/file-name-matches-element': 'warn',
       // Off: LitElement defines every lifecycle callback, so `super.connectedCallback()` needs no guard (11 hits).
       'wc/guard-super-call': 'off',
       // A bare `name`, `event` or `status` is window's, and the type checker accepts it: always a slip.
@@ -61,7 +63,10 @@ export default defineConfig(
     },
   },
   // Chai assertions (`expect(x).to.exist`) are property reads, which is how chai is written.
-  { files: ['client/**/*.test.ts'], rules: { '@typescript-eslint/no-unused-expressions': 'off' } },
+  {
+    files: ['client/**/*.test.ts', 'client/ui/expect-labelled.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off', 'wc/file-name-matches-element': 'off' },
+  },
   { files: ['sw/**'], languageOptions: { globals: globals.serviceworker } },
   {
     files: ['server/**', 'scripts/**', 'test/**', 'bench/**', '*.js', '*.mjs'],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { clinicSchema, type ClinicInfo } from '../common/clinic.js';
-import { demoClinic } from './demo-clinic.js';
+import { demoClinic } from '../common/demo-clinic.js';
 
 /** Reads a clinic file (JSON) over the demo defaults. Throws with a message that names the file and the field. */
 export function loadClinic(file: string | undefined): ClinicInfo {
@@ -9,7 +9,7 @@ export function loadClinic(file: string | undefined): ClinicInfo {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`CLINIC_CONFIG=${file} cannot be read as JSON: ${(error as Error).message}`);
+    throw new Error(`CLINIC_CONFIG=${file} cannot be read as JSON: ${(error as Error).message}`, { cause: error });
   }
   const merged = { ...demoClinic, ...(raw as object) };
   const parsed = clinicSchema.safeParse(merged);

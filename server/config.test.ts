@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, redactDatabaseUrl } from './config.js';
-import { demoClinic } from './demo-clinic.js';
+import { demoClinic } from '../common/demo-clinic.js';
 
 describe('configuration', () => {
   it('has working defaults: port 8080 on 127.0.0.1, SQLite in ./data, origin localhost', () => {

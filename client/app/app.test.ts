@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { demoClinic } from '../../server/demo-clinic.js';
+import { demoClinic } from '../../common/demo-clinic.js';
 import type { App } from './app.js';
 import { matchRoute } from './routes.js';
 import './app.js';

@@ -25,7 +25,7 @@ type Json = Record<string, any>;
 
 for (const factory of storeFactories) describe(`appointments on ${factory.name}: book, race, move, cancel, remind once`, () => {
   let t: TestApp;
-  let now = new Date('2026-11-25T12:00:00Z'); // a Wednesday, 6 am in Chicago
+  const now = new Date('2026-11-25T12:00:00Z'); // a Wednesday, 6 am in Chicago
   const cookies: Record<string, string> = {};
   const ids: Record<string, string> = {};
   let slots: Json[] = [];

@@ -55,6 +55,7 @@ export const postgresFactory: StoreFactory = {
       throw new Error(
         `PostgreSQL is needed for the storage tests and is not reachable at ${TEST_DATABASE_URL} ` +
           `(${(error as Error).message}). Start it (.ci/run does) or set TEST_DATABASE_URL.`,
+        { cause: error },
       );
     }
     await admin.query(`create schema ${schema}`);

@@ -4,7 +4,7 @@ import type { RecordPage } from '../../session/record-page.js';
 import type { Vault } from '../../record/vault.js';
 import { news } from '../../record/news.js';
 import { mountRecordPage, openTestRecord } from '../../session/mount-record-page.js';
-import { demoClinic } from '../../../server/demo-clinic.js';
+import { demoClinic } from '../../../common/demo-clinic.js';
 import { icsFor, splitVisits, visitTime } from '../../record/visit-time.js';
 import type { BookPage } from './book-page.js';
 import type { SessionController } from '../../session/session-controller.js';

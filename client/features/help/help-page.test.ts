@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { demoClinic } from '../../../server/demo-clinic.js';
+import { demoClinic } from '../../../common/demo-clinic.js';
 import type { ClinicInfo } from '../../session/clinic-context.js';
 import './help-page.js';
 

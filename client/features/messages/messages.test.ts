@@ -3,7 +3,7 @@ import type { Communication } from 'fhir/r4';
 import type { Vault } from '../../record/vault.js';
 import type { RecordPage } from '../../session/record-page.js';
 import { mountRecordPage, openTestRecord } from '../../session/mount-record-page.js';
-import { demoClinic } from '../../../server/demo-clinic.js';
+import { demoClinic } from '../../../common/demo-clinic.js';
 import { conversations } from '../../record/conversations.js';
 import { news } from '../../record/news.js';
 import './messages-pages.js';

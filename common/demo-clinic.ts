@@ -1,4 +1,4 @@
-import type { ClinicInfo } from '../common/clinic.js';
+import type { ClinicInfo } from './clinic.js';
 
 /** The clinic `npm start` shows when no CLINIC_CONFIG is given. Fictional numbers (555-01xx). No Node imports: the
  * element tests use it too. */
