@@ -39,7 +39,8 @@ const dexieModule = {
 };
 
 /** A real request the server never answers (until the page gives up): for the API client's time limit. */
-const noAnswer = (ctx, next) => (ctx.path === '/__test/no-answer' ? new Promise((resolve) => ctx.req.on('close', resolve)) : next());
+const noAnswer = (ctx, next) =>
+  ctx.path === '/__test/no-answer' ? new Promise((resolve) => ctx.req.on('close', resolve)) : next();
 
 export default {
   files: ['client/**/*.test.ts'],

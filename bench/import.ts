@@ -16,16 +16,28 @@ import { TEST_DATABASE_URL } from '../server/testing/stores.js';
 
 const observations = Number(process.argv[2] ?? 100_000);
 const shared = join(process.cwd(), '..', 'shared', 'fhir');
-const filesIn = (folder: string) => readdirSync(join(shared, folder)).filter((f) => f.endsWith('.json')).map((f) => join(shared, folder, f));
+const filesIn = (folder: string) =>
+  readdirSync(join(shared, folder))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(shared, folder, f));
 const bySize = (files: string[]) => [...files].sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
 const largest = bySize([...filesIn('support'), ...filesIn('patients'), ...filesIn('ips')]);
 const largestPatient = bySize(filesIn('patients'));
 
 fhirValidator().validate({ resourceType: 'Observation' }); // compile once, outside the timings
 const sets: { name: string; bundle: ParsedBundle }[] = [
-  { name: `${basename(largest)} (${(statSync(largest).size / 1e6).toFixed(1)} MB)`, bundle: await readBundleFile(largest) },
-  { name: `${basename(largestPatient)} (${(statSync(largestPatient).size / 1e6).toFixed(1)} MB)`, bundle: await readBundleFile(largestPatient) },
-  { name: `generated patient, ${observations.toLocaleString('en')} observations`, bundle: parseBundle(generateLargePatient({ seed: 1, asOf: new Date('2026-11-25T00:00:00Z'), observations })) },
+  {
+    name: `${basename(largest)} (${(statSync(largest).size / 1e6).toFixed(1)} MB)`,
+    bundle: await readBundleFile(largest),
+  },
+  {
+    name: `${basename(largestPatient)} (${(statSync(largestPatient).size / 1e6).toFixed(1)} MB)`,
+    bundle: await readBundleFile(largestPatient),
+  },
+  {
+    name: `generated patient, ${observations.toLocaleString('en')} observations`,
+    bundle: parseBundle(generateLargePatient({ seed: 1, asOf: new Date('2026-11-25T00:00:00Z'), observations })),
+  },
 ];
 
 async function run(label: string, store: Store): Promise<void> {
@@ -36,7 +48,13 @@ async function run(label: string, store: Store): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       const n = bundle.entries.length;
       const written = `${report.created} new, ${report.updated} changed, ${report.unchanged} unchanged, ${report.rejected.length} rejected`;
-      console.log(`${label.padEnd(10)} ${name.padEnd(64)} ${pass.padEnd(12)} ${String(n).padStart(7)} resources ${seconds.toFixed(2).padStart(7)} s ${Math.round(n / seconds).toLocaleString('en').padStart(8)} /s  (${written})`);
+      console.log(
+        `${label.padEnd(10)} ${name.padEnd(64)} ${pass.padEnd(12)} ${String(n).padStart(7)} resources ${seconds.toFixed(2).padStart(7)} s ${Math.round(
+          n / seconds,
+        )
+          .toLocaleString('en')
+          .padStart(8)} /s  (${written})`,
+      );
     }
   }
 }

@@ -10,10 +10,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { keepOfflineWithPasskey, keepOfflineWithPin, launchBrowser, patientAccount, signInPatient, startServer, virtualAuthenticator, waitForController } from '../test/e2e/harness.js';
+import {
+  keepOfflineWithPasskey,
+  keepOfflineWithPin,
+  launchBrowser,
+  patientAccount,
+  signInPatient,
+  startServer,
+  virtualAuthenticator,
+  waitForController,
+} from '../test/e2e/harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundle = (name: string) => join(shared, readdirSync(shared).find((f) => f.startsWith(name))!);
+const bundle = (name: string) =>
+  join(
+    shared,
+    readdirSync(shared).find((f) => f.startsWith(name))!,
+  );
 const activeIn = (file: string) =>
   (JSON.parse(readFileSync(file, 'utf8')) as { entry: { resource: Record<string, unknown> }[] }).entry
     .map((e) => e.resource)
@@ -65,26 +78,28 @@ try {
   const pbkdf2: number[] = [];
   // Each moment is taken in the page (performance.now(), since the navigation started), checked on every frame.
   const shown = (page: Page, host: string, selector: string, text = '') =>
-    page.waitForFunction(
-      ([h, sel, t]) => {
-        const find = (root: Document | ShadowRoot): Element | undefined => {
-          for (const el of root.querySelectorAll('*')) {
-            if (el.localName === h && el.shadowRoot) {
-              const hit = [...el.shadowRoot.querySelectorAll(sel)].find((e) => e.textContent?.includes(t));
-              if (hit) return hit;
+    page
+      .waitForFunction(
+        ([h, sel, t]) => {
+          const find = (root: Document | ShadowRoot): Element | undefined => {
+            for (const el of root.querySelectorAll('*')) {
+              if (el.localName === h && el.shadowRoot) {
+                const hit = [...el.shadowRoot.querySelectorAll(sel)].find((e) => e.textContent?.includes(t));
+                if (hit) return hit;
+              }
+              if (el.shadowRoot) {
+                const deeper = find(el.shadowRoot);
+                if (deeper) return deeper;
+              }
             }
-            if (el.shadowRoot) {
-              const deeper = find(el.shadowRoot);
-              if (deeper) return deeper;
-            }
-          }
-          return undefined;
-        };
-        return find(document) ? performance.now() : false;
-      },
-      [host, selector, text] as const,
-      { polling: 'raf', timeout: 30_000 },
-    ).then((handle) => handle.jsonValue() as Promise<number>);
+            return undefined;
+          };
+          return find(document) ? performance.now() : false;
+        },
+        [host, selector, text] as const,
+        { polling: 'raf', timeout: 30_000 },
+      )
+      .then((handle) => handle.jsonValue() as Promise<number>);
   for (let i = 0; i < RUNS; i++) {
     const help = await context.newPage();
     await help.goto(server.origin + '/help', { waitUntil: 'commit' });
@@ -97,7 +112,12 @@ try {
     const unlock = app.locator('mcl-sign-in-page section', { hasText: 'Open your record on this device' });
     await unlock.getByLabel('PIN for this device').fill(PIN); // the person types: not counted
     const pressed = await app.evaluate(() => {
-      const button = [...document.querySelector('mcl-app')!.shadowRoot!.querySelector('mcl-sign-in-page')!.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Open my record')!;
+      const button = [
+        ...document
+          .querySelector('mcl-app')!
+          .shadowRoot!.querySelector('mcl-sign-in-page')!
+          .shadowRoot!.querySelectorAll('button'),
+      ].find((b) => b.textContent?.trim() === 'Open my record')!;
       const at = performance.now();
       button.click();
       return at;
@@ -112,7 +132,12 @@ try {
     await page.goto(server.origin + '/sign-in', { waitUntil: 'commit' });
     const screen = await shown(page, 'mcl-sign-in-page', 'button', 'Open my record with my passkey');
     const tapped = await page.evaluate(() => {
-      const button = [...document.querySelector('mcl-app')!.shadowRoot!.querySelector('mcl-sign-in-page')!.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Open my record with my passkey')!;
+      const button = [
+        ...document
+          .querySelector('mcl-app')!
+          .shadowRoot!.querySelector('mcl-sign-in-page')!
+          .shadowRoot!.querySelectorAll('button'),
+      ].find((b) => b.textContent?.trim() === 'Open my record with my passkey')!;
       const at = performance.now();
       button.click();
       return at;
@@ -121,18 +146,28 @@ try {
     // The deliberate cost of a PIN: PBKDF2-SHA-256 with 600,000 iterations, alone, in the same page.
     pbkdf2.push(
       await page.evaluate(async () => {
-        const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('428613'), 'PBKDF2', false, ['deriveBits']);
+        const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('428613'), 'PBKDF2', false, [
+          'deriveBits',
+        ]);
         const start = performance.now();
-        await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 600_000 }, key, 256);
+        await crypto.subtle.deriveBits(
+          { name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 600_000 },
+          key,
+          256,
+        );
         return performance.now() - start;
       }),
     );
   }
   const app = median(toUnlock) + median(toRecords);
   console.log(`offline traveller (Chromium, real server, medians of ${RUNS}, same run):`);
-  console.log(`  cold start offline: static page (Help) from the service worker cache ${ms(median(staticPage))}; the app to its first records ${ms(app)} (unlock screen ${ms(median(toUnlock))} + PIN to records ${ms(median(toRecords))}): ${(app / median(staticPage)).toFixed(2)}x`);
+  console.log(
+    `  cold start offline: static page (Help) from the service worker cache ${ms(median(staticPage))}; the app to its first records ${ms(app)} (unlock screen ${ms(median(toUnlock))} + PIN to records ${ms(median(toRecords))}): ${(app / median(staticPage)).toFixed(2)}x`,
+  );
   console.log(`    of which PBKDF2 600,000 iterations (the PIN's deliberate cost) ${ms(median(pbkdf2))}`);
-  console.log(`  with the passkey instead (PRF; the authenticator answers at once), reopened in one tab: static page ${ms(median(staticInTab))}; the app to its first records ${ms(median(byPasskey))}: ${(median(byPasskey) / median(staticInTab)).toFixed(2)}x`);
+  console.log(
+    `  with the passkey instead (PRF; the authenticator answers at once), reopened in one tab: static page ${ms(median(staticInTab))}; the app to its first records ${ms(median(byPasskey))}: ${(median(byPasskey) / median(staticInTab)).toFixed(2)}x`,
+  );
 
   // 2. ITEMS written offline, delivered on reconnect.
   await context.setOffline(false);
@@ -147,13 +182,23 @@ try {
     await compose.getByLabel('Subject').fill(`Offline note ${i}`);
     await compose.getByLabel('Message').fill(`Written on the plane, note ${i}.`);
     await compose.getByRole('button', { name: 'Send message' }).click();
-    await writer.locator('mcl-messages-page li', { hasText: `Offline note ${i}` }).first().waitFor();
+    await writer
+      .locator('mcl-messages-page li', { hasText: `Offline note ${i}` })
+      .first()
+      .waitFor();
   }
   let accepted = 0;
   const allIn = new Promise<number>((resolve) =>
     context.on('response', (response) => {
       const request = response.request();
-      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/messages' && response.status() === 201 && response.headers()['idempotent-replayed'] !== 'true' && ++accepted === ITEMS) resolve(performance.now());
+      if (
+        request.method() === 'POST' &&
+        new URL(request.url()).pathname === '/api/messages' &&
+        response.status() === 201 &&
+        response.headers()['idempotent-replayed'] !== 'true' &&
+        ++accepted === ITEMS
+      )
+        resolve(performance.now());
     }),
   );
   const reconnect = performance.now();
@@ -161,20 +206,34 @@ try {
   const delivered = (await allIn) - reconnect;
   // Baseline: the same page posts ITEMS messages itself, one after another, as fast as the server answers.
   const direct = await writer.evaluate(async (n) => {
-    const patients = (await (await fetch('/api/records/patients')).json()) as { patients: { id: string; self: boolean }[] };
+    const patients = (await (await fetch('/api/records/patients')).json()) as {
+      patients: { id: string; self: boolean }[];
+    };
     const patientId = (patients.patients.find((p) => p.self) ?? patients.patients[0]!).id;
     const start = performance.now();
     for (let i = 1; i <= n; i++) {
       const res = await fetch('/api/messages', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'mayocarelink', 'Idempotency-Key': crypto.randomUUID() },
-        body: JSON.stringify({ patientId, recipient: 'department:primary-care', subject: `Direct note ${i}`, body: `Posted directly, note ${i}.`, attachments: [] }),
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Requested-With': 'mayocarelink',
+          'Idempotency-Key': crypto.randomUUID(),
+        },
+        body: JSON.stringify({
+          patientId,
+          recipient: 'department:primary-care',
+          subject: `Direct note ${i}`,
+          body: `Posted directly, note ${i}.`,
+          attachments: [],
+        }),
       });
       if (res.status !== 201) throw new Error(`direct post ${i}: ${res.status} ${await res.text()}`);
     }
     return performance.now() - start;
   }, ITEMS);
-  console.log(`  ${ITEMS} messages written offline, delivered after reconnecting in ${ms(delivered)} (target: within 2 s); the page posting ${ITEMS} directly ${ms(direct)}: ${(delivered / direct).toFixed(2)}x`);
+  console.log(
+    `  ${ITEMS} messages written offline, delivered after reconnecting in ${ms(delivered)} (target: within 2 s); the page posting ${ITEMS} directly ${ms(direct)}: ${(delivered / direct).toFixed(2)}x`,
+  );
 } finally {
   await browser.close();
   await server.stop();

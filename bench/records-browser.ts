@@ -12,8 +12,13 @@ function observation(i: number, patientId: string): Json {
     resourceType: 'Observation',
     id: `obs-${i}`,
     status: 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
-    code: { coding: [{ system: 'http://loinc.org', code: `${2000 + (i % 40)}-0`, display: `Test ${i % 40}` }], text: `Test ${i % 40}` },
+    category: [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] },
+    ],
+    code: {
+      coding: [{ system: 'http://loinc.org', code: `${2000 + (i % 40)}-0`, display: `Test ${i % 40}` }],
+      text: `Test ${i % 40}`,
+    },
     subject: { reference: `Patient/${patientId}` },
     effectiveDateTime: day,
     issued: day,
@@ -92,33 +97,71 @@ export async function run(): Promise<Json> {
   let longest = 0;
   for (let run = 0; run < 3; run++) {
     const scratch = await rawDb(`bench-raw-${run}`);
-    rawIngest = Math.min(rawIngest, await best(1, () => rawPut(scratch, ten.map((r) => ({ patientId, type: r.resourceType, id: r.id, date: r.effectiveDateTime, code: `${r.code.coding[0].system}|${r.code.coding[0].code}`, resource: r })))));
+    rawIngest = Math.min(
+      rawIngest,
+      await best(1, () =>
+        rawPut(
+          scratch,
+          ten.map((r) => ({
+            patientId,
+            type: r.resourceType,
+            id: r.id,
+            date: r.effectiveDateTime,
+            code: `${r.code.coding[0].system}|${r.code.coding[0].code}`,
+            resource: r,
+          })),
+        ),
+      ),
+    );
     scratch.close();
     indexedDB.deleteDatabase(`bench-raw-${run}`);
     const fresh = await openVault('bench-account', key, `bench-vault-${run}`);
-    longest = Math.max(longest, await longestTask(async () => {
-      const t = performance.now();
-      // As the sync stores: the next page is sealed while the last one is written.
-      let writing: Promise<void> = Promise.resolve();
-      for (let i = 0; i < ten.length; i += PAGE) {
-        const rows = await fresh.seal(patientId, ten.slice(i, i + PAGE));
+    longest = Math.max(
+      longest,
+      await longestTask(async () => {
+        const t = performance.now();
+        // As the sync stores: the next page is sealed while the last one is written.
+        let writing: Promise<void> = Promise.resolve();
+        for (let i = 0; i < ten.length; i += PAGE) {
+          const rows = await fresh.seal(patientId, ten.slice(i, i + PAGE));
+          await writing;
+          writing = fresh.write(patientId, rows);
+        }
         await writing;
-        writing = fresh.write(patientId, rows);
-      }
-      await writing;
-      vaultIngest = Math.min(vaultIngest, performance.now() - t);
-    }));
+        vaultIngest = Math.min(vaultIngest, performance.now() - t);
+      }),
+    );
     fresh.db.close();
     indexedDB.deleteDatabase(`bench-vault-${run}`);
   }
   const raw = await rawDb('bench-raw');
-  await rawPut(raw, ten.map((r) => ({ patientId, type: r.resourceType, id: r.id, date: r.effectiveDateTime, code: `${r.code.coding[0].system}|${r.code.coding[0].code}`, resource: r })));
+  await rawPut(
+    raw,
+    ten.map((r) => ({
+      patientId,
+      type: r.resourceType,
+      id: r.id,
+      date: r.effectiveDateTime,
+      code: `${r.code.coding[0].system}|${r.code.coding[0].code}`,
+      resource: r,
+    })),
+  );
   const vault = await openVault('bench-account', key, 'bench-vault');
   for (let i = 0; i < ten.length; i += 500) await vault.put(patientId, ten.slice(i, i + 500));
 
   // Query: the newest 50 results with 100,000 stored, decrypted, against raw getAll-by-index of 50 plain objects.
   const more = Array.from({ length: 90_000 }, (_, i) => observation(10_000 + i, patientId));
-  await rawPut(raw, more.map((r) => ({ patientId, type: r.resourceType, id: r.id, date: r.effectiveDateTime, code: `${r.code.coding[0].system}|${r.code.coding[0].code}`, resource: r })));
+  await rawPut(
+    raw,
+    more.map((r) => ({
+      patientId,
+      type: r.resourceType,
+      id: r.id,
+      date: r.effectiveDateTime,
+      code: `${r.code.coding[0].system}|${r.code.coding[0].code}`,
+      resource: r,
+    })),
+  );
   for (let i = 0; i < more.length; i += 2000) await vault.put(patientId, more.slice(i, i + 2000));
   const rawQuery = await best(5, () => rawNewest(raw, patientId, 50));
   const vaultQuery = await best(5, () => vault.list(patientId, 'Observation', 50));

@@ -33,9 +33,15 @@ try {
   const r = await page.evaluate(async () => (await import('/bench.js')).run());
   const ms = (n) => `${n.toFixed(1)} ms`;
   console.log('local record (Chromium, same data, same run):');
-  console.log(`  ingest 10,000 (best of 3): raw IndexedDB one transaction (same key and indexes, plain objects) ${ms(r.rawIngest)}, vault (encrypt + index, ${process.env.BENCH_PAGE ?? 500} a page, as the sync stores) ${ms(r.vaultIngest)}: ${(r.vaultIngest / r.rawIngest).toFixed(2)}x`);
-  console.log(`  longest task over 50 ms while storing on the main thread: ${r.longest ? ms(r.longest) : 'none'} (the app stores from a worker besides)`);
-  console.log(`  50 of 100,000 by date: raw getAll(range, 50) ${ms(r.rawQuery)}, vault (query + decrypt) ${ms(r.vaultQuery)}: ${(r.vaultQuery / r.rawQuery).toFixed(2)}x`);
+  console.log(
+    `  ingest 10,000 (best of 3): raw IndexedDB one transaction (same key and indexes, plain objects) ${ms(r.rawIngest)}, vault (encrypt + index, ${process.env.BENCH_PAGE ?? 500} a page, as the sync stores) ${ms(r.vaultIngest)}: ${(r.vaultIngest / r.rawIngest).toFixed(2)}x`,
+  );
+  console.log(
+    `  longest task over 50 ms while storing on the main thread: ${r.longest ? ms(r.longest) : 'none'} (the app stores from a worker besides)`,
+  );
+  console.log(
+    `  50 of 100,000 by date: raw getAll(range, 50) ${ms(r.rawQuery)}, vault (query + decrypt) ${ms(r.vaultQuery)}: ${(r.vaultQuery / r.rawQuery).toFixed(2)}x`,
+  );
   console.log(`  paint of those 50 from the vault: ${ms(r.paint)}`);
 } finally {
   await browser.close();

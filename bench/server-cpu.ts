@@ -38,7 +38,9 @@ async function serveMode(mode: Mode): Promise<void> {
     const mailer = createMailer({ from: config.mailFrom, outbox: join(dataDir, 'mail'), logger });
     const sms = createSmsSender({ outbox: join(dataDir, 'sms'), logger });
     const app = createApp({ store, config, clock: systemClock, logger, mailer, sms });
-    port = await new Promise<number>((r) => serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (i) => r(i.port)));
+    port = await new Promise<number>((r) =>
+      serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (i) => r(i.port)),
+    );
   }
   let mark = process.cpuUsage();
   process.on('message', (m: string) => {
@@ -81,7 +83,9 @@ async function load(port: number, count: number, concurrency: number, path: stri
 
 async function measure(mode: Mode, requests: number) {
   const child = fork(process.argv[1]!, [`serve-${mode}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const { port, bytes } = await new Promise<{ port: number; bytes: number }>((r) => child.once('message', (m) => r(m as never)));
+  const { port, bytes } = await new Promise<{ port: number; bytes: number }>((r) =>
+    child.once('message', (m) => r(m as never)),
+  );
   const path = mode === 'hono' ? '/clinic.json' : '/';
   await load(port, Math.min(2000, requests), 8, path); // warm-up: JIT and connections
   child.send('mark');
@@ -105,5 +109,7 @@ if (arg === 'serve-raw' || arg === 'serve-hono') {
       `${r.mode.padEnd(5)} ${r.bytes} B body: ${r.cpuPerRequestMicros.toFixed(1)} µs CPU/request, ${Math.round(r.requestsPerSecond)} req/s`,
     );
   }
-  console.log(`ratio hono app / raw node:http, CPU per request: ${(hono.cpuPerRequestMicros / raw.cpuPerRequestMicros).toFixed(2)}x`);
+  console.log(
+    `ratio hono app / raw node:http, CPU per request: ${(hono.cpuPerRequestMicros / raw.cpuPerRequestMicros).toFixed(2)}x`,
+  );
 }

@@ -47,7 +47,11 @@ try {
     .waitForFunction(
       () => {
         const find = (root: Document | ShadowRoot): boolean =>
-          [...root.querySelectorAll('*')].some((el) => (el.localName === 'mcl-dashboard' && el.shadowRoot?.textContent?.includes('Downloading your record')) || (!!el.shadowRoot && find(el.shadowRoot)));
+          [...root.querySelectorAll('*')].some(
+            (el) =>
+              (el.localName === 'mcl-dashboard' && el.shadowRoot?.textContent?.includes('Downloading your record')) ||
+              (!!el.shadowRoot && find(el.shadowRoot)),
+          );
         return find(document) ? performance.now() : false;
       },
       undefined,
@@ -56,13 +60,18 @@ try {
     .then((h) => h.jsonValue() as Promise<number>);
   await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 120_000 });
   const ended = await page.evaluate(() => performance.now());
-  const tasks = await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks);
+  const tasks = await page.evaluate(
+    () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
+  );
   const during = tasks.filter((t) => t.start + t.duration >= started && t.start <= ended);
   const before = tasks.filter((t) => t.start < clicked);
   const opening = tasks.filter((t) => t.start >= clicked && t.start + t.duration < started);
-  const longest = (xs: { duration: number }[]) => (xs.length ? `${Math.max(...xs.map((t) => t.duration)).toFixed(0)} ms` : 'none');
+  const longest = (xs: { duration: number }[]) =>
+    xs.length ? `${Math.max(...xs.map((t) => t.duration)).toFixed(0)} ms` : 'none';
   console.log(`first sync in the app (Chromium, real server, ${resources} resources, sync in a worker):`);
-  console.log(`  the download, from "Downloading your record" to "Up to date", ${(ended - started).toFixed(0)} ms; main-thread tasks over 50 ms during it: ${during.length} (longest ${longest(during)}); opening Home before it: ${opening.length} (longest ${longest(opening)}); loading and sign-in (baseline): ${before.length} (longest ${longest(before)})`);
+  console.log(
+    `  the download, from "Downloading your record" to "Up to date", ${(ended - started).toFixed(0)} ms; main-thread tasks over 50 ms during it: ${during.length} (longest ${longest(during)}); opening Home before it: ${opening.length} (longest ${longest(opening)}); loading and sign-in (baseline): ${before.length} (longest ${longest(before)})`,
+  );
 } finally {
   await browser.close();
   await server.stop();

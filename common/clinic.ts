@@ -26,12 +26,22 @@ export const clinicSchema = z
       .object({
         phone,
         email: z.email().optional(),
-        hours: z.array(z.object({ days: text(60), hours: text(60) }).strict()).min(1).max(14),
+        hours: z
+          .array(z.object({ days: text(60), hours: text(60) }).strict())
+          .min(1)
+          .max(14),
       })
       .strict(),
     /** Who patients may write to besides the clinicians and care teams in their own record. */
     departments: z
-      .array(z.object({ id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'a department id is 1 to 40 lowercase letters, digits or -'), name: text(80) }).strict())
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'a department id is 1 to 40 lowercase letters, digits or -'),
+            name: text(80),
+          })
+          .strict(),
+      )
       .min(1)
       .max(50)
       .refine((list) => new Set(list.map((d) => d.id)).size === list.length, 'department ids must differ'),

@@ -23,7 +23,10 @@ describe('password policy (NIST SP 800-63B-4 §3.1.1.2)', () => {
     assert.equal(v.length, 15);
     assert.equal(v.ok, true);
     // The same password typed with a decomposed é normalises identically.
-    assert.equal(checkPassword('cafe\u0301 was here today!').normalized, checkPassword('caf\u00e9 was here today!').normalized);
+    assert.equal(
+      checkPassword('cafe\u0301 was here today!').normalized,
+      checkPassword('caf\u00e9 was here today!').normalized,
+    );
   });
 
   it('allows at least 64 characters and refuses absurd lengths', () => {
@@ -34,9 +37,15 @@ describe('password policy (NIST SP 800-63B-4 §3.1.1.2)', () => {
   it('refuses common passwords, whatever their case, and says why', () => {
     for (const pw of ['password', 'iloveyou', 'PASSWORD1']) {
       const v = checkPassword(pw, { minLength: 8 });
-      assert.ok(v.problems.some((p) => p.code === 'common'), pw);
+      assert.ok(
+        v.problems.some((p) => p.code === 'common'),
+        pw,
+      );
     }
-    assert.match(checkPassword('qwertyuiop', { minLength: 8 }).problems.find((p) => p.code === 'common')!.message, /list of common passwords/);
+    assert.match(
+      checkPassword('qwertyuiop', { minLength: 8 }).problems.find((p) => p.code === 'common')!.message,
+      /list of common passwords/,
+    );
   });
 
   it('refuses one repeated character', () => {

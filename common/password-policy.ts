@@ -46,14 +46,20 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
   const length = chars.length;
   const problems: PasswordVerdict['problems'] = [];
   if (length < minLength) {
-    problems.push({ code: 'too_short', message: `Use at least ${minLength} characters (this has ${length}). A few unrelated words make a long password that is easy to remember.` });
+    problems.push({
+      code: 'too_short',
+      message: `Use at least ${minLength} characters (this has ${length}). A few unrelated words make a long password that is easy to remember.`,
+    });
   }
   if (length > MAX_LENGTH) {
     problems.push({ code: 'too_long', message: `Use at most ${MAX_LENGTH} characters.` });
   }
   const lower = normalized.toLowerCase();
   if (commonPasswords().has(lower) || commonPasswords().has(lower.replace(/\s+/g, ''))) {
-    problems.push({ code: 'common', message: 'This password is on a list of common passwords that attackers try first. Choose another.' });
+    problems.push({
+      code: 'common',
+      message: 'This password is on a list of common passwords that attackers try first. Choose another.',
+    });
   }
   if (length > 0 && new Set(chars).size === 1) {
     problems.push({ code: 'repetitive', message: 'A password of one repeated character is easy to guess.' });
@@ -62,7 +68,11 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
   // and symbols, or itself a common password.
   const compact = lower.replace(/[^\p{L}\p{N}]/gu, '');
   for (const word of context.personal ?? []) {
-    const w = word.normalize('NFKC').toLowerCase().split('@')[0]!.replace(/[^\p{L}\p{N}]/gu, '');
+    const w = word
+      .normalize('NFKC')
+      .toLowerCase()
+      .split('@')[0]!
+      .replace(/[^\p{L}\p{N}]/gu, '');
     if (w.length < 4 || !compact.includes(w)) continue;
     const rest = compact.split(w).join('');
     if (rest.length < 10 || /^\p{N}*$/u.test(rest) || commonPasswords().has(rest)) {

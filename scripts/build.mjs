@@ -62,7 +62,10 @@ export async function build() {
     legalComments: 'none',
     metafile: true,
     tsconfig: 'tsconfig.json',
-    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development'), __SYNC_WORKER_URL__: JSON.stringify(workerUrl) },
+    define: {
+      'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development'),
+      __SYNC_WORKER_URL__: JSON.stringify(workerUrl),
+    },
     logLevel: 'warning',
   });
   const outputs = client.metafile.outputs;
@@ -72,7 +75,10 @@ export async function build() {
   const preload = outputs[mainJs].imports.filter((i) => i.kind === 'import-statement').map((i) => url(i.path));
   // Each route's code in one round trip instead of one per level of imports: for every route of client/app/routes.ts,
   // the URLs of its module and of all it imports (less what the first paint loads), which the router preloads.
-  const firstPaint = new Set([mainJs, ...outputs[mainJs].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)]);
+  const firstPaint = new Set([
+    mainJs,
+    ...outputs[mainJs].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path),
+  ]);
   const staticImports = (file, seen = new Set()) => {
     if (seen.has(file)) return seen;
     seen.add(file);
@@ -80,13 +86,18 @@ export async function build() {
     return seen;
   };
   const routeModules = {};
-  for (const [, path, module] of readFileSync(join(root, 'client/app/routes.ts'), 'utf8').matchAll(/path: '([^']+)'[^\n]*?import\('([^']+)'\)/g)) {
+  for (const [, path, module] of readFileSync(join(root, 'client/app/routes.ts'), 'utf8').matchAll(
+    /path: '([^']+)'[^\n]*?import\('([^']+)'\)/g,
+  )) {
     const chunk = entryOf(join('client/app', module).split('\\').join('/').replace(/\.js$/, '.ts'));
     if (!chunk) throw new Error(`build: no chunk for the route ${path} (${module})`);
     routeModules[path] = [...staticImports(chunk)].filter((f) => !firstPaint.has(f)).map(url);
   }
   const html = readFileSync(join(root, 'index.html'), 'utf8')
-    .replace('<script type="module" src="/client/main.ts"></script>', `<script type="module" src="${url(preloadJs)}"></script>\n    <script type="module" src="${url(mainJs)}"></script>`)
+    .replace(
+      '<script type="module" src="/client/main.ts"></script>',
+      `<script type="module" src="${url(preloadJs)}"></script>\n    <script type="module" src="${url(mainJs)}"></script>`,
+    )
     .replace('/client/app.css', url(appCss))
     .replace(
       '</head>',

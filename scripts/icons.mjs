@@ -14,7 +14,8 @@ function hexToRgb(hex) {
 
 /** Coverage of the icon shape at (x, y) in unit coordinates: 0 = outside, 1 = background, 2 = cross. */
 function shapeAt(x, y, { maskable }) {
-  const inCross = (u, v, arm, half) => (Math.abs(u) <= half && Math.abs(v) <= arm) || (Math.abs(v) <= half && Math.abs(u) <= arm);
+  const inCross = (u, v, arm, half) =>
+    (Math.abs(u) <= half && Math.abs(v) <= arm) || (Math.abs(v) <= half && Math.abs(u) <= arm);
   const u = x - 0.5;
   const v = y - 0.5;
   if (maskable) return inCross(u, v, 0.24, 0.08) ? 2 : 1; // safe zone: a circle of radius 0.4
@@ -31,12 +32,24 @@ export function drawIcon(size, colour, options) {
   const [br, bg, bb] = hexToRgb(colour);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < SAMPLES; sy++) {
         for (let sx = 0; sx < SAMPLES; sx++) {
           const s = shapeAt((px + (sx + 0.5) / SAMPLES) / size, (py + (sy + 0.5) / SAMPLES) / size, options);
-          if (s === 1) { r += br; g += bg; b += bb; a += 255; }
-          else if (s === 2) { r += 255; g += 255; b += 255; a += 255; }
+          if (s === 1) {
+            r += br;
+            g += bg;
+            b += bb;
+            a += 255;
+          } else if (s === 2) {
+            r += 255;
+            g += 255;
+            b += 255;
+            a += 255;
+          }
         }
       }
       const n = SAMPLES * SAMPLES;
@@ -60,6 +73,7 @@ export function writeIcons(dir, colour) {
     'maskable-512.png': [512, { maskable: true }],
     'apple-touch-icon.png': [180, { maskable: true }],
   };
-  for (const [name, [size, options]] of Object.entries(files)) writeFileSync(join(dir, name), drawIcon(size, colour, options));
+  for (const [name, [size, options]] of Object.entries(files))
+    writeFileSync(join(dir, name), drawIcon(size, colour, options));
   return Object.keys(files);
 }

@@ -48,7 +48,13 @@ describe('HTTP app', () => {
       it(`are on ${path}`, async () => {
         const res = await t.app.request(path);
         const csp = res.headers.get('content-security-policy') ?? '';
-        for (const directive of ["script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "default-src 'self'"]) {
+        for (const directive of [
+          "script-src 'self'",
+          "object-src 'none'",
+          "base-uri 'none'",
+          "frame-ancestors 'none'",
+          "default-src 'self'",
+        ]) {
           assert.ok(csp.includes(directive), `CSP lacks ${directive}: ${csp}`);
         }
         assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'));
@@ -150,7 +156,10 @@ describe('HTTP app', () => {
       });
       const broken = await createTestApp({ logger: failing });
       try {
-        const res = await broken.app.request('/api/csp-reports', json({ 'csp-report': { 'violated-directive': 'script-src' } }));
+        const res = await broken.app.request(
+          '/api/csp-reports',
+          json({ 'csp-report': { 'violated-directive': 'script-src' } }),
+        );
         assert.equal(res.status, 500);
         const text = await res.text();
         assert.ok(!text.includes('/var/secret') && !text.includes('at '), text);

@@ -61,7 +61,10 @@ export function createApp(deps: AppDeps) {
     c.header('Cache-Control', 'no-store');
   });
   const limited = (maxSize: number) =>
-    bodyLimit({ maxSize, onError: (c) => jsonError(c, 413, 'body_too_large', `The request body is larger than ${maxSize} bytes.`) });
+    bodyLimit({
+      maxSize,
+      onError: (c) => jsonError(c, 413, 'body_too_large', `The request body is larger than ${maxSize} bytes.`),
+    });
   const small = limited(JSON_BODY_LIMIT);
   const large = limited(MESSAGE_BODY_LIMIT);
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && FILE_PATHS.test(c.req.path) ? large : small)(c, next));
@@ -71,9 +74,13 @@ export function createApp(deps: AppDeps) {
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
-        c.json(errorBody('method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`), 405, {
-          Allow: methods.join(', '),
-        }),
+        c.json(
+          errorBody('method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`),
+          405,
+          {
+            Allow: methods.join(', '),
+          },
+        ),
     }),
   );
 
@@ -123,10 +130,7 @@ export function createApp(deps: AppDeps) {
       error: error instanceof Error ? error.message : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     });
-    return c.json(
-      { ...errorBody('internal', 'Something went wrong on our side. Please try again.'), requestId },
-      500,
-    );
+    return c.json({ ...errorBody('internal', 'Something went wrong on our side. Please try again.'), requestId }, 500);
   });
   return routes;
 }

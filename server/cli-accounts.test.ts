@@ -20,7 +20,11 @@ describe('operator CLI: activation codes, staff, audit', () => {
   const io = () => {
     const out: string[] = [];
     const err: string[] = [];
-    const value: CliIO = { env: { DATA_DIR: dir, LOG_LEVEL: 'silent' }, out: (l) => out.push(l), err: (l) => err.push(l) };
+    const value: CliIO = {
+      env: { DATA_DIR: dir, LOG_LEVEL: 'silent' },
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    };
     return { io: value, out, err };
   };
 
@@ -29,12 +33,30 @@ describe('operator CLI: activation codes, staff, audit', () => {
     store = await openStore(join(dir, 'mayocarelink.sqlite'));
     await importBundle(
       store,
-      { type: 'collection', entries: [{ fullUrl: `urn:uuid:${PATIENT}`, resource: { resourceType: 'Patient', id: PATIENT, name: [{ family: 'Wiegand', given: ['Truman'] }], birthDate: '1953-04-02' } }] } as never,
+      {
+        type: 'collection',
+        entries: [
+          {
+            fullUrl: `urn:uuid:${PATIENT}`,
+            resource: {
+              resourceType: 'Patient',
+              id: PATIENT,
+              name: [{ family: 'Wiegand', given: ['Truman'] }],
+              birthDate: '1953-04-02',
+            },
+          },
+        ],
+      } as never,
       { now: new Date() },
     );
     t = await createTestApp({
       env: { DATA_DIR: dir },
-      testStore: { store, databaseUrl: join(dir, 'mayocarelink.sqlite'), openAnother: () => Promise.reject(new Error('one connection')), cleanup: () => store.close() },
+      testStore: {
+        store,
+        databaseUrl: join(dir, 'mayocarelink.sqlite'),
+        openAnother: () => Promise.reject(new Error('one connection')),
+        cleanup: () => store.close(),
+      },
     });
   });
   after(async () => {
@@ -47,7 +69,11 @@ describe('operator CLI: activation codes, staff, audit', () => {
     assert.equal(await activationCodeCommand.run([PATIENT], r.io), 0);
     assert.match(r.out[0]!, /^Activation code for Truman Wiegand \(born 1953-04-02\):$/);
     assert.match(r.out[1]!, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-    const rows = await store.db.selectFrom('one_time_token').select(['hash', 'expires_at']).where('purpose', '=', 'activation').execute();
+    const rows = await store.db
+      .selectFrom('one_time_token')
+      .select(['hash', 'expires_at'])
+      .where('purpose', '=', 'activation')
+      .execute();
     assert.equal(rows.length, 1);
     assert.notEqual(rows[0]!.hash, r.out[1], 'stored hashed');
     const days = (Date.parse(rows[0]!.expires_at) - Date.now()) / 86_400_000;
@@ -63,24 +89,54 @@ describe('operator CLI: activation codes, staff, audit', () => {
 
   it('creates a staff account whose holder finishes it through the emailed link', async () => {
     const r = io();
-    assert.equal(await staffCommand.run(['create', '--email', 'dr.lee@clinic.example', '--name', 'Dr Ana Lee', '--role', 'clinician'], r.io), 0);
+    assert.equal(
+      await staffCommand.run(
+        ['create', '--email', 'dr.lee@clinic.example', '--name', 'Dr Ana Lee', '--role', 'clinician'],
+        r.io,
+      ),
+      0,
+    );
     const mail = (await waitForMail(dir, 1))[0]!;
     assert.equal(mail.to, 'dr.lee@clinic.example');
     const token = mail.text.match(/staff-enrol#token=([A-Za-z0-9_-]+)/)![1]!;
-    const headers = { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE, 'Content-Type': 'application/json' };
-    const enrol = await t.app.request('/api/staff-enrol', { method: 'POST', headers, body: JSON.stringify({ token, username: 'ana.lee', password: 'listen twice and speak once' }) });
+    const headers = {
+      Origin: t.config.publicOrigin,
+      [CSRF_HEADER]: CSRF_HEADER_VALUE,
+      'Content-Type': 'application/json',
+    };
+    const enrol = await t.app.request('/api/staff-enrol', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ token, username: 'ana.lee', password: 'listen twice and speak once' }),
+    });
     assert.equal(enrol.status, 201);
     // The link opens a session that may only add the first passkey ([4/8]: staff sign in with passkeys).
-    const setup = await t.app.request('/api/session', { headers: { Cookie: enrol.headers.get('set-cookie')!.split(';')[0]! } });
+    const setup = await t.app.request('/api/session', {
+      headers: { Cookie: enrol.headers.get('set-cookie')!.split(';')[0]! },
+    });
     const info = (await setup.json()) as { authLevel: string; account: { role: string; kind: string } };
     assert.deepEqual([info.authLevel, info.account.role, info.account.kind], ['enrol', 'clinician', 'staff']);
-    const again = await t.app.request('/api/staff-enrol', { method: 'POST', headers, body: JSON.stringify({ token, username: 'ana.lee', password: 'listen twice and speak once' }) });
+    const again = await t.app.request('/api/staff-enrol', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ token, username: 'ana.lee', password: 'listen twice and speak once' }),
+    });
     assert.equal(again.status, 410);
-    const signIn = await t.app.request('/api/session', { method: 'POST', headers, body: JSON.stringify({ login: 'ana.lee', password: 'listen twice and speak once' }) });
+    const signIn = await t.app.request('/api/session', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ login: 'ana.lee', password: 'listen twice and speak once' }),
+    });
     assert.equal(signIn.status, 403, 'no staff sign-in with a password alone');
     assert.equal(((await signIn.json()) as { error: string }).error, 'passkey_setup_required');
-    assert.equal(await staffCommand.run(['create', '--email', 'dr.lee@clinic.example', '--name', 'X', '--role', 'admin'], io().io), 1);
-    assert.equal(await staffCommand.run(['create', '--email', 'x@clinic.example', '--name', 'X', '--role', 'superuser'], io().io), 2);
+    assert.equal(
+      await staffCommand.run(['create', '--email', 'dr.lee@clinic.example', '--name', 'X', '--role', 'admin'], io().io),
+      1,
+    );
+    assert.equal(
+      await staffCommand.run(['create', '--email', 'x@clinic.example', '--name', 'X', '--role', 'superuser'], io().io),
+      2,
+    );
   });
 
   it('verifies the audit chain, and finds tampering', async () => {

@@ -14,7 +14,10 @@ import { openStore, withTransaction, type Store } from './store/store.js';
 
 const DAY = 86_400_000;
 
-async function withStore<T>(env: Record<string, string | undefined>, work: (store: Store, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  env: Record<string, string | undefined>,
+  work: (store: Store, config: ReturnType<typeof loadConfig>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig(env);
   const store = await openStore(config.databaseUrl);
   try {
@@ -29,7 +32,11 @@ export const activationCodeCommand: Command = {
   summary: 'print a single-use sign-up code for a patient record (valid 30 days unless --days)',
   usage: 'activation-code <patient-id> [--days N]',
   async run(args, io) {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { days: { type: 'string', default: '30' } } });
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { days: { type: 'string', default: '30' } },
+    });
     const patientId = positionals[0];
     const days = Number(values.days);
     if (!patientId || !Number.isInteger(days) || days < 1 || days > 90) {
@@ -47,14 +54,37 @@ export const activationCodeCommand: Command = {
       await withTransaction(store, async (trx) => {
         await trx
           .insertInto('one_time_token')
-          .values({ hash: hashToken(normalizeActivationCode(code)), purpose: 'activation', account_id: null, patient_id: patientId, created_at: now.toISOString(), expires_at: new Date(now.getTime() + days * DAY).toISOString(), used_at: null, payload: null })
+          .values({
+            hash: hashToken(normalizeActivationCode(code)),
+            purpose: 'activation',
+            account_id: null,
+            patient_id: patientId,
+            created_at: now.toISOString(),
+            expires_at: new Date(now.getTime() + days * DAY).toISOString(),
+            used_at: null,
+            payload: null,
+          })
           .execute();
-        await appendAudit(trx, { actor: 'cli', onBehalfOf: patientId, action: 'activation-code.issued', outcome: 'success', detail: `valid ${days} days` }, now);
+        await appendAudit(
+          trx,
+          {
+            actor: 'cli',
+            onBehalfOf: patientId,
+            action: 'activation-code.issued',
+            outcome: 'success',
+            detail: `valid ${days} days`,
+          },
+          now,
+        );
       });
       const name = patient.name?.[0];
-      io.out(`Activation code for ${[name?.given?.join(' '), name?.family].filter(Boolean).join(' ') || patientId} (born ${patient.birthDate ?? 'unknown'}):`);
+      io.out(
+        `Activation code for ${[name?.given?.join(' '), name?.family].filter(Boolean).join(' ') || patientId} (born ${patient.birthDate ?? 'unknown'}):`,
+      );
       io.out(code);
-      io.out(`Valid until ${new Date(now.getTime() + days * DAY).toISOString().slice(0, 10)}, once. The patient also needs their date of birth.`);
+      io.out(
+        `Valid until ${new Date(now.getTime() + days * DAY).toISOString().slice(0, 10)}, once. The patient also needs their date of birth.`,
+      );
       return 0;
     });
   },
@@ -65,25 +95,55 @@ export const staffCommand: Command = {
   summary: 'create a staff account (role clinician, helpdesk or admin) and email its enrolment link',
   usage: 'staff create --email E --name N --role R',
   async run(args, io) {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } } });
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+    });
     const roles = ['clinician', 'helpdesk', 'admin'] as const;
     const role = roles.find((r) => r === values.role);
-    if (positionals[0] !== 'create' || !values.email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email) || !values.name?.trim() || !role) {
+    if (
+      positionals[0] !== 'create' ||
+      !values.email ||
+      !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email) ||
+      !values.name?.trim() ||
+      !role
+    ) {
       io.err('usage: staff create --email name@clinic.example --name "Full Name" --role clinician|helpdesk|admin');
       return 2;
     }
     return withStore(io.env, async (store, config) => {
       const now = new Date();
       const token = newToken();
-      const username = `staff-${values.email!.split('@')[0]!.toLowerCase().replace(/[^a-z0-9._-]/g, '')}-${token.slice(0, 4).toLowerCase()}`;
+      const username = `staff-${values
+        .email!.split('@')[0]!
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]/g, '')}-${token.slice(0, 4).toLowerCase()}`;
       try {
         await withTransaction(store, async (trx) => {
-          const account = await createAccount(trx, { kind: 'staff', username, email: values.email!, displayName: values.name!.trim(), role }, now);
+          const account = await createAccount(
+            trx,
+            { kind: 'staff', username, email: values.email!, displayName: values.name!.trim(), role },
+            now,
+          );
           await trx
             .insertInto('one_time_token')
-            .values({ hash: hashToken(token), purpose: 'staff-enrol', account_id: account.id, patient_id: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + 7 * DAY).toISOString(), used_at: null, payload: null })
+            .values({
+              hash: hashToken(token),
+              purpose: 'staff-enrol',
+              account_id: account.id,
+              patient_id: null,
+              created_at: now.toISOString(),
+              expires_at: new Date(now.getTime() + 7 * DAY).toISOString(),
+              used_at: null,
+              payload: null,
+            })
             .execute();
-          await appendAudit(trx, { actor: 'cli', action: 'staff.created', outcome: 'success', target: account.id, detail: role }, now);
+          await appendAudit(
+            trx,
+            { actor: 'cli', action: 'staff.created', outcome: 'success', target: account.id, detail: role },
+            now,
+          );
         });
       } catch (error) {
         if (/unique|UNIQUE/.test((error as Error).message)) {
@@ -93,13 +153,20 @@ export const staffCommand: Command = {
         throw error;
       }
       const logger = createLogger(config.logLevel);
-      const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger });
+      const mailer = createMailer({
+        smtpUrl: config.smtpUrl,
+        from: config.mailFrom,
+        outbox: join(config.dataDir, 'mail'),
+        logger,
+      });
       await mailer.send({
         to: values.email!,
         subject: `Your ${config.clinic.name} staff account`,
         text: `An account was created for you on the ${config.clinic.name} patient portal (role: ${role}). Finish setting it up within 7 days:\n\n${config.publicOrigin}/staff-enrol#token=${token}`,
       });
-      io.out(`Created ${role} account for ${values.name} <${values.email}>; the enrolment link was emailed (valid 7 days).`);
+      io.out(
+        `Created ${role} account for ${values.name} <${values.email}>; the enrolment link was emailed (valid 7 days).`,
+      );
       return 0;
     });
   },

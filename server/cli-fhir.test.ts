@@ -33,7 +33,10 @@ describe('operator CLI: import and export', () => {
     const t = io(env);
     assert.equal(await runCli(['import', folder, '--json'], t.io), 0, t.err.join('\n'));
     assert.equal(t.out.length, 3);
-    const lines = t.out.map((l) => JSON.parse(l) as { file: string; patients: string[]; imported: Record<string, number>; rejected: unknown[] });
+    const lines = t.out.map(
+      (l) =>
+        JSON.parse(l) as { file: string; patients: string[]; imported: Record<string, number>; rejected: unknown[] },
+    );
     lines.forEach((line, i) => {
       assert.equal(line.file, join(folder, ips[i]!.split('/').pop()!));
       assert.deepEqual(line.imported, countEntries(readJson(ips[i]!)));
@@ -51,10 +54,23 @@ describe('operator CLI: import and export', () => {
     writeFileSync(partly, JSON.stringify(bundle));
     const t = io(env);
     assert.equal(await runCli(['import', partly, bad], t.io), 1);
-    assert.match(t.out[0]!, /partly\.json: document bundle, 8 entries: 6 loaded \(0 new, 0 changed, 6 unchanged\), 2 rejected; patient 244ad7c3-/);
+    assert.match(
+      t.out[0]!,
+      /partly\.json: document bundle, 8 entries: 6 loaded \(0 new, 0 changed, 6 unchanged\), 2 rejected; patient 244ad7c3-/,
+    );
     // Entry 3 is an Organization, which has no gender; the Composition that names it as attester goes with it.
-    assert.ok(t.out.includes('  rejected entry 3 (Organization) at entry[3].resource.gender: is not an element FHIR R4 defines here'), t.out.join('\n'));
-    assert.ok(t.out.includes('  rejected entry 0 (Composition) at entry[0].resource.attester[1].party.reference: it refers to entry 3, which could not be loaded'), t.out.join('\n'));
+    assert.ok(
+      t.out.includes(
+        '  rejected entry 3 (Organization) at entry[3].resource.gender: is not an element FHIR R4 defines here',
+      ),
+      t.out.join('\n'),
+    );
+    assert.ok(
+      t.out.includes(
+        '  rejected entry 0 (Composition) at entry[0].resource.attester[1].party.reference: it refers to entry 3, which could not be loaded',
+      ),
+      t.out.join('\n'),
+    );
     assert.match(t.err.join('\n'), /bad\.json: not loaded: it is not JSON/);
   });
 
@@ -66,7 +82,8 @@ describe('operator CLI: import and export', () => {
     assert.equal(await runCli(['import', big, '--json'], t.io), 1);
     assert.deepEqual(JSON.parse(t.out[0]!), {
       file: big,
-      error: 'it is 50.0 MB, over the 32.0 MB a bundle may have; split it into smaller bundles, or raise the limit with --max-mb',
+      error:
+        'it is 50.0 MB, over the 32.0 MB a bundle may have; split it into smaller bundles, or raise the limit with --max-mb',
       patients: [],
       imported: {},
       rejected: [],
@@ -82,7 +99,11 @@ describe('operator CLI: import and export', () => {
     const t = io(env);
     assert.equal(await runCli(['export', patientId, '--out', out], t.io), 0, t.err.join('\n'));
     assert.match(t.out[0]!, new RegExp(`^wrote 20 resources for patient ${patientId} to `));
-    const bundle = JSON.parse(readFileSync(out, 'utf8')) as { resourceType: string; type: string; entry: { fullUrl: string }[] };
+    const bundle = JSON.parse(readFileSync(out, 'utf8')) as {
+      resourceType: string;
+      type: string;
+      entry: { fullUrl: string }[];
+    };
     assert.equal(bundle.type, 'collection');
     assert.equal(fhirValidator().validate(bundle), undefined);
     assert.ok(bundle.entry.every((e) => e.fullUrl.startsWith('http://localhost:8080/fhir/')));
@@ -98,12 +119,22 @@ describe('operator CLI: import and export', () => {
     // Imports that wrote something and every export are in the audit log (SECURITY.md, access control).
     const store = await openStore(join(env.DATA_DIR!, 'mayocarelink.sqlite'));
     try {
-      const rows = await store.db.selectFrom('audit_log').select(['actor', 'action', 'on_behalf_of', 'target']).orderBy('seq').execute();
-      assert.deepEqual(rows.filter((r) => r.action === 'record.export'), [
-        { actor: 'cli', action: 'record.export', on_behalf_of: patientId, target: null },
-        { actor: 'cli', action: 'record.export', on_behalf_of: patientId, target: null },
-      ]);
-      assert.deepEqual(rows.filter((r) => r.action === 'record.import').map((r) => r.target), ips.map((f) => f.split('/').pop()));
+      const rows = await store.db
+        .selectFrom('audit_log')
+        .select(['actor', 'action', 'on_behalf_of', 'target'])
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(
+        rows.filter((r) => r.action === 'record.export'),
+        [
+          { actor: 'cli', action: 'record.export', on_behalf_of: patientId, target: null },
+          { actor: 'cli', action: 'record.export', on_behalf_of: patientId, target: null },
+        ],
+      );
+      assert.deepEqual(
+        rows.filter((r) => r.action === 'record.import').map((r) => r.target),
+        ips.map((f) => f.split('/').pop()),
+      );
     } finally {
       await store.close();
     }

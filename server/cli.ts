@@ -41,7 +41,9 @@ export const commands: Record<string, Command> = {
       });
       const maxMb = values['max-mb'] === undefined ? DEFAULT_MAX_BUNDLE_BYTES / 1024 / 1024 : Number(values['max-mb']);
       if (positionals.length === 0 || !(maxMb > 0)) {
-        io.err(`usage: npm run cli -- ${this.usage}${positionals.length ? ' (--max-mb takes a number of megabytes)' : ''}`);
+        io.err(
+          `usage: npm run cli -- ${this.usage}${positionals.length ? ' (--max-mb takes a number of megabytes)' : ''}`,
+        );
         return 2;
       }
       const store = await openStore(loadConfig(io.env).databaseUrl);
@@ -74,7 +76,10 @@ export const commands: Record<string, Command> = {
       const config = loadConfig(io.env);
       const store = await openStore(config.databaseUrl);
       try {
-        const bundle = await exportPatient(store.db, patientId, { base: `${config.publicOrigin}/fhir`, now: new Date() });
+        const bundle = await exportPatient(store.db, patientId, {
+          base: `${config.publicOrigin}/fhir`,
+          now: new Date(),
+        });
         if (!bundle) {
           io.err(`export: there is no Patient with id "${patientId}"`);
           return 1;
@@ -84,14 +89,20 @@ export const commands: Record<string, Command> = {
           try {
             writeFileSync(values.out, text + '\n');
           } catch (error) {
-            io.err(`export: cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+            io.err(
+              `export: cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+            );
             return 1;
           }
           io.out(`wrote ${bundle.entry!.length} resources for patient ${patientId} to ${values.out}`);
         } else io.out(text);
         const detail = `${bundle.entry!.length} resources as a FHIR collection Bundle`;
         await withTransaction(store, (trx) =>
-          appendAudit(trx, { actor: 'cli', onBehalfOf: patientId, action: 'record.export', outcome: 'success', detail }, new Date()),
+          appendAudit(
+            trx,
+            { actor: 'cli', onBehalfOf: patientId, action: 'record.export', outcome: 'success', detail },
+            new Date(),
+          ),
         );
         return 0;
       } finally {

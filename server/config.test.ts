@@ -21,14 +21,33 @@ describe('configuration', () => {
   });
 
   it('keeps session limits within SECURITY.md (idle ≤ 1 h, overall ≤ 24 h)', () => {
-    assert.deepEqual(loadConfig({ SESSION_IDLE_MINUTES: '60', SESSION_MAX_HOURS: '24' }).session, { idleMs: 3600_000, maxMs: 86_400_000, freshMs: 300_000 });
+    assert.deepEqual(loadConfig({ SESSION_IDLE_MINUTES: '60', SESSION_MAX_HOURS: '24' }).session, {
+      idleMs: 3600_000,
+      maxMs: 86_400_000,
+      freshMs: 300_000,
+    });
     // The step-up window may be shortened (tests, demonstrations) but never made longer than 5 minutes.
     assert.equal(loadConfig({ STEP_UP_SECONDS: '20' }).session.freshMs, 20_000);
-    assert.throws(() => loadConfig({ STEP_UP_SECONDS: '301' }), /STEP_UP_SECONDS must be a whole number from 10 to 300/);
-    assert.throws(() => loadConfig({ SMS_PROVIDER_URL: 'http://sms.example/send' }), /SMS_PROVIDER_URL must start with https/);
-    assert.equal(loadConfig({ SMS_PROVIDER_URL: 'https://sms.example/send', SMS_PROVIDER_TOKEN: 't' }).sms.providerUrl, 'https://sms.example/send');
-    assert.throws(() => loadConfig({ SESSION_IDLE_MINUTES: '61' }), /SESSION_IDLE_MINUTES must be a whole number from 1 to 60/);
-    assert.throws(() => loadConfig({ SESSION_MAX_HOURS: '25' }), /SESSION_MAX_HOURS must be a whole number from 1 to 24/);
+    assert.throws(
+      () => loadConfig({ STEP_UP_SECONDS: '301' }),
+      /STEP_UP_SECONDS must be a whole number from 10 to 300/,
+    );
+    assert.throws(
+      () => loadConfig({ SMS_PROVIDER_URL: 'http://sms.example/send' }),
+      /SMS_PROVIDER_URL must start with https/,
+    );
+    assert.equal(
+      loadConfig({ SMS_PROVIDER_URL: 'https://sms.example/send', SMS_PROVIDER_TOKEN: 't' }).sms.providerUrl,
+      'https://sms.example/send',
+    );
+    assert.throws(
+      () => loadConfig({ SESSION_IDLE_MINUTES: '61' }),
+      /SESSION_IDLE_MINUTES must be a whole number from 1 to 60/,
+    );
+    assert.throws(
+      () => loadConfig({ SESSION_MAX_HOURS: '25' }),
+      /SESSION_MAX_HOURS must be a whole number from 1 to 24/,
+    );
     assert.equal(loadConfig({ SESSION_IDLE_SECONDS: '30' }).session.idleMs, 30_000);
     assert.throws(() => loadConfig({ SMTP_URL: 'http://mail' }), /SMTP_URL must start with smtp/);
     assert.equal(loadConfig({}).demoData, true);
@@ -51,7 +70,10 @@ describe('configuration', () => {
   });
 
   it('names the setting to fix', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty' }), (e: unknown) => e instanceof ConfigError && /^PORT/.test(e.message));
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }),
+      (e: unknown) => e instanceof ConfigError && /^PORT/.test(e.message),
+    );
     assert.throws(() => loadConfig({ PORT: '70000' }), /PORT must be a whole number/);
     assert.throws(() => loadConfig({ PUBLIC_ORIGIN: 'not a url' }), /^Error: PUBLIC_ORIGIN/);
     assert.throws(() => loadConfig({ PUBLIC_ORIGIN: 'http://portal.clinic.example' }), /must use https/);

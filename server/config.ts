@@ -90,7 +90,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicDir: resolve(env.PUBLIC_DIR || defaultPublicDir()),
     clinic,
     logLevel,
-    session: { idleMs: (idleSeconds ?? idleMinutes * 60) * 1000, maxMs: maxHours * 3600_000, freshMs: stepUpSeconds * 1000 },
+    session: {
+      idleMs: (idleSeconds ?? idleMinutes * 60) * 1000,
+      maxMs: maxHours * 3600_000,
+      freshMs: stepUpSeconds * 1000,
+    },
     smtpUrl: env.SMTP_URL || undefined,
     sms: { providerUrl: env.SMS_PROVIDER_URL || undefined, providerToken: env.SMS_PROVIDER_TOKEN || undefined },
     demoData: demo === 'on',
@@ -98,7 +102,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-function parseBounded(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+function parseBounded(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -112,13 +122,20 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3600_000, d: 86_400_000 
 
 /** `7d,1d` → lead times before a visit; `m`, `h` or `d`; at most five; empty for no reminders. */
 function parseLeads(raw: string): { label: string; ms: number }[] {
-  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const leads = parts.map((label) => {
     const match = /^(\d{1,4})([mhd])$/.exec(label);
-    if (!match) throw new ConfigError(`APPOINTMENT_REMINDERS must list lead times such as 7d,1d,2h (m, h or d); "${label}" is not one.`);
+    if (!match)
+      throw new ConfigError(
+        `APPOINTMENT_REMINDERS must list lead times such as 7d,1d,2h (m, h or d); "${label}" is not one.`,
+      );
     return { label, ms: Number(match[1]) * UNIT_MS[match[2]!]! };
   });
-  if (leads.length > 5 || new Set(leads.map((l) => l.ms)).size !== leads.length) throw new ConfigError('APPOINTMENT_REMINDERS: at most five different lead times.');
+  if (leads.length > 5 || new Set(leads.map((l) => l.ms)).size !== leads.length)
+    throw new ConfigError('APPOINTMENT_REMINDERS: at most five different lead times.');
   return leads.sort((a, b) => b.ms - a.ms);
 }
 

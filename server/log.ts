@@ -19,9 +19,11 @@ export function createLogger(
   write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
   now: () => Date = () => new Date(),
 ): Logger {
-  const at = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields: LogFields = {}) => {
-    if (RANK[lvl] < RANK[level]) return;
-    write(JSON.stringify({ time: now().toISOString(), level: lvl, msg, ...fields }));
-  };
+  const at =
+    (lvl: Exclude<LogLevel, 'silent'>) =>
+    (msg: string, fields: LogFields = {}) => {
+      if (RANK[lvl] < RANK[level]) return;
+      write(JSON.stringify({ time: now().toISOString(), level: lvl, msg, ...fields }));
+    };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

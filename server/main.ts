@@ -51,11 +51,22 @@ async function main(): Promise<void> {
     }
   }
   const logLinks = new URL(config.publicOrigin).hostname === 'localhost';
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outbox: join(config.dataDir, 'mail'), logger, logLinks });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    outbox: join(config.dataDir, 'mail'),
+    logger,
+    logLinks,
+  });
   const sms = createSmsSender({ ...config.sms, outbox: join(config.dataDir, 'sms'), logger, logCodes: logLinks });
   const app = createApp({ store, config, clock: systemClock, logger, mailer, sms });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info('listening', { host: config.host, port: info.port, database: store.dialect, origin: config.publicOrigin });
+    logger.info('listening', {
+      host: config.host,
+      port: info.port,
+      database: store.dialect,
+      origin: config.publicOrigin,
+    });
     for (const line of demoLines(demo)) process.stdout.write(`${line}\n`);
     process.stdout.write(`\nmayocarelink is ready: open ${config.publicOrigin.replace(/:\d+$/, '')}:${info.port}/\n\n`);
   });
@@ -68,7 +79,10 @@ async function main(): Promise<void> {
   });
   // Expired single-use tokens (challenges, flows, links) are deleted hourly.
   const purge = () =>
-    void Promise.all([purgeExpiredTokens(store.db, systemClock.now()), purgeIdempotencyKeys(store.db, systemClock.now())]).catch((error: Error) => logger.error('purge failed', { error: error.message }));
+    void Promise.all([
+      purgeExpiredTokens(store.db, systemClock.now()),
+      purgeIdempotencyKeys(store.db, systemClock.now()),
+    ]).catch((error: Error) => logger.error('purge failed', { error: error.message }));
   purge();
   const purger = setInterval(purge, 3600_000);
   purger.unref();

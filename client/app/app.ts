@@ -205,12 +205,13 @@ export class App extends LitElement {
               return r.nav === 'signed-in' || r.nav === account.kind;
             })
             .map(
-              (r) =>
-                html`<li><a href=${r.path} aria-current=${r === current ? 'page' : nothing}>${r.title}</a></li>`,
+              (r) => html`<li><a href=${r.path} aria-current=${r === current ? 'page' : nothing}>${r.title}</a></li>`,
             )}
-          ${this.session.account
-            ? html`<li><button class="link" @click=${() => void this.session.signOut()}>Sign out</button></li>`
-            : nothing}
+          ${
+            this.session.account
+              ? html`<li><button class="link" @click=${() => void this.session.signOut()}>Sign out</button></li>`
+              : nothing
+          }
         </ul>
       </nav>
       ${this.session.warning ? html`<mcl-idle-warning .seconds=${this.session.secondsLeft}></mcl-idle-warning>` : nothing}
@@ -219,10 +220,13 @@ export class App extends LitElement {
         <main id="main" tabindex="-1">${this.renderPage()}</main>
       </div>
       <footer>
-        ${this.clinic
-          ? html`In an emergency call <a href="tel:${this.clinic.urgent.emergencyNumber}">${this.clinic.urgent.emergencyNumber}</a>.
-              <a href="/help">Help and contact details</a>`
-          : html`<a href="/help">Help and contact details</a>`}
+        ${
+          this.clinic
+            ? html`In an emergency call
+                <a href="tel:${this.clinic.urgent.emergencyNumber}">${this.clinic.urgent.emergencyNumber}</a>.
+                <a href="/help">Help and contact details</a>`
+            : html`<a href="/help">Help and contact details</a>`
+        }
       </footer>
     `;
   }

@@ -40,9 +40,11 @@ export class ConnectionStatus extends LitElement {
 
   override render() {
     return html`<div role="status">
-      ${this.connection.online
-        ? html`<p class="online"><span class="dot" aria-hidden="true"></span>Online</p>`
-        : html`<p class="offline"><strong>You are offline.</strong> What is saved on this device still opens.</p>`}
+      ${
+        this.connection.online
+          ? html`<p class="online"><span class="dot" aria-hidden="true"></span>Online</p>`
+          : html`<p class="offline"><strong>You are offline.</strong> What is saved on this device still opens.</p>`
+      }
     </div>`;
   }
 }

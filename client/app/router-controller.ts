@@ -40,13 +40,22 @@ export class RouterController implements ReactiveController {
 
   /** Fetches ahead what the page at `path` adds for a signed-in person (asked by the sign-in page: session/navigate.ts). */
   prepareSignedIn(path: string): void {
-    void matchRoute(path)?.loadSignedIn?.().catch(() => {});
+    void matchRoute(path)
+      ?.loadSignedIn?.()
+      .catch(() => {});
   }
 
   private readonly onPopState = () => void this.resolve(location.pathname);
 
   private readonly onClick = (event: MouseEvent) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    ) {
       return;
     }
     const anchor = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);

@@ -29,12 +29,30 @@ export const textOf = (m: Communication) => m.payload?.find((p) => p.contentStri
 export function filesOf(m: Communication): FileRef[] {
   return (m.payload ?? []).flatMap((p) => {
     const a = p.contentAttachment;
-    return a?.url?.startsWith('Binary/') ? [{ binaryId: a.url.slice('Binary/'.length), title: a.title ?? 'attachment', contentType: a.contentType ?? '', size: a.size ?? 0 }] : [];
+    return a?.url?.startsWith('Binary/')
+      ? [
+          {
+            binaryId: a.url.slice('Binary/'.length),
+            title: a.title ?? 'attachment',
+            contentType: a.contentType ?? '',
+            size: a.size ?? 0,
+          },
+        ]
+      : [];
   });
 }
 
 export function documentsOf(m: Communication): { id: string; title: string }[] {
-  return (m.payload ?? []).flatMap((p) => (p.contentReference?.reference?.startsWith('DocumentReference/') ? [{ id: p.contentReference.reference.slice('DocumentReference/'.length), title: p.contentReference.display ?? 'Document' }] : []));
+  return (m.payload ?? []).flatMap((p) =>
+    p.contentReference?.reference?.startsWith('DocumentReference/')
+      ? [
+          {
+            id: p.contentReference.reference.slice('DocumentReference/'.length),
+            title: p.contentReference.display ?? 'Document',
+          },
+        ]
+      : [],
+  );
 }
 
 /** The record's messages as conversations, the most recent first; `unseen`: ids of messages not opened yet. */

@@ -55,7 +55,10 @@ export class DraftKeeper implements ReactiveController {
 
   private schedule(name: string, value: string) {
     clearTimeout(this.timers.get(name));
-    this.timers.set(name, setTimeout(() => void this.vault().then((v) => v?.saveDraft(this.key(name), value)), 300));
+    this.timers.set(
+      name,
+      setTimeout(() => void this.vault().then((v) => v?.saveDraft(this.key(name), value)), 300),
+    );
   }
 
   /** The draft was used: forget it. */
@@ -68,8 +71,13 @@ export class DraftKeeper implements ReactiveController {
     // Leaving the page (or being signed out) saves at once what was typed in the last moments.
     for (const [name, timer] of this.timers) {
       clearTimeout(timer);
-      const field = this.host.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-draft="${name}"]`);
-      if (field) void this.vault().then((v) => v?.saveDraft(this.key(name), field.value)).catch(() => {});
+      const field = this.host.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(
+        `[data-draft="${name}"]`,
+      );
+      if (field)
+        void this.vault()
+          .then((v) => v?.saveDraft(this.key(name), field.value))
+          .catch(() => {});
     }
     this.timers.clear();
   }

@@ -1,5 +1,13 @@
 import { dateFormat } from '../ui/date-format.js';
-import type { CodeableConcept, DiagnosticReport, Dosage, MedicationRequest, Observation, Quantity, Reference } from 'fhir/r4';
+import type {
+  CodeableConcept,
+  DiagnosticReport,
+  Dosage,
+  MedicationRequest,
+  Observation,
+  Quantity,
+  Reference,
+} from 'fhir/r4';
 
 /**
  * FHIR values in words for patients: names of things, values with units, reference ranges and flags, dosage in
@@ -33,7 +41,12 @@ function round(value: number): string {
 /** UCUM units people can read: "mm[Hg]" → "mmHg", "{score}" → "", "kg/m2" → "kg/m²". */
 export function unitText(unit: string | undefined): string {
   if (!unit) return '';
-  return unit.replace(/\[|\]/g, '').replace(/\{[^}]*\}/g, '').replace(/m2\b/g, 'm²').replace(/^1$/, '').trim();
+  return unit
+    .replace(/\[|\]/g, '')
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/m2\b/g, 'm²')
+    .replace(/^1$/, '')
+    .trim();
 }
 
 export function quantityText(q: Quantity | undefined): string {
@@ -51,8 +64,14 @@ export function observationValue(o: Observation): string {
     // Blood pressure and other panels in one observation: "120/80 mmHg" when the units agree.
     const parts = o.component.map((c) => c.valueQuantity).filter((q): q is Quantity => q?.value !== undefined);
     const units = new Set(parts.map((q) => unitText(q.unit ?? q.code)));
-    if (parts.length === o.component.length && units.size === 1) return `${parts.map((q) => round(q.value!)).join('/')} ${[...units][0]}`.trim();
-    return o.component.map((c) => `${conceptText(c.code)}: ${c.valueQuantity ? quantityText(c.valueQuantity) : conceptText(c.valueCodeableConcept, '')}`).join('; ');
+    if (parts.length === o.component.length && units.size === 1)
+      return `${parts.map((q) => round(q.value!)).join('/')} ${[...units][0]}`.trim();
+    return o.component
+      .map(
+        (c) =>
+          `${conceptText(c.code)}: ${c.valueQuantity ? quantityText(c.valueQuantity) : conceptText(c.valueCodeableConcept, '')}`,
+      )
+      .join('; ');
   }
   return o.dataAbsentReason ? `Not available (${conceptText(o.dataAbsentReason)})` : 'No value';
 }
@@ -107,7 +126,15 @@ export function reportResultIds(report: DiagnosticReport): string[] {
   return (report.result ?? []).map(refId).filter((id): id is string => Boolean(id));
 }
 
-const UNITS: Record<string, [string, string]> = { s: ['second', 'seconds'], min: ['minute', 'minutes'], h: ['hour', 'hours'], d: ['day', 'days'], wk: ['week', 'weeks'], mo: ['month', 'months'], a: ['year', 'years'] };
+const UNITS: Record<string, [string, string]> = {
+  s: ['second', 'seconds'],
+  min: ['minute', 'minutes'],
+  h: ['hour', 'hours'],
+  d: ['day', 'days'],
+  wk: ['week', 'weeks'],
+  mo: ['month', 'months'],
+  a: ['year', 'years'],
+};
 
 /** Dosage in plain words: the prescriber's text when there is one, else built from dose, timing and "as needed". */
 export function dosageText(d: Dosage | undefined): string {
@@ -123,7 +150,12 @@ export function dosageText(d: Dosage | undefined): string {
     const times = r.frequency === 1 ? 'once' : r.frequency === 2 ? 'twice' : `${r.frequency} times`;
     parts.push(r.period === 1 ? `${times} a ${unit[0]}` : `${times} every ${r.period} ${unit[1]}`);
   }
-  if (d.asNeededBoolean || d.asNeededCodeableConcept) parts.push(d.asNeededCodeableConcept ? `when needed for ${conceptText(d.asNeededCodeableConcept).toLowerCase()}` : 'when needed');
+  if (d.asNeededBoolean || d.asNeededCodeableConcept)
+    parts.push(
+      d.asNeededCodeableConcept
+        ? `when needed for ${conceptText(d.asNeededCodeableConcept).toLowerCase()}`
+        : 'when needed',
+    );
   if (d.route) parts.push(`(${conceptText(d.route).toLowerCase()})`);
   return parts.length ? parts.join(' ') : 'No instructions recorded';
 }
@@ -139,7 +171,11 @@ export function isActiveMedication(m: MedicationRequest): boolean {
 /** Refills left, when the prescription says how many it allows. */
 export function refillsText(m: MedicationRequest): string {
   const allowed = m.dispenseRequest?.numberOfRepeatsAllowed;
-  return allowed === undefined ? 'Refills not recorded' : allowed === 0 ? 'No refills left' : `${allowed} refill${allowed === 1 ? '' : 's'} allowed`;
+  return allowed === undefined
+    ? 'Refills not recorded'
+    : allowed === 0
+      ? 'No refills left'
+      : `${allowed} refill${allowed === 1 ? '' : 's'} allowed`;
 }
 
 /** Text of a base64 attachment (a clinical note), decoded as UTF-8; shown as text, never as HTML. */

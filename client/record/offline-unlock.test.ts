@@ -1,5 +1,14 @@
 import { expect } from '@open-wc/testing';
-import { offlineUnlockAvailable, PIN_ITERATIONS, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock, unlockWithPin, unwrapWithPin, wrapWithPin } from './offline-unlock.js';
+import {
+  offlineUnlockAvailable,
+  PIN_ITERATIONS,
+  pinProblem,
+  saveOfflineUnlock,
+  turnOffOfflineUnlock,
+  unlockWithPin,
+  unwrapWithPin,
+  wrapWithPin,
+} from './offline-unlock.js';
 import { openVault, wipeVault } from './open-vault.js';
 import { VaultDb } from './vault-db.js';
 import { lastKnownUnlockWays, offlineUnlockWays } from './unlock-ways.js';
@@ -33,7 +42,8 @@ describe('opening the local record with a device PIN (real WebCrypto and Indexed
     (await openVault('acct', new Uint8Array(32).fill(9), NAME)).db.close();
     await saveOfflineUnlock(secret, '428613', NAME, 1000);
     expect(await offlineUnlockAvailable(NAME)).to.equal(true);
-    for (let i = 1; i <= 9; i++) expect(await unlockWithPin('000999', NAME)).to.deep.equal({ ok: false, triesLeft: 10 - i, wiped: false });
+    for (let i = 1; i <= 9; i++)
+      expect(await unlockWithPin('000999', NAME)).to.deep.equal({ ok: false, triesLeft: 10 - i, wiped: false });
     expect(await unlockWithPin('428613', NAME)).to.deep.equal({ ok: true, secret });
     const db = new VaultDb(NAME);
     expect((await db.unlock.get('pin'))!.failures).to.equal(0);

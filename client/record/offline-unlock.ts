@@ -15,27 +15,53 @@ export type { PinWrapped };
 export function pinProblem(pin: string): string | undefined {
   if (!/^\d{6,12}$/.test(pin)) return 'Use 6 to 12 digits.';
   if (/^(\d)\1+$/.test(pin)) return 'Use digits that are not all the same.';
-  if ('01234567890123456789'.includes(pin) || '98765432109876543210'.includes(pin)) return 'Use digits that are not in a straight run.';
+  if ('01234567890123456789'.includes(pin) || '98765432109876543210'.includes(pin))
+    return 'Use digits that are not in a straight run.';
   return undefined;
 }
 
 async function pinKey(pin: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveKey']);
-  return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  return crypto.subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
 }
 
 /** Seals what unlocking needs under a key derived from the PIN (the PIN itself is never stored). */
-export async function wrapWithPin<T>(secret: T, pin: string, iterations = PIN_ITERATIONS): Promise<Omit<PinWrapped, 'key' | 'failures' | 'createdAt'>> {
+export async function wrapWithPin<T>(
+  secret: T,
+  pin: string,
+  iterations = PIN_ITERATIONS,
+): Promise<Omit<PinWrapped, 'key' | 'failures' | 'createdAt'>> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode('mcl-offline-unlock') }, await pinKey(pin, salt, iterations), new TextEncoder().encode(JSON.stringify(secret)));
+  const data = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode('mcl-offline-unlock') },
+    await pinKey(pin, salt, iterations),
+    new TextEncoder().encode(JSON.stringify(secret)),
+  );
   return { salt, iterations, iv, data };
 }
 
 /** Opens it with the PIN; a wrong PIN fails the AES-GCM tag check (undefined). */
-export async function unwrapWithPin<T>(wrapped: Pick<PinWrapped, 'salt' | 'iterations' | 'iv' | 'data'>, pin: string): Promise<T | undefined> {
+export async function unwrapWithPin<T>(
+  wrapped: Pick<PinWrapped, 'salt' | 'iterations' | 'iv' | 'data'>,
+  pin: string,
+): Promise<T | undefined> {
   try {
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: wrapped.iv as BufferSource, additionalData: new TextEncoder().encode('mcl-offline-unlock') }, await pinKey(pin, wrapped.salt, wrapped.iterations), wrapped.data);
+    const plain = await crypto.subtle.decrypt(
+      {
+        name: 'AES-GCM',
+        iv: wrapped.iv as BufferSource,
+        additionalData: new TextEncoder().encode('mcl-offline-unlock'),
+      },
+      await pinKey(pin, wrapped.salt, wrapped.iterations),
+      wrapped.data,
+    );
     return JSON.parse(new TextDecoder().decode(plain)) as T;
   } catch {
     return undefined;
@@ -49,7 +75,12 @@ export async function offlineUnlockAvailable(name = VAULT_DB): Promise<boolean> 
 }
 
 /** Stores the PIN-wrapped unlock secret in the local record's database (replacing an earlier one). */
-export async function saveOfflineUnlock<T>(secret: T, pin: string, name = VAULT_DB, iterations = PIN_ITERATIONS): Promise<void> {
+export async function saveOfflineUnlock<T>(
+  secret: T,
+  pin: string,
+  name = VAULT_DB,
+  iterations = PIN_ITERATIONS,
+): Promise<void> {
   const wrapped = await wrapWithPin(secret, pin, iterations);
   const db = new VaultDb(name);
   try {

@@ -14,7 +14,13 @@ import { Vault } from './vault.js';
  * going away must not make a new secret behind the next page's back.
  */
 export class NoRecordHere extends Error {}
-export async function openVault(accountId: string, kekRaw: Uint8Array, name = VAULT_DB, retry = true, make = true): Promise<Vault> {
+export async function openVault(
+  accountId: string,
+  kekRaw: Uint8Array,
+  name = VAULT_DB,
+  retry = true,
+  make = true,
+): Promise<Vault> {
   const kek = await importKek(kekRaw);
   const kept = spare.get(name);
   spare.delete(name);
@@ -34,7 +40,12 @@ export async function openVault(accountId: string, kekRaw: Uint8Array, name = VA
   if (!meta) {
     // A device that kept this account's record (the mark) but has no vault now lost it to the browser's eviction.
     lost = keptMark(name) === accountId;
-    const made: VaultMeta = { key: 'vault', accountId, createdAt: new Date().toISOString(), ...(await newWrappedSecret(kek)) };
+    const made: VaultMeta = {
+      key: 'vault',
+      accountId,
+      createdAt: new Date().toISOString(),
+      ...(await newWrappedSecret(kek)),
+    };
     // `add`, not `put`: if another opener (the sync worker, another tab) made the vault meanwhile, its secret is
     // the one, and this one is dropped. Two secrets would each encrypt part of the record.
     meta = await db.meta.add(made).then(

@@ -35,7 +35,13 @@ export class OutboxWatch implements ReactiveController {
  * What is on its way from the outbox (messages, appointment requests): each with what it says, its state, and,
  * when the portal refused it, the reason with "Change and send again" and "Discard it": never dropped silently.
  */
-export function outboxList(items: OutboxItem[], discard: (item: OutboxItem) => void, edit: (item: OutboxItem) => void, signedIn: boolean, label = 'Messages on their way') {
+export function outboxList(
+  items: OutboxItem[],
+  discard: (item: OutboxItem) => void,
+  edit: (item: OutboxItem) => void,
+  signedIn: boolean,
+  label = 'Messages on their way',
+) {
   if (!items.length) return nothing;
   return html`<ul class="items" aria-label=${label}>
     ${items.map((item) => {
@@ -44,12 +50,18 @@ export function outboxList(items: OutboxItem[], discard: (item: OutboxItem) => v
       return html`<li class="card">
         <p><strong>${item.title ?? 'Your message'}</strong></p>
         <p class="meta">${text && text.length > 140 ? `${text.slice(0, 140)}…` : text}</p>
-        <p role=${item.state === 'refused' ? 'alert' : 'status'} class=${item.state === 'refused' ? 'alert' : ''}>${outboxState(item, navigator.onLine, signedIn)}</p>
-        ${item.state === 'refused'
-          ? html`${(item.body as { attachments?: unknown[] }).attachments?.length ? html`<p class="meta">To send it again, attach the files again (or other ones).</p>` : nothing}
-            <p><button type="button" @click=${() => edit(item)}>Change and send again</button>
-              <button type="button" class="secondary" @click=${() => discard(item)}>Discard it</button></p>`
-          : nothing}
+        <p role=${item.state === 'refused' ? 'alert' : 'status'} class=${item.state === 'refused' ? 'alert' : ''}>
+          ${outboxState(item, navigator.onLine, signedIn)}
+        </p>
+        ${
+          item.state === 'refused'
+            ? html`${(item.body as { attachments?: unknown[] }).attachments?.length ? html`<p class="meta">To send it again, attach the files again (or other ones).</p>` : nothing}
+                <p>
+                  <button type="button" @click=${() => edit(item)}>Change and send again</button>
+                  <button type="button" class="secondary" @click=${() => discard(item)}>Discard it</button>
+                </p>`
+            : nothing
+        }
       </li>`;
     })}
   </ul>`;

@@ -23,9 +23,13 @@ async function send(item: OutboxItem): Promise<{ outcome: FlushOutcome; problem?
     if (!(error instanceof ApiProblem)) throw error;
     // Not yet: no connection (0), being carried out elsewhere (409 in progress), signed out (401), or the server is
     // struggling (5xx). Anything else is the server's refusal, kept with its reason.
-    if (error.status === 0 || error.status === 401 || error.status >= 500 || error.code === 'request_in_progress') return { outcome: 'waiting' };
+    if (error.status === 0 || error.status === 401 || error.status >= 500 || error.code === 'request_in_progress')
+      return { outcome: 'waiting' };
     // A refusal without the portal's own sentence (not a JSON answer) still says what happened.
-    return { outcome: 'refused', problem: error.code === 'error' ? `The portal refused this (${error.status}).` : error.message };
+    return {
+      outcome: 'refused',
+      problem: error.code === 'error' ? `The portal refused this (${error.status}).` : error.message,
+    };
   }
 }
 
@@ -73,7 +77,12 @@ export async function flush(vault: Vault): Promise<number> {
           waiting += group.length - i;
           return;
         }
-        await vault.putOutbox({ ...item, state: result.outcome, ...(result.problem ? { problem: result.problem } : {}), ...(result.response ? { response: result.response } : {}) });
+        await vault.putOutbox({
+          ...item,
+          state: result.outcome,
+          ...(result.problem ? { problem: result.problem } : {}),
+          ...(result.response ? { response: result.response } : {}),
+        });
         changed++;
       }
     };
@@ -99,7 +108,9 @@ export const LEND_VAULT_KEYS = 'mcl-lend-vault-keys';
  */
 export async function requestBackgroundSend(): Promise<boolean> {
   const registration = await navigator.serviceWorker?.getRegistration().catch(() => undefined);
-  const sync = (registration as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined)?.sync;
+  const sync = (
+    registration as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined
+  )?.sync;
   if (!sync) return false;
   return sync.register(OUTBOX_SYNC_TAG).then(
     () => true,

@@ -13,11 +13,19 @@ import type { PrfWrapped } from './vault-db.js';
 export type { PrfWrapped };
 
 const INFO = new TextEncoder().encode('mcl-offline-unlock-prf');
-const toB64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const fromB64 = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+const toB64 = (bytes: ArrayBuffer) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+const fromB64 = (text: string) =>
+  Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
 /** The PRF output of one passkey for `prfSalt` (throws when the person cancels, or the passkey has no PRF). */
-async function prfOutput(prfSalt: Uint8Array, credentialId?: string): Promise<{ output: ArrayBuffer; credentialId: string }> {
+async function prfOutput(
+  prfSalt: Uint8Array,
+  credentialId?: string,
+): Promise<{ output: ArrayBuffer; credentialId: string }> {
   const credential = (await navigator.credentials.get({
     publicKey: {
       challenge: crypto.getRandomValues(new Uint8Array(32)),
@@ -28,7 +36,8 @@ async function prfOutput(prfSalt: Uint8Array, credentialId?: string): Promise<{ 
       extensions: { prf: { eval: { first: prfSalt } } } as AuthenticationExtensionsClientInputs,
     },
   })) as PublicKeyCredential | null;
-  const results = credential?.getClientExtensionResults() as { prf?: { results?: { first?: ArrayBuffer } } } | undefined;
+  const results = credential?.getClientExtensionResults() as
+    { prf?: { results?: { first?: ArrayBuffer } } } | undefined;
   const output = results?.prf?.results?.first;
   if (!credential || !output) throw new PasskeyUnlockUnavailable();
   return { output, credentialId: toB64(credential.rawId) };
@@ -42,7 +51,13 @@ export class PasskeyUnlockUnavailable extends Error {
 
 async function wrappingKey(output: ArrayBuffer, hkdfSalt: Uint8Array): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey('raw', output, 'HKDF', false, ['deriveKey']);
-  return crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: hkdfSalt as BufferSource, info: INFO }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: hkdfSalt as BufferSource, info: INFO },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
 }
 
 /** Seals `secret` under the chosen passkey's PRF output and stores it (replacing an earlier one). */
@@ -51,10 +66,22 @@ export async function savePasskeyUnlock<T>(secret: T, name = VAULT_DB): Promise<
   const hkdfSalt = crypto.getRandomValues(new Uint8Array(16));
   const { output, credentialId } = await prfOutput(prfSalt);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: INFO }, await wrappingKey(output, hkdfSalt), new TextEncoder().encode(JSON.stringify(secret)));
+  const data = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: INFO },
+    await wrappingKey(output, hkdfSalt),
+    new TextEncoder().encode(JSON.stringify(secret)),
+  );
   const db = new VaultDb(name);
   try {
-    await db.prfUnlock.put({ key: 'prf', credentialId, prfSalt, hkdfSalt, iv, data, createdAt: new Date().toISOString() });
+    await db.prfUnlock.put({
+      key: 'prf',
+      credentialId,
+      prfSalt,
+      hkdfSalt,
+      iv,
+      data,
+      createdAt: new Date().toISOString(),
+    });
   } finally {
     db.close();
     forgetUnlockWays(name);
@@ -79,7 +106,11 @@ export async function unlockWithPasskey<T>(name = VAULT_DB): Promise<T | undefin
     if (!stored) return undefined;
     const { output } = await prfOutput(stored.prfSalt, stored.credentialId);
     try {
-      const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: stored.iv as BufferSource, additionalData: INFO }, await wrappingKey(output, stored.hkdfSalt), stored.data);
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: stored.iv as BufferSource, additionalData: INFO },
+        await wrappingKey(output, stored.hkdfSalt),
+        stored.data,
+      );
       secret = JSON.parse(new TextDecoder().decode(plain)) as T;
     } catch {
       return undefined;

@@ -10,7 +10,9 @@ declare const __SYNC_WORKER_URL__: string | undefined;
 
 /** Where the built sync worker is (set by the build); unbundled (element tests) the TypeScript file itself. */
 function workerUrl(): string {
-  return typeof __SYNC_WORKER_URL__ === 'string' ? __SYNC_WORKER_URL__ : new URL('./sync-worker.ts', import.meta.url).href;
+  return typeof __SYNC_WORKER_URL__ === 'string'
+    ? __SYNC_WORKER_URL__
+    : new URL('./sync-worker.ts', import.meta.url).href;
 }
 
 export const REFRESH_EVERY_MS = 5 * 60_000;
@@ -115,7 +117,12 @@ export class RecordSession extends EventTarget {
       // waits for signing in, not for a timer.
       if (waiting && !('error' in result && result.status === 401)) this.retryLater();
       if ('error' in result) {
-        this.problem = result.status === 401 ? undefined : navigator.onLine ? 'Your record could not be brought up to date. What is shown may be older.' : OFFLINE_PROBLEM;
+        this.problem =
+          result.status === 401
+            ? undefined
+            : navigator.onLine
+              ? 'Your record could not be brought up to date. What is shown may be older.'
+              : OFFLINE_PROBLEM;
         return undefined;
       }
       this.lastSyncAt = result.lastSyncAt;

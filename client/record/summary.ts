@@ -30,7 +30,13 @@ export async function summarize(vault: Vault, patientId: string): Promise<Summar
       .where('[patientId+type+date]')
       .between([patientId, 'Observation', ''], [patientId, 'Observation', '\uffff'])
       .primaryKeys()
-      .then((keys) => vault.unseen(patientId, 'Observation', keys.map((k) => k[2])))
+      .then((keys) =>
+        vault.unseen(
+          patientId,
+          'Observation',
+          keys.map((k) => k[2]),
+        ),
+      )
       .then((unseen) => unseen.size),
     vault.list<MedicationRequest>(patientId, 'MedicationRequest'),
     vault.list<Patient>(patientId, 'Patient'),

@@ -13,7 +13,10 @@ import type { Vault } from './vault.js';
 let open: { accountId: string; vault: Vault; patients: SyncResult['patients'] } | undefined;
 
 const api = {
-  async sync(accountId: string, onProgress: (p: SyncProgress) => void): Promise<SyncResult | { error: string; status: number }> {
+  async sync(
+    accountId: string,
+    onProgress: (p: SyncProgress) => void,
+  ): Promise<SyncResult | { error: string; status: number }> {
     return navigator.locks.request(`mcl-sync-${accountId}`, async () => {
       try {
         if (open?.accountId !== accountId) {
@@ -35,7 +38,10 @@ const api = {
           open?.vault.db.close();
           open = undefined;
         }
-        return { error: error instanceof Error ? error.message : String(error), status: error instanceof ApiProblem ? error.status : 0 };
+        return {
+          error: error instanceof Error ? error.message : String(error),
+          status: error instanceof ApiProblem ? error.status : 0,
+        };
       }
     });
   },

@@ -51,7 +51,11 @@ export const PAGE_SIZE = 500;
  * cursor, page by page, and stores each page (encrypted) with its cursor in one transaction, so an interrupted sync
  * resumes where it stopped and never stores a change twice. Nothing new costs one small request per patient.
  */
-export async function syncAll(vault: Vault, onProgress: (p: SyncProgress) => void = () => {}, known?: SyncResult['patients']): Promise<SyncResult> {
+export async function syncAll(
+  vault: Vault,
+  onProgress: (p: SyncProgress) => void = () => {},
+  known?: SyncResult['patients'],
+): Promise<SyncResult> {
   const patients = known ?? (await listPatients());
   let changes = 0;
   const lastSyncAt = new Date().toISOString();
@@ -65,18 +69,26 @@ export async function syncAll(vault: Vault, onProgress: (p: SyncProgress) => voi
     // each with its own cursor, so an interrupted sync resumes at the last page fully stored.
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const page = await api<FeedPage>('GET', `/api/records/feed?patient=${encodeURIComponent(patient.id)}&since=${cursor}&limit=${PAGE_SIZE}`);
+      const page = await api<FeedPage>(
+        'GET',
+        `/api/records/feed?patient=${encodeURIComponent(patient.id)}&since=${cursor}&limit=${PAGE_SIZE}`,
+      );
       total ??= Math.max(0, page.latest - cursor);
-      const rows = await vault.seal(patient.id, page.changes.filter((c) => c.resource).map((c) => c.resource!));
+      const rows = await vault.seal(
+        patient.id,
+        page.changes.filter((c) => c.resource).map((c) => c.resource!),
+      );
       const removed = page.changes.filter((c) => c.deleted).map((c) => ({ type: c.type, id: c.id }));
       await writing;
       const count = page.changes.length;
       // On the first download everything already there counts as seen: "new" is what arrives after it.
-      writing = vault.write(patient.id, rows, removed, { patientId: patient.id, cursor: page.next, lastSyncAt }, first).then(() => {
-        done += count;
-        changes += count;
-        onProgress({ patientId: patient.id, done, total: total!, first });
-      });
+      writing = vault
+        .write(patient.id, rows, removed, { patientId: patient.id, cursor: page.next, lastSyncAt }, first)
+        .then(() => {
+          done += count;
+          changes += count;
+          onProgress({ patientId: patient.id, done, total: total!, first });
+        });
       cursor = page.next;
       if (page.done || count === 0) break;
     }

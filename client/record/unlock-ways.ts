@@ -39,7 +39,8 @@ export async function vaultExists(name = VAULT_DB): Promise<boolean> {
  */
 export async function offlineUnlockWays(name = VAULT_DB): Promise<UnlockWays> {
   const ways = await lookUp(name);
-  if (ways.pin || ways.passkey) pageStorage()?.setItem(HINT + name, [ways.pin && 'pin', ways.passkey && 'passkey'].filter(Boolean).join(' '));
+  if (ways.pin || ways.passkey)
+    pageStorage()?.setItem(HINT + name, [ways.pin && 'pin', ways.passkey && 'passkey'].filter(Boolean).join(' '));
   else forgetUnlockWays(name);
   return ways;
 }

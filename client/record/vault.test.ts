@@ -18,10 +18,20 @@ describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)'
 
   it('stores resources sealed, indexes only type, id, date and an opaque code, and reads them back', async () => {
     const vault = await openVault('account-1', key(7), NAME);
-    await vault.put('p1', [observation, { ...observation, id: 'obs-2', effectiveDateTime: '2025-01-01T00:00:00Z', valueQuantity: { value: 6.1, unit: 'mmol/L' } }]);
+    await vault.put('p1', [
+      observation,
+      {
+        ...observation,
+        id: 'obs-2',
+        effectiveDateTime: '2025-01-01T00:00:00Z',
+        valueQuantity: { value: 6.1, unit: 'mmol/L' },
+      },
+    ]);
     const raw = await vault.db.resources.toArray();
     expect(raw.length).to.equal(2);
-    const text = JSON.stringify(raw, (_k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v));
+    const text = JSON.stringify(raw, (_k, v) =>
+      v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v,
+    );
     for (const secret of ['Glucose', '2339-0', 'loinc', 'mmol']) expect(text).not.to.contain(secret);
     expect(raw[0]!.date).to.match(/^20\d\d-/);
     const newest = await vault.list('p1', 'Observation');
@@ -84,12 +94,25 @@ describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)'
     const vault = await openVault('account-1', key(7), NAME);
     const seen: { stores: string[]; durability: string | undefined }[] = [];
     const native = IDBDatabase.prototype.transaction;
-    IDBDatabase.prototype.transaction = function (this: IDBDatabase, stores: string | string[], mode?: IDBTransactionMode, options?: IDBTransactionOptions) {
+    IDBDatabase.prototype.transaction = function (
+      this: IDBDatabase,
+      stores: string | string[],
+      mode?: IDBTransactionMode,
+      options?: IDBTransactionOptions,
+    ) {
       if (mode === 'readwrite') seen.push({ stores: [stores].flat(), durability: options?.durability });
       return native.call(this, stores, mode, options);
     } as typeof native;
     try {
-      const item = { id: 'key-1', createdAt: '2026-11-26T10:00:00Z', state: 'waiting' as const, kind: 'message' as const, subject: 'new', path: '/api/messages', body: { text: 'My knee hurts' } };
+      const item = {
+        id: 'key-1',
+        createdAt: '2026-11-26T10:00:00Z',
+        state: 'waiting' as const,
+        kind: 'message' as const,
+        subject: 'new',
+        path: '/api/messages',
+        body: { text: 'My knee hurts' },
+      };
       await vault.putOutbox(item);
       await vault.saveDraft('compose', 'Dear doctor');
     } finally {
@@ -140,7 +163,9 @@ describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)'
     expect(first.lostBefore).to.equal(false);
     first.db.close();
     // The browser clears site storage under pressure: IndexedDB goes, nobody chose it.
-    await new Promise((resolve) => Object.assign(indexedDB.deleteDatabase(NAME), { onsuccess: resolve, onerror: resolve }));
+    await new Promise((resolve) =>
+      Object.assign(indexedDB.deleteDatabase(NAME), { onsuccess: resolve, onerror: resolve }),
+    );
     const again = await openVault('account-1', key(7), NAME);
     expect(again.lostBefore).to.equal(true);
     again.db.close();
@@ -150,7 +175,9 @@ describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)'
     expect(fresh.lostBefore).to.equal(false);
     fresh.db.close();
     // Another account on this device is not told about the first one's record.
-    await new Promise((resolve) => Object.assign(indexedDB.deleteDatabase(NAME), { onsuccess: resolve, onerror: resolve }));
+    await new Promise((resolve) =>
+      Object.assign(indexedDB.deleteDatabase(NAME), { onsuccess: resolve, onerror: resolve }),
+    );
     const other = await openVault('account-2', key(7), NAME);
     expect(other.lostBefore).to.equal(false);
     other.db.close();

@@ -62,7 +62,13 @@ export class Vault {
    * Encrypts and stores resources of one patient, removes those that left the record, and moves the sync cursor,
    * all in one transaction (IndexedDB is fast in batches only, and a half-stored page must not advance the cursor).
    */
-  async put(patientId: string, resources: Record<string, any>[], removed: { type: string; id: string }[] = [], state?: SyncState, markSeen = false): Promise<void> {
+  async put(
+    patientId: string,
+    resources: Record<string, any>[],
+    removed: { type: string; id: string }[] = [],
+    state?: SyncState,
+    markSeen = false,
+  ): Promise<void> {
     await this.write(patientId, await this.seal(patientId, resources), removed, state, markSeen);
   }
 
@@ -86,11 +92,21 @@ export class Vault {
     );
   }
 
-  async write(patientId: string, rows: StoredResource[], removed: { type: string; id: string }[] = [], state?: SyncState, markSeen = false): Promise<void> {
+  async write(
+    patientId: string,
+    rows: StoredResource[],
+    removed: { type: string; id: string }[] = [],
+    state?: SyncState,
+    markSeen = false,
+  ): Promise<void> {
     await this.db.transaction('rw', this.db.resources, this.db.sync, this.db.seen, async () => {
       if (rows.length) await this.db.resources.bulkPut(rows);
-      if (markSeen) await this.db.seen.bulkPut(rows.filter((r) => NEWS.includes(r.type)).map(({ patientId, type, id }) => ({ patientId, type, id })));
-      if (removed.length) await this.db.resources.bulkDelete(removed.map((r) => [patientId, r.type, r.id] as [string, string, string]));
+      if (markSeen)
+        await this.db.seen.bulkPut(
+          rows.filter((r) => NEWS.includes(r.type)).map(({ patientId, type, id }) => ({ patientId, type, id })),
+        );
+      if (removed.length)
+        await this.db.resources.bulkDelete(removed.map((r) => [patientId, r.type, r.id] as [string, string, string]));
       if (state) await this.db.sync.put(state);
     });
   }
@@ -101,7 +117,10 @@ export class Vault {
 
   /** Resources of a type, newest first; `limit` for the first page. */
   async list<T = Record<string, any>>(patientId: string, type: string, limit?: number): Promise<T[]> {
-    let query = this.db.resources.where('[patientId+type+date]').between([patientId, type, Dexie.minKey], [patientId, type, Dexie.maxKey]).reverse();
+    let query = this.db.resources
+      .where('[patientId+type+date]')
+      .between([patientId, type, Dexie.minKey], [patientId, type, Dexie.maxKey])
+      .reverse();
     if (limit) query = query.limit(limit);
     return this.decrypt<T>(await query.toArray());
   }
@@ -120,14 +139,20 @@ export class Vault {
   }
 
   count(patientId: string, type: string): Promise<number> {
-    return this.db.resources.where('[patientId+type+date]').between([patientId, type, Dexie.minKey], [patientId, type, Dexie.maxKey]).count();
+    return this.db.resources
+      .where('[patientId+type+date]')
+      .between([patientId, type, Dexie.minKey], [patientId, type, Dexie.maxKey])
+      .count();
   }
 
   /** Results not opened yet ("new until viewed"), by id. */
   async unseen(patientId: string, type: string, ids: string[]): Promise<Set<string>> {
     // One read of the keys seen for this kind (a key range), not one request per id: a record of hundreds of
     // results otherwise held the page's main thread for most of 100 ms after a first sync.
-    const keys = await this.db.seen.where('[patientId+type+id]').between([patientId, type, ''], [patientId, type, '\uffff']).primaryKeys();
+    const keys = await this.db.seen
+      .where('[patientId+type+id]')
+      .between([patientId, type, ''], [patientId, type, '\uffff'])
+      .primaryKeys();
     const seen = new Set(keys.map((k) => k[2]));
     return new Set(ids.filter((id) => !seen.has(id)));
   }
@@ -138,7 +163,11 @@ export class Vault {
 
   async saveDraft(key: string, text: string): Promise<void> {
     if (!text) return void (await this.db.drafts.delete(key));
-    await this.putOnDisk('drafts', { key, savedAt: new Date().toISOString(), ...(await seal(this.keys, text, `draft/${key}`)) });
+    await this.putOnDisk('drafts', {
+      key,
+      savedAt: new Date().toISOString(),
+      ...(await seal(this.keys, text, `draft/${key}`)),
+    });
   }
 
   async draft(key: string): Promise<string | undefined> {
@@ -170,14 +199,17 @@ export class Vault {
     tx.objectStore(store).put(row);
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
-      tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The write was not completed.', 'AbortError'));
+      tx.onabort = tx.onerror = () =>
+        reject(tx.error ?? new DOMException('The write was not completed.', 'AbortError'));
     });
   }
 
   /** What waits to be sent, oldest first. A row that does not open with this record's keys is left aside. */
   async outboxItems(): Promise<OutboxItem[]> {
     const rows = await this.db.outbox.orderBy('createdAt').toArray();
-    const items = await Promise.all(rows.map((row) => open<OutboxItem>(this.keys, row, `outbox/${row.id}`).catch(() => undefined)));
+    const items = await Promise.all(
+      rows.map((row) => open<OutboxItem>(this.keys, row, `outbox/${row.id}`).catch(() => undefined)),
+    );
     return items.filter((item): item is OutboxItem => item !== undefined);
   }
 

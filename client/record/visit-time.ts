@@ -5,7 +5,16 @@ export const deviceZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone
 
 /** "Thursday, December 3, 2026 at 9:00 AM CST". */
 function format(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
 }
 
 /** A zone as people read it: "America/Chicago" → "Chicago". */
@@ -18,17 +27,29 @@ export const zoneName = (zone: string) => zone.split('/').pop()!.replace(/_/g, '
  */
 export function visitTime(iso: string, clinicZone: string, here = deviceZone()): { clinic: string; device?: string } {
   const clinic = `${format(iso, clinicZone)} (${zoneName(clinicZone)} time)`;
-  const wall = (zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
+  const wall = (zone: string) =>
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
   // The same clocks (the same zone, or one with the same offset that day): one time is enough.
   if (wall(clinicZone) === wall(here)) return { clinic };
   return { clinic, device: `${format(iso, here)} where you are (${zoneName(here)})` };
 }
 
 /** The calendar day (YYYY-MM-DD) of an instant in a zone, for grouping times by day. */
-export const dayIn = (iso: string, zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+export const dayIn = (iso: string, zone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
 
-const icsDate = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-const icsText = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/([,;])/g, '\\$1');
+const icsDate = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+const icsText = (text: string) =>
+  text
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/([,;])/g, '\\$1');
 
 /** Folds a content line at 75 octets (RFC 5545 §3.1). */
 function fold(line: string): string {
@@ -52,8 +73,11 @@ function fold(line: string): string {
  * the clinic and place. The visit type stays out of the title, which lock screens show; it is in the description.
  */
 export function icsFor(a: Appointment, clinicName: string, now = new Date()): string {
-  const place = a.contained?.find((r) => r.resourceType === 'Location') as { name?: string; address?: { text?: string } } | undefined;
-  const who = a.participant?.find((p) => p.actor?.display && !p.actor.reference?.startsWith('Patient/') && p.actor.reference !== '#place')?.actor?.display;
+  const place = a.contained?.find((r) => r.resourceType === 'Location') as
+    { name?: string; address?: { text?: string } } | undefined;
+  const who = a.participant?.find(
+    (p) => p.actor?.display && !p.actor.reference?.startsWith('Patient/') && p.actor.reference !== '#place',
+  )?.actor?.display;
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -77,10 +101,13 @@ export function icsFor(a: Appointment, clinicName: string, now = new Date()): st
 
 /** Where and with whom, from the Appointment the server wrote (server/appointments/appointments.ts). */
 export function visitDetails(a: Appointment) {
-  const place = a.contained?.find((r) => r.resourceType === 'Location') as { name?: string; address?: { text?: string } } | undefined;
+  const place = a.contained?.find((r) => r.resourceType === 'Location') as
+    { name?: string; address?: { text?: string } } | undefined;
   return {
     type: a.appointmentType?.text ?? a.description ?? 'Appointment',
-    who: a.participant?.find((p) => p.actor?.display && !p.actor.reference?.startsWith('Patient/') && p.actor.reference !== '#place')?.actor?.display,
+    who: a.participant?.find(
+      (p) => p.actor?.display && !p.actor.reference?.startsWith('Patient/') && p.actor.reference !== '#place',
+    )?.actor?.display,
     department: a.serviceType?.[0]?.text,
     place: place?.name,
     address: place?.address?.text,
@@ -92,9 +119,15 @@ export function visitDetails(a: Appointment) {
  * and cancelled visits and answered requests (most recent first).
  */
 export function splitVisits(all: Appointment[], now = Date.now()) {
-  const upcoming = all.filter((a) => a.status === 'booked' && Date.parse(a.end ?? a.start ?? '') > now).sort((a, b) => String(a.start).localeCompare(String(b.start)));
-  const requests = all.filter((a) => a.status === 'proposed').sort((a, b) => String(b.created).localeCompare(String(a.created)));
-  const past = all.filter((a) => !upcoming.includes(a) && a.status !== 'proposed').sort((a, b) => String(b.start ?? b.created).localeCompare(String(a.start ?? a.created)));
+  const upcoming = all
+    .filter((a) => a.status === 'booked' && Date.parse(a.end ?? a.start ?? '') > now)
+    .sort((a, b) => String(a.start).localeCompare(String(b.start)));
+  const requests = all
+    .filter((a) => a.status === 'proposed')
+    .sort((a, b) => String(b.created).localeCompare(String(a.created)));
+  const past = all
+    .filter((a) => !upcoming.includes(a) && a.status !== 'proposed')
+    .sort((a, b) => String(b.start ?? b.created).localeCompare(String(a.start ?? a.created)));
   return { upcoming, requests, past };
 }
 
@@ -102,6 +135,9 @@ export function splitVisits(all: Appointment[], now = Date.now()) {
 export function requestedDays(a: Appointment): string {
   const p = a.requestedPeriod?.[0];
   if (!p?.start) return '';
-  const day = (d: string) => new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', month: 'long', day: 'numeric' }).format(new Date(`${d.slice(0, 10)}T12:00:00Z`));
+  const day = (d: string) =>
+    new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', month: 'long', day: 'numeric' }).format(
+      new Date(`${d.slice(0, 10)}T12:00:00Z`),
+    );
   return p.end && p.end !== p.start ? `${day(p.start)} – ${day(p.end)}` : day(p.start);
 }

@@ -45,7 +45,10 @@ export class IdleWarning extends LitElement {
   override render() {
     const minutes = Math.floor(this.seconds / 60);
     const seconds = this.seconds % 60;
-    const parts = [minutes ? `${minutes} minute${minutes > 1 ? 's' : ''}` : '', seconds || !minutes ? `${seconds} second${seconds === 1 ? '' : 's'}` : ''];
+    const parts = [
+      minutes ? `${minutes} minute${minutes > 1 ? 's' : ''}` : '',
+      seconds || !minutes ? `${seconds} second${seconds === 1 ? '' : 's'}` : '',
+    ];
     const left = parts.filter(Boolean).join(' ');
     return html`<div class="backdrop">
       <div role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-text">

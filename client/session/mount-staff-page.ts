@@ -24,7 +24,10 @@ export function stubStaffApi(answers: Record<string, unknown>): string[] {
 /** For element tests: mounts the staff page `tag` for a staff account of `role`, once it shows its first table. */
 export async function mountStaffPage(tag: string, role: string) {
   const host = await fixture<HTMLElement>(html`<div></div>`);
-  const el = document.createElement(tag) as HTMLElement & { session: SessionController; updateComplete: Promise<boolean> };
+  const el = document.createElement(tag) as HTMLElement & {
+    session: SessionController;
+    updateComplete: Promise<boolean>;
+  };
   el.session = { account: { id: 'staff-1', kind: 'staff', role } } as unknown as SessionController;
   host.append(el);
   for (let i = 0; i < 50 && !el.shadowRoot!.querySelector('table'); i++) await new Promise((r) => setTimeout(r, 20));

@@ -1,5 +1,17 @@
-import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnAbortService, WebAuthnError } from '@simplewebauthn/browser';
-import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
+import {
+  browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+  startRegistration,
+  WebAuthnAbortService,
+  WebAuthnError,
+} from '@simplewebauthn/browser';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
 import { api, ApiProblem } from '../data/api.js';
 
 /**
@@ -18,7 +30,12 @@ export function cancelPasskeyRequest(): void {
 /** Only the yes/no of PRF support goes to the server. */
 export function stripRegistration(response: RegistrationResponseJSON): RegistrationResponseJSON {
   const prf = (response.clientExtensionResults as { prf?: { enabled?: boolean } }).prf;
-  return { ...response, clientExtensionResults: prf ? ({ prf: { enabled: prf.enabled === true } } as RegistrationResponseJSON['clientExtensionResults']) : {} };
+  return {
+    ...response,
+    clientExtensionResults: prf
+      ? ({ prf: { enabled: prf.enabled === true } } as RegistrationResponseJSON['clientExtensionResults'])
+      : {},
+  };
 }
 
 export function stripAssertion(response: AuthenticationResponseJSON): AuthenticationResponseJSON {
@@ -33,23 +50,38 @@ export async function createPasskey<T>(name: string): Promise<T> {
 }
 
 /** Asks the server for a challenge at `optionsPath`, and the authenticator to answer it. */
-export async function passkeyAssertion(optionsPath: string, body: unknown = {}, autofill = false): Promise<AuthenticationResponseJSON> {
+export async function passkeyAssertion(
+  optionsPath: string,
+  body: unknown = {},
+  autofill = false,
+): Promise<AuthenticationResponseJSON> {
   const optionsJSON = await api<PublicKeyCredentialRequestOptionsJSON>('POST', optionsPath, body);
-  const response = await startAuthentication({ optionsJSON, ...(autofill ? { useBrowserAutofill: true, verifyBrowserAutofillInput: false } : {}) });
+  const response = await startAuthentication({
+    optionsJSON,
+    ...(autofill ? { useBrowserAutofill: true, verifyBrowserAutofillInput: false } : {}),
+  });
   return stripAssertion(response);
 }
 
 /** A sentence for a person when a passkey ceremony did not finish. */
 export function passkeyProblem(error: unknown): string {
   if (error instanceof ApiProblem) return error.message;
-  const name = error instanceof WebAuthnError ? (error.cause as Error | undefined)?.name ?? error.name : (error as Error | undefined)?.name;
-  if (name === 'NotAllowedError' || name === 'ERROR_CEREMONY_ABORTED') return 'The passkey request was cancelled or timed out. You can try again.';
-  if (name === 'InvalidStateError' || (error as WebAuthnError)?.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return 'This device already has a passkey for your account.';
+  const name =
+    error instanceof WebAuthnError
+      ? ((error.cause as Error | undefined)?.name ?? error.name)
+      : (error as Error | undefined)?.name;
+  if (name === 'NotAllowedError' || name === 'ERROR_CEREMONY_ABORTED')
+    return 'The passkey request was cancelled or timed out. You can try again.';
+  if (name === 'InvalidStateError' || (error as WebAuthnError)?.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED')
+    return 'This device already has a passkey for your account.';
   if (name === 'NotSupportedError') return 'This browser or device cannot make passkeys. Try another way.';
   return 'The passkey did not work. Please try again, or use another way.';
 }
 
 /** Was the ceremony cancelled on purpose (by the page starting another)? Then there is nothing to tell. */
 export function isAbort(error: unknown): boolean {
-  return (error as Error | undefined)?.name === 'AbortError' || (error as WebAuthnError | undefined)?.code === 'ERROR_CEREMONY_ABORTED';
+  return (
+    (error as Error | undefined)?.name === 'AbortError' ||
+    (error as WebAuthnError | undefined)?.code === 'ERROR_CEREMONY_ABORTED'
+  );
 }

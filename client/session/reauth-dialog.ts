@@ -77,7 +77,9 @@ export class ReauthDialog extends LitElement {
   }
 
   private readonly secondFactor = async (input: SecondFactorInput) => {
-    this.accepted(await api<SessionInfo>('POST', '/api/session/reauth/second-factor', { flow: this.second!.flow, ...input }));
+    this.accepted(
+      await api<SessionInfo>('POST', '/api/session/reauth/second-factor', { flow: this.second!.flow, ...input }),
+    );
   };
 
   override render() {
@@ -87,18 +89,22 @@ export class ReauthDialog extends LitElement {
       <h2 id="reauth-title">Please confirm it is you</h2>
       <p>This change protects your account, so we ask again when your last sign-in was more than five minutes ago.</p>
       ${this.action.problem ? html`<p class="alert" role="alert">${this.action.problem}</p>` : nothing}
-      ${this.second
-        ? html`<mcl-second-factor .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>`
-        : html`${passkeys ? html`<p><button type="button" ?disabled=${this.action.busy} @click=${this.withPasskey}>Confirm with my passkey</button></p>` : nothing}
-            ${staff && passkeys
-              ? nothing
-              : html`<form @submit=${this.withPassword} novalidate>
-                  <div class="field">
-                    <label for="reauth-password">${passkeys ? 'Or type your password' : 'Your password'}</label>
-                    <input id="reauth-password" name="password" type="password" autocomplete="current-password" />
-                  </div>
-                  <button type="submit" ?disabled=${this.action.busy}>Confirm</button>
-                </form>`}`}
+      ${
+        this.second
+          ? html`<mcl-second-factor .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>`
+          : html`${passkeys ? html`<p><button type="button" ?disabled=${this.action.busy} @click=${this.withPasskey}>Confirm with my passkey</button></p>` : nothing}
+            ${
+              staff && passkeys
+                ? nothing
+                : html`<form @submit=${this.withPassword} novalidate>
+                    <div class="field">
+                      <label for="reauth-password">${passkeys ? 'Or type your password' : 'Your password'}</label>
+                      <input id="reauth-password" name="password" type="password" autocomplete="current-password" />
+                    </div>
+                    <button type="submit" ?disabled=${this.action.busy}>Confirm</button>
+                  </form>`
+            }`
+      }
       <p><button type="button" class="secondary" @click=${() => this.finish(false)}>Cancel</button></p>
     </dialog>`;
   }

@@ -12,9 +12,15 @@ describe('route preloading (the code of the opened page, asked for before the sh
 
   it("adds one modulepreload link per listed module of the page's route, once", () => {
     const list = Object.assign(document.createElement('script'), { type: 'application/json', id: 'mcl-route-modules' });
-    list.textContent = JSON.stringify({ '/help': ['/client/app/navigate.ts', '/client/app/route-preload.ts'], '/': ['/client/app/routes.ts'] });
+    list.textContent = JSON.stringify({
+      '/help': ['/client/app/navigate.ts', '/client/app/route-preload.ts'],
+      '/': ['/client/app/routes.ts'],
+    });
     document.head.append(list);
-    const links = () => [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].map((l) => new URL(l.href).pathname).filter((p) => p.startsWith('/client/app/'));
+    const links = () =>
+      [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')]
+        .map((l) => new URL(l.href).pathname)
+        .filter((p) => p.startsWith('/client/app/'));
     try {
       preloadRouteOf('/help/');
       preloadRouteOf('/help');
@@ -22,7 +28,8 @@ describe('route preloading (the code of the opened page, asked for before the sh
       expect(links()).to.deep.equal(['/client/app/navigate.ts', '/client/app/route-preload.ts']);
     } finally {
       list.remove();
-      for (const l of document.querySelectorAll('link[rel=modulepreload]')) if (l.getAttribute('href')?.startsWith('/client/app/')) l.remove();
+      for (const l of document.querySelectorAll('link[rel=modulepreload]'))
+        if (l.getAttribute('href')?.startsWith('/client/app/')) l.remove();
     }
   });
 });

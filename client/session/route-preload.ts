@@ -8,7 +8,10 @@ let routeModules: Record<string, string[]> | undefined;
 const preloaded = new Set<string>();
 
 function listed(): Record<string, string[]> {
-  routeModules ??= JSON.parse(document.getElementById('mcl-route-modules')?.textContent || '{}') as Record<string, string[]>;
+  routeModules ??= JSON.parse(document.getElementById('mcl-route-modules')?.textContent || '{}') as Record<
+    string,
+    string[]
+  >;
   return routeModules;
 }
 
@@ -29,6 +32,9 @@ export function preloadRouteModules(path: string): void {
 
 /** Preloads the code of the route that the address `pathname` opens. */
 export function preloadRouteOf(pathname: string): void {
-  const route = matchPath(pathname, Object.keys(listed()).map((path) => ({ path })));
+  const route = matchPath(
+    pathname,
+    Object.keys(listed()).map((path) => ({ path })),
+  );
   if (route) preloadRouteModules(route.path);
 }

@@ -8,7 +8,8 @@ import { ActionController } from '../ui/action-controller.js';
 import { passkeyAssertion, passkeyProblem } from './passkeys.js';
 
 export type SecondFactorMethod = 'passkey' | 'totp' | 'sms' | 'recovery';
-export type SecondFactorInput = { method: 'totp' | 'sms' | 'recovery'; code: string } | { method: 'passkey'; response: AuthenticationResponseJSON };
+export type SecondFactorInput =
+  { method: 'totp' | 'sms' | 'recovery'; code: string } | { method: 'passkey'; response: AuthenticationResponseJSON };
 
 /** What the server answers when a password (or reset link) was right and a second step is needed. */
 export interface SecondStep {
@@ -34,7 +35,11 @@ export class SecondFactor extends LitElement {
   private readonly action = new ActionController(this, { focus: '.alert', describe: passkeyProblem });
 
   private get method(): SecondFactorMethod | undefined {
-    return this.chosen ?? this.step.methods.find((m) => m !== 'passkey' && m !== 'recovery') ?? (this.step.methods.includes('passkey') ? undefined : this.step.methods[0]);
+    return (
+      this.chosen ??
+      this.step.methods.find((m) => m !== 'passkey' && m !== 'recovery') ??
+      (this.step.methods.includes('passkey') ? undefined : this.step.methods[0])
+    );
   }
 
   private usePasskey() {
@@ -72,7 +77,10 @@ export class SecondFactor extends LitElement {
     const method = this.method;
     const labels = {
       totp: ['Code from your authenticator app', '6 digits. It changes every 30 seconds.'],
-      sms: ['Code from the text message', `6 digits, sent to ${this.step.smsTo ?? 'your phone'}. It works for 10 minutes.`],
+      sms: [
+        'Code from the text message',
+        `6 digits, sent to ${this.step.smsTo ?? 'your phone'}. It works for 10 minutes.`,
+      ],
       recovery: ['Recovery code', 'One of the codes you saved, like 7K3M-Q9XD-W2PN-4RTB. Each works once.'],
     } as const;
     const others = methods.filter((m) => m !== method && m !== 'passkey');
@@ -80,33 +88,63 @@ export class SecondFactor extends LitElement {
       <h2>Confirm it is you</h2>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status">${this.notice}</p>` : nothing}
-      ${methods.includes('passkey')
-        ? html`<p><button type="button" class="passkey" ?disabled=${this.action.busy} @click=${this.usePasskey}>Use my passkey</button></p>`
-        : nothing}
-      ${method === 'sms' && !this.notice
-        ? html`<p><button type="button" ?disabled=${this.action.busy} @click=${this.sendText}>Text me a code</button></p>`
-        : nothing}
-      ${method && (method !== 'sms' || this.notice)
-        ? html`<form @submit=${this.sendCode} novalidate>
-            <div class="field">
-              <label for="code">${labels[method as 'totp'][0]}</label>
-              <span class="hint" id="code-hint">${labels[method as 'totp'][1]}</span>
-              <input id="code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" autocapitalize="characters"
-                inputmode=${method === 'recovery' ? 'text' : 'numeric'} aria-describedby="code-hint" aria-invalid=${this.action.problem ? 'true' : 'false'} />
-            </div>
-            <button type="submit" ?disabled=${this.action.busy}>${this.action.busy ? 'Checking…' : 'Confirm'}</button>
-          </form>`
-        : nothing}
-      ${others.length
-        ? html`<p>Or:</p>
-            <ul class="choices">
-              ${others.map(
-                (m) => html`<li><button type="button" class="link" @click=${() => (m === 'sms' ? this.sendText() : this.choose(m))}>
-                  ${m === 'totp' ? 'Use a code from my authenticator app' : m === 'sms' ? `Text a code to ${this.step.smsTo ?? 'my phone'}` : 'Use a recovery code'}
-                </button></li>`,
-              )}
-            </ul>`
-        : nothing}
+      ${
+        methods.includes('passkey')
+          ? html`<p>
+              <button type="button" class="passkey" ?disabled=${this.action.busy} @click=${this.usePasskey}>
+                Use my passkey
+              </button>
+            </p>`
+          : nothing
+      }
+      ${
+        method === 'sms' && !this.notice
+          ? html`<p>
+              <button type="button" ?disabled=${this.action.busy} @click=${this.sendText}>Text me a code</button>
+            </p>`
+          : nothing
+      }
+      ${
+        method && (method !== 'sms' || this.notice)
+          ? html`<form @submit=${this.sendCode} novalidate>
+              <div class="field">
+                <label for="code">${labels[method as 'totp'][0]}</label>
+                <span class="hint" id="code-hint">${labels[method as 'totp'][1]}</span>
+                <input
+                  id="code"
+                  name="code"
+                  type="text"
+                  autocomplete="one-time-code"
+                  spellcheck="false"
+                  autocapitalize="characters"
+                  inputmode=${method === 'recovery' ? 'text' : 'numeric'}
+                  aria-describedby="code-hint"
+                  aria-invalid=${this.action.problem ? 'true' : 'false'}
+                />
+              </div>
+              <button type="submit" ?disabled=${this.action.busy}>${this.action.busy ? 'Checking…' : 'Confirm'}</button>
+            </form>`
+          : nothing
+      }
+      ${
+        others.length
+          ? html`<p>Or:</p>
+              <ul class="choices">
+                ${others.map(
+                  (m) =>
+                    html`<li>
+                      <button
+                        type="button"
+                        class="link"
+                        @click=${() => (m === 'sms' ? this.sendText() : this.choose(m))}
+                      >
+                        ${m === 'totp' ? 'Use a code from my authenticator app' : m === 'sms' ? `Text a code to ${this.step.smsTo ?? 'my phone'}` : 'Use a recovery code'}
+                      </button>
+                    </li>`,
+                )}
+              </ul>`
+          : nothing
+      }
     `;
   }
 }

@@ -135,7 +135,8 @@ export class SessionController implements ReactiveController {
     try {
       this.apply(await api<SessionInfo>('GET', '/api/session'));
     } catch (error) {
-      if (error instanceof ApiProblem && error.status === 401) this.clear(error.code === 'session_ended' ? error.message : undefined);
+      if (error instanceof ApiProblem && error.status === 401)
+        this.clear(error.code === 'session_ended' ? error.message : undefined);
     }
   }
 
@@ -152,7 +153,6 @@ export class SessionController implements ReactiveController {
     this.apply(info);
     this.notice = undefined;
   }
-
 
   /**
    * Signs out on the server. `removeData`: "sign out and remove my data from this device": the local record and
@@ -239,7 +239,8 @@ export class SessionController implements ReactiveController {
   }
 
   private expire(message: string): void {
-    if (this.unlockedOffline) message = 'Your record was locked after a period of inactivity. Open it again with your PIN.';
+    if (this.unlockedOffline)
+      message = 'Your record was locked after a period of inactivity. Open it again with your PIN.';
     // Ask the server too, so the session is ended there even if this page is the first to notice.
     void api('GET', '/api/session').catch(() => {});
     // On a shared computer an inactivity timeout removes everything too: the person has walked away. Elsewhere the

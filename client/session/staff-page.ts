@@ -19,7 +19,11 @@ export abstract class StaffPage extends LitElement {
 
   override willUpdate(): void {
     const account = this.session?.account;
-    if (account?.kind === 'staff' && (!this.onlyRole || account.role === this.onlyRole) && account.id !== this.loadedFor) {
+    if (
+      account?.kind === 'staff' &&
+      (!this.onlyRole || account.role === this.onlyRole) &&
+      account.id !== this.loadedFor
+    ) {
       this.loadedFor = account.id;
       void this.load();
     }

@@ -47,7 +47,7 @@ describe('ActionController', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('words a failure that is not the portal\'s with the fallback, and clears it when the next action starts', async () => {
+  it("words a failure that is not the portal's with the fallback, and clears it when the next action starts", async () => {
     const el = await fixture<ActionHost>(html`<test-action-host></test-action-host>`);
     await el.action.run(() => Promise.reject(new TypeError('Failed to fetch')), 'The reply could not be sent.');
     expect(el.action.problem).to.equal('The reply could not be sent.');

@@ -12,7 +12,8 @@ export interface ActionOptions {
 }
 
 /** The default sentence for a failed action: the portal's words when it answered, else the fallback. */
-export const describeProblem = (error: unknown, fallback: string) => (error instanceof ApiProblem ? error.message : fallback);
+export const describeProblem = (error: unknown, fallback: string) =>
+  error instanceof ApiProblem ? error.message : fallback;
 
 /**
  * What a page or dialog shows about the action it is running: `busy` while it runs (its buttons wait), `problem`

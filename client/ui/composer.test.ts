@@ -15,7 +15,9 @@ describe('mcl-attachment-picker', () => {
       await picker.updateComplete;
     };
     await choose(new File([new Uint8Array(MAX_FILE_BYTES + 1)], 'huge.pdf', { type: 'application/pdf' }));
-    expect(picker.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('“huge.pdf” is 10.0 MB: files may be at most 10 MB.');
+    expect(picker.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain(
+      '“huge.pdf” is 10.0 MB: files may be at most 10 MB.',
+    );
     await choose(new File([new Uint8Array([137, 80, 78, 71])], 'photo.png', { type: 'image/png' }));
     expect(picker.files).to.have.length(1);
     expect(picker.files[0]!.data).to.equal(btoa(String.fromCharCode(137, 80, 78, 71)));

@@ -14,7 +14,11 @@ describe('clinic wall-clock time to instants', () => {
     assert.equal(zonedTimeToUtc('2026-03-08', '09:00', 'America/Chicago').toISOString(), '2026-03-08T14:00:00.000Z');
     assert.equal(zonedTimeToUtc('2026-11-01', '09:00', 'America/Chicago').toISOString(), '2026-11-01T15:00:00.000Z');
     const missing = zonedTimeToUtc('2026-03-08', '02:30', 'America/Chicago');
-    assert.ok(missing.getTime() >= Date.parse('2026-03-08T07:30:00Z') && missing.getTime() <= Date.parse('2026-03-08T08:30:00Z'), missing.toISOString());
+    assert.ok(
+      missing.getTime() >= Date.parse('2026-03-08T07:30:00Z') &&
+        missing.getTime() <= Date.parse('2026-03-08T08:30:00Z'),
+      missing.toISOString(),
+    );
   });
 
   it('gives the local calendar date, adds days and names weekdays', () => {

@@ -15,19 +15,92 @@ export async function loadDemoScheduleOnce(store: Store, zone: string, now: Date
     await setMeta(store.db, DEMO_SCHEDULE_KEY, 'skipped: schedules already exist', now);
     return false;
   }
-  await saveVisitType(store.db, { id: 'follow-up', name: 'Follow-up visit', minutes: 20, bookableOnline: true, instructions: 'Bring your medicines, or a list of them.' }, now);
-  await saveVisitType(store.db, { id: 'annual-physical', name: 'Annual physical', minutes: 40, bookableOnline: true, instructions: 'Arrive 15 minutes early, fasting (water is fine) for blood tests.' }, now);
-  await saveVisitType(store.db, { id: 'minor-procedure', name: 'Minor procedure', minutes: 60, bookableOnline: false, instructions: 'The clinic will call you with instructions.' }, now);
+  await saveVisitType(
+    store.db,
+    {
+      id: 'follow-up',
+      name: 'Follow-up visit',
+      minutes: 20,
+      bookableOnline: true,
+      instructions: 'Bring your medicines, or a list of them.',
+    },
+    now,
+  );
+  await saveVisitType(
+    store.db,
+    {
+      id: 'annual-physical',
+      name: 'Annual physical',
+      minutes: 40,
+      bookableOnline: true,
+      instructions: 'Arrive 15 minutes early, fasting (water is fine) for blood tests.',
+    },
+    now,
+  );
+  await saveVisitType(
+    store.db,
+    {
+      id: 'minor-procedure',
+      name: 'Minor procedure',
+      minutes: 60,
+      bookableOnline: false,
+      instructions: 'The clinic will call you with instructions.',
+    },
+    now,
+  );
   const main = { locationName: 'Main Street Clinic', locationAddress: '100 Main Street, Rochester, MN 55901' };
-  await saveSchedule(store.db, { id: 'dr-ana-lee', kind: 'clinician', name: 'Dr. Ana Lee', department: 'Primary care', ...main }, now);
-  await saveSchedule(store.db, { id: 'primary-care', kind: 'department', name: 'Primary care team', department: 'Primary care', ...main }, now);
-  await saveSchedule(store.db, { id: 'cardiology', kind: 'department', name: 'Cardiology', department: 'Cardiology', locationName: 'Heart Center, 2nd floor', locationAddress: '200 First Avenue SW, Rochester, MN 55902' }, now);
+  await saveSchedule(
+    store.db,
+    { id: 'dr-ana-lee', kind: 'clinician', name: 'Dr. Ana Lee', department: 'Primary care', ...main },
+    now,
+  );
+  await saveSchedule(
+    store.db,
+    { id: 'primary-care', kind: 'department', name: 'Primary care team', department: 'Primary care', ...main },
+    now,
+  );
+  await saveSchedule(
+    store.db,
+    {
+      id: 'cardiology',
+      kind: 'department',
+      name: 'Cardiology',
+      department: 'Cardiology',
+      locationName: 'Heart Center, 2nd floor',
+      locationAddress: '200 First Avenue SW, Rochester, MN 55902',
+    },
+    now,
+  );
   const from = addDays(zonedDate(now, zone), 1);
   const to = addDays(from, 20);
-  await addSlots(store.db, 'dr-ana-lee', { visitTypeId: 'follow-up', from, to, weekdays: [1, 2, 3, 4, 5], start: '09:00', end: '12:00' }, zone, now);
-  await addSlots(store.db, 'primary-care', { visitTypeId: 'annual-physical', from, to, weekdays: [1, 2, 3, 4, 5], start: '13:00', end: '16:20' }, zone, now);
-  await addSlots(store.db, 'cardiology', { visitTypeId: 'follow-up', from, to, weekdays: [2, 4], start: '09:00', end: '12:00' }, zone, now);
-  await addSlots(store.db, 'cardiology', { visitTypeId: 'minor-procedure', from, to, weekdays: [3], start: '13:00', end: '15:00' }, zone, now);
+  await addSlots(
+    store.db,
+    'dr-ana-lee',
+    { visitTypeId: 'follow-up', from, to, weekdays: [1, 2, 3, 4, 5], start: '09:00', end: '12:00' },
+    zone,
+    now,
+  );
+  await addSlots(
+    store.db,
+    'primary-care',
+    { visitTypeId: 'annual-physical', from, to, weekdays: [1, 2, 3, 4, 5], start: '13:00', end: '16:20' },
+    zone,
+    now,
+  );
+  await addSlots(
+    store.db,
+    'cardiology',
+    { visitTypeId: 'follow-up', from, to, weekdays: [2, 4], start: '09:00', end: '12:00' },
+    zone,
+    now,
+  );
+  await addSlots(
+    store.db,
+    'cardiology',
+    { visitTypeId: 'minor-procedure', from, to, weekdays: [3], start: '13:00', end: '15:00' },
+    zone,
+    now,
+  );
   await setMeta(store.db, DEMO_SCHEDULE_KEY, `loaded ${now.toISOString()}`, now);
   return true;
 }

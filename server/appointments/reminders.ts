@@ -20,7 +20,12 @@ interface Prefs {
  * PostgreSQL skips rows another runner is claiming right now (`FOR UPDATE SKIP LOCKED`). A reminder whose lease
  * ran out (its runner died mid-send) can be claimed again.
  */
-export async function claimDueReminders(deps: Pick<AppDeps, 'store'>, runner: string, now: Date, limit = 20): Promise<Reminder[]> {
+export async function claimDueReminders(
+  deps: Pick<AppDeps, 'store'>,
+  runner: string,
+  now: Date,
+  limit = 20,
+): Promise<Reminder[]> {
   const { store } = deps;
   const at = now.toISOString();
   const lease = new Date(now.getTime() + REMINDER_LEASE_MS).toISOString();
@@ -38,8 +43,13 @@ export async function claimDueReminders(deps: Pick<AppDeps, 'store'>, runner: st
 
 /** The reminder's words: date, time and place only (no visit type, no clinician, nothing clinical). */
 export function reminderText(a: Appointment, clinic: { name: string; timeZone: string; phone: string }): string {
-  const when = new Intl.DateTimeFormat('en-US', { timeZone: clinic.timeZone, dateStyle: 'full', timeStyle: 'short' }).format(new Date(a.start!));
-  const place = a.contained?.find((r) => r.resourceType === 'Location') as { name?: string; address?: { text?: string } } | undefined;
+  const when = new Intl.DateTimeFormat('en-US', {
+    timeZone: clinic.timeZone,
+    dateStyle: 'full',
+    timeStyle: 'short',
+  }).format(new Date(a.start!));
+  const place = a.contained?.find((r) => r.resourceType === 'Location') as
+    { name?: string; address?: { text?: string } } | undefined;
   return `Reminder: you have an appointment at ${clinic.name} on ${when} (${clinic.timeZone.replace(/_/g, ' ')} time)${place ? `, at ${place.name}${place.address?.text ? `, ${place.address.text}` : ''}` : ''}. To cancel or change it, sign in to your portal or call ${clinic.phone}.`;
 }
 
@@ -50,16 +60,30 @@ export function reminderText(a: Appointment, clinic: { name: string; timeZone: s
  * channel took it the row is `sent` (only by the runner that holds it), so nothing goes out twice; when every
  * channel failed it is tried again on a later pass, up to five attempts. Returns how many were sent.
  */
-export async function runReminders(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'config' | 'logger'>, runner: string, now: Date): Promise<number> {
+export async function runReminders(
+  deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'config' | 'logger'>,
+  runner: string,
+  now: Date,
+): Promise<number> {
   const { store, mailer, sms, config, logger } = deps;
   let sent = 0;
   for (const r of await claimDueReminders(deps, runner, now)) {
     const finish = (state: Reminder['state'], extra: { sent_at?: string } = {}) =>
-      store.db.updateTable('reminder').set({ state, lease_until: null, ...extra }).where('id', '=', r.id).where('claimed_by', '=', runner).where('state', '=', 'sending').execute();
-    const appointment = (await getResource(store.db, 'Appointment', r.appointment_id))?.resource as unknown as Appointment | undefined;
+      store.db
+        .updateTable('reminder')
+        .set({ state, lease_until: null, ...extra })
+        .where('id', '=', r.id)
+        .where('claimed_by', '=', runner)
+        .where('state', '=', 'sending')
+        .execute();
+    const appointment = (await getResource(store.db, 'Appointment', r.appointment_id))?.resource as unknown as
+      Appointment | undefined;
     const start = Date.parse(appointment?.start ?? '');
     // Still this visit's reminder: booked, ahead, and due one of the lead times before its (maybe moved) start.
-    const current = appointment?.status === 'booked' && start > now.getTime() && config.appointments.reminders.some((l) => start - l.ms === Date.parse(r.due_at));
+    const current =
+      appointment?.status === 'booked' &&
+      start > now.getTime() &&
+      config.appointments.reminders.some((l) => start - l.ms === Date.parse(r.due_at));
     if (!current) {
       await finish('cancelled');
       continue;
@@ -73,14 +97,27 @@ export async function runReminders(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms
       .where('state', '=', 'sending')
       .executeTakeFirst();
     if (Number(held.numUpdatedRows) !== 1) continue;
-    const holder = await store.db.selectFrom('account').select(['email', 'email_verified_at', 'phone', 'notify_prefs']).where('patient_id', '=', r.patient_id).where('kind', '=', 'patient').executeTakeFirst();
+    const holder = await store.db
+      .selectFrom('account')
+      .select(['email', 'email_verified_at', 'phone', 'notify_prefs'])
+      .where('patient_id', '=', r.patient_id)
+      .where('kind', '=', 'patient')
+      .executeTakeFirst();
     const prefs = (holder ? JSON.parse(holder.notify_prefs || '{}') : {}) as Prefs;
-    const text = reminderText(appointment!, { name: config.clinic.name, timeZone: config.clinic.timeZone, phone: config.clinic.support.phone });
+    const text = reminderText(appointment!, {
+      name: config.clinic.name,
+      timeZone: config.clinic.timeZone,
+      phone: config.clinic.support.phone,
+    });
     const channels: (() => Promise<void>)[] = [];
-    if (holder?.email_verified_at && prefs.appointmentReminder?.email !== false) channels.push(() => mailer.send({ to: holder.email, subject: `Appointment reminder from ${config.clinic.name}`, text }));
+    if (holder?.email_verified_at && prefs.appointmentReminder?.email !== false)
+      channels.push(() =>
+        mailer.send({ to: holder.email, subject: `Appointment reminder from ${config.clinic.name}`, text }),
+      );
     if (holder?.phone && prefs.appointmentReminder?.text) channels.push(() => sms.send({ to: holder.phone!, text }));
     const results = await Promise.allSettled(channels.map((send) => send()));
-    for (const failure of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) logger.error('reminder failed', { reminder: r.id, error: (failure.reason as Error).message });
+    for (const failure of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected'))
+      logger.error('reminder failed', { reminder: r.id, error: (failure.reason as Error).message });
     if (channels.length && results.every((x) => x.status === 'rejected')) {
       await finish(r.attempts >= 5 ? 'failed' : 'pending');
       continue;

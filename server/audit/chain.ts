@@ -34,8 +34,10 @@ export function verifyChain(entries: Iterable<AuditFields & { hash: string }>): 
   let expectedSeq = 1;
   let count = 0;
   for (const e of entries) {
-    if (e.seq !== expectedSeq) return { ok: false, brokenAt: e.seq, reason: `expected entry ${expectedSeq}, found ${e.seq}` };
-    if (entryHash(previous, e) !== e.hash) return { ok: false, brokenAt: e.seq, reason: 'hash does not match the content' };
+    if (e.seq !== expectedSeq)
+      return { ok: false, brokenAt: e.seq, reason: `expected entry ${expectedSeq}, found ${e.seq}` };
+    if (entryHash(previous, e) !== e.hash)
+      return { ok: false, brokenAt: e.seq, reason: 'hash does not match the content' };
     previous = e.hash;
     expectedSeq++;
     count++;

@@ -16,7 +16,14 @@ for (const factory of storeFactories) {
 
     it('appends numbered, chained entries that verify', async () => {
       const now = new Date('2026-11-25T10:00:00Z');
-      assert.equal(await appendAudit(t.store.db, { actor: null, action: 'sign-in.failed', outcome: 'failure', ip: '127.0.0.1' }, now), 1);
+      assert.equal(
+        await appendAudit(
+          t.store.db,
+          { actor: null, action: 'sign-in.failed', outcome: 'failure', ip: '127.0.0.1' },
+          now,
+        ),
+        1,
+      );
       assert.equal(await appendAudit(t.store.db, { actor: 'a1', action: 'sign-in', outcome: 'success' }, now), 2);
       assert.deepEqual(await verifyAuditLog(t.store.db), { ok: true, entries: 2 });
     });
@@ -42,7 +49,10 @@ for (const factory of storeFactories) {
         ),
       );
       const seqs = (await t.store.db.selectFrom('audit_log').select('seq').orderBy('seq').execute()).map((r) => r.seq);
-      assert.deepEqual(seqs, Array.from({ length: 32 }, (_, i) => i + 1));
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: 32 }, (_, i) => i + 1),
+      );
       assert.deepEqual(await verifyAuditLog(t.store.db), { ok: true, entries: 32 });
     });
 
@@ -50,7 +60,11 @@ for (const factory of storeFactories) {
       const other = factory.name === 'postgres' ? await t.openAnother() : t.store;
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          appendAudit(i % 2 ? t.store.db : other.db, { actor: null, action: 'sign-in.throttled', outcome: 'throttled' }, new Date()),
+          appendAudit(
+            i % 2 ? t.store.db : other.db,
+            { actor: null, action: 'sign-in.throttled', outcome: 'throttled' },
+            new Date(),
+          ),
         ),
       );
       assert.deepEqual(await verifyAuditLog(t.store.db), { ok: true, entries: 52 });
@@ -58,7 +72,11 @@ for (const factory of storeFactories) {
 
     it('detects an edited entry and a removed last entry', async () => {
       await t.store.db.updateTable('audit_log').set({ outcome: 'success' }).where('seq', '=', 1).execute();
-      assert.deepEqual(await verifyAuditLog(t.store.db), { ok: false, brokenAt: 1, reason: 'hash does not match the content' });
+      assert.deepEqual(await verifyAuditLog(t.store.db), {
+        ok: false,
+        brokenAt: 1,
+        reason: 'hash does not match the content',
+      });
       await t.store.db.updateTable('audit_log').set({ outcome: 'failure' }).where('seq', '=', 1).execute();
       await t.store.db.deleteFrom('audit_log').where('seq', '=', 52).execute();
       const verdict = await verifyAuditLog(t.store.db);

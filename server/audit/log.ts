@@ -22,7 +22,11 @@ export interface AuditEvent {
  * records, or not at all. The head row is updated first: it stays locked until commit, so concurrent appends
  * (several instances on PostgreSQL) take turns and the chain stays unbroken.
  */
-export async function appendAudit(db: Transaction<Database> | Kysely<Database>, event: AuditEvent, now: Date): Promise<number> {
+export async function appendAudit(
+  db: Transaction<Database> | Kysely<Database>,
+  event: AuditEvent,
+  now: Date,
+): Promise<number> {
   // Outside a caller's transaction, take one of our own: the head update, the insert and the new head hash must
   // commit together, or two concurrent appends would both chain onto the same previous hash.
   if (!db.isTransaction) return db.transaction().execute((trx) => appendInTransaction(trx, event, now));
@@ -72,8 +76,14 @@ const PAGE = 1000;
 /** Re-walks the whole log in pages and checks every link, and that the head row matches the last entry. */
 export async function verifyAuditLog(db: Kysely<Database>): Promise<ChainVerdict> {
   const rows: (AuditFields & { hash: string })[] = [];
-  for (let after = 0; ; ) {
-    const page = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
+  for (let after = 0; ;) {
+    const page = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
     for (const r of page) {
       rows.push({
         seq: r.seq,
@@ -96,7 +106,11 @@ export async function verifyAuditLog(db: Kysely<Database>): Promise<ChainVerdict
   const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   const last = rows.at(-1);
   if (head.seq !== (last?.seq ?? 0) || (last && head.hash !== last.hash)) {
-    return { ok: false, brokenAt: head.seq, reason: 'the log ends before its recorded head: entries were removed from the end' };
+    return {
+      ok: false,
+      brokenAt: head.seq,
+      reason: 'the log ends before its recorded head: entries were removed from the end',
+    };
   }
   return verdict;
 }

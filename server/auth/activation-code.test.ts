@@ -10,8 +10,14 @@ describe('activation codes', () => {
   });
 
   it('encode the random bytes exactly', () => {
-    assert.equal(newActivationCode((n) => Buffer.alloc(n, 0)), '0000-0000-0000-0000');
-    assert.equal(newActivationCode((n) => Buffer.alloc(n, 0xff)), 'ZZZZ-ZZZZ-ZZZZ-ZZZZ');
+    assert.equal(
+      newActivationCode((n) => Buffer.alloc(n, 0)),
+      '0000-0000-0000-0000',
+    );
+    assert.equal(
+      newActivationCode((n) => Buffer.alloc(n, 0xff)),
+      'ZZZZ-ZZZZ-ZZZZ-ZZZZ',
+    );
   });
 
   it('forgive how a person types them', () => {

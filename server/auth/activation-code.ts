@@ -15,10 +15,5 @@ export function newActivationCode(random: RandomSource = systemRandom): string {
 
 /** What a person typed, made comparable: case, spaces and dashes ignored; O read as 0, I and L as 1. */
 export function normalizeActivationCode(typed: string): string {
-  return typed
-    .normalize('NFKC')
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return typed.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }

@@ -15,7 +15,10 @@ describe('concurrency limit', () => {
       return i;
     };
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => limit.run(() => job(i))));
-    assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => i));
+    assert.deepEqual(
+      results,
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     assert.equal(peak, 2);
     assert.deepEqual(limit.stats, { running: 0, waiting: 0 });
   });
@@ -26,7 +29,10 @@ describe('concurrency limit', () => {
     const gate = new Promise<void>((r) => (release = r));
     const first = limit.run(() => gate);
     const second = limit.run(async () => 'second');
-    await assert.rejects(limit.run(async () => 'third'), BusyError);
+    await assert.rejects(
+      limit.run(async () => 'third'),
+      BusyError,
+    );
     release();
     await first;
     assert.equal(await second, 'second');
@@ -34,7 +40,10 @@ describe('concurrency limit', () => {
 
   it('frees its slot when a job fails', async () => {
     const limit = new ConcurrencyLimit(1, 0);
-    await assert.rejects(limit.run(async () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      limit.run(async () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await limit.run(async () => 'ok'), 'ok');
   });
 });

@@ -23,7 +23,11 @@ export async function factorChanged(deps: AppDeps, account: Account, ip: string 
   const { store, clock } = deps;
   const now = clock.now();
   const { action, target } = change;
-  await appendAudit(store.db, { actor: account.id, action, outcome: 'success', ip, ...(target ? { target } : {}) }, now);
+  await appendAudit(
+    store.db,
+    { actor: account.id, action, outcome: 'success', ip, ...(target ? { target } : {}) },
+    now,
+  );
   tellHolder(deps, account, change.subject, change.sentence);
   if (change.hadFactor || account.kind === 'staff') return {};
   const factors = await factorSummary(store.db, account.id);

@@ -17,10 +17,24 @@ export interface FactorSummary {
 
 export async function factorSummary(db: Db, accountId: string): Promise<FactorSummary> {
   const [passkeys, totp, sms, codes] = await Promise.all([
-    db.selectFrom('webauthn_credential').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute(),
+    db
+      .selectFrom('webauthn_credential')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .execute(),
     db.selectFrom('totp_factor').select('confirmed_at').where('account_id', '=', accountId).executeTakeFirst(),
-    db.selectFrom('sms_factor').select(['phone', 'confirmed_at']).where('account_id', '=', accountId).executeTakeFirst(),
-    db.selectFrom('recovery_code').select((eb) => eb.fn.countAll<number | string>().as('n')).where('account_id', '=', accountId).where('used_at', 'is', null).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('sms_factor')
+      .select(['phone', 'confirmed_at'])
+      .where('account_id', '=', accountId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('recovery_code')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('account_id', '=', accountId)
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow(),
   ]);
   return {
     passkeys,
@@ -51,12 +65,24 @@ export function secondFactorMethods(kind: 'patient' | 'staff', f: FactorSummary)
 }
 
 /** Replaces the account's recovery codes with ten new ones and returns them (to be shown once). */
-export async function replaceRecoveryCodes(db: Db, accountId: string, now: Date, random: RandomSource = systemRandom): Promise<string[]> {
+export async function replaceRecoveryCodes(
+  db: Db,
+  accountId: string,
+  now: Date,
+  random: RandomSource = systemRandom,
+): Promise<string[]> {
   const codes = newRecoveryCodes(random);
   await db.deleteFrom('recovery_code').where('account_id', '=', accountId).execute();
   await db
     .insertInto('recovery_code')
-    .values(codes.map((code) => ({ hash: hashRecoveryCode(code.replace(/-/g, '')), account_id: accountId, created_at: now.toISOString(), used_at: null })))
+    .values(
+      codes.map((code) => ({
+        hash: hashRecoveryCode(code.replace(/-/g, '')),
+        account_id: accountId,
+        created_at: now.toISOString(),
+        used_at: null,
+      })),
+    )
     .execute();
   return codes;
 }

@@ -27,7 +27,9 @@ function isMrn(identifier: Identifier): boolean {
 export async function lastVisitDate(db: Kysely<Database>, patientId: string): Promise<string | undefined> {
   const rows = await db
     .selectFrom('fhir_compartment as m')
-    .innerJoin('fhir_resource as r', (j) => j.onRef('r.resource_type', '=', 'm.resource_type').onRef('r.id', '=', 'm.id'))
+    .innerJoin('fhir_resource as r', (j) =>
+      j.onRef('r.resource_type', '=', 'm.resource_type').onRef('r.id', '=', 'm.id'),
+    )
     .select('r.content')
     .where('m.patient_id', '=', patientId)
     .where('m.resource_type', '=', 'Encounter')

@@ -21,18 +21,45 @@ export interface LinkTexts {
  * token that is unknown (400), already used or expired (410). Single use is enforced by `spendLinkToken`, in the
  * transaction that does the work.
  */
-export async function usableLinkToken(db: Db, token: string, purpose: LinkToken['purpose'], now: Date, texts: LinkTexts): Promise<LinkToken> {
-  const row = await db.selectFrom('one_time_token').selectAll().where('hash', '=', hashToken(token)).where('purpose', '=', purpose).executeTakeFirst();
-  if (!row) throw new ApiError(400, 'link_invalid', `This link is not valid. Copy the whole link from the email, ${texts.renew}.`);
+export async function usableLinkToken(
+  db: Db,
+  token: string,
+  purpose: LinkToken['purpose'],
+  now: Date,
+  texts: LinkTexts,
+): Promise<LinkToken> {
+  const row = await db
+    .selectFrom('one_time_token')
+    .selectAll()
+    .where('hash', '=', hashToken(token))
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
+  if (!row)
+    throw new ApiError(
+      400,
+      'link_invalid',
+      `This link is not valid. Copy the whole link from the email, ${texts.renew}.`,
+    );
   if (row.used_at) throw new ApiError(410, 'link_used', `This link has already been used. ${texts.afterUse}`);
-  if (new Date(row.expires_at) <= now) throw new ApiError(410, 'link_expired', `This link has expired (links last ${texts.lifetime}). Please ${texts.renew.replace(/^or /, '')}.`);
+  if (new Date(row.expires_at) <= now)
+    throw new ApiError(
+      410,
+      'link_expired',
+      `This link has expired (links last ${texts.lifetime}). Please ${texts.renew.replace(/^or /, '')}.`,
+    );
   return row;
 }
 
 /** Marks a token used, exactly once even when two requests race: the loser gets 410. */
 export async function spendLinkToken(db: Db, row: LinkToken, now: Date, afterUse: string): Promise<void> {
-  const used = await db.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', row.hash).where('used_at', 'is', null).executeTakeFirst();
-  if (Number(used.numUpdatedRows) !== 1) throw new ApiError(410, 'link_used', `This link has already been used. ${afterUse}`);
+  const used = await db
+    .updateTable('one_time_token')
+    .set({ used_at: now.toISOString() })
+    .where('hash', '=', row.hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(used.numUpdatedRows) !== 1)
+    throw new ApiError(410, 'link_used', `This link has already been used. ${afterUse}`);
 }
 
 /**

@@ -42,7 +42,11 @@ export async function reserveAttempt(
     const counted = options.neverDisable ? Math.min(row.failures, MAX_FAILURES - 1) : row.failures;
     const verdict = checkAttempt(counted, row.failures ? new Date(row.last_failure_at) : undefined, now);
     if (!verdict.allowed) return { ...verdict, failures: row.failures };
-    await trx.updateTable('login_throttle').set({ failures: row.failures + 1, last_failure_at: now.toISOString() }).where('key', '=', key).execute();
+    await trx
+      .updateTable('login_throttle')
+      .set({ failures: row.failures + 1, last_failure_at: now.toISOString() })
+      .where('key', '=', key)
+      .execute();
     return { ...verdict, failures: row.failures + 1 };
   });
 }

@@ -11,8 +11,14 @@ describe('recovery codes', () => {
   });
 
   it('uses every bit of the random source it is given', () => {
-    assert.deepEqual(newRecoveryCodes((n) => Buffer.alloc(n, 0), 1), ['0000-0000-0000-0000']);
-    assert.deepEqual(newRecoveryCodes((n) => Buffer.alloc(n, 0xff), 1), ['ZZZZ-ZZZZ-ZZZZ-ZZZZ']);
+    assert.deepEqual(
+      newRecoveryCodes((n) => Buffer.alloc(n, 0), 1),
+      ['0000-0000-0000-0000'],
+    );
+    assert.deepEqual(
+      newRecoveryCodes((n) => Buffer.alloc(n, 0xff), 1),
+      ['ZZZZ-ZZZZ-ZZZZ-ZZZZ'],
+    );
   });
 
   it('reads a code however it is typed, and refuses what cannot be one', () => {
@@ -20,7 +26,8 @@ describe('recovery codes', () => {
     const n = normalizeRecoveryCode(code!)!;
     assert.equal(normalizeRecoveryCode(code!.toLowerCase().replace(/-/g, ' ')), n);
     assert.equal(normalizeRecoveryCode('o000-0000-0000-000l'), '0000000000000001');
-    for (const bad of ['', '123', 'UUUU-UUUU-UUUU-UUUU', `${code}-AAAA`, '💊💊💊💊-0000-0000-0000']) assert.equal(normalizeRecoveryCode(bad), undefined, bad);
+    for (const bad of ['', '123', 'UUUU-UUUU-UUUU-UUUU', `${code}-AAAA`, '💊💊💊💊-0000-0000-0000'])
+      assert.equal(normalizeRecoveryCode(bad), undefined, bad);
     assert.match(hashRecoveryCode(n), /^[0-9a-f]{64}$/);
     assert.notEqual(hashRecoveryCode(n), hashRecoveryCode('0000000000000000'));
   });

@@ -15,7 +15,11 @@ for (const factory of storeFactories) {
     before(async () => {
       t = await factory.open();
       accountId = (
-        await createAccount(t.store.db, { kind: 'patient', username: 'Margery', email: 'Margery@Example.com', displayName: 'Margery Gibson' }, at('08:00:00'))
+        await createAccount(
+          t.store.db,
+          { kind: 'patient', username: 'Margery', email: 'Margery@Example.com', displayName: 'Margery Gibson' },
+          at('08:00:00'),
+        )
       ).id;
     });
     after(async () => {
@@ -29,12 +33,30 @@ for (const factory of storeFactories) {
     });
 
     it('refuses a second account with the same username or email', async () => {
-      await assert.rejects(createAccount(t.store.db, { kind: 'patient', username: 'MARGERY', email: 'x@example.com', displayName: 'x' }, at('08:00:00')));
-      await assert.rejects(createAccount(t.store.db, { kind: 'patient', username: 'other', email: 'margery@example.com', displayName: 'x' }, at('08:00:00')));
+      await assert.rejects(
+        createAccount(
+          t.store.db,
+          { kind: 'patient', username: 'MARGERY', email: 'x@example.com', displayName: 'x' },
+          at('08:00:00'),
+        ),
+      );
+      await assert.rejects(
+        createAccount(
+          t.store.db,
+          { kind: 'patient', username: 'other', email: 'margery@example.com', displayName: 'x' },
+          at('08:00:00'),
+        ),
+      );
     });
 
     it('stores only the hash of the session id, and finds the session by the id', async () => {
-      const s = await createSession(t.store.db, accountId, { ip: '127.0.0.1', userAgent: 'test' }, at('09:00:00'), policy);
+      const s = await createSession(
+        t.store.db,
+        accountId,
+        { ip: '127.0.0.1', userAgent: 'test' },
+        at('09:00:00'),
+        policy,
+      );
       assert.match(s.token, /^[A-Za-z0-9_-]{43}$/);
       const rows = await t.store.db.selectFrom('session').select('id_hash').execute();
       assert.ok(rows.every((r) => r.id_hash !== s.token));
@@ -62,11 +84,19 @@ for (const factory of storeFactories) {
     });
 
     it('ends a session at the overall limit whatever the activity', async () => {
-      const s = await createSession(t.store.db, accountId, {}, at('00:00:00'), { idleMs: policy.idleMs, maxMs: 60 * 60_000 });
+      const s = await createSession(t.store.db, accountId, {}, at('00:00:00'), {
+        idleMs: policy.idleMs,
+        maxMs: 60 * 60_000,
+      });
       for (const time of ['00:14:00', '00:28:00', '00:42:00', '00:56:00']) {
         assert.equal((await lookupSession(t.store.db, s.token, at(time), policy)).status, 'active', time);
       }
-      assert.deepEqual(await lookupSession(t.store.db, s.token, at('01:00:00'), policy), { status: 'ended', reason: 'expired', accountId, justEnded: true });
+      assert.deepEqual(await lookupSession(t.store.db, s.token, at('01:00:00'), policy), {
+        status: 'ended',
+        reason: 'expired',
+        accountId,
+        justEnded: true,
+      });
     });
 
     it('lists open sessions and ends one, or all but the current one', async () => {
@@ -74,18 +104,33 @@ for (const factory of storeFactories) {
       const a = await createSession(t.store.db, accountId, { userAgent: 'phone' }, at('12:00:00'), policy);
       const b = await createSession(t.store.db, accountId, { userAgent: 'laptop' }, at('12:01:00'), policy);
       const c = await createSession(t.store.db, accountId, { userAgent: 'kiosk' }, at('12:02:00'), policy);
-      assert.deepEqual((await listOpenSessions(t.store.db, accountId, at('12:03:00'), policy)).map((s) => s.user_agent), ['kiosk', 'laptop', 'phone']);
+      assert.deepEqual(
+        (await listOpenSessions(t.store.db, accountId, at('12:03:00'), policy)).map((s) => s.user_agent),
+        ['kiosk', 'laptop', 'phone'],
+      );
       assert.equal(await endSession(t.store.db, c.idHash, 'ended-by-user', at('12:04:00')), true);
       assert.equal(await endSession(t.store.db, c.idHash, 'ended-by-user', at('12:04:00')), false);
       assert.equal(await endAllSessions(t.store.db, accountId, 'password-reset', at('12:05:00'), a.idHash), 1);
-      assert.deepEqual((await listOpenSessions(t.store.db, accountId, at('12:06:00'), policy)).map((s) => s.id_hash), [a.idHash]);
+      assert.deepEqual(
+        (await listOpenSessions(t.store.db, accountId, at('12:06:00'), policy)).map((s) => s.id_hash),
+        [a.idHash],
+      );
       assert.equal((await lookupSession(t.store.db, b.token, at('12:06:00'), policy)).status, 'ended');
     });
 
     it('ends the sessions of a disabled account at their next request', async () => {
       const s = await createSession(t.store.db, accountId, {}, at('13:00:00'), policy);
-      await t.store.db.updateTable('account').set({ disabled_at: at('13:01:00').toISOString() }).where('id', '=', accountId).execute();
-      assert.deepEqual(await lookupSession(t.store.db, s.token, at('13:02:00'), policy), { status: 'ended', reason: 'account-disabled', accountId, justEnded: true });
+      await t.store.db
+        .updateTable('account')
+        .set({ disabled_at: at('13:01:00').toISOString() })
+        .where('id', '=', accountId)
+        .execute();
+      assert.deepEqual(await lookupSession(t.store.db, s.token, at('13:02:00'), policy), {
+        status: 'ended',
+        reason: 'account-disabled',
+        accountId,
+        justEnded: true,
+      });
     });
   });
 }

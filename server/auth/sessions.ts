@@ -92,7 +92,12 @@ export async function lookupSession(
   let lastSeen = row.last_seen_at;
   if (touch === 'always' || (touch && now.getTime() - Date.parse(row.last_seen_at) >= TOUCH_EVERY_MS)) {
     lastSeen = now.toISOString();
-    await db.updateTable('session').set({ last_seen_at: lastSeen }).where('id_hash', '=', idHash).where('ended_at', 'is', null).execute();
+    await db
+      .updateTable('session')
+      .set({ last_seen_at: lastSeen })
+      .where('id_hash', '=', idHash)
+      .where('ended_at', 'is', null)
+      .execute();
   }
   return {
     status: 'active',
@@ -109,12 +114,23 @@ const LEVELS: AuthLevel[] = ['enrol', 'password', 'mfa', 'passkey'];
  * (SECURITY.md: a new id at every re-authentication), a new `authenticated_at`, and keeps the stronger of its old
  * and new assurance. Returns the new cookie secret and level, or undefined if the session ended meanwhile.
  */
-export async function reauthenticateSession(db: Db, session: Session, level: AuthLevel, now: Date, random: RandomSource = systemRandom): Promise<{ token: string; level: AuthLevel } | undefined> {
+export async function reauthenticateSession(
+  db: Db,
+  session: Session,
+  level: AuthLevel,
+  now: Date,
+  random: RandomSource = systemRandom,
+): Promise<{ token: string; level: AuthLevel } | undefined> {
   const token = newToken(32, random);
   const stronger = LEVELS.indexOf(level) > LEVELS.indexOf(session.auth_level) ? level : session.auth_level;
   const result = await db
     .updateTable('session')
-    .set({ id_hash: hashToken(token), authenticated_at: now.toISOString(), last_seen_at: now.toISOString(), auth_level: stronger })
+    .set({
+      id_hash: hashToken(token),
+      authenticated_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      auth_level: stronger,
+    })
     .where('id_hash', '=', session.id_hash)
     .where('ended_at', 'is', null)
     .executeTakeFirst();
@@ -132,7 +148,13 @@ export async function endSession(db: Db, idHash: string, reason: string, now: Da
 }
 
 /** Ends every open session of an account (password reset, account disabled), optionally but one. */
-export async function endAllSessions(db: Db, accountId: string, reason: string, now: Date, except?: string): Promise<number> {
+export async function endAllSessions(
+  db: Db,
+  accountId: string,
+  reason: string,
+  now: Date,
+  except?: string,
+): Promise<number> {
   let query = db
     .updateTable('session')
     .set({ ended_at: now.toISOString(), ended_reason: reason })
@@ -151,7 +173,5 @@ export async function listOpenSessions(db: Db, accountId: string, now: Date, pol
     .where('ended_at', 'is', null)
     .orderBy('last_seen_at', 'desc')
     .execute();
-  return rows.filter(
-    (r) => now < new Date(r.expires_at) && now.getTime() < Date.parse(r.last_seen_at) + policy.idleMs,
-  );
+  return rows.filter((r) => now < new Date(r.expires_at) && now.getTime() < Date.parse(r.last_seen_at) + policy.idleMs);
 }

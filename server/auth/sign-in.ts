@@ -48,7 +48,12 @@ export async function sessionInfo(
 
 /** The answer when a second step is needed: the flow token, and the ways the person can finish. */
 export function secondStep(flow: string, methods: SecondFactorMethod[], factors: FactorSummary) {
-  return { step: 'second-factor' as const, flow, methods, ...(factors.smsPhone ? { smsTo: maskPhone(factors.smsPhone) } : {}) };
+  return {
+    step: 'second-factor' as const,
+    flow,
+    methods,
+    ...(factors.smsPhone ? { smsTo: maskPhone(factors.smsPhone) } : {}),
+  };
 }
 
 /** The token of a sign-in, step-up or reset flow waiting for its second step. */
@@ -61,5 +66,7 @@ export const secondFactorBody = z.discriminatedUnion('method', [
 ]);
 
 export function asSecondFactorInput(body: z.infer<typeof secondFactorBody>): SecondFactorInput {
-  return body.method === 'passkey' ? { method: 'passkey', response: body.response } : { method: body.method, code: body.code };
+  return body.method === 'passkey'
+    ? { method: 'passkey', response: body.response }
+    : { method: body.method, code: body.code };
 }

@@ -10,7 +10,10 @@ export const pastDate = (label: string) =>
       const d = new Date(`${s}T00:00:00Z`);
       return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
     }, `${label}: that date does not exist.`)
-    .refine((s) => s >= '1900-01-01' && s <= new Date().toISOString().slice(0, 10), `${label}: the date must be between 1900 and today.`);
+    .refine(
+      (s) => s >= '1900-01-01' && s <= new Date().toISOString().slice(0, 10),
+      `${label}: the date must be between 1900 and today.`,
+    );
 
 const channel = z.object({ email: z.boolean(), text: z.boolean() }).strict();
 

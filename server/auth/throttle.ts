@@ -26,9 +26,7 @@ export function waitPhrase(retryAfterMs: number): string {
 }
 
 export type AttemptVerdict =
-  | { allowed: true }
-  | { allowed: false; reason: 'wait'; retryAfterMs: number }
-  | { allowed: false; reason: 'disabled' };
+  { allowed: true } | { allowed: false; reason: 'wait'; retryAfterMs: number } | { allowed: false; reason: 'disabled' };
 
 /** May an attempt be made now? */
 export function checkAttempt(failures: number, lastFailureAt: Date | undefined, now: Date): AttemptVerdict {

@@ -12,7 +12,10 @@ describe('tokens', () => {
   });
 
   it('draw their bytes from the given source', () => {
-    assert.equal(newToken(16, (n) => Buffer.alloc(n, 0xff)), '_____________________w');
+    assert.equal(
+      newToken(16, (n) => Buffer.alloc(n, 0xff)),
+      '_____________________w',
+    );
   });
 
   it('refuse fewer than 128 bits', () => {

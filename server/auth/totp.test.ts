@@ -26,7 +26,13 @@ describe('TOTP (RFC 6238) and HOTP (RFC 4226)', () => {
   it('matches every RFC 6238 Appendix B vector, SHA-1/256/512, including T = 20000000000', () => {
     for (const [t, ...codes] of RFC6238) {
       (['SHA1', 'SHA256', 'SHA512'] as const).forEach((algorithm, i) => {
-        const code = TOTP.generate({ secret: Secret.fromLatin1(SEEDS[algorithm]), algorithm, digits: 8, period: 30, timestamp: t * 1000 });
+        const code = TOTP.generate({
+          secret: Secret.fromLatin1(SEEDS[algorithm]),
+          algorithm,
+          digits: 8,
+          period: 30,
+          timestamp: t * 1000,
+        });
         assert.equal(code, codes[i], `${algorithm} at T=${t}`);
       });
     }
@@ -34,7 +40,10 @@ describe('TOTP (RFC 6238) and HOTP (RFC 4226)', () => {
 
   it('matches every RFC 4226 Appendix D vector', () => {
     RFC4226.forEach((expected, counter) => {
-      assert.equal(HOTP.generate({ secret: Secret.fromLatin1(SEEDS.SHA1), algorithm: 'SHA1', digits: 6, counter }), expected);
+      assert.equal(
+        HOTP.generate({ secret: Secret.fromLatin1(SEEDS.SHA1), algorithm: 'SHA1', digits: 6, counter }),
+        expected,
+      );
     });
   });
 
@@ -42,7 +51,10 @@ describe('TOTP (RFC 6238) and HOTP (RFC 4226)', () => {
     const secret = Secret.fromLatin1(SEEDS.SHA1).base32;
     for (const [t, sha1] of RFC6238) {
       // The 6-digit code is the last six digits of the 8-digit one (RFC 4226 §5.3: mod 10^Digit).
-      assert.deepEqual(verifyTotp(secret, sha1.slice(2), new Date(t * 1000), null), { ok: true, step: Math.floor(t / 30) });
+      assert.deepEqual(verifyTotp(secret, sha1.slice(2), new Date(t * 1000), null), {
+        ok: true,
+        step: Math.floor(t / 30),
+      });
     }
   });
 
@@ -51,7 +63,10 @@ describe('TOTP (RFC 6238) and HOTP (RFC 4226)', () => {
     assert.equal(Secret.fromBase32(secret).bytes.length, 20);
     assert.notEqual(newTotpSecret(), newTotpSecret());
     const uri = totpUri(secret, 'Mayo Care', 'margery');
-    assert.match(uri, /^otpauth:\/\/totp\/Mayo%20Care:margery\?issuer=Mayo%20Care&secret=[A-Z2-7]+&algorithm=SHA1&digits=6&period=30$/);
+    assert.match(
+      uri,
+      /^otpauth:\/\/totp\/Mayo%20Care:margery\?issuer=Mayo%20Care&secret=[A-Z2-7]+&algorithm=SHA1&digits=6&period=30$/,
+    );
   });
 
   const secret = newTotpSecret();

@@ -15,12 +15,20 @@ export const TOTP_SECRET_BYTES = 20; // 160 bits (RFC 4226 §4 R6 recommends 160
 /** A new shared secret, base32 as authenticator apps take it. */
 export function newTotpSecret(random: RandomSource = systemRandom): string {
   const bytes = random(TOTP_SECRET_BYTES);
-  return new Secret({ buffer: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer }).base32;
+  return new Secret({ buffer: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer })
+    .base32;
 }
 
 /** The otpauth:// URI the QR code carries (Key Uri Format): issuer and account name, no clinical detail. */
 export function totpUri(secret: string, issuer: string, accountName: string): string {
-  return new TOTP({ issuer, label: accountName, secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: TOTP_DIGITS, period: TOTP_PERIOD_SECONDS }).toString();
+  return new TOTP({
+    issuer,
+    label: accountName,
+    secret: Secret.fromBase32(secret),
+    algorithm: 'SHA1',
+    digits: TOTP_DIGITS,
+    period: TOTP_PERIOD_SECONDS,
+  }).toString();
 }
 
 /** The 30-second step a moment falls in (RFC 6238 §4.2: T = floor((now - T0) / X), T0 = 0). */
@@ -30,12 +38,16 @@ export function totpStep(now: Date): number {
 
 /** The code for a step; for tests and for showing nothing else (the server never sends codes). */
 export function totpCode(secret: string, now: Date): string {
-  return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: TOTP_DIGITS, period: TOTP_PERIOD_SECONDS, timestamp: now.getTime() });
+  return TOTP.generate({
+    secret: Secret.fromBase32(secret),
+    algorithm: 'SHA1',
+    digits: TOTP_DIGITS,
+    period: TOTP_PERIOD_SECONDS,
+    timestamp: now.getTime(),
+  });
 }
 
-export type TotpVerdict =
-  | { ok: true; step: number }
-  | { ok: false; reason: 'format' | 'wrong' | 'replayed' };
+export type TotpVerdict = { ok: true; step: number } | { ok: false; reason: 'format' | 'wrong' | 'replayed' };
 
 /** What a person typed, made comparable: spaces and dashes ignored ("123 456" is fine). */
 export function normalizeCode(typed: string): string {

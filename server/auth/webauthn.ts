@@ -58,7 +58,10 @@ async function storeChallenge(db: Db, challenge: string, use: ChallengeUse, now:
     .execute();
 }
 
-const b64url = z.string().max(20_000).regex(/^[A-Za-z0-9_-]*={0,2}$/, 'not base64url');
+const b64url = z
+  .string()
+  .max(20_000)
+  .regex(/^[A-Za-z0-9_-]*={0,2}$/, 'not base64url');
 
 /** The JSON a browser posts for a new passkey (what @simplewebauthn/browser's startRegistration returns). */
 export const registrationResponseSchema = z.object({
@@ -98,7 +101,12 @@ const PASSKEY_EXPIRED = 'This passkey request has expired or was already used. P
  * Finds and spends the challenge a browser's answer signed: single use even when two answers race (the loser is
  * refused), for the ceremony and use it was issued for, within its five minutes. Returns when it was issued.
  */
-export async function takeChallenge(db: Db, clientDataJSON: string, expected: ChallengeUse, now: Date): Promise<{ challenge: string; issuedAt: Date }> {
+export async function takeChallenge(
+  db: Db,
+  clientDataJSON: string,
+  expected: ChallengeUse,
+  now: Date,
+): Promise<{ challenge: string; issuedAt: Date }> {
   let challenge: string;
   try {
     const parsed = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown };
@@ -107,12 +115,30 @@ export async function takeChallenge(db: Db, clientDataJSON: string, expected: Ch
   } catch {
     throw new ApiError(400, 'passkey_invalid', 'The passkey answer could not be read. Please try again.');
   }
-  const row = await db.selectFrom('one_time_token').selectAll().where('hash', '=', hashToken(challenge)).where('purpose', '=', 'webauthn-challenge').executeTakeFirst();
+  const row = await db
+    .selectFrom('one_time_token')
+    .selectAll()
+    .where('hash', '=', hashToken(challenge))
+    .where('purpose', '=', 'webauthn-challenge')
+    .executeTakeFirst();
   const payload = row?.payload ? (JSON.parse(row.payload) as { ceremony: string; use: string }) : undefined;
-  if (!row || !payload || row.used_at || new Date(row.expires_at) <= now || payload.ceremony !== expected.ceremony || payload.use !== expected.use || (expected.accountId !== null && row.account_id !== expected.accountId)) {
+  if (
+    !row ||
+    !payload ||
+    row.used_at ||
+    new Date(row.expires_at) <= now ||
+    payload.ceremony !== expected.ceremony ||
+    payload.use !== expected.use ||
+    (expected.accountId !== null && row.account_id !== expected.accountId)
+  ) {
     throw new ApiError(400, 'passkey_challenge', PASSKEY_EXPIRED);
   }
-  const spent = await db.updateTable('one_time_token').set({ used_at: now.toISOString() }).where('hash', '=', row.hash).where('used_at', 'is', null).executeTakeFirst();
+  const spent = await db
+    .updateTable('one_time_token')
+    .set({ used_at: now.toISOString() })
+    .where('hash', '=', row.hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   if (Number(spent.numUpdatedRows) !== 1) throw new ApiError(400, 'passkey_challenge', PASSKEY_EXPIRED);
   return { challenge, issuedAt: new Date(row.created_at) };
 }
@@ -136,24 +162,46 @@ export async function registrationOptions(
     userDisplayName: account.display_name,
     challenge,
     attestationType: 'none',
-    excludeCredentials: existing.map((c) => ({ id: c.id, ...(c.transports ? { transports: JSON.parse(c.transports) as string[] } : {}) })),
+    excludeCredentials: existing.map((c) => ({
+      id: c.id,
+      ...(c.transports ? { transports: JSON.parse(c.transports) as string[] } : {}),
+    })),
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
     extensions: { prf: {} },
     timeout: CHALLENGE_TTL_MS,
   });
-  await storeChallenge(db, options.challenge, { ceremony: 'registration', accountId: account.id, use: 'register' }, now);
+  await storeChallenge(
+    db,
+    options.challenge,
+    { ceremony: 'registration', accountId: account.id, use: 'register' },
+    now,
+  );
   return options;
 }
 
 /** Options for proving a passkey: any of the account's (second factor, step-up), or any at all (passkey sign-in). */
-export async function authenticationOptions(db: Db, rp: RelyingParty, use: ChallengeUse, allow: Credential[] | undefined, now: Date, random: RandomSource = systemRandom) {
+export async function authenticationOptions(
+  db: Db,
+  rp: RelyingParty,
+  use: ChallengeUse,
+  allow: Credential[] | undefined,
+  now: Date,
+  random: RandomSource = systemRandom,
+) {
   const challenge = newToken(32, random);
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     challenge,
     userVerification: 'required',
     timeout: CHALLENGE_TTL_MS,
-    ...(allow ? { allowCredentials: allow.map((c) => ({ id: c.id, ...(c.transports ? { transports: JSON.parse(c.transports) as string[] } : {}) })) } : {}),
+    ...(allow
+      ? {
+          allowCredentials: allow.map((c) => ({
+            id: c.id,
+            ...(c.transports ? { transports: JSON.parse(c.transports) as string[] } : {}),
+          })),
+        }
+      : {}),
   });
   await storeChallenge(db, options.challenge, { ...use, ceremony: 'authentication' }, now);
   return options;
@@ -162,7 +210,11 @@ export async function authenticationOptions(db: Db, rp: RelyingParty, use: Chall
 export class PasskeyRejected extends Error {}
 
 /** Checks a new passkey against its challenge, origin and rpID, with user verification required. */
-export async function verifyRegistration(rp: RelyingParty, response: z.infer<typeof registrationResponseSchema>, challenge: string) {
+export async function verifyRegistration(
+  rp: RelyingParty,
+  response: z.infer<typeof registrationResponseSchema>,
+  challenge: string,
+) {
   let result;
   try {
     result = await verifyRegistrationResponse({
@@ -194,7 +246,12 @@ export async function verifyRegistration(rp: RelyingParty, response: z.infer<typ
  * the challenge, origin, rpID, and the UP and UV flags. The counter is left to `signCountVerdict` (the library is
  * given 0 so that it does not refuse on its own, and the portal's documented policy decides).
  */
-export async function verifyAssertion(rp: RelyingParty, response: z.infer<typeof authenticationResponseSchema>, challenge: string, credential: Credential) {
+export async function verifyAssertion(
+  rp: RelyingParty,
+  response: z.infer<typeof authenticationResponseSchema>,
+  challenge: string,
+  credential: Credential,
+) {
   let result;
   try {
     result = await verifyAuthenticationResponse({

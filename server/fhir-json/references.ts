@@ -32,7 +32,11 @@ export function forEachReference(value: Json, visit: (ref: ReferenceObject, path
  * A copy of `value` in which each Reference gets the string `replace` returns for it (undefined keeps it). Only the
  * objects on the way to a changed reference are copied; when nothing changes, `value` itself is returned.
  */
-export function mapReferences(value: Json, replace: (ref: ReferenceObject, path: string) => string | undefined, path = ''): Json {
+export function mapReferences(
+  value: Json,
+  replace: (ref: ReferenceObject, path: string) => string | undefined,
+  path = '',
+): Json {
   if (Array.isArray(value)) {
     let out: Json[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -126,7 +130,9 @@ export function parseReference(reference: string): ParsedReference {
   if (relative) return { kind: 'relative', resourceType: relative[1]!, id: relative[2]! };
   if (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(reference)) {
     const tail = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference);
-    return tail ? { kind: 'absolute', url: reference, resourceType: tail[1]!, id: tail[2]! } : { kind: 'absolute', url: reference };
+    return tail
+      ? { kind: 'absolute', url: reference, resourceType: tail[1]!, id: tail[2]! }
+      : { kind: 'absolute', url: reference };
   }
   return { kind: 'invalid', problem: `"${reference}" is not a reference this importer understands` };
 }

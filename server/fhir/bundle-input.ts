@@ -34,7 +34,9 @@ export type EntryEnvelope = z.infer<typeof entryEnvelope>;
 /** Checks that a parsed JSON value is a Bundle this importer loads; throws BundleError saying what it is instead. */
 export function parseBundle(value: unknown): ParsedBundle {
   if (!isObject(value)) {
-    throw new BundleError(`it is JSON but not a FHIR resource (a Bundle is an object; this is ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'null' : `a ${typeof value}`})`);
+    throw new BundleError(
+      `it is JSON but not a FHIR resource (a Bundle is an object; this is ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'null' : `a ${typeof value}`})`,
+    );
   }
   if (value.resourceType !== 'Bundle') {
     const what = typeof value.resourceType === 'string' ? `a ${value.resourceType}` : 'an object without resourceType';
@@ -83,7 +85,9 @@ export async function readBundleFile(file: string, maxBytes = DEFAULT_MAX_BUNDLE
     }
   } catch (error) {
     if (error instanceof BundleError) throw error;
-    throw new BundleError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new BundleError(
+      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   try {
     return parseBundleText(text);

@@ -17,7 +17,11 @@ export interface ExportOptions {
  * bundle re-imports on its own into an empty store. Resources in another patient's compartment are never included.
  * Each entry's fullUrl is `<base>/<Type>/<id>`, so a re-import keeps every id. Undefined when there is no such Patient.
  */
-export async function exportPatient(db: Kysely<Database>, patientId: string, options: ExportOptions): Promise<Bundle | undefined> {
+export async function exportPatient(
+  db: Kysely<Database>,
+  patientId: string,
+  options: ExportOptions,
+): Promise<Bundle | undefined> {
   const own = await readCompartment(db, patientId);
   if (!own.some((r) => r.resourceType === 'Patient' && r.id === patientId)) return undefined;
   const included = new Map<string, StoredResource>(own.map((r) => [`${r.resourceType}/${r.id}`, r]));

@@ -13,8 +13,17 @@ import type { JsonObject } from '../fhir-json/references.js';
 
 const NOW = new Date('2026-05-01T08:00:00Z');
 const reyna = readJson(sharedFiles('patients').find((f) => f.includes('Reyna'))!);
-const bundle = (entries: JsonObject[], type = 'transaction'): unknown => ({ resourceType: 'Bundle', type, entry: entries });
-const patient = (id: string, extra: JsonObject = {}): JsonObject => ({ resourceType: 'Patient', id, gender: 'female', ...extra });
+const bundle = (entries: JsonObject[], type = 'transaction'): unknown => ({
+  resourceType: 'Bundle',
+  type,
+  entry: entries,
+});
+const patient = (id: string, extra: JsonObject = {}): JsonObject => ({
+  resourceType: 'Patient',
+  id,
+  gender: 'female',
+  ...extra,
+});
 const observation = (subject: string, extra: JsonObject = {}): JsonObject => ({
   resourceType: 'Observation',
   status: 'final',
@@ -28,7 +37,10 @@ const post = (resource: JsonObject, fullUrl?: string, extra: JsonObject = {}): J
   resource,
   request: { method: 'POST', url: resource.resourceType as string, ...extra },
 });
-const put = (resource: JsonObject): JsonObject => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` } });
+const put = (resource: JsonObject): JsonObject => ({
+  resource,
+  request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
+});
 
 for (const factory of storeFactories) {
   describe(`import of bad and changed input on ${factory.name}`, () => {
@@ -44,7 +56,13 @@ for (const factory of storeFactories) {
     });
     const load = (value: unknown) => importBundle(t.store, parseBundle(value), { now: NOW });
     const wipe = async () => {
-      for (const table of ['fhir_resource', 'fhir_compartment', 'fhir_identifier', 'fhir_change', 'fhir_patient_seq'] as const) {
+      for (const table of [
+        'fhir_resource',
+        'fhir_compartment',
+        'fhir_identifier',
+        'fhir_change',
+        'fhir_patient_seq',
+      ] as const) {
         await t.store.db.deleteFrom(table).execute();
       }
     };
@@ -53,12 +71,19 @@ for (const factory of storeFactories) {
     it('rejects a corrupted entry precisely and loads the others', async () => {
       const copy = structuredClone(reyna) as BundleJson;
       const referenced = JSON.stringify(copy.entry.map((e) => e.resource));
-      const index = copy.entry.findIndex((e) => e.resource.resourceType === 'Observation' && !referenced.includes(`"${e.fullUrl}"`));
+      const index = copy.entry.findIndex(
+        (e) => e.resource.resourceType === 'Observation' && !referenced.includes(`"${e.fullUrl}"`),
+      );
       assert.ok(index > 0);
       (copy.entry[index]!.resource.valueQuantity as JsonObject).value = 'seventy';
       const report = await load(copy);
       assert.deepEqual(report.rejected, [
-        { index, resourceType: 'Observation', path: `entry[${index}].resource.valueQuantity.value`, error: 'must be a number, not "seventy"' },
+        {
+          index,
+          resourceType: 'Observation',
+          path: `entry[${index}].resource.valueQuantity.value`,
+          error: 'must be a number, not "seventy"',
+        },
       ]);
       const expected = countEntries(reyna);
       expected.Observation! -= 1;
@@ -70,31 +95,64 @@ for (const factory of storeFactories) {
     it('also rejects the entries that refer to a rejected one (their reference would dangle)', async () => {
       const copy = structuredClone(reyna) as BundleJson;
       const report = copy.entry.findIndex((e) => e.resource.resourceType === 'DiagnosticReport');
-      const firstResult = ((copy.entry[report]!.resource.result as JsonObject[])[0]!.reference as string);
+      const firstResult = (copy.entry[report]!.resource.result as JsonObject[])[0]!.reference as string;
       const index = copy.entry.findIndex((e) => e.fullUrl === firstResult);
       copy.entry[index]!.resource.status = 'almost-final';
       const result = await load(copy);
-      assert.deepEqual(result.rejected.map((r) => [r.index, r.resourceType]), [[index, 'Observation'], [report, 'DiagnosticReport']].sort((a, b) => (a[0] as number) - (b[0] as number)));
-      assert.match(result.rejected.find((r) => r.index === index)!.error, /"almost-final" is not allowed; it must be one of "registered", "preliminary", "final"/);
-      assert.match(result.rejected.find((r) => r.index === report)!.error, new RegExp(`it refers to entry ${index}, which could not be loaded`));
+      assert.deepEqual(
+        result.rejected.map((r) => [r.index, r.resourceType]),
+        [
+          [index, 'Observation'],
+          [report, 'DiagnosticReport'],
+        ].sort((a, b) => (a[0] as number) - (b[0] as number)),
+      );
+      assert.match(
+        result.rejected.find((r) => r.index === index)!.error,
+        /"almost-final" is not allowed; it must be one of "registered", "preliminary", "final"/,
+      );
+      assert.match(
+        result.rejected.find((r) => r.index === report)!.error,
+        new RegExp(`it refers to entry ${index}, which could not be loaded`),
+      );
       await wipe();
     });
 
     it('refuses files that are not JSON, not a Bundle, or too big, naming the file, and writes nothing', async () => {
       const cases: [string, string, RegExp][] = [
         ['broken.json', '{"resourceType": "Bundle",\n  "type": }', /broken\.json: it is not JSON \(Unexpected token/],
-        ['comma.json', '{\n  "resourceType": "Bundle",\n  "type": "batch"\n  "entry": []}', /comma\.json: it is not JSON \(Expected ',' or '}' after property value in JSON at line 4, column 3\)/],
+        [
+          'comma.json',
+          '{\n  "resourceType": "Bundle",\n  "type": "batch"\n  "entry": []}',
+          /comma\.json: it is not JSON \(Expected ',' or '}' after property value in JSON at line 4, column 3\)/,
+        ],
         ['patient.json', JSON.stringify(patient('x')), /patient\.json: it is a Patient, not a Bundle/],
-        ['array.json', '[1, 2]', /array\.json: it is JSON but not a FHIR resource \(a Bundle is an object; this is an array\)/],
-        ['search.json', JSON.stringify(bundle([put(patient('x'))], 'searchset')), /Bundle of type "searchset"; import loads transaction, batch, collection, document/],
+        [
+          'array.json',
+          '[1, 2]',
+          /array\.json: it is JSON but not a FHIR resource \(a Bundle is an object; this is an array\)/,
+        ],
+        [
+          'search.json',
+          JSON.stringify(bundle([put(patient('x'))], 'searchset')),
+          /Bundle of type "searchset"; import loads transaction, batch, collection, document/,
+        ],
         ['empty.json', JSON.stringify(bundle([])), /the Bundle has no entries/],
       ];
       for (const [name, text, message] of cases) {
         writeFileSync(join(dir, name), text);
-        await assert.rejects(importFile(t.store, join(dir, name), { now: NOW }), (e: unknown) => e instanceof BundleError && message.test(e.message));
+        await assert.rejects(
+          importFile(t.store, join(dir, name), { now: NOW }),
+          (e: unknown) => e instanceof BundleError && message.test(e.message),
+        );
       }
-      writeFileSync(join(dir, 'big.json'), JSON.stringify(bundle([put(patient('big', { text: { status: 'generated', div: 'x'.repeat(5000) } }))])));
-      await assert.rejects(readBundleFile(join(dir, 'big.json'), 4096), /big\.json: it is 0\.0 MB, over the 0\.0 MB a bundle may have; split it into smaller bundles, or raise the limit with --max-mb/);
+      writeFileSync(
+        join(dir, 'big.json'),
+        JSON.stringify(bundle([put(patient('big', { text: { status: 'generated', div: 'x'.repeat(5000) } }))])),
+      );
+      await assert.rejects(
+        readBundleFile(join(dir, 'big.json'), 4096),
+        /big\.json: it is 0\.0 MB, over the 0\.0 MB a bundle may have; split it into smaller bundles, or raise the limit with --max-mb/,
+      );
       await assert.rejects(readBundleFile(join(dir, 'missing.json')), /missing\.json: cannot be read \(ENOENT\)/);
       assert.equal(await total(), 0);
     });
@@ -102,7 +160,11 @@ for (const factory of storeFactories) {
     it('rejects an unknown resource type and broken references, and writes nothing when no entry is left', async () => {
       const report = await load(
         bundle([
-          { fullUrl: 'urn:uuid:1', resource: { resourceType: 'Spaceship', id: 'x' }, request: { method: 'POST', url: 'Spaceship' } },
+          {
+            fullUrl: 'urn:uuid:1',
+            resource: { resourceType: 'Spaceship', id: 'x' },
+            request: { method: 'POST', url: 'Spaceship' },
+          },
           post(observation('urn:uuid:00000000-0000-0000-0000-000000000000')),
           post(observation('Patient/nobody')),
           post(observation('Patient?identifier=urn:mrn|404')),
@@ -114,14 +176,55 @@ for (const factory of storeFactories) {
       );
       assert.deepEqual(report.imported, {});
       assert.deepEqual(report.rejected, [
-        { index: 0, resourceType: 'Spaceship', path: 'entry[0].resource.resourceType', error: '"Spaceship" is not a FHIR R4 resource type' },
-        { index: 1, resourceType: 'Observation', path: 'entry[1].resource.subject.reference', error: 'urn:uuid:00000000-0000-0000-0000-000000000000 is not the fullUrl of any entry in this bundle' },
-        { index: 2, resourceType: 'Observation', path: 'entry[2].resource.subject.reference', error: 'Patient/nobody is neither in this bundle nor stored' },
-        { index: 3, resourceType: 'Observation', path: 'entry[3].resource.subject.reference', error: 'Patient?identifier=urn:mrn|404 matches nothing in this bundle or the store (import the bundle that holds it first)' },
-        { index: 4, resourceType: 'Observation', path: 'entry[4].resource.subject.reference', error: 'Patient/x is neither in this bundle nor stored' },
-        { index: 5, resourceType: 'Patient', path: 'entry[5].request.method', error: 'request.method DELETE is not supported: import only creates and updates' },
-        { index: 6, resourceType: 'Patient', path: 'entry[6].request.url', error: 'request.url "Observation" does not match the resource\'s type Patient' },
-        { index: 7, resourceType: 'Patient', path: 'entry[7].resource.id', error: 'resource.id "p9" differs from the id in request.url "Patient/p8"' },
+        {
+          index: 0,
+          resourceType: 'Spaceship',
+          path: 'entry[0].resource.resourceType',
+          error: '"Spaceship" is not a FHIR R4 resource type',
+        },
+        {
+          index: 1,
+          resourceType: 'Observation',
+          path: 'entry[1].resource.subject.reference',
+          error: 'urn:uuid:00000000-0000-0000-0000-000000000000 is not the fullUrl of any entry in this bundle',
+        },
+        {
+          index: 2,
+          resourceType: 'Observation',
+          path: 'entry[2].resource.subject.reference',
+          error: 'Patient/nobody is neither in this bundle nor stored',
+        },
+        {
+          index: 3,
+          resourceType: 'Observation',
+          path: 'entry[3].resource.subject.reference',
+          error:
+            'Patient?identifier=urn:mrn|404 matches nothing in this bundle or the store (import the bundle that holds it first)',
+        },
+        {
+          index: 4,
+          resourceType: 'Observation',
+          path: 'entry[4].resource.subject.reference',
+          error: 'Patient/x is neither in this bundle nor stored',
+        },
+        {
+          index: 5,
+          resourceType: 'Patient',
+          path: 'entry[5].request.method',
+          error: 'request.method DELETE is not supported: import only creates and updates',
+        },
+        {
+          index: 6,
+          resourceType: 'Patient',
+          path: 'entry[6].request.url',
+          error: 'request.url "Observation" does not match the resource\'s type Patient',
+        },
+        {
+          index: 7,
+          resourceType: 'Patient',
+          path: 'entry[7].resource.id',
+          error: 'resource.id "p9" differs from the id in request.url "Patient/p8"',
+        },
       ]);
       assert.equal(await total(), 0);
     });
@@ -145,8 +248,15 @@ for (const factory of storeFactories) {
         put(patient('p-stable', { identifier: [{ system: 'urn:mrn', value: 'M1' }] })),
         post(observation('Patient/p-stable', { identifier: [{ system: 'urn:lab', value: 'L1' }] })),
         post(observation('Patient/p-stable', { code: { text: 'height' } })),
-        post(observation('urn:uuid:6b0c6a57-5f0a-4e59-9d8e-3f0e2e9a4c11'), 'urn:uuid:0f5b1b6e-8a53-4f4f-a7e5-7b3c1f7a2d10'),
-        { fullUrl: 'urn:uuid:6b0c6a57-5f0a-4e59-9d8e-3f0e2e9a4c11', resource: patient('ignored-for-post'), request: { method: 'POST', url: 'Patient' } },
+        post(
+          observation('urn:uuid:6b0c6a57-5f0a-4e59-9d8e-3f0e2e9a4c11'),
+          'urn:uuid:0f5b1b6e-8a53-4f4f-a7e5-7b3c1f7a2d10',
+        ),
+        {
+          fullUrl: 'urn:uuid:6b0c6a57-5f0a-4e59-9d8e-3f0e2e9a4c11',
+          resource: patient('ignored-for-post'),
+          request: { method: 'POST', url: 'Patient' },
+        },
       ];
       const first = await load(bundle(entries()));
       assert.deepEqual([first.created, first.rejected], [5, []]);
@@ -162,15 +272,31 @@ for (const factory of storeFactories) {
       const third = await load(bundle(changed));
       assert.deepEqual([third.created, third.updated, third.unchanged], [0, 1, 4]);
       const feed = await listChanges(t.store.db, 'p-stable', cursor);
-      assert.deepEqual(feed.map((c) => [c.resourceType, c.versionId]), [['Observation', 2]]);
+      assert.deepEqual(
+        feed.map((c) => [c.resourceType, c.versionId]),
+        [['Observation', 2]],
+      );
       assert.deepEqual((feed[0]!.resource!.valueQuantity as JsonObject).value, 71);
     });
 
     it('uses the stored resource for a conditional create that matches one (ifNoneExist)', async () => {
-      await load(bundle([put({ resourceType: 'Practitioner', id: 'dr-a', identifier: [{ system: 'urn:npi', value: '42' }] })], 'batch'));
+      await load(
+        bundle(
+          [put({ resourceType: 'Practitioner', id: 'dr-a', identifier: [{ system: 'urn:npi', value: '42' }] })],
+          'batch',
+        ),
+      );
       const report = await load(
         bundle([
-          post({ resourceType: 'Practitioner', identifier: [{ system: 'urn:npi', value: '42' }], name: [{ family: 'Other' }] }, 'urn:uuid:b', { ifNoneExist: 'identifier=urn:npi|42' }),
+          post(
+            {
+              resourceType: 'Practitioner',
+              identifier: [{ system: 'urn:npi', value: '42' }],
+              name: [{ family: 'Other' }],
+            },
+            'urn:uuid:b',
+            { ifNoneExist: 'identifier=urn:npi|42' },
+          ),
           post(observation('Patient/p-stable', { performer: [{ reference: 'urn:uuid:b' }] }), 'urn:uuid:c'),
         ]),
       );
@@ -182,7 +308,14 @@ for (const factory of storeFactories) {
 
     it('rejects the second of two entries that are the same resource', async () => {
       const report = await load(bundle([put(patient('twin')), put(patient('twin', { gender: 'male' }))]));
-      assert.deepEqual(report.rejected, [{ index: 1, resourceType: 'Patient', path: 'entry[1]', error: 'it is the same resource (Patient/twin) as entry 0' }]);
+      assert.deepEqual(report.rejected, [
+        {
+          index: 1,
+          resourceType: 'Patient',
+          path: 'entry[1]',
+          error: 'it is the same resource (Patient/twin) as entry 0',
+        },
+      ]);
     });
   });
 }

@@ -32,7 +32,8 @@ export function listBundleFiles(paths: string[]): { files: string[]; missing: st
 
 /** What `import --json` prints for a file: one JSON object per line. */
 export function jsonLine(file: string, outcome: ImportReport | { error: string }): string {
-  if ('error' in outcome) return JSON.stringify({ file, error: outcome.error, patients: [], imported: {}, rejected: [] });
+  if ('error' in outcome)
+    return JSON.stringify({ file, error: outcome.error, patients: [], imported: {}, rejected: [] });
   const { patients, imported, rejected, bundleType, entries, created, updated, unchanged } = outcome;
   return JSON.stringify({ file, patients, imported, rejected, bundleType, entries, created, updated, unchanged });
 }
@@ -42,14 +43,23 @@ const SHOWN_REJECTIONS = 20;
 /** The human summary of a file's import. */
 export function summaryLines(file: string, report: ImportReport): string[] {
   const loaded = Object.values(report.imported).reduce((a, b) => a + b, 0);
-  const who = report.patients.length ? `; patient${report.patients.length > 1 ? 's' : ''} ${report.patients.join(', ')}` : '';
+  const who = report.patients.length
+    ? `; patient${report.patients.length > 1 ? 's' : ''} ${report.patients.join(', ')}`
+    : '';
   const lines = [
     `${file}: ${report.bundleType} bundle, ${report.entries} entries: ${loaded} loaded ` +
       `(${report.created} new, ${report.updated} changed, ${report.unchanged} unchanged), ${report.rejected.length} rejected${who}`,
   ];
-  if (loaded) lines.push(`  ${Object.entries(report.imported).map(([type, n]) => `${type} ${n}`).join(', ')}`);
+  if (loaded)
+    lines.push(
+      `  ${Object.entries(report.imported)
+        .map(([type, n]) => `${type} ${n}`)
+        .join(', ')}`,
+    );
   for (const r of report.rejected.slice(0, SHOWN_REJECTIONS)) {
-    lines.push(`  rejected entry ${r.index}${r.resourceType ? ` (${r.resourceType})` : ''}${r.path ? ` at ${r.path}` : ''}: ${r.error}`);
+    lines.push(
+      `  rejected entry ${r.index}${r.resourceType ? ` (${r.resourceType})` : ''}${r.path ? ` at ${r.path}` : ''}: ${r.error}`,
+    );
   }
   if (report.rejected.length > SHOWN_REJECTIONS) {
     lines.push(`  … and ${report.rejected.length - SHOWN_REJECTIONS} more rejected entries (--json lists them all)`);
@@ -89,7 +99,11 @@ export async function importFiles(store: Store, paths: string[], options: Import
         afterWrite: async (trx, r) => {
           if (r.created + r.updated === 0) return;
           const detail = `${r.created} new, ${r.updated} changed, ${r.rejected.length} rejected; ${r.patients.length} patient(s)`;
-          await appendAudit(trx, { actor: 'cli', action: 'record.import', target: basename(file), outcome: 'success', detail }, options.now());
+          await appendAudit(
+            trx,
+            { actor: 'cli', action: 'record.import', target: basename(file), outcome: 'success', detail },
+            options.now(),
+          );
         },
       });
     } catch (error) {

@@ -39,7 +39,8 @@ for (const factory of storeFactories) {
       for (const file of files) reports.set(file, await importFile(t.store, file, { now: NOW }));
       for (const file of sharedFiles('support')) {
         for (const e of bundles.get(file)!.entry) {
-          for (const id of identifiersOf(e.resource)) byIdentifier.set(`${e.resource.resourceType}|${id.system}|${id.value}`, e.resource.id as string);
+          for (const id of identifiersOf(e.resource))
+            byIdentifier.set(`${e.resource.resourceType}|${id.system}|${id.value}`, e.resource.id as string);
         }
       }
     });
@@ -54,32 +55,60 @@ for (const factory of storeFactories) {
         assert.deepEqual(report.imported, countEntries(bundles.get(file)!), basename(file));
       }
       assert.deepEqual(reports.get(files.find((f) => f.includes('uscore'))!)!.patients, ['85']);
-      assert.deepEqual(reports.get(files.find((f) => f.includes('Georgianne'))!)!.patients, ['ebf0d007-a52f-5364-5c32-2ba094b88f16']);
+      assert.deepEqual(reports.get(files.find((f) => f.includes('Georgianne'))!)!.patients, [
+        'ebf0d007-a52f-5364-5c32-2ba094b88f16',
+      ]);
     });
 
     it('stores one resource per distinct Type/id across the files, with the id each file gave it', async () => {
       const expected: Record<string, Set<string>> = {};
       for (const bundle of bundles.values()) {
-        for (const e of bundle.entry) (expected[e.resource.resourceType as string] ??= new Set()).add(e.resource.id as string);
+        for (const e of bundle.entry)
+          (expected[e.resource.resourceType as string] ??= new Set()).add(e.resource.id as string);
       }
       const counts = Object.fromEntries(Object.entries(expected).map(([type, ids]) => [type, ids.size]));
-      assert.deepEqual(await countByType(t.store.db), Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))));
+      assert.deepEqual(
+        await countByType(t.store.db),
+        Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))),
+      );
     });
 
     it('keeps each resource as the file has it, with urn:uuid and conditional references resolved to Type/id', async () => {
       // Organizations that several files share are last-writer-wins; compare the rest (every clinical resource).
       const shared = new Map<string, number>();
-      for (const bundle of bundles.values()) for (const e of bundle.entry) shared.set(`${e.resource.resourceType}/${e.resource.id}`, (shared.get(`${e.resource.resourceType}/${e.resource.id}`) ?? 0) + 1);
+      for (const bundle of bundles.values())
+        for (const e of bundle.entry)
+          shared.set(
+            `${e.resource.resourceType}/${e.resource.id}`,
+            (shared.get(`${e.resource.resourceType}/${e.resource.id}`) ?? 0) + 1,
+          );
       let compared = 0;
       for (const [file, bundle] of bundles) {
         const byType = new Map<string, JsonObject[]>();
-        for (const e of bundle.entry) if (shared.get(`${e.resource.resourceType}/${e.resource.id}`) === 1) byType.set(e.resource.resourceType as string, [...(byType.get(e.resource.resourceType as string) ?? []), e.resource]);
+        for (const e of bundle.entry)
+          if (shared.get(`${e.resource.resourceType}/${e.resource.id}`) === 1)
+            byType.set(e.resource.resourceType as string, [
+              ...(byType.get(e.resource.resourceType as string) ?? []),
+              e.resource,
+            ]);
         for (const [type, resources] of byType) {
-          const stored = new Map((await getResources(t.store.db, type, resources.map((r) => r.id as string))).map((s) => [s.id, s]));
+          const stored = new Map(
+            (
+              await getResources(
+                t.store.db,
+                type,
+                resources.map((r) => r.id as string),
+              )
+            ).map((s) => [s.id, s]),
+          );
           for (const resource of resources) {
             const found = stored.get(resource.id as string);
             assert.ok(found, `${basename(file)}: ${type}/${resource.id} is not stored`);
-            assert.deepEqual(withoutServerMeta(found.resource), expectedStored(bundle, resource, byIdentifier), `${basename(file)}: ${type}/${resource.id}`);
+            assert.deepEqual(
+              withoutServerMeta(found.resource),
+              expectedStored(bundle, resource, byIdentifier),
+              `${basename(file)}: ${type}/${resource.id}`,
+            );
             compared++;
           }
         }
@@ -88,25 +117,49 @@ for (const factory of storeFactories) {
     });
 
     it('resolves the conditional references of the newer Synthea format into the support bundles', async () => {
-      const [encounter] = await getResources(t.store.db, 'Encounter', [bundles.get(files.find((f) => f.includes('Georgianne'))!)!.entry.find((e) => e.resource.resourceType === 'Encounter')!.resource.id as string]);
-      const individual = ((encounter!.resource.participant as JsonObject[])[0]!.individual as JsonObject).reference as string;
+      const [encounter] = await getResources(t.store.db, 'Encounter', [
+        bundles
+          .get(files.find((f) => f.includes('Georgianne'))!)!
+          .entry.find((e) => e.resource.resourceType === 'Encounter')!.resource.id as string,
+      ]);
+      const individual = ((encounter!.resource.participant as JsonObject[])[0]!.individual as JsonObject)
+        .reference as string;
       assert.match(individual, /^Practitioner\/[0-9a-f-]{36}$/);
       const [practitioner] = await getResources(t.store.db, 'Practitioner', [individual.split('/')[1]!]);
-      assert.equal(((practitioner!.resource.identifier as JsonObject[])[0]!.system), 'http://hl7.org/fhir/sid/us-npi');
+      assert.equal((practitioner!.resource.identifier as JsonObject[])[0]!.system, 'http://hl7.org/fhir/sid/us-npi');
     });
 
     it('changes nothing when the same files are imported again (no new versions, no new changes)', async () => {
-      const before = await t.store.db.selectFrom('fhir_resource').select(['resource_type', 'id', 'version_id', 'content']).orderBy('resource_type').orderBy('id').execute();
-      const changes = await t.store.db.selectFrom('fhir_change').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+      const before = await t.store.db
+        .selectFrom('fhir_resource')
+        .select(['resource_type', 'id', 'version_id', 'content'])
+        .orderBy('resource_type')
+        .orderBy('id')
+        .execute();
+      const changes = await t.store.db
+        .selectFrom('fhir_change')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirstOrThrow();
       // Support files first would flip the Organizations the patient files also carry: re-import patients and IPS.
       for (const file of [...sharedFiles('patients'), ...sharedFiles('ips')]) {
         const again = await importFile(t.store, file, { now: new Date('2026-06-01T00:00:00Z') });
         assert.equal(again.created + again.updated, 0, basename(file));
         assert.deepEqual(again.imported, reports.get(file)!.imported);
       }
-      const after = await t.store.db.selectFrom('fhir_resource').select(['resource_type', 'id', 'version_id', 'content']).orderBy('resource_type').orderBy('id').execute();
+      const after = await t.store.db
+        .selectFrom('fhir_resource')
+        .select(['resource_type', 'id', 'version_id', 'content'])
+        .orderBy('resource_type')
+        .orderBy('id')
+        .execute();
       assert.deepEqual(after, before);
-      assert.deepEqual(await t.store.db.selectFrom('fhir_change').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(), changes);
+      assert.deepEqual(
+        await t.store.db
+          .selectFrom('fhir_change')
+          .select((eb) => eb.fn.countAll<string | number>().as('n'))
+          .executeTakeFirstOrThrow(),
+        changes,
+      );
     });
 
     it('exports each patient as a collection Bundle that validates and re-imports to identical resources', async () => {
@@ -129,15 +182,25 @@ for (const factory of storeFactories) {
           for (const entry of bundle.entry!) {
             const original = entry.resource as unknown as JsonObject;
             const [copy] = await getResources(fresh.store.db, original.resourceType as string, [original.id as string]);
-            assert.deepEqual(withoutServerMeta(copy!.resource), withoutServerMeta(original), `${original.resourceType}/${original.id}`);
+            assert.deepEqual(
+              withoutServerMeta(copy!.resource),
+              withoutServerMeta(original),
+              `${original.resourceType}/${original.id}`,
+            );
           }
           // Everything in the compartment is there; whatever else is there belongs to nobody (shared resources).
           const exported = new Set(bundle.entry!.map((e) => `${e.resource!.resourceType}/${e.resource!.id}`));
           const own = await readCompartment(t.store.db, patientId);
-          assert.ok(own.every((r) => exported.has(`${r.resourceType}/${r.id}`)), patientId);
+          assert.ok(
+            own.every((r) => exported.has(`${r.resourceType}/${r.id}`)),
+            patientId,
+          );
           for (const e of bundle.entry!) {
             const patients = compartmentsOf(e.resource as unknown as JsonObject);
-            assert.ok(patients.length === 0 || patients.includes(patientId), `${patientId}: ${e.fullUrl} is another patient's`);
+            assert.ok(
+              patients.length === 0 || patients.includes(patientId),
+              `${patientId}: ${e.fullUrl} is another patient's`,
+            );
           }
         }
       } finally {

@@ -38,7 +38,11 @@ export interface Prepared {
  * derived from their first identifier, else from their content. `PUT Type/id` keeps its id. Entries of
  * collection and document bundles keep the id their fullUrl or resource gives them.
  */
-export function prepareEntries(bundleType: ImportableBundleType, entries: unknown[], validator: FhirValidator): Prepared {
+export function prepareEntries(
+  bundleType: ImportableBundleType,
+  entries: unknown[],
+  validator: FhirValidator,
+): Prepared {
   const prepared: PreparedEntry[] = [];
   const rejected: Rejection[] = [];
   const byKey = new Map<string, number>();
@@ -61,13 +65,19 @@ export function prepareEntries(bundleType: ImportableBundleType, entries: unknow
       return reject(`the entry is not a valid Bundle entry: ${issue.message}`, `entry[${index}]${where}`);
     }
     const { fullUrl, resource, request } = envelope.data;
-    const resourceType = isObject(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : undefined;
+    const resourceType =
+      isObject(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : undefined;
     if (request && !['POST', 'PUT'].includes(request.method)) {
-      return reject(`request.method ${request.method} is not supported: import only creates and updates`, `entry[${index}].request.method`, resourceType);
+      return reject(
+        `request.method ${request.method} is not supported: import only creates and updates`,
+        `entry[${index}].request.method`,
+        resourceType,
+      );
     }
     if (!isObject(resource)) return reject('the entry has no resource', `entry[${index}].resource`);
     const issue = validator.validate(resource);
-    if (issue) return reject(issue.message, `entry[${index}].resource${issue.path ? `.${issue.path}` : ''}`, resourceType);
+    if (issue)
+      return reject(issue.message, `entry[${index}].resource${issue.path ? `.${issue.path}` : ''}`, resourceType);
     const type = resourceType!;
     const sourceId = typeof resource.id === 'string' ? resource.id : undefined;
 
@@ -77,22 +87,45 @@ export function prepareEntries(bundleType: ImportableBundleType, entries: unknow
       const target = parseReference(request.url);
       if (target.kind === 'relative' && target.resourceType === type) {
         if (sourceId && sourceId !== target.id) {
-          return reject(`resource.id "${sourceId}" differs from the id in request.url "${request.url}"`, `entry[${index}].resource.id`, type);
+          return reject(
+            `resource.id "${sourceId}" differs from the id in request.url "${request.url}"`,
+            `entry[${index}].resource.id`,
+            type,
+          );
         }
         id = target.id;
       } else if (target.kind === 'conditional' && target.resourceType === type) {
         condition = { kind: 'update', params: target.params };
       } else {
-        return reject(`request.url "${request.url}" must be ${type}/<id> or ${type}?<search> for a PUT`, `entry[${index}].request.url`, type);
+        return reject(
+          `request.url "${request.url}" must be ${type}/<id> or ${type}?<search> for a PUT`,
+          `entry[${index}].request.url`,
+          type,
+        );
       }
     } else if (request?.method === 'POST' && request.url.split('?')[0]!.replace(/^.*\//, '') !== type) {
-      return reject(`request.url "${request.url}" does not match the resource's type ${type}`, `entry[${index}].request.url`, type);
+      return reject(
+        `request.url "${request.url}" does not match the resource's type ${type}`,
+        `entry[${index}].request.url`,
+        type,
+      );
     } else if (request?.method === 'POST' && request.ifNoneExist) {
       const search = parseReference(`${type}?${request.ifNoneExist}`);
-      if (search.kind !== 'conditional') return reject(`request.ifNoneExist "${request.ifNoneExist}" is not a search`, `entry[${index}].request.ifNoneExist`, type);
+      if (search.kind !== 'conditional')
+        return reject(
+          `request.ifNoneExist "${request.ifNoneExist}" is not a search`,
+          `entry[${index}].request.ifNoneExist`,
+          type,
+        );
       condition = { kind: 'create', params: search.params };
     }
-    id ??= stableId(type, fullUrl, sourceId, resource, request === undefined || bundleType === 'collection' || bundleType === 'document');
+    id ??= stableId(
+      type,
+      fullUrl,
+      sourceId,
+      resource,
+      request === undefined || bundleType === 'collection' || bundleType === 'document',
+    );
     if (!FHIR_ID.test(id)) return reject(`cannot derive a valid id from "${id}"`, `entry[${index}].fullUrl`, type);
 
     const key = `${type}/${id}`;
@@ -100,12 +133,26 @@ export function prepareEntries(bundleType: ImportableBundleType, entries: unknow
     if (twin !== undefined) return reject(`it is the same resource (${key}) as entry ${twin}`, `entry[${index}]`, type);
     byKey.set(key, index);
     if (fullUrl) byFullUrl.set(fullUrl, index);
-    prepared.push({ index, resourceType: type, ...(fullUrl ? { fullUrl } : {}), ...(sourceId ? { sourceId } : {}), id, resource, ...(condition ? { condition } : {}) });
+    prepared.push({
+      index,
+      resourceType: type,
+      ...(fullUrl ? { fullUrl } : {}),
+      ...(sourceId ? { sourceId } : {}),
+      id,
+      resource,
+      ...(condition ? { condition } : {}),
+    });
   });
   return { entries: prepared, rejected, rejectedTargets };
 }
 
-function stableId(type: string, fullUrl: string | undefined, sourceId: string | undefined, resource: JsonObject, keepsOwnId: boolean): string {
+function stableId(
+  type: string,
+  fullUrl: string | undefined,
+  sourceId: string | undefined,
+  resource: JsonObject,
+  keepsOwnId: boolean,
+): string {
   const urn = fullUrl && /^urn:(uuid|oid):(.+)$/i.exec(fullUrl);
   const absolute = fullUrl ? parseReference(fullUrl) : undefined;
   const fromUrl = absolute?.kind === 'absolute' && absolute.resourceType === type ? absolute.id : undefined;
@@ -120,7 +167,9 @@ function stableId(type: string, fullUrl: string | undefined, sourceId: string | 
     if (sourceId) return sourceId;
   }
   const identifier = identifiersOf(resource)[0];
-  const basis = identifier ? `identifier|${identifier.system}|${identifier.value}` : `content|${JSON.stringify(resource)}`;
+  const basis = identifier
+    ? `identifier|${identifier.system}|${identifier.value}`
+    : `content|${JSON.stringify(resource)}`;
   return derivedId(type, basis);
 }
 

@@ -2,7 +2,15 @@ import type { Kysely } from 'kysely';
 import { addTo } from '../multimap.js';
 import type { Database } from '../store/schema.js';
 import type { Prepared, PreparedEntry, Rejection } from './prepare.js';
-import { forEachReference, identifiersOf, mapReferences, parseReference, type JsonObject, type ParsedReference, type ReferenceObject } from '../fhir-json/references.js';
+import {
+  forEachReference,
+  identifiersOf,
+  mapReferences,
+  parseReference,
+  type JsonObject,
+  type ParsedReference,
+  type ReferenceObject,
+} from '../fhir-json/references.js';
 import { describeSearch, StoreLookup, toSearch, type Search } from './search.js';
 
 /** An entry ready to store: its references rewritten to `Type/id` of stored resources. */
@@ -34,7 +42,8 @@ export async function resolveEntries(
 ): Promise<{ accepted: ResolvedEntry[]; rejected: Rejection[] }> {
   const rejected = new Map<number, Rejection>(prepared.rejected.map((r) => [r.index, r]));
   const reject = (e: Working, error: string, path?: string) => {
-    if (!rejected.has(e.index)) rejected.set(e.index, { index: e.index, resourceType: e.resourceType, ...(path ? { path } : {}), error });
+    if (!rejected.has(e.index))
+      rejected.set(e.index, { index: e.index, resourceType: e.resourceType, ...(path ? { path } : {}), error });
   };
   const entries: Working[] = prepared.entries.map((e) => ({ ...e, alias: false, deps: new Set() }));
   const lookup = new StoreLookup(db);
@@ -53,7 +62,8 @@ export async function resolveEntries(
   await lookup.fetch();
   for (const [e, search] of conditions) {
     const matches = lookup.match(search);
-    if (matches.length > 1) reject(e, `${describeSearch(search)} matches ${matches.length} stored resources`, `entry[${e.index}].request`);
+    if (matches.length > 1)
+      reject(e, `${describeSearch(search)} matches ${matches.length} stored resources`, `entry[${e.index}].request`);
     else if (matches.length === 1 && matches[0] !== e.id) {
       e.id = matches[0]!;
       e.alias = e.condition!.kind === 'create';
@@ -63,7 +73,8 @@ export async function resolveEntries(
   const byKey = new Map<string, Working>();
   for (const e of live()) {
     const twin = byKey.get(`${e.resourceType}/${e.id}`);
-    if (twin) reject(e, `it is the same resource (${e.resourceType}/${e.id}) as entry ${twin.index}`, `entry[${e.index}]`);
+    if (twin)
+      reject(e, `it is the same resource (${e.resourceType}/${e.id}) as entry ${twin.index}`, `entry[${e.index}]`);
     else byKey.set(`${e.resourceType}/${e.id}`, e);
   }
 
@@ -83,12 +94,15 @@ export async function resolveEntries(
   }
   const inBundle = (e: Working, type: string, id: string): Working | undefined => {
     const base = e.fullUrl && /^(.*\/)[A-Z][A-Za-z]+\/[^/]+$/.exec(e.fullUrl)?.[1];
-    return (base && /^[a-z][a-z0-9+.-]*:\/\//i.test(base) ? byFullUrl.get(`${base}${type}/${id}`) : undefined) ?? bySourceKey.get(`${type}/${id}`);
+    return (
+      (base && /^[a-z][a-z0-9+.-]*:\/\//i.test(base) ? byFullUrl.get(`${base}${type}/${id}`) : undefined) ??
+      bySourceKey.get(`${type}/${id}`)
+    );
   };
   const searchBundle = (s: Search): Working[] =>
     s.by === 'id'
       ? [bySourceKey.get(`${s.type}/${s.id}`)].filter((x): x is Working => x !== undefined)
-      : byIdentifier.get(`${s.type}|${s.value}${s.system !== undefined ? `|${s.system}` : ''}`) ?? [];
+      : (byIdentifier.get(`${s.type}|${s.value}${s.system !== undefined ? `|${s.system}` : ''}`) ?? []);
 
   // 3. What must be looked up in the store (parsed once per distinct reference string).
   const parsedCache = new Map<string, { parsed: ParsedReference; search?: Search | string }>();
@@ -96,7 +110,8 @@ export async function resolveEntries(
     let item = parsedCache.get(reference);
     if (!item) {
       const parsed = parseReference(reference);
-      item = parsed.kind === 'conditional' ? { parsed, search: toSearch(parsed.resourceType, parsed.params) } : { parsed };
+      item =
+        parsed.kind === 'conditional' ? { parsed, search: toSearch(parsed.resourceType, parsed.params) } : { parsed };
       parsedCache.set(reference, item);
     }
     return item;
@@ -104,7 +119,8 @@ export async function resolveEntries(
   for (const e of live()) {
     forEachReference(e.resource, (ref) => {
       const { parsed, search } = parse(ref.reference);
-      if (parsed.kind === 'relative' && !inBundle(e, parsed.resourceType, parsed.id)) lookup.wantId(parsed.resourceType, parsed.id);
+      if (parsed.kind === 'relative' && !inBundle(e, parsed.resourceType, parsed.id))
+        lookup.wantId(parsed.resourceType, parsed.id);
       if (search && typeof search !== 'string') lookup.wantSearch(search);
     });
   }
@@ -139,7 +155,9 @@ export async function resolveEntries(
           const target = byFullUrl.get(ref.reference);
           if (target) return point(target);
           if (lostTarget(e, ref.reference, where)) return undefined;
-          return parsed.kind === 'urn' ? fail(`${ref.reference} is not the fullUrl of any entry in this bundle`) : undefined;
+          return parsed.kind === 'urn'
+            ? fail(`${ref.reference} is not the fullUrl of any entry in this bundle`)
+            : undefined;
         }
         case 'relative': {
           const target = inBundle(e, parsed.resourceType, parsed.id);
@@ -153,7 +171,10 @@ export async function resolveEntries(
           const local = searchBundle(search);
           const stored = lookup.match(search).filter((id) => !local.some((l) => l.id === id));
           const matches = local.length + stored.length;
-          if (matches === 0) return fail(`${ref.reference} matches nothing in this bundle or the store (import the bundle that holds it first)`);
+          if (matches === 0)
+            return fail(
+              `${ref.reference} matches nothing in this bundle or the store (import the bundle that holds it first)`,
+            );
           if (matches > 1) return fail(`${ref.reference} matches ${matches} resources`);
           return local.length ? point(local[0]!) : `${search.type}/${stored[0]}`;
         }
@@ -163,7 +184,7 @@ export async function resolveEntries(
   }
 
   // 5. Whoever refers to a rejected entry cannot be stored either (its reference would dangle).
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const e of live()) {
       const lost = [...e.deps].find((d) => rejected.has(d.index));

@@ -7,15 +7,16 @@ import type { Database } from '../store/schema.js';
  * ifNoneExist and conditional PUT in real bundles (Synthea, US Core) use exactly these.
  */
 export type Search =
-  | { type: string; by: 'identifier'; system?: string; value: string }
-  | { type: string; by: 'id'; id: string };
+  { type: string; by: 'identifier'; system?: string; value: string } | { type: string; by: 'id'; id: string };
 
 /** Turns `Type?params` into a Search, or a sentence saying why it cannot be resolved. */
 export function toSearch(type: string, params: [string, string][]): Search | string {
-  if (params.length !== 1) return `the search "${describeParams(params)}" has ${params.length} parameters; import resolves one identifier or _id`;
+  if (params.length !== 1)
+    return `the search "${describeParams(params)}" has ${params.length} parameters; import resolves one identifier or _id`;
   const [name, value] = params[0]!;
   if (name === '_id') return { type, by: 'id', id: value };
-  if (name !== 'identifier') return `the search parameter "${name}" cannot be resolved by import (only identifier and _id)`;
+  if (name !== 'identifier')
+    return `the search parameter "${name}" cannot be resolved by import (only identifier and _id)`;
   const bar = value.indexOf('|');
   if (bar < 0) return value ? { type, by: 'identifier', value } : 'the identifier search has no value';
   const system = value.slice(0, bar);

@@ -27,10 +27,18 @@ describe('FHIR R4 schema validation', () => {
 
   it('says where and what is wrong, one problem at a time', () => {
     const cases: [object, string, RegExp][] = [
-      [{ ...observation, status: 'done' }, 'status', /^"done" is not allowed; it must be one of "registered", "preliminary", "final"/],
+      [
+        { ...observation, status: 'done' },
+        'status',
+        /^"done" is not allowed; it must be one of "registered", "preliminary", "final"/,
+      ],
       [{ ...observation, colour: 'red' }, 'colour', /^is not an element FHIR R4 defines here$/],
       [{ ...observation, valueQuantity: { value: 'high' } }, 'valueQuantity.value', /^must be a number, not "high"$/],
-      [{ ...observation, effectiveDateTime: '2024-13-01' }, 'effectiveDateTime', /^"2024-13-01" does not have the form FHIR requires/],
+      [
+        { ...observation, effectiveDateTime: '2024-13-01' },
+        'effectiveDateTime',
+        /^"2024-13-01" does not have the form FHIR requires/,
+      ],
       [{ ...observation, code: undefined }, 'code', /^is required$/],
       [{ ...observation, code: { coding: [{ system: 5 }] } }, 'code.coding[0].system', /^must be a string, not 5$/],
       [{ resourceType: 'Dragon' }, 'resourceType', /^"Dragon" is not a FHIR R4 resource type$/],
@@ -46,7 +54,10 @@ describe('FHIR R4 schema validation', () => {
   it('checks a contained resource against its own type, for a precise answer', () => {
     const withContained = {
       ...observation,
-      contained: [{ resourceType: 'Practitioner', id: 'dr' }, { resourceType: 'Patient', id: 'p', gender: 'sometimes' }],
+      contained: [
+        { resourceType: 'Practitioner', id: 'dr' },
+        { resourceType: 'Patient', id: 'p', gender: 'sometimes' },
+      ],
     };
     const issue = validator.validate(withContained);
     assert.equal(issue?.path, 'contained[1].gender');

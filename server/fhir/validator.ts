@@ -94,7 +94,10 @@ function describe(error: ErrorObject): SchemaIssue {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
-      return { path: joinPath(path, String(params.additionalProperty)), message: 'is not an element FHIR R4 defines here' };
+      return {
+        path: joinPath(path, String(params.additionalProperty)),
+        message: 'is not an element FHIR R4 defines here',
+      };
     case 'required':
       return { path: joinPath(path, String(params.missingProperty)), message: 'is required' };
     case 'enum': {
@@ -105,7 +108,10 @@ function describe(error: ErrorObject): SchemaIssue {
     case 'const':
       return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'type':
-      return { path, message: `must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${String(params.type)}, not ${shown(error.data)}` };
+      return {
+        path,
+        message: `must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${String(params.type)}, not ${shown(error.data)}`,
+      };
     case 'pattern':
       return { path, message: `${shown(error.data)} does not have the form FHIR requires (${String(params.pattern)})` };
     default:

@@ -36,6 +36,9 @@ describe('CSRF protection', () => {
 
   it('does not check reads, nor the browser-sent CSP reports', async () => {
     assert.equal((await app.request('/api/thing', { headers: { Origin: 'https://evil.example' } })).status, 200);
-    assert.equal((await app.request('/api/csp-reports', { method: 'POST', headers: { Origin: 'https://evil.example' } })).status, 204);
+    assert.equal(
+      (await app.request('/api/csp-reports', { method: 'POST', headers: { Origin: 'https://evil.example' } })).status,
+      204,
+    );
   });
 });

@@ -36,8 +36,18 @@ export function requestHash(method: string, path: string, body: string): string 
 export function requireIdempotencyKey(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header('Idempotency-Key');
-    if (!key) throw new ApiError(400, 'idempotency_key_missing', 'This request needs an Idempotency-Key header (a new random id for each new item).');
-    if (!KEY.test(key)) throw new ApiError(400, 'idempotency_key_invalid', 'The Idempotency-Key must be 8 to 100 letters, digits or . _ : -');
+    if (!key)
+      throw new ApiError(
+        400,
+        'idempotency_key_missing',
+        'This request needs an Idempotency-Key header (a new random id for each new item).',
+      );
+    if (!KEY.test(key))
+      throw new ApiError(
+        400,
+        'idempotency_key_invalid',
+        'The Idempotency-Key must be 8 to 100 letters, digits or . _ : -',
+      );
     const { account } = authOf(c);
     const body = await c.req.text();
     const hash = requestHash(c.req.method, c.req.path, body);
@@ -48,16 +58,43 @@ export function requireIdempotencyKey(deps: AppDeps): MiddlewareHandler<AppEnv> 
     try {
       await deps.store.db
         .insertInto('idempotency_key')
-        .values({ account_id: account.id, key, request_hash: hash, lease_token: token, lease_until: leaseUntil, response_status: null, response_body: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + KEY_TTL_MS).toISOString() })
+        .values({
+          account_id: account.id,
+          key,
+          request_hash: hash,
+          lease_token: token,
+          lease_until: leaseUntil,
+          response_status: null,
+          response_body: null,
+          created_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + KEY_TTL_MS).toISOString(),
+        })
         .execute();
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const row = await deps.store.db.selectFrom('idempotency_key').selectAll().where('account_id', '=', account.id).where('key', '=', key).executeTakeFirst();
-      if (!row) throw new ApiError(409, 'request_in_progress', 'This item is being sent right now. Please try again in a moment.');
-      if (row.request_hash !== hash) throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request. Use a new key for a new item.');
+      const row = await deps.store.db
+        .selectFrom('idempotency_key')
+        .selectAll()
+        .where('account_id', '=', account.id)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (!row)
+        throw new ApiError(
+          409,
+          'request_in_progress',
+          'This item is being sent right now. Please try again in a moment.',
+        );
+      if (row.request_hash !== hash)
+        throw new ApiError(
+          422,
+          'idempotency_key_reused',
+          'This Idempotency-Key was already used for a different request. Use a new key for a new item.',
+        );
       if (row.response_status !== null) {
         c.header('Idempotent-Replayed', 'true');
-        return c.body(row.response_body ?? "", row.response_status as ContentfulStatusCode, { 'Content-Type': 'application/json' });
+        return c.body(row.response_body ?? '', row.response_status as ContentfulStatusCode, {
+          'Content-Type': 'application/json',
+        });
       }
       // Still being carried out, unless its lease ran out (that attempt crashed or gave up): then take it over.
       const taken = await deps.store.db
@@ -70,7 +107,11 @@ export function requireIdempotencyKey(deps: AppDeps): MiddlewareHandler<AppEnv> 
         .executeTakeFirst();
       if (Number(taken.numUpdatedRows) !== 1) {
         c.header('Retry-After', '1');
-        throw new ApiError(409, 'request_in_progress', 'This item is being sent right now. Please try again in a moment.');
+        throw new ApiError(
+          409,
+          'request_in_progress',
+          'This item is being sent right now. Please try again in a moment.',
+        );
       }
     }
     c.set('idempotency', lease);
@@ -79,13 +120,14 @@ export function requireIdempotencyKey(deps: AppDeps): MiddlewareHandler<AppEnv> 
     } finally {
       // A request that ended without storing its response (an error answer, a crash in the handler) frees its
       // key at once, so that a retry is carried out rather than waiting for the lease to run out.
-      if (!lease.done) await deps.store.db
-        .deleteFrom('idempotency_key')
-        .where('account_id', '=', lease.accountId)
-        .where('key', '=', lease.key)
-        .where('lease_token', '=', lease.token)
-        .where('response_status', 'is', null)
-        .execute();
+      if (!lease.done)
+        await deps.store.db
+          .deleteFrom('idempotency_key')
+          .where('account_id', '=', lease.accountId)
+          .where('key', '=', lease.key)
+          .where('lease_token', '=', lease.token)
+          .where('response_status', 'is', null)
+          .execute();
     }
   };
 }
@@ -113,7 +155,12 @@ export async function idempotent<T extends object>(
     });
     lease.done = true;
   } catch (error) {
-    if (error instanceof LeaseLost) throw new ApiError(409, 'request_in_progress', 'This item is being sent right now. Please try again in a moment.');
+    if (error instanceof LeaseLost)
+      throw new ApiError(
+        409,
+        'request_in_progress',
+        'This item is being sent right now. Please try again in a moment.',
+      );
     throw error;
   }
   return c.json(result.body, result.status);

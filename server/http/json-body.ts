@@ -29,7 +29,12 @@ export async function readJsonBody<S extends z.ZodType>(
       path: issue.path.map(String).join('.') || '(body)',
       message: issue.message,
     }));
-    throw new ApiError(400, 'invalid_body', `The request has ${issues.length} problem(s): ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    throw new ApiError(
+      400,
+      'invalid_body',
+      `The request has ${issues.length} problem(s): ${issues[0]!.path}: ${issues[0]!.message}`,
+      issues,
+    );
   }
   return parsed.data;
 }

@@ -9,7 +9,12 @@ import { clientIp } from './require-session.js';
  * (passkey sign-in challenges): it keeps a script from filling the database. Per instance: with several instances
  * the limit is per instance, which still bounds the rows. (Failed sign-ins are limited per account elsewhere.)
  */
-export function rateLimit(options: { limit: number; windowMs: number; clock: Clock; message: string }): MiddlewareHandler<AppEnv> {
+export function rateLimit(options: {
+  limit: number;
+  windowMs: number;
+  clock: Clock;
+  message: string;
+}): MiddlewareHandler<AppEnv> {
   const windows = new Map<string, { start: number; count: number }>();
   return async (c, next) => {
     const now = options.clock.now().getTime();

@@ -16,7 +16,14 @@ export function requireRole(deps: AppDeps, ...roles: StaffRole[]): MiddlewareHan
     if (account.kind === 'staff' && account.role && roles.includes(account.role)) return next();
     await appendAudit(
       deps.store.db,
-      { actor: account.id, action: 'access.denied', outcome: 'denied', target: `${c.req.method} ${c.req.path}`, ip: clientIp(c), detail: `needs ${roles.join('/')}` },
+      {
+        actor: account.id,
+        action: 'access.denied',
+        outcome: 'denied',
+        target: `${c.req.method} ${c.req.path}`,
+        ip: clientIp(c),
+        detail: `needs ${roles.join('/')}`,
+      },
       deps.clock.now(),
     );
     return jsonError(c, 403, 'forbidden', 'Your account is not allowed to do this.');
@@ -25,6 +32,7 @@ export function requireRole(deps: AppDeps, ...roles: StaffRole[]): MiddlewareHan
 
 /** Lets through patients only (use after requireSession): for the sign-in factors staff may not use ([4/8]). */
 export const patientsOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (authOf(c).account.kind === 'staff') throw new ApiError(403, 'staff_passkeys_only', 'Staff accounts use passkeys only.');
+  if (authOf(c).account.kind === 'staff')
+    throw new ApiError(403, 'staff_passkeys_only', 'Staff accounts use passkeys only.');
   await next();
 };

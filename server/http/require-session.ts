@@ -20,15 +20,29 @@ export function clientIp(c: Context): string | null {
  * that the server has just ended for idleness or age is audited as a timeout. `touch: false` (status polls) does
  * not count as activity.
  */
-export function requireSession(deps: AppDeps, options: { touch?: boolean | 'always'; staffWithoutPasskey?: boolean } = {}): MiddlewareHandler<AppEnv> {
+export function requireSession(
+  deps: AppDeps,
+  options: { touch?: boolean | 'always'; staffWithoutPasskey?: boolean } = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const now = deps.clock.now();
-    const found = await lookupSession(deps.store.db, readSessionCookie(c), now, deps.config.session, options.touch ?? true);
+    const found = await lookupSession(
+      deps.store.db,
+      readSessionCookie(c),
+      now,
+      deps.config.session,
+      options.touch ?? true,
+    );
     if (found.status === 'active') {
       c.set('auth', { account: found.account, session: found.session, idleExpiresAt: found.idleExpiresAt });
       // Staff must use passkeys ([4/8]): a staff session signed in any other way may only add a passkey.
       if (found.account.kind === 'staff' && found.session.auth_level !== 'passkey' && !options.staffWithoutPasskey) {
-        return jsonError(c, 403, 'passkey_required', 'Staff sign in with a passkey. Add one in Account → Security first.');
+        return jsonError(
+          c,
+          403,
+          'passkey_required',
+          'Staff sign in with a passkey. Add one in Account → Security first.',
+        );
       }
       return next();
     }
@@ -36,7 +50,13 @@ export function requireSession(deps: AppDeps, options: { touch?: boolean | 'alwa
       if (found.justEnded) {
         await appendAudit(
           deps.store.db,
-          { actor: found.accountId, action: 'session.timeout', outcome: 'success', ip: clientIp(c), detail: found.reason },
+          {
+            actor: found.accountId,
+            action: 'session.timeout',
+            outcome: 'success',
+            ip: clientIp(c),
+            detail: found.reason,
+          },
           now,
         );
       }
@@ -67,7 +87,10 @@ export function requireFreshAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { session } = authOf(c);
     if (deps.clock.now().getTime() - Date.parse(session.authenticated_at) > deps.config.session.freshMs) {
-      return c.json({ error: 'reauth_required', message: 'For your safety, please confirm it is you before making this change.' }, 403);
+      return c.json(
+        { error: 'reauth_required', message: 'For your safety, please confirm it is you before making this change.' },
+        403,
+      );
     }
     return next();
   };

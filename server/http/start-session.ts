@@ -12,7 +12,13 @@ export async function startSession(c: Context<AppEnv>, deps: AppDeps, account: A
   const now = deps.clock.now();
   const ip = clientIp(c);
   const userAgent = c.req.header('user-agent');
-  const session = await createSession(deps.store.db, account.id, { ip, userAgent, authLevel: level }, now, deps.config.session);
+  const session = await createSession(
+    deps.store.db,
+    account.id,
+    { ip, userAgent, authLevel: level },
+    now,
+    deps.config.session,
+  );
   await appendAudit(
     deps.store.db,
     { actor: account.id, onBehalfOf: account.patient_id, action: 'sign-in', outcome: 'success', ip, detail: how },
@@ -22,6 +28,11 @@ export async function startSession(c: Context<AppEnv>, deps: AppDeps, account: A
   const at = now.toISOString();
   const idleExpiresAt = new Date(now.getTime() + deps.config.session.idleMs);
   return c.json(
-    await sessionInfo(deps, account, { expires_at: session.expiresAt.toISOString(), auth_level: level, authenticated_at: at }, idleExpiresAt),
+    await sessionInfo(
+      deps,
+      account,
+      { expires_at: session.expiresAt.toISOString(), auth_level: level, authenticated_at: at },
+      idleExpiresAt,
+    ),
   );
 }

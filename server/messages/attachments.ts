@@ -20,7 +20,15 @@ export const ATTACHMENT_TYPES: Record<string, string> = {
 };
 
 /** The file extension a saved copy gets, from the type found in its content (never the sender's). */
-export const EXTENSION: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic', 'image/heif': 'heif' };
+export const EXTENSION: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+  'image/heif': 'heif',
+};
 
 export interface CheckedAttachment {
   /** The type found in the content (never the one the name or the sender claims). */
@@ -58,24 +66,49 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export async function checkAttachment(name: string, base64: string): Promise<CheckedAttachment> {
   const title = cleanFileName(name);
-  if (base64.length > ATTACHMENT_MAX_BASE64) throw new ApiError(413, 'attachment_too_large', `“${title}” is larger than 10 MB. Please send a smaller file.`);
-  if (base64.length % 4 !== 0 || !BASE64.test(base64)) throw new ApiError(400, 'attachment_invalid', `“${title}” could not be read (it is not base64-encoded).`);
+  if (base64.length > ATTACHMENT_MAX_BASE64)
+    throw new ApiError(413, 'attachment_too_large', `“${title}” is larger than 10 MB. Please send a smaller file.`);
+  if (base64.length % 4 !== 0 || !BASE64.test(base64))
+    throw new ApiError(400, 'attachment_invalid', `“${title}” could not be read (it is not base64-encoded).`);
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length === 0) throw new ApiError(400, 'attachment_empty', `“${title}” is empty.`);
-  if (bytes.length > ATTACHMENT_MAX_BYTES) throw new ApiError(413, 'attachment_too_large', `“${title}” is larger than 10 MB. Please send a smaller file.`);
+  if (bytes.length > ATTACHMENT_MAX_BYTES)
+    throw new ApiError(413, 'attachment_too_large', `“${title}” is larger than 10 MB. Please send a smaller file.`);
   const found = await fileTypeFromBuffer(bytes).catch(() => undefined);
   const namedPdf = /\.pdf$/i.test(title);
   if (!found || !(found.mime in ATTACHMENT_TYPES)) {
-    const what = namedPdf ? 'is named like a PDF, but its content is not a PDF' : found ? `is a ${found.ext.toUpperCase()} file` : 'is not a picture or a PDF';
-    throw new ApiError(415, 'attachment_type', `“${title}” ${what}. You can attach pictures (JPEG, PNG, GIF, WebP, HEIC) and PDF documents.`);
+    const what = namedPdf
+      ? 'is named like a PDF, but its content is not a PDF'
+      : found
+        ? `is a ${found.ext.toUpperCase()} file`
+        : 'is not a picture or a PDF';
+    throw new ApiError(
+      415,
+      'attachment_type',
+      `“${title}” ${what}. You can attach pictures (JPEG, PNG, GIF, WebP, HEIC) and PDF documents.`,
+    );
   }
   if (namedPdf && found.mime !== 'application/pdf') {
-    throw new ApiError(415, 'attachment_type', `“${title}” is named like a PDF, but its content is a ${ATTACHMENT_TYPES[found.mime]}. Please attach the real file.`);
+    throw new ApiError(
+      415,
+      'attachment_type',
+      `“${title}” is named like a PDF, but its content is a ${ATTACHMENT_TYPES[found.mime]}. Please attach the real file.`,
+    );
   }
   if (found.mime === 'application/pdf' && !(await opensAsPdf(bytes))) {
-    throw new ApiError(415, 'attachment_type', `“${title}” starts like a PDF but cannot be opened as one. Please attach the real file.`);
+    throw new ApiError(
+      415,
+      'attachment_type',
+      `“${title}” starts like a PDF but cannot be opened as one. Please attach the real file.`,
+    );
   }
-  return { contentType: found.mime, title: savedFileName(title, found.mime), bytes, size: bytes.length, hash: createHash('sha1').update(bytes).digest('base64') };
+  return {
+    contentType: found.mime,
+    title: savedFileName(title, found.mime),
+    bytes,
+    size: bytes.length,
+    hash: createHash('sha1').update(bytes).digest('base64'),
+  };
 }
 
 async function opensAsPdf(bytes: Buffer): Promise<boolean> {

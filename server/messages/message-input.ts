@@ -8,11 +8,17 @@ export const messageText = z
   .string()
   .trim()
   .min(1, 'Write your message before sending it.')
-  .max(MESSAGE_MAX_CHARS, 'The message is longer than 10,000 characters. Please shorten it, or attach a longer letter as a PDF.');
+  .max(
+    MESSAGE_MAX_CHARS,
+    'The message is longer than 10,000 characters. Please shorten it, or attach a longer letter as a PDF.',
+  );
 
 export const attachmentInput = z
   .object({
-    name: z.string().min(1, 'An attachment needs its file name.').max(255, 'A file name may be at most 255 characters.'),
+    name: z
+      .string()
+      .min(1, 'An attachment needs its file name.')
+      .max(255, 'A file name may be at most 255 characters.'),
     data: z.string().max(ATTACHMENT_MAX_BASE64 + 4096, 'An attachment is larger than 10 MB.'),
   })
   .strict();

@@ -26,23 +26,56 @@ const DEPARTMENTS = (origin: string) => `${origin}/fhir/departments`;
  * their own clinician and the clinicians of their visits (most recent first, at most ten). Keys are stable, so a draft keeps its choice.
  */
 export async function recipientsFor(db: Kysely<Database>, clinic: ClinicInfo, patientId: string): Promise<Recipient[]> {
-  const out: Recipient[] = clinic.departments.map((d) => ({ key: `department:${d.id}`, name: d.name, kind: 'department' }));
+  const out: Recipient[] = clinic.departments.map((d) => ({
+    key: `department:${d.id}`,
+    name: d.name,
+    kind: 'department',
+  }));
   const teams = (await readCompartmentType(db, patientId, 'CareTeam')).map((r) => r.resource as unknown as CareTeam);
   for (const team of teams.filter((t) => t.status === 'active')) {
-    const named = team.name ?? team.participant?.find((p) => p.member?.display && !p.member.reference?.startsWith('Patient/'))?.member?.display;
-    out.push({ key: `CareTeam/${team.id}`, name: (named ? `Care team: ${named}` : 'Your care team').slice(0, 200), kind: 'care-team' });
+    const named =
+      team.name ??
+      team.participant?.find((p) => p.member?.display && !p.member.reference?.startsWith('Patient/'))?.member?.display;
+    out.push({
+      key: `CareTeam/${team.id}`,
+      name: (named ? `Care team: ${named}` : 'Your care team').slice(0, 200),
+      kind: 'care-team',
+    });
   }
   // The patient's own clinician first, then the clinicians of their visits, most recent first.
   const patient = (await getResource(db, 'Patient', patientId))?.resource as unknown as Patient | undefined;
-  const refs: { reference: string; display?: string }[] = (patient?.generalPractitioner ?? []).flatMap((r) => (r.reference ? [{ reference: r.reference, ...(r.display ? { display: r.display } : {}) }] : []));
-  const encounters = (await readCompartmentType(db, patientId, 'Encounter')).map((r) => r.resource as unknown as Encounter);
+  const refs: { reference: string; display?: string }[] = (patient?.generalPractitioner ?? []).flatMap((r) =>
+    r.reference ? [{ reference: r.reference, ...(r.display ? { display: r.display } : {}) }] : [],
+  );
+  const encounters = (await readCompartmentType(db, patientId, 'Encounter')).map(
+    (r) => r.resource as unknown as Encounter,
+  );
   encounters.sort((a, b) => String(b.period?.start ?? '').localeCompare(String(a.period?.start ?? '')));
-  for (const e of encounters) for (const p of e.participant ?? []) if (p.individual?.reference) refs.push({ reference: p.individual.reference, ...(p.individual.display ? { display: p.individual.display } : {}) });
-  const wanted = [...new Set(refs.filter((r) => r.reference.startsWith('Practitioner/')).map((r) => r.reference))].slice(0, 10);
-  const stored = new Map((await getResources(db, 'Practitioner', wanted.map((r) => r.slice('Practitioner/'.length)))).map((p) => [`Practitioner/${p.id}`, p.resource as unknown as Practitioner]));
+  for (const e of encounters)
+    for (const p of e.participant ?? [])
+      if (p.individual?.reference)
+        refs.push({
+          reference: p.individual.reference,
+          ...(p.individual.display ? { display: p.individual.display } : {}),
+        });
+  const wanted = [
+    ...new Set(refs.filter((r) => r.reference.startsWith('Practitioner/')).map((r) => r.reference)),
+  ].slice(0, 10);
+  const stored = new Map(
+    (
+      await getResources(
+        db,
+        'Practitioner',
+        wanted.map((r) => r.slice('Practitioner/'.length)),
+      )
+    ).map((p) => [`Practitioner/${p.id}`, p.resource as unknown as Practitioner]),
+  );
   const clinicians = new Map<string, string>();
   for (const ref of wanted) {
-    const name = practitionerDisplayName(stored.get(ref), refs.find((r) => r.reference === ref && r.display)?.display ?? '');
+    const name = practitionerDisplayName(
+      stored.get(ref),
+      refs.find((r) => r.reference === ref && r.display)?.display ?? '',
+    );
     if (name) clinicians.set(ref, name.slice(0, 200));
   }
   for (const [key, name] of clinicians) out.push({ key, name, kind: 'clinician' });
@@ -51,11 +84,25 @@ export async function recipientsFor(db: Kysely<Database>, clinic: ClinicInfo, pa
 
 /** The Binary resource that holds an attachment's bytes, in the patient's compartment (so it syncs with the record). */
 export function attachmentBinary(id: string, patientId: string, file: CheckedAttachment): Binary {
-  return { resourceType: 'Binary', id, contentType: file.contentType, securityContext: { reference: `Patient/${patientId}` }, data: file.bytes.toString('base64') };
+  return {
+    resourceType: 'Binary',
+    id,
+    contentType: file.contentType,
+    securityContext: { reference: `Patient/${patientId}` },
+    data: file.bytes.toString('base64'),
+  };
 }
 
 /** A document the care team shares in a conversation: it becomes part of the patient's record (Documents). */
-export function sharedDocument(input: { id: string; binaryId: string; patientId: string; file: CheckedAttachment; title: string; author: string; now: Date }): DocumentReference {
+export function sharedDocument(input: {
+  id: string;
+  binaryId: string;
+  patientId: string;
+  file: CheckedAttachment;
+  title: string;
+  author: string;
+  now: Date;
+}): DocumentReference {
   const at = input.now.toISOString();
   return {
     resourceType: 'DocumentReference',
@@ -67,7 +114,18 @@ export function sharedDocument(input: { id: string; binaryId: string; patientId:
     date: at,
     author: [{ display: input.author }],
     description: input.title,
-    content: [{ attachment: { contentType: input.file.contentType, url: `Binary/${input.binaryId}`, title: input.file.title, size: input.file.size, hash: input.file.hash, creation: at } }],
+    content: [
+      {
+        attachment: {
+          contentType: input.file.contentType,
+          url: `Binary/${input.binaryId}`,
+          title: input.file.title,
+          size: input.file.size,
+          hash: input.file.hash,
+          creation: at,
+        },
+      },
+    ],
   };
 }
 
@@ -105,7 +163,12 @@ export function messageCommunication(m: MessageInput): Communication {
     resourceType: 'Communication',
     id: m.id,
     status: 'completed',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'notification' }], text: 'Secure message' }],
+    category: [
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'notification' }],
+        text: 'Secure message',
+      },
+    ],
     subject: patient,
     topic: { text: m.subject },
     ...(m.threadId ? { inResponseTo: [{ reference: `Communication/${m.threadId}` }] } : {}),
@@ -114,8 +177,18 @@ export function messageCommunication(m: MessageInput): Communication {
     recipient: m.from.patient ? [team] : [{ ...patient }],
     payload: [
       { contentString: m.text },
-      ...m.attachments.map(({ binaryId, file }) => ({ contentAttachment: { contentType: file.contentType, url: `Binary/${binaryId}`, title: file.title, size: file.size, hash: file.hash } })),
-      ...m.documents.map((d) => ({ contentReference: { reference: `DocumentReference/${d.id}`, display: d.description ?? 'Document' } })),
+      ...m.attachments.map(({ binaryId, file }) => ({
+        contentAttachment: {
+          contentType: file.contentType,
+          url: `Binary/${binaryId}`,
+          title: file.title,
+          size: file.size,
+          hash: file.hash,
+        },
+      })),
+      ...m.documents.map((d) => ({
+        contentReference: { reference: `DocumentReference/${d.id}`, display: d.description ?? 'Document' },
+      })),
     ],
   };
 }

@@ -36,7 +36,11 @@ describe('mail', () => {
         outbox: '/nonexistent',
         logger: createLogger('silent'),
       });
-      await mailer.send({ to: 'pat@example.com', subject: 'Confirm your email', text: 'Open http://localhost/verify#t=abc' });
+      await mailer.send({
+        to: 'pat@example.com',
+        subject: 'Confirm your email',
+        text: 'Open http://localhost/verify#t=abc',
+      });
       assert.equal(received.length, 1);
       const m = received[0]!;
       assert.equal(m.subject, 'Confirm your email');
@@ -46,7 +50,12 @@ describe('mail', () => {
     });
 
     it('reports a server that refuses', async () => {
-      const mailer = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', from: 'x@y.z', outbox: '/nonexistent', logger: createLogger('silent') });
+      const mailer = createMailer({
+        smtpUrl: 'smtp://127.0.0.1:1',
+        from: 'x@y.z',
+        outbox: '/nonexistent',
+        logger: createLogger('silent'),
+      });
       await assert.rejects(mailer.send({ to: 'a@b.c', subject: 's', text: 't' }), /ECONNREFUSED/);
     });
   });
@@ -55,8 +64,17 @@ describe('mail', () => {
     it('writes an .eml file only its owner can read, and logs the links', async () => {
       const outbox = mkdtempSync(join(tmpdir(), 'mcl-mail-'));
       const logs: Record<string, unknown>[] = [];
-      const mailer = createMailer({ from: 'no-reply@clinic.example', outbox, logLinks: true, logger: createLogger('info', (l) => logs.push(JSON.parse(l))) });
-      await mailer.send({ to: 'pat@example.com', subject: 'Reset your password', text: 'Open http://localhost:8080/reset#t=xyz within an hour.' });
+      const mailer = createMailer({
+        from: 'no-reply@clinic.example',
+        outbox,
+        logLinks: true,
+        logger: createLogger('info', (l) => logs.push(JSON.parse(l))),
+      });
+      await mailer.send({
+        to: 'pat@example.com',
+        subject: 'Reset your password',
+        text: 'Open http://localhost:8080/reset#t=xyz within an hour.',
+      });
       const files = readdirSync(outbox);
       assert.equal(files.length, 1);
       assert.equal(statSync(join(outbox, files[0]!)).mode & 0o777, 0o600);

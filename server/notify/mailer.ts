@@ -44,14 +44,23 @@ export function createMailer(options: MailerOptions): Mailer {
   let counter = 0;
   return {
     async send(mail) {
-      const info = await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text });
+      const info = await transport.sendMail({
+        from: options.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+      });
       await mkdir(options.outbox, { recursive: true });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const file = join(options.outbox, `${stamp}-${process.pid}-${++counter}.eml`);
       await writeFile(file, info.message as Buffer, { mode: 0o600 });
       // Links carry single-use secrets: they are logged only for a portal on this machine (development and demos).
       const links = options.logLinks ? (mail.text.match(/https?:\/\/\S+/g) ?? []) : [];
-      options.logger.info('mail written to file (no SMTP_URL)', { file, subject: mail.subject, links: links.join(' ') || undefined });
+      options.logger.info('mail written to file (no SMTP_URL)', {
+        file,
+        subject: mail.subject,
+        links: links.join(' ') || undefined,
+      });
     },
   };
 }
@@ -61,5 +70,7 @@ export function createMailer(options: MailerOptions): Mailer {
  * may not reveal whether an account exists) or must not delay it. A failure is logged, never thrown.
  */
 export function sendInBackground(mailer: Mailer, logger: Logger, mail: Mail): void {
-  void mailer.send(mail).catch((error: Error) => logger.error('mail failed', { subject: mail.subject, error: error.message }));
+  void mailer
+    .send(mail)
+    .catch((error: Error) => logger.error('mail failed', { subject: mail.subject, error: error.message }));
 }

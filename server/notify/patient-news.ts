@@ -13,7 +13,12 @@ interface Prefs {
  * request, a visit the clinic cancelled), by the channels they chose for that kind of news: email unless they turned it off, a text when they asked for one and gave
  * a number. Never clinical content: only that there is news, and where to sign in. Never delays the answer.
  */
-export async function tellPatient(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>, patientId: string, news: { subject: string; path: string }, kind: keyof Prefs = 'newMessage'): Promise<void> {
+export async function tellPatient(
+  deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>,
+  patientId: string,
+  news: { subject: string; path: string },
+  kind: keyof Prefs = 'newMessage',
+): Promise<void> {
   const { store, mailer, sms, logger, config } = deps;
   // Called after the work it tells of was committed: a failure here is logged, never turned into an error answer.
   const holder = await store.db
@@ -27,9 +32,18 @@ export async function tellPatient(deps: Pick<AppDeps, 'store' | 'mailer' | 'sms'
   const prefs = JSON.parse(holder.notify_prefs || '{}') as Prefs;
   const link = `${config.publicOrigin}${news.path}`;
   if (prefs[kind]?.email !== false && holder.email_verified_at) {
-    sendInBackground(mailer, logger, { to: holder.email, subject: `${news.subject} in your ${config.clinic.name} portal`, text: `${news.subject} is waiting for you in your ${config.clinic.name} portal. Sign in to see it: ${link}\n\nFor your privacy this email holds no health details.` });
+    sendInBackground(mailer, logger, {
+      to: holder.email,
+      subject: `${news.subject} in your ${config.clinic.name} portal`,
+      text: `${news.subject} is waiting for you in your ${config.clinic.name} portal. Sign in to see it: ${link}\n\nFor your privacy this email holds no health details.`,
+    });
   }
   if (prefs[kind]?.text && holder.phone) {
-    void sms.send({ to: holder.phone, text: `${config.clinic.shortName}: ${news.subject} is waiting in your portal. ${link}` }).catch((error: Error) => logger.error('text failed', { error: error.message }));
+    void sms
+      .send({
+        to: holder.phone,
+        text: `${config.clinic.shortName}: ${news.subject} is waiting in your portal. ${link}`,
+      })
+      .catch((error: Error) => logger.error('text failed', { error: error.message }));
   }
 }

@@ -39,7 +39,12 @@ describe('text-message sender', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
     try {
-      const sms = createSmsSender({ providerUrl: `http://127.0.0.1:${port}/send`, providerToken: 'secret-token', outbox: join(dir, 'unused'), logger });
+      const sms = createSmsSender({
+        providerUrl: `http://127.0.0.1:${port}/send`,
+        providerToken: 'secret-token',
+        outbox: join(dir, 'unused'),
+        logger,
+      });
       await sms.send({ to: '+447700900123', text: 'Your code is 654321' });
       assert.equal(received.length, 1);
       assert.equal(received[0]!.headers.authorization, 'Bearer secret-token');
@@ -56,7 +61,8 @@ describe('text-message sender', () => {
   it('reads phone numbers in international form only', () => {
     assert.equal(normalizePhone('+1 (555) 555-0123'), '+15555550123');
     assert.equal(normalizePhone('+44 7700 900123'), '+447700900123');
-    for (const bad of ['5555550123', '+0123456789', '+1', 'call me', '+1234567890123456', '']) assert.equal(normalizePhone(bad), undefined, bad);
+    for (const bad of ['5555550123', '+0123456789', '+1', 'call me', '+1234567890123456', ''])
+      assert.equal(normalizePhone(bad), undefined, bad);
     assert.equal(maskPhone('+447700900123'), '+4•••••••0123');
   });
 });

@@ -21,7 +21,14 @@ export class SmsError extends Error {}
  * POSTed as JSON `{to, text}` with a bearer token, the shape most SMS gateways (or a small relay in front of
  * one) accept. A refusal by the provider is an SmsError.
  */
-export function createSmsSender(options: { providerUrl?: string; providerToken?: string; outbox: string; logger: Logger; logCodes?: boolean; fetch?: typeof fetch }): SmsSender {
+export function createSmsSender(options: {
+  providerUrl?: string;
+  providerToken?: string;
+  outbox: string;
+  logger: Logger;
+  logCodes?: boolean;
+  fetch?: typeof fetch;
+}): SmsSender {
   const { logger } = options;
   if (options.providerUrl) {
     const url = options.providerUrl;
@@ -30,7 +37,10 @@ export function createSmsSender(options: { providerUrl?: string; providerToken?:
       async send(text) {
         const response = await doFetch(url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(options.providerToken ? { Authorization: `Bearer ${options.providerToken}` } : {}) },
+          headers: {
+            'Content-Type': 'application/json',
+            ...(options.providerToken ? { Authorization: `Bearer ${options.providerToken}` } : {}),
+          },
           body: JSON.stringify({ to: text.to, text: text.text }),
           signal: AbortSignal.timeout(10_000),
         }).catch((error: Error) => {
@@ -49,14 +59,20 @@ export function createSmsSender(options: { providerUrl?: string; providerToken?:
       const file = join(options.outbox, `${stamp}-${process.pid}-${++counter}.txt`);
       await writeFile(file, `To: ${text.to}\n\n${text.text}\n`, { mode: 0o600 });
       // The text holds a sign-in code: shown in the log only for a portal on this machine (development and demos).
-      logger.info('text written to file (no SMS_PROVIDER_URL)', { file, to: maskPhone(text.to), ...(options.logCodes ? { text: text.text } : {}) });
+      logger.info('text written to file (no SMS_PROVIDER_URL)', {
+        file,
+        to: maskPhone(text.to),
+        ...(options.logCodes ? { text: text.text } : {}),
+      });
     },
   };
 }
 
 /** +15555550123 → +1•••••••0123: enough to recognise, not enough to use. */
 export function maskPhone(phone: string): string {
-  return phone.length <= 6 ? '•'.repeat(phone.length) : `${phone.slice(0, 2)}${'•'.repeat(phone.length - 6)}${phone.slice(-4)}`;
+  return phone.length <= 6
+    ? '•'.repeat(phone.length)
+    : `${phone.slice(0, 2)}${'•'.repeat(phone.length - 6)}${phone.slice(-4)}`;
 }
 
 /**

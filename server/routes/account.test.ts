@@ -17,19 +17,36 @@ describe('contact details: email and phone changes need step-up and tell the hol
   const call = async (method: string, path: string, body?: unknown, withCookie = true) => {
     const res = await t.app.request(path, {
       method,
-      headers: { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(withCookie ? { Cookie: cookie } : {}) },
+      headers: {
+        Origin: t.config.publicOrigin,
+        [CSRF_HEADER]: CSRF_HEADER_VALUE,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...(withCookie ? { Cookie: cookie } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, cookie: res.headers.get('set-cookie')?.split(';')[0] };
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : {}) as Json,
+      cookie: res.headers.get('set-cookie')?.split(';')[0],
+    };
   };
 
   before(async () => {
     t = await createTestApp({ clock: { now: () => now } });
     const hash = await hashPassword(PASSWORD);
     for (const username of ['ada', 'bea']) {
-      const a = await createAccount(t.testStore.store.db, { kind: 'patient', username, email: `${username}@example.com`, displayName: username, passwordHash: hash }, now);
-      await t.testStore.store.db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
+      const a = await createAccount(
+        t.testStore.store.db,
+        { kind: 'patient', username, email: `${username}@example.com`, displayName: username, passwordHash: hash },
+        now,
+      );
+      await t.testStore.store.db
+        .updateTable('account')
+        .set({ email_verified_at: now.toISOString() })
+        .where('id', '=', a.id)
+        .execute();
     }
     cookie = (await call('POST', '/api/session', { login: 'ada', password: PASSWORD }, false)).cookie!;
   });
@@ -52,13 +69,24 @@ describe('contact details: email and phone changes need step-up and tell the hol
     const link = mails.find((m) => m.to === 'ada.new@example.com')!;
     assert.ok(mails.some((m) => m.to === 'ada@example.com' && /change of email/.test(m.subject)));
     const token = /#token=([A-Za-z0-9_-]+)/.exec(link.text)![1]!;
-    assert.equal((await call('GET', '/api/account')).body.email, 'ada@example.com', 'nothing changes before the link is opened');
+    assert.equal(
+      (await call('GET', '/api/account')).body.email,
+      'ada@example.com',
+      'nothing changes before the link is opened',
+    );
     const done = await call('POST', '/api/account/email/confirm', { token }, false);
     assert.equal(done.status, 200);
     assert.equal((await call('GET', '/api/account')).body.email, 'ada.new@example.com');
     assert.equal((await call('POST', '/api/account/email/confirm', { token }, false)).status, 410);
     const after = await waitForMail(t.config.dataDir, 4);
-    assert.ok(after.some((m) => m.to === 'ada@example.com' && /email address was changed/.test(m.subject) && m.text.includes(maskEmail('ada.new@example.com'))));
+    assert.ok(
+      after.some(
+        (m) =>
+          m.to === 'ada@example.com' &&
+          /email address was changed/.test(m.subject) &&
+          m.text.includes(maskEmail('ada.new@example.com')),
+      ),
+    );
   });
 
   it('answers the same for an address that has an account, and tells that address instead', async () => {
@@ -77,7 +105,11 @@ describe('contact details: email and phone changes need step-up and tell the hol
     assert.equal((await call('POST', '/api/session/keepalive', {})).status, 200);
     assert.equal((await call('PUT', '/api/account/phone', { phone: '' })).body.error, 'reauth_required');
     assert.equal((await call('POST', '/api/account/email', { email: 'x@example.com' })).body.error, 'reauth_required');
-    const notify = { newMessage: { email: true, text: true }, appointmentReminder: { email: false, text: false }, newResult: { email: true, text: false } };
+    const notify = {
+      newMessage: { email: true, text: true },
+      appointmentReminder: { email: false, text: false },
+      newResult: { email: true, text: false },
+    };
     assert.equal((await call('PUT', '/api/account/notifications', { notify })).status, 200);
     assert.deepEqual((await call('GET', '/api/account')).body.notify, notify);
     assert.equal((await call('PUT', '/api/account/notifications', { notify: { newMessage: 'yes' } })).status, 400);

@@ -10,7 +10,18 @@ import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { readJsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { fhirId, pathId } from '../http/ids.js';
-import { appointmentFor, lockAppointment, appointmentResource, assertBookable, cancelAppointment, cancelReminders, holdSlot, openSlots, planReminders, slotById } from '../appointments/appointments.js';
+import {
+  appointmentFor,
+  lockAppointment,
+  appointmentResource,
+  assertBookable,
+  cancelAppointment,
+  cancelReminders,
+  holdSlot,
+  openSlots,
+  planReminders,
+  slotById,
+} from '../appointments/appointments.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { getResource } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
@@ -22,10 +33,19 @@ import { zonedDate } from '../appointments/clinic-time.js';
 const id = fhirId();
 const bookBody = z.object({ patientId: id, slotId: id }).strict();
 const moveBody = z.object({ slotId: id }).strict();
-const cancelBody = z.object({ reason: z.string().trim().max(300, 'Reason: at most 300 characters.').optional() }).strict();
+const cancelBody = z
+  .object({ reason: z.string().trim().max(300, 'Reason: at most 300 characters.').optional() })
+  .strict();
 const slotsQuery = z.object({
-  visitType: z.string().trim().regex(/^[a-z0-9-]{1,40}$/, 'Choose a visit type.'),
-  schedule: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'schedule: not a schedule id').optional(),
+  visitType: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{1,40}$/, 'Choose a visit type.'),
+  schedule: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{1,64}$/, 'schedule: not a schedule id')
+    .optional(),
   from: z.iso.date('from: a date such as 2026-12-01').optional(),
   days: z.coerce.number().int().min(1).max(60).default(21),
 });
@@ -49,48 +69,118 @@ export function appointmentRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
   const cutoff = config.appointments.cancelCutoffMs;
   const tooLate = (a: Appointment, now: Date) => Date.parse(a.start ?? '') - now.getTime() < cutoff;
-  const tooLateMessage = () => `It is less than ${Math.round(cutoff / 3600_000)} hours before the visit, so it can no longer be changed online. Please call ${config.clinic.support.phone}.`;
+  const tooLateMessage = () =>
+    `It is less than ${Math.round(cutoff / 3600_000)} hours before the visit, so it can no longer be changed online. Please call ${config.clinic.support.phone}.`;
 
   return new Hono<AppEnv>()
     .use(requireSession(deps))
     .get('/options', async (c) => {
-      const types = await store.db.selectFrom('visit_type').selectAll().where('bookable_online', '=', 1).orderBy('name').execute();
-      const offered = await store.db.selectFrom('slot as s').innerJoin('schedule as c', 'c.id', 's.schedule_id').select(['s.visit_type_id', 'c.id', 'c.name', 'c.kind', 'c.department']).where('s.start_at', '>', clock.now().toISOString()).distinct().execute();
+      const types = await store.db
+        .selectFrom('visit_type')
+        .selectAll()
+        .where('bookable_online', '=', 1)
+        .orderBy('name')
+        .execute();
+      const offered = await store.db
+        .selectFrom('slot as s')
+        .innerJoin('schedule as c', 'c.id', 's.schedule_id')
+        .select(['s.visit_type_id', 'c.id', 'c.name', 'c.kind', 'c.department'])
+        .where('s.start_at', '>', clock.now().toISOString())
+        .distinct()
+        .execute();
       return c.json({
         visitTypes: types.map((t) => ({ id: t.id, name: t.name, minutes: t.minutes, instructions: t.instructions })),
-        schedules: [...new Map(offered.map((o) => [o.id, { id: o.id, name: o.name, kind: o.kind, department: o.department, visitTypes: offered.filter((x) => x.id === o.id).map((x) => x.visit_type_id) }])).values()],
+        schedules: [
+          ...new Map(
+            offered.map((o) => [
+              o.id,
+              {
+                id: o.id,
+                name: o.name,
+                kind: o.kind,
+                department: o.department,
+                visitTypes: offered.filter((x) => x.id === o.id).map((x) => x.visit_type_id),
+              },
+            ]),
+          ).values(),
+        ],
       });
     })
     .get('/slots', async (c) => {
       const parsed = slotsQuery.safeParse(c.req.query());
       if (!parsed.success) throw new ApiError(400, 'invalid_query', parsed.error.issues[0]!.message);
       const q = parsed.data;
-      const type = await store.db.selectFrom('visit_type').select(['bookable_online', 'name']).where('id', '=', q.visitType).executeTakeFirst();
+      const type = await store.db
+        .selectFrom('visit_type')
+        .select(['bookable_online', 'name'])
+        .where('id', '=', q.visitType)
+        .executeTakeFirst();
       if (!type) throw new ApiError(404, 'visit_type_not_found', 'There is no such visit type.');
-      if (!type.bookable_online) throw new ApiError(403, 'not_bookable_online', `“${type.name}” visits are booked by the clinic. Please call ${config.clinic.support.phone}.`);
+      if (!type.bookable_online)
+        throw new ApiError(
+          403,
+          'not_bookable_online',
+          `“${type.name}” visits are booked by the clinic. Please call ${config.clinic.support.phone}.`,
+        );
       const now = clock.now();
       const from = q.from ? new Date(Math.max(Date.parse(`${q.from}T00:00:00Z`) - 86_400_000, now.getTime())) : now;
       const to = new Date(from.getTime() + q.days * 86_400_000);
-      return c.json({ slots: await openSlots(store.db, { visitTypeId: q.visitType, ...(q.schedule ? { scheduleId: q.schedule } : {}), from, to }) });
+      return c.json({
+        slots: await openSlots(store.db, {
+          visitTypeId: q.visitType,
+          ...(q.schedule ? { scheduleId: q.schedule } : {}),
+          from,
+          to,
+        }),
+      });
     })
     .post('/', requireIdempotencyKey(deps), async (c) => {
       const body = await readJsonBody(c, bookBody);
       const { account } = authOf(c);
       if (!mayRead(account, body.patientId)) {
-        await appendAudit(store.db, { actor: account.id, action: 'appointment.access-denied', outcome: 'denied', ip: clientIp(c), target: `Patient/${body.patientId}`.slice(0, 200) }, clock.now());
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            action: 'appointment.access-denied',
+            outcome: 'denied',
+            ip: clientIp(c),
+            target: `Patient/${body.patientId}`.slice(0, 200),
+          },
+          clock.now(),
+        );
         throw new ApiError(404, 'not_found', 'There is no record here that you may book for.');
       }
-      const patient = (await getResource(store.db, 'Patient', body.patientId))?.resource as unknown as Patient | undefined;
+      const patient = (await getResource(store.db, 'Patient', body.patientId))?.resource as unknown as
+        Patient | undefined;
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
         const slot = await slotById(trx, body.slotId);
         assertBookable(slot, now);
         const appointmentId = randomUUID();
         await holdSlot(trx, slot.slot_id, appointmentId, body.patientId, now);
-        const appointment = appointmentResource({ id: appointmentId, patientId: body.patientId, patientName: patientDisplayName(patient, account.display_name), slot, created: now.toISOString(), origin: config.publicOrigin });
+        const appointment = appointmentResource({
+          id: appointmentId,
+          patientId: body.patientId,
+          patientName: patientDisplayName(patient, account.display_name),
+          slot,
+          created: now.toISOString(),
+          origin: config.publicOrigin,
+        });
         await putResources(trx, store.dialect, [appointment as unknown as JsonObject], now);
         await planReminders(trx, appointmentId, body.patientId, slot.start_at, config.appointments.reminders, now);
-        await appendAudit(trx, { actor: account.id, onBehalfOf: body.patientId, action: 'appointment.booked', outcome: 'success', ip: clientIp(c), target: `Appointment/${appointmentId}` }, now);
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: body.patientId,
+            action: 'appointment.booked',
+            outcome: 'success',
+            ip: clientIp(c),
+            target: `Appointment/${appointmentId}`,
+          },
+          now,
+        );
         return { status: 201, body: { appointment } };
       });
     })
@@ -98,18 +188,55 @@ export function appointmentRoutes(deps: AppDeps) {
       const body = await readJsonBody(c, requestInput);
       const { account } = authOf(c);
       if (!mayRead(account, body.patientId)) {
-        await appendAudit(store.db, { actor: account.id, action: 'appointment.access-denied', outcome: 'denied', ip: clientIp(c), target: `Patient/${body.patientId}`.slice(0, 200) }, clock.now());
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            action: 'appointment.access-denied',
+            outcome: 'denied',
+            ip: clientIp(c),
+            target: `Patient/${body.patientId}`.slice(0, 200),
+          },
+          clock.now(),
+        );
         throw new ApiError(404, 'not_found', 'There is no record here that you may ask for an appointment for.');
       }
       const problem = requestDaysProblem(body, zonedDate(clock.now(), config.clinic.timeZone));
       if (problem) throw new ApiError(422, 'request_days', problem);
-      const patient = (await getResource(store.db, 'Patient', body.patientId))?.resource as unknown as Patient | undefined;
+      const patient = (await getResource(store.db, 'Patient', body.patientId))?.resource as unknown as
+        Patient | undefined;
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
-        const appointment = requestResource({ id: randomUUID(), request: body, patientName: patientDisplayName(patient, account.display_name), created: now.toISOString() });
+        const appointment = requestResource({
+          id: randomUUID(),
+          request: body,
+          patientName: patientDisplayName(patient, account.display_name),
+          created: now.toISOString(),
+        });
         await putResources(trx, store.dialect, [appointment as unknown as JsonObject], now);
-        await trx.insertInto('appointment_request').values({ appointment_id: appointment.id!, patient_id: body.patientId, state: 'open', created_at: now.toISOString(), handled_at: null, handled_by: null }).execute();
-        await appendAudit(trx, { actor: account.id, onBehalfOf: body.patientId, action: 'appointment.requested', outcome: 'success', ip: clientIp(c), target: `Appointment/${appointment.id}` }, now);
+        await trx
+          .insertInto('appointment_request')
+          .values({
+            appointment_id: appointment.id!,
+            patient_id: body.patientId,
+            state: 'open',
+            created_at: now.toISOString(),
+            handled_at: null,
+            handled_by: null,
+          })
+          .execute();
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: body.patientId,
+            action: 'appointment.requested',
+            outcome: 'success',
+            ip: clientIp(c),
+            target: `Appointment/${appointment.id}`,
+          },
+          now,
+        );
         return { status: 201, body: { appointment } };
       });
     })
@@ -118,27 +245,64 @@ export function appointmentRoutes(deps: AppDeps) {
       const { account } = authOf(c);
       const found = await appointmentFor(store.db, pathId(c.req.param('id'), NOT_YOURS), readablePatients(account));
       if (!found) {
-        await appendAudit(store.db, { actor: account.id, action: 'appointment.access-denied', outcome: 'denied', ip: clientIp(c), target: `Appointment/${c.req.param('id')}`.slice(0, 200) }, clock.now());
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            action: 'appointment.access-denied',
+            outcome: 'denied',
+            ip: clientIp(c),
+            target: `Appointment/${c.req.param('id')}`.slice(0, 200),
+          },
+          clock.now(),
+        );
         throw new ApiError(404, 'not_found', NOT_YOURS);
       }
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
         await lockAppointment(trx, store.dialect, found.appointment.id!);
-        const { appointment: current, patientId } = (await appointmentFor(trx, found.appointment.id!, [found.patientId]))!;
-        if (current.status !== 'booked') throw new ApiError(409, 'not_booked', `This appointment is ${current.status}; it cannot be moved.`);
+        const { appointment: current, patientId } = (await appointmentFor(trx, found.appointment.id!, [
+          found.patientId,
+        ]))!;
+        if (current.status !== 'booked')
+          throw new ApiError(409, 'not_booked', `This appointment is ${current.status}; it cannot be moved.`);
         if (tooLate(current, now)) throw new ApiError(409, 'too_late', tooLateMessage());
         const slot = await slotById(trx, body.slotId);
         assertBookable(slot, now);
-        if ((current.slot ?? []).some((r) => r.reference === `Slot/${slot.slot_id}`)) throw new ApiError(409, 'same_slot', 'That is the time you already have.');
+        if ((current.slot ?? []).some((r) => r.reference === `Slot/${slot.slot_id}`))
+          throw new ApiError(409, 'same_slot', 'That is the time you already have.');
         // The new time is held first; only then is the old one let go. A taken slot ends here, nothing changed.
         await holdSlot(trx, slot.slot_id, current.id!, patientId, now);
-        await trx.deleteFrom('slot_booking').where('appointment_id', '=', current.id!).where('slot_id', '!=', slot.slot_id).execute();
+        await trx
+          .deleteFrom('slot_booking')
+          .where('appointment_id', '=', current.id!)
+          .where('slot_id', '!=', slot.slot_id)
+          .execute();
         const patientName = current.participant?.[0]?.actor?.display ?? account.display_name;
-        const moved = appointmentResource({ id: current.id!, patientId, patientName, slot, created: current.created ?? now.toISOString(), origin: config.publicOrigin });
+        const moved = appointmentResource({
+          id: current.id!,
+          patientId,
+          patientName,
+          slot,
+          created: current.created ?? now.toISOString(),
+          origin: config.publicOrigin,
+        });
         await putResources(trx, store.dialect, [moved as unknown as JsonObject], now);
         await cancelReminders(trx, current.id!);
         await planReminders(trx, current.id!, patientId, slot.start_at, config.appointments.reminders, now);
-        await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'appointment.rescheduled', outcome: 'success', ip: clientIp(c), target: `Appointment/${current.id}`, detail: `from ${current.start} to ${slot.start_at}` }, now);
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: patientId,
+            action: 'appointment.rescheduled',
+            outcome: 'success',
+            ip: clientIp(c),
+            target: `Appointment/${current.id}`,
+            detail: `from ${current.start} to ${slot.start_at}`,
+          },
+          now,
+        );
         return { status: 200, body: { appointment: moved } };
       });
     })
@@ -147,26 +311,71 @@ export function appointmentRoutes(deps: AppDeps) {
       const { account } = authOf(c);
       const found = await appointmentFor(store.db, pathId(c.req.param('id'), NOT_YOURS), readablePatients(account));
       if (!found) {
-        await appendAudit(store.db, { actor: account.id, action: 'appointment.access-denied', outcome: 'denied', ip: clientIp(c), target: `Appointment/${c.req.param('id')}`.slice(0, 200) }, clock.now());
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            action: 'appointment.access-denied',
+            outcome: 'denied',
+            ip: clientIp(c),
+            target: `Appointment/${c.req.param('id')}`.slice(0, 200),
+          },
+          clock.now(),
+        );
         throw new ApiError(404, 'not_found', NOT_YOURS);
       }
       const appointment = await withTransaction(store, async (trx) => {
         const now = clock.now();
         await lockAppointment(trx, store.dialect, found.appointment.id!);
-        const { appointment: current, patientId } = (await appointmentFor(trx, found.appointment.id!, [found.patientId]))!;
+        const { appointment: current, patientId } = (await appointmentFor(trx, found.appointment.id!, [
+          found.patientId,
+        ]))!;
         if (current.status === 'cancelled') return current; // already done: the same answer again
         if (current.status === 'proposed') {
           // A request not yet answered: withdrawn, and out of the care team's queue.
-          const withdrawn: Appointment = { ...current, status: 'cancelled', cancelationReason: { text: 'Withdrawn by the patient' } };
+          const withdrawn: Appointment = {
+            ...current,
+            status: 'cancelled',
+            cancelationReason: { text: 'Withdrawn by the patient' },
+          };
           await putResources(trx, store.dialect, [withdrawn as unknown as JsonObject], now);
           await closeRequest(trx, current.id!, 'withdrawn', account.id, now);
-          await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'appointment.request-withdrawn', outcome: 'success', ip: clientIp(c), target: `Appointment/${current.id}` }, now);
+          await appendAudit(
+            trx,
+            {
+              actor: account.id,
+              onBehalfOf: patientId,
+              action: 'appointment.request-withdrawn',
+              outcome: 'success',
+              ip: clientIp(c),
+              target: `Appointment/${current.id}`,
+            },
+            now,
+          );
           return withdrawn;
         }
-        if (current.status !== 'booked') throw new ApiError(409, 'not_booked', `This appointment is ${current.status}; it cannot be cancelled.`);
+        if (current.status !== 'booked')
+          throw new ApiError(409, 'not_booked', `This appointment is ${current.status}; it cannot be cancelled.`);
         if (tooLate(current, now)) throw new ApiError(409, 'too_late', tooLateMessage());
-        const cancelled = await cancelAppointment(trx, store.dialect, current, body.reason || 'Cancelled by the patient', now);
-        await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'appointment.cancelled', outcome: 'success', ip: clientIp(c), target: `Appointment/${current.id}` }, now);
+        const cancelled = await cancelAppointment(
+          trx,
+          store.dialect,
+          current,
+          body.reason || 'Cancelled by the patient',
+          now,
+        );
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: patientId,
+            action: 'appointment.cancelled',
+            outcome: 'success',
+            ip: clientIp(c),
+            target: `Appointment/${current.id}`,
+          },
+          now,
+        );
         return cancelled;
       });
       return c.json({ appointment });

@@ -8,8 +8,26 @@ import { authOf, clientIp, requireSession } from '../http/require-session.js';
 
 const COLUMNS = ['seq', 'at', 'actor', 'on_behalf_of', 'action', 'target', 'outcome', 'ip'] as const;
 
-function toEntry(r: { seq: number; at: string; actor: string | null; on_behalf_of: string | null; action: string; target: string | null; outcome: string; ip: string | null }) {
-  return { seq: r.seq, at: r.at, actor: r.actor, onBehalfOf: r.on_behalf_of, action: r.action, target: r.target, outcome: r.outcome, ip: r.ip };
+function toEntry(r: {
+  seq: number;
+  at: string;
+  actor: string | null;
+  on_behalf_of: string | null;
+  action: string;
+  target: string | null;
+  outcome: string;
+  ip: string | null;
+}) {
+  return {
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    onBehalfOf: r.on_behalf_of,
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome,
+    ip: r.ip,
+  };
 }
 
 const pageQuery = z.object({
@@ -19,7 +37,12 @@ const pageQuery = z.object({
 
 function parsePage(query: Record<string, string>) {
   const parsed = pageQuery.safeParse(query);
-  if (!parsed.success) throw new ApiError(400, 'invalid_query', `Bad paging: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success)
+    throw new ApiError(
+      400,
+      'invalid_query',
+      `Bad paging: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+    );
   return parsed.data;
 }
 
@@ -37,7 +60,12 @@ export function auditRoutes(deps: AppDeps) {
       let query = store.db
         .selectFrom('audit_log')
         .select(COLUMNS)
-        .where((eb) => eb.or([eb('actor', '=', account.id), ...(account.patient_id ? [eb('on_behalf_of', '=', account.patient_id)] : [])]));
+        .where((eb) =>
+          eb.or([
+            eb('actor', '=', account.id),
+            ...(account.patient_id ? [eb('on_behalf_of', '=', account.patient_id)] : []),
+          ]),
+        );
       if (before) query = query.where('seq', '<', before);
       const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
       return c.json({ entries: rows.map(toEntry) });
@@ -48,7 +76,17 @@ export function auditRoutes(deps: AppDeps) {
       let query = store.db.selectFrom('audit_log').select(COLUMNS);
       if (before) query = query.where('seq', '<', before);
       const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
-      await appendAudit(store.db, { actor: account.id, action: 'audit.read', outcome: 'success', ip: clientIp(c), detail: `${rows.length} entries` }, clock.now());
+      await appendAudit(
+        store.db,
+        {
+          actor: account.id,
+          action: 'audit.read',
+          outcome: 'success',
+          ip: clientIp(c),
+          detail: `${rows.length} entries`,
+        },
+        clock.now(),
+      );
       return c.json({ entries: rows.map(toEntry) });
     });
 }

@@ -45,7 +45,11 @@ export function cspReportRoutes({ logger }: AppDeps) {
       'application/json',
     ]);
     const reports = Array.isArray(body)
-      ? body.map((r) => ({ directive: r.body.effectiveDirective, blocked: r.body.blockedURL, page: r.body.documentURL }))
+      ? body.map((r) => ({
+          directive: r.body.effectiveDirective,
+          blocked: r.body.blockedURL,
+          page: r.body.documentURL,
+        }))
       : [
           {
             directive: body['csp-report']['effective-directive'] ?? body['csp-report']['violated-directive'],

@@ -11,7 +11,13 @@ import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { fhirId } from '../http/ids.js';
 import { checkAttachment, type CheckedAttachment } from '../messages/attachments.js';
 import { attachmentInput, messageText } from '../messages/message-input.js';
-import { ATTACHMENTS_MAX, attachmentBinary, messageCommunication, recipientsFor, SUBJECT_MAX_CHARS } from '../messages/messages.js';
+import {
+  ATTACHMENTS_MAX,
+  attachmentBinary,
+  messageCommunication,
+  recipientsFor,
+  SUBJECT_MAX_CHARS,
+} from '../messages/messages.js';
 import { putResources } from '../store/resources.js';
 import type { JsonObject } from '../fhir-json/references.js';
 
@@ -29,7 +35,10 @@ const messageBody = z
       .regex(/^[^\u0000-\u001f\u007f]*$/, 'The subject may not hold control characters.')
       .optional(),
     body: messageText,
-    attachments: z.array(attachmentInput).max(ATTACHMENTS_MAX, `At most ${ATTACHMENTS_MAX} attachments per message.`).default([]),
+    attachments: z
+      .array(attachmentInput)
+      .max(ATTACHMENTS_MAX, `At most ${ATTACHMENTS_MAX} attachments per message.`)
+      .default([]),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -52,7 +61,11 @@ const NOT_YOURS = 'There is no conversation here that you may reply to.';
 export function messageRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
   const denied = async (accountId: string, ip: string | null, target: string) =>
-    appendAudit(store.db, { actor: accountId, action: 'message.access-denied', outcome: 'denied', ip, target: target.slice(0, 200) }, clock.now());
+    appendAudit(
+      store.db,
+      { actor: accountId, action: 'message.access-denied', outcome: 'denied', ip, target: target.slice(0, 200) },
+      clock.now(),
+    );
 
   return new Hono<AppEnv>()
     .get('/recipients', requireSession(deps), async (c) => {
@@ -75,7 +88,11 @@ export function messageRoutes(deps: AppDeps) {
       let team: { key: string; name: string };
       let subject: string;
       if (body.thread) {
-        const thread = await store.db.selectFrom('message_thread').selectAll().where('id', '=', body.thread).executeTakeFirst();
+        const thread = await store.db
+          .selectFrom('message_thread')
+          .selectAll()
+          .where('id', '=', body.thread)
+          .executeTakeFirst();
         if (!thread || thread.patient_id !== body.patientId) {
           await denied(account.id, ip, `Communication/${body.thread}`);
           throw new ApiError(404, 'not_found', NOT_YOURS);
@@ -83,14 +100,22 @@ export function messageRoutes(deps: AppDeps) {
         team = { key: thread.team_key, name: thread.team_name };
         subject = thread.subject;
       } else {
-        const found = (await recipientsFor(store.db, config.clinic, body.patientId)).find((r) => r.key === body.recipient);
-        if (!found) throw new ApiError(400, 'recipient_unknown', 'That recipient is not one you can write to here. Please choose from the list.');
+        const found = (await recipientsFor(store.db, config.clinic, body.patientId)).find(
+          (r) => r.key === body.recipient,
+        );
+        if (!found)
+          throw new ApiError(
+            400,
+            'recipient_unknown',
+            'That recipient is not one you can write to here. Please choose from the list.',
+          );
         team = found;
         subject = body.subject!;
       }
       // Content checks before any transaction: a refused file stores nothing.
       const files: { binaryId: string; file: CheckedAttachment }[] = [];
-      for (const a of body.attachments) files.push({ binaryId: randomUUID(), file: await checkAttachment(a.name, a.data) });
+      for (const a of body.attachments)
+        files.push({ binaryId: randomUUID(), file: await checkAttachment(a.name, a.data) });
 
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
@@ -113,11 +138,42 @@ export function messageRoutes(deps: AppDeps) {
         const at = now.toISOString();
         if (body.thread) {
           // A new word from the patient: the conversation needs the care team again.
-          await trx.updateTable('message_thread').set({ last_message_at: at, last_from: 'patient', handled_at: null, handled_by: null }).where('id', '=', body.thread).execute();
+          await trx
+            .updateTable('message_thread')
+            .set({ last_message_at: at, last_from: 'patient', handled_at: null, handled_by: null })
+            .where('id', '=', body.thread)
+            .execute();
         } else {
-          await trx.insertInto('message_thread').values({ id, patient_id: body.patientId, team_key: team.key, team_name: team.name, subject, created_at: at, last_message_at: at, last_from: 'patient', staff_read_at: null, handled_at: null, handled_by: null }).execute();
+          await trx
+            .insertInto('message_thread')
+            .values({
+              id,
+              patient_id: body.patientId,
+              team_key: team.key,
+              team_name: team.name,
+              subject,
+              created_at: at,
+              last_message_at: at,
+              last_from: 'patient',
+              staff_read_at: null,
+              handled_at: null,
+              handled_by: null,
+            })
+            .execute();
         }
-        await appendAudit(trx, { actor: account.id, onBehalfOf: body.patientId, action: 'message.sent', outcome: 'success', ip, target: `Communication/${id}`, detail: `${files.length} attachment(s)` }, now);
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: body.patientId,
+            action: 'message.sent',
+            outcome: 'success',
+            ip,
+            target: `Communication/${id}`,
+            detail: `${files.length} attachment(s)`,
+          },
+          now,
+        );
         return { status: 201, body: { message, thread: body.thread ?? id } };
       });
     });

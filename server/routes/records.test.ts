@@ -34,14 +34,42 @@ describe('records change feed: the one path records leave the server by', () => 
     t = await createTestApp({ clock: { now: () => now } });
     const store = t.testStore.store;
     margery = (await importFile(store, margeryFile, { now })).patients[0]!;
-    reyna = (await importFile(store, sharedFiles('patients').find((f) => f.includes('Reyna_Ziemann'))!, { now })).patients[0]!;
+    reyna = (
+      await importFile(
+        store,
+        sharedFiles('patients').find((f) => f.includes('Reyna_Ziemann'))!,
+        { now },
+      )
+    ).patients[0]!;
     const hash = await hashPassword(PASSWORD);
-    for (const [username, patientId] of [['margery', margery], ['reyna', reyna]] as const) {
-      const a = await createAccount(store.db, { kind: 'patient', username, email: `${username}@example.com`, displayName: username, passwordHash: hash, patientId }, now);
-      await store.db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
+    for (const [username, patientId] of [
+      ['margery', margery],
+      ['reyna', reyna],
+    ] as const) {
+      const a = await createAccount(
+        store.db,
+        {
+          kind: 'patient',
+          username,
+          email: `${username}@example.com`,
+          displayName: username,
+          passwordHash: hash,
+          patientId,
+        },
+        now,
+      );
+      await store.db
+        .updateTable('account')
+        .set({ email_verified_at: now.toISOString() })
+        .where('id', '=', a.id)
+        .execute();
       const res = await t.app.request('/api/session', {
         method: 'POST',
-        headers: { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE, 'Content-Type': 'application/json' },
+        headers: {
+          Origin: t.config.publicOrigin,
+          [CSRF_HEADER]: CSRF_HEADER_VALUE,
+          'Content-Type': 'application/json',
+        },
         body: JSON.stringify({ login: username, password: PASSWORD }),
       });
       cookies[username] = res.headers.get('set-cookie')!.split(';')[0]!;
@@ -73,24 +101,45 @@ describe('records change feed: the one path records leave the server by', () => 
       if (body.done) break;
     }
     assert.ok(pages > 1, 'several pages');
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
     assert.equal(new Set(seqs).size, seqs.length);
     // Every resource of the bundle that belongs to her compartment arrives (Organization/Practitioner do not).
     const counts = countEntries(readJson(margeryFile));
     const byType: Record<string, number> = {};
     for (const key of seen.keys()) byType[key.split('/')[0]!] = (byType[key.split('/')[0]!] ?? 0) + 1;
-    for (const type of ['Observation', 'Encounter', 'MedicationRequest', 'DiagnosticReport', 'Condition', 'Immunization', 'Procedure']) {
+    for (const type of [
+      'Observation',
+      'Encounter',
+      'MedicationRequest',
+      'DiagnosticReport',
+      'Condition',
+      'Immunization',
+      'Procedure',
+    ]) {
       assert.equal(byType[type], counts[type], type);
     }
     assert.equal(byType.Patient, 1);
   });
 
   it('costs one small request when nothing is new, and then sends only what changed', async () => {
-    const latest = (await json(`/api/records/feed?patient=${margery}&since=0&limit=1`, 'margery')).body.latest as number;
+    const latest = (await json(`/api/records/feed?patient=${margery}&since=0&limit=1`, 'margery')).body
+      .latest as number;
     const idle = await json(`/api/records/feed?patient=${margery}&since=${latest}`, 'margery');
     assert.deepEqual(idle.body, { patient: margery, since: latest, next: latest, latest, done: true, changes: [] });
-    const patient = (await json(`/api/records/feed?patient=${margery}&since=0&limit=1000`, 'margery')).body.changes.find((c: Json) => c.type === 'Patient').resource;
-    await withTransaction(t.testStore.store, (trx) => putResources(trx, t.testStore.store.dialect, [{ ...patient, telecom: [{ system: 'phone', value: '555-0100' }] }], now));
+    const patient = (
+      await json(`/api/records/feed?patient=${margery}&since=0&limit=1000`, 'margery')
+    ).body.changes.find((c: Json) => c.type === 'Patient').resource;
+    await withTransaction(t.testStore.store, (trx) =>
+      putResources(
+        trx,
+        t.testStore.store.dialect,
+        [{ ...patient, telecom: [{ system: 'phone', value: '555-0100' }] }],
+        now,
+      ),
+    );
     const after = await json(`/api/records/feed?patient=${margery}&since=${latest}`, 'margery');
     assert.equal(after.body.changes.length, 1);
     assert.equal(after.body.changes[0].type, 'Patient');
@@ -98,7 +147,9 @@ describe('records change feed: the one path records leave the server by', () => 
   });
 
   it('compresses the feed and forbids caching it', async () => {
-    const res = await get(`/api/records/feed?patient=${margery}&since=0&limit=500`, 'margery', { 'Accept-Encoding': 'gzip' });
+    const res = await get(`/api/records/feed?patient=${margery}&since=0&limit=500`, 'margery', {
+      'Accept-Encoding': 'gzip',
+    });
     assert.equal(res.headers.get('content-encoding'), 'gzip');
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const raw = Buffer.from(await res.arrayBuffer());
@@ -112,13 +163,27 @@ describe('records change feed: the one path records leave the server by', () => 
     const missing = await json('/api/records/feed?patient=no-such-patient', 'reyna');
     assert.equal(other.status, 404);
     assert.deepEqual(other.body, missing.body);
-    const denied = await t.testStore.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'record.access-denied').execute();
-    assert.deepEqual(denied.map((d) => d.target), [`Patient/${margery}`, 'Patient/no-such-patient']);
+    const denied = await t.testStore.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'record.access-denied')
+      .execute();
+    assert.deepEqual(
+      denied.map((d) => d.target),
+      [`Patient/${margery}`, 'Patient/no-such-patient'],
+    );
     assert.equal((await t.app.request(`/api/records/feed?patient=${margery}`)).status, 401);
   });
 
   it('refuses bad paging with a clear 400', async () => {
-    for (const q of ['', `patient=${reyna}&since=-1`, `patient=${reyna}&limit=0`, `patient=${reyna}&limit=5000`, `patient=${reyna}&since=abc`, `patient=${reyna}&extra=1`]) {
+    for (const q of [
+      '',
+      `patient=${reyna}&since=-1`,
+      `patient=${reyna}&limit=0`,
+      `patient=${reyna}&limit=5000`,
+      `patient=${reyna}&since=abc`,
+      `patient=${reyna}&extra=1`,
+    ]) {
       const res = await json(`/api/records/feed?${q}`, 'reyna');
       assert.equal(res.status, 400, q);
       assert.match(res.body.message, /^Bad request/);

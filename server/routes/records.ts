@@ -49,33 +49,74 @@ export function recordRoutes(deps: AppDeps) {
     })
     .get('/feed', compress({ encoding: 'gzip' }), async (c) => {
       const parsed = feedQuery.safeParse(c.req.query());
-      if (!parsed.success) throw new ApiError(400, 'invalid_query', `Bad request: ${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
+      if (!parsed.success)
+        throw new ApiError(
+          400,
+          'invalid_query',
+          `Bad request: ${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`,
+        );
       const { patient, since, limit } = parsed.data;
       const { account } = authOf(c);
       const now = clock.now();
       if (!mayRead(account, patient)) {
-        await appendAudit(store.db, { actor: account.id, action: 'record.access-denied', outcome: 'denied', ip: clientIp(c), target: `Patient/${patient}`.slice(0, 200) }, now);
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            action: 'record.access-denied',
+            outcome: 'denied',
+            ip: clientIp(c),
+            target: `Patient/${patient}`.slice(0, 200),
+          },
+          now,
+        );
         throw new ApiError(404, 'not_found', NOT_FOUND);
       }
       const latest = await latestSeq(store.db, patient);
       const changes = since >= latest ? [] : await listChanges(store.db, patient, since, limit, FEED_PAGE_BYTES);
       const next = changes.length ? changes.at(-1)!.seq : Math.min(since, latest);
-      if (since === 0) await appendAudit(store.db, { actor: account.id, onBehalfOf: patient, action: 'record.download', outcome: 'success', ip: clientIp(c), detail: `${latest} changes` }, now);
+      if (since === 0)
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            onBehalfOf: patient,
+            action: 'record.download',
+            outcome: 'success',
+            ip: clientIp(c),
+            detail: `${latest} changes`,
+          },
+          now,
+        );
       return c.json({
         patient,
         since,
         next,
         latest,
         done: next >= latest,
-        changes: changes.map((ch) => ({ seq: ch.seq, type: ch.resourceType, id: ch.id, ...(ch.resource ? { resource: ch.resource } : { deleted: true }) })),
+        changes: changes.map((ch) => ({
+          seq: ch.seq,
+          type: ch.resourceType,
+          id: ch.id,
+          ...(ch.resource ? { resource: ch.resource } : { deleted: true }),
+        })),
       });
     })
     .get('/vault-key', async (c) => {
       const { account } = authOf(c);
       if (account.vault_key) return c.json({ key: account.vault_key });
       // Made once, at first use; two sessions racing keep whichever was written first.
-      await store.db.updateTable('account').set({ vault_key: newToken(32) }).where('id', '=', account.id).where('vault_key', 'is', null).execute();
-      const row = await store.db.selectFrom('account').select('vault_key').where('id', '=', account.id).executeTakeFirstOrThrow();
+      await store.db
+        .updateTable('account')
+        .set({ vault_key: newToken(32) })
+        .where('id', '=', account.id)
+        .where('vault_key', 'is', null)
+        .execute();
+      const row = await store.db
+        .selectFrom('account')
+        .select('vault_key')
+        .where('id', '=', account.id)
+        .executeTakeFirstOrThrow();
       return c.json({ key: row.vault_key });
     });
 }

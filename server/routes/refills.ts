@@ -17,7 +17,11 @@ import type { JsonObject } from '../fhir-json/references.js';
 const refillBody = z
   .object({
     medicationRequestId: fhirId('Choose the prescription.'),
-    pharmacy: z.string().trim().min(1, 'Name the pharmacy that should fill it.').max(200, 'Pharmacy: at most 200 characters.'),
+    pharmacy: z
+      .string()
+      .trim()
+      .min(1, 'Name the pharmacy that should fill it.')
+      .max(200, 'Pharmacy: at most 200 characters.'),
     note: z.string().trim().max(1000, 'Note: at most 1,000 characters.').optional(),
   })
   .strict();
@@ -26,14 +30,25 @@ const refillBody = z
 export const OPEN_TASK = ['draft', 'requested', 'received', 'accepted', 'in-progress', 'ready', 'on-hold'];
 const NOT_FOUND = 'There is no prescription here that you may ask to refill.';
 
-export function refillTask(input: { id: string; patientId: string; prescription: MedicationRequest; pharmacy: string; note?: string; requester: string; now: Date }): Task {
+export function refillTask(input: {
+  id: string;
+  patientId: string;
+  prescription: MedicationRequest;
+  pharmacy: string;
+  note?: string;
+  requester: string;
+  now: Date;
+}): Task {
   const renewal = input.prescription.dispenseRequest?.numberOfRepeatsAllowed === 0;
   return {
     resourceType: 'Task',
     id: input.id,
     status: 'requested',
     intent: 'order',
-    code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }], text: renewal ? 'Prescription renewal request' : 'Prescription refill request' },
+    code: {
+      coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }],
+      text: renewal ? 'Prescription renewal request' : 'Prescription refill request',
+    },
     focus: { reference: `MedicationRequest/${input.prescription.id}` },
     for: { reference: `Patient/${input.patientId}` },
     authoredOn: input.now.toISOString(),
@@ -59,30 +74,75 @@ export function refillRoutes(deps: AppDeps) {
     const now = clock.now();
     const ip = clientIp(c);
     // Whose prescription it is, checked (and a refusal audited) before any transaction is opened.
-    const owner = ((await getResource(store.db, 'MedicationRequest', body.medicationRequestId))?.resource as MedicationRequest | undefined)?.subject?.reference?.replace(/^Patient\//, '');
+    const owner = (
+      (await getResource(store.db, 'MedicationRequest', body.medicationRequestId))?.resource as
+        MedicationRequest | undefined
+    )?.subject?.reference?.replace(/^Patient\//, '');
     if (!owner || !readablePatients(account).includes(owner)) {
-      await appendAudit(store.db, { actor: account.id, action: 'refill.access-denied', outcome: 'denied', ip, target: `MedicationRequest/${body.medicationRequestId}`.slice(0, 200) }, now);
+      await appendAudit(
+        store.db,
+        {
+          actor: account.id,
+          action: 'refill.access-denied',
+          outcome: 'denied',
+          ip,
+          target: `MedicationRequest/${body.medicationRequestId}`.slice(0, 200),
+        },
+        now,
+      );
       throw new ApiError(404, 'not_found', NOT_FOUND);
     }
     const patientId = owner;
     return idempotent(c, deps, async (trx) => {
       // Read again inside the transaction: its status is the one the decision is made on.
-      const prescription = (await getResource(trx, 'MedicationRequest', body.medicationRequestId))!.resource as unknown as MedicationRequest;
+      const prescription = (await getResource(trx, 'MedicationRequest', body.medicationRequestId))!
+        .resource as unknown as MedicationRequest;
       if (prescription.status !== 'active') {
-        throw new ApiError(409, 'prescription_not_active', `This prescription is ${prescription.status}, so it cannot be refilled. Please send your care team a message if you still need it.`);
+        throw new ApiError(
+          409,
+          'prescription_not_active',
+          `This prescription is ${prescription.status}, so it cannot be refilled. Please send your care team a message if you still need it.`,
+        );
       }
       // One writer per patient at a time (the patient's change counter row is the lock), so two requests for the
       // same prescription cannot both see "none open".
-      await trx.updateTable('fhir_patient_seq').set((eb) => ({ seq: eb('seq', '+', 0) })).where('patient_id', '=', patientId).execute();
+      await trx
+        .updateTable('fhir_patient_seq')
+        .set((eb) => ({ seq: eb('seq', '+', 0) }))
+        .where('patient_id', '=', patientId)
+        .execute();
       const open = (await readCompartmentType(trx, patientId, 'Task'))
         .map((t) => t.resource as unknown as Task)
         .find((t) => t.focus?.reference === `MedicationRequest/${prescription.id}` && OPEN_TASK.includes(t.status));
       if (open) {
-        throw new ApiError(409, 'refill_open', `You already asked for this on ${open.authoredOn?.slice(0, 10) ?? 'an earlier day'}, and that request is still open (${open.status}). You will be told when it is decided.`);
+        throw new ApiError(
+          409,
+          'refill_open',
+          `You already asked for this on ${open.authoredOn?.slice(0, 10) ?? 'an earlier day'}, and that request is still open (${open.status}). You will be told when it is decided.`,
+        );
       }
-      const task = refillTask({ id: randomUUID(), patientId, prescription, pharmacy: body.pharmacy, ...(body.note ? { note: body.note } : {}), requester: account.display_name, now });
+      const task = refillTask({
+        id: randomUUID(),
+        patientId,
+        prescription,
+        pharmacy: body.pharmacy,
+        ...(body.note ? { note: body.note } : {}),
+        requester: account.display_name,
+        now,
+      });
       await putResources(trx, store.dialect, [task as unknown as JsonObject], now);
-      await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: 'refill.requested', outcome: 'success', ip, target: `Task/${task.id}` }, now);
+      await appendAudit(
+        trx,
+        {
+          actor: account.id,
+          onBehalfOf: patientId,
+          action: 'refill.requested',
+          outcome: 'success',
+          ip,
+          target: `Task/${task.id}`,
+        },
+        now,
+      );
       return { status: 201, body: { task } };
     });
   });

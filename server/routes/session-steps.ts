@@ -5,7 +5,14 @@ import { appendAudit } from '../audit/log.js';
 import { factorSummary, secondFactorMethods } from '../auth/factors.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { verifyPassword } from '../auth/password-hash.js';
-import { checkPasskey, createFlow, loadFlow, sendSmsCode, spendFlow, verifySecondFactor } from '../auth/second-factor.js';
+import {
+  checkPasskey,
+  createFlow,
+  loadFlow,
+  sendSmsCode,
+  spendFlow,
+  verifySecondFactor,
+} from '../auth/second-factor.js';
 import { reauthenticateSession } from '../auth/sessions.js';
 import { asSecondFactorInput, flowToken, secondFactorBody, secondStep, sessionInfo } from '../auth/sign-in.js';
 import { authenticationOptions, authenticationResponseSchema, relyingParty } from '../auth/webauthn.js';
@@ -29,7 +36,8 @@ export function sessionStepRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
   const rp = () => relyingParty(config.publicOrigin, config.clinic.name);
   const anyFlow = ['sign-in', 'reauth', 'reset'] as const;
-  const accountOf = (id: string) => store.db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const accountOf = (id: string) =>
+    store.db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   /** Step-up done: new session id, fresh authenticated_at, the new cookie, the new session info. */
   const refreshed = async (c: Context<AppEnv>, level: AuthLevel, how: string) => {
@@ -38,35 +46,89 @@ export function sessionStepRoutes(deps: AppDeps) {
     const renewed = await reauthenticateSession(store.db, session, level, now);
     if (!renewed) throw new ApiError(401, 'session_ended', 'Your session has ended. Please sign in again.');
     setSessionCookie(c, renewed.token);
-    await appendAudit(store.db, { actor: account.id, action: 'reauth', outcome: 'success', ip: clientIp(c), detail: how }, now);
-    return c.json(await sessionInfo(deps, account, { expires_at: session.expires_at, auth_level: renewed.level, authenticated_at: now.toISOString() }, new Date(now.getTime() + config.session.idleMs)));
+    await appendAudit(
+      store.db,
+      { actor: account.id, action: 'reauth', outcome: 'success', ip: clientIp(c), detail: how },
+      now,
+    );
+    return c.json(
+      await sessionInfo(
+        deps,
+        account,
+        { expires_at: session.expires_at, auth_level: renewed.level, authenticated_at: now.toISOString() },
+        new Date(now.getTime() + config.session.idleMs),
+      ),
+    );
   };
 
   return new Hono<AppEnv>()
-    .post('/passkey-options', rateLimit({ limit: 60, windowMs: 60_000, clock, message: 'Too many passkey requests from this address. Please wait a minute.' }), async (c) => {
-      const options = await authenticationOptions(store.db, rp(), { ceremony: 'authentication', accountId: null, use: 'sign-in' }, undefined, clock.now());
-      return c.json(options);
-    })
+    .post(
+      '/passkey-options',
+      rateLimit({
+        limit: 60,
+        windowMs: 60_000,
+        clock,
+        message: 'Too many passkey requests from this address. Please wait a minute.',
+      }),
+      async (c) => {
+        const options = await authenticationOptions(
+          store.db,
+          rp(),
+          { ceremony: 'authentication', accountId: null, use: 'sign-in' },
+          undefined,
+          clock.now(),
+        );
+        return c.json(options);
+      },
+    )
     .post('/passkey', async (c) => {
       const { response } = await readJsonBody(c, z.object({ response: authenticationResponseSchema }).strict());
-      const { account } = await checkPasskey(deps, response, { ceremony: 'authentication', accountId: null, use: 'sign-in' }, clientIp(c));
-      if (!account.email_verified_at) throw new ApiError(403, 'email_unverified', 'Please confirm your email address first: open the link in the email we sent you.');
+      const { account } = await checkPasskey(
+        deps,
+        response,
+        { ceremony: 'authentication', accountId: null, use: 'sign-in' },
+        clientIp(c),
+      );
+      if (!account.email_verified_at)
+        throw new ApiError(
+          403,
+          'email_unverified',
+          'Please confirm your email address first: open the link in the email we sent you.',
+        );
       return startSession(c, deps, account, 'passkey', 'passkey');
     })
     .post('/second-factor/sms', async (c) => {
       const { flow: token } = await readJsonBody(c, z.object({ flow: flowToken }).strict());
       const flow = await loadFlow(store.db, token, [...anyFlow], clock.now());
       const factors = await factorSummary(store.db, flow.accountId);
-      if (!factors.smsPhone) throw new ApiError(400, 'method_unavailable', 'Text-message codes are not set up on this account. Choose another way.');
+      if (!factors.smsPhone)
+        throw new ApiError(
+          400,
+          'method_unavailable',
+          'Text-message codes are not set up on this account. Choose another way.',
+        );
       await sendSmsCode(deps, flow, factors.smsPhone, clientIp(c));
-      return c.json({ sent: true, to: maskPhone(factors.smsPhone), message: `We sent a code to ${maskPhone(factors.smsPhone)}. It works for 10 minutes.` });
+      return c.json({
+        sent: true,
+        to: maskPhone(factors.smsPhone),
+        message: `We sent a code to ${maskPhone(factors.smsPhone)}. It works for 10 minutes.`,
+      });
     })
     .post('/second-factor/passkey-options', async (c) => {
       const { flow: token } = await readJsonBody(c, z.object({ flow: flowToken }).strict());
       const flow = await loadFlow(store.db, token, [...anyFlow], clock.now());
       const { passkeys } = await factorSummary(store.db, flow.accountId);
-      if (!passkeys.length) throw new ApiError(400, 'method_unavailable', 'There is no passkey on this account. Choose another way.');
-      return c.json(await authenticationOptions(store.db, rp(), { ceremony: 'authentication', accountId: flow.accountId, use: `flow:${flow.hash}` }, passkeys, clock.now()));
+      if (!passkeys.length)
+        throw new ApiError(400, 'method_unavailable', 'There is no passkey on this account. Choose another way.');
+      return c.json(
+        await authenticationOptions(
+          store.db,
+          rp(),
+          { ceremony: 'authentication', accountId: flow.accountId, use: `flow:${flow.hash}` },
+          passkeys,
+          clock.now(),
+        ),
+      );
     })
     .post('/second-factor', async (c) => {
       const body = await readJsonBody(c, secondFactorBody);
@@ -74,7 +136,8 @@ export function sessionStepRoutes(deps: AppDeps) {
       const account = await accountOf(flow.accountId);
       const method = await verifySecondFactor(deps, account, flow, asSecondFactorInput(body), clientIp(c));
       await spendFlow(store.db, flow, clock.now());
-      if (account.disabled_at) throw new ApiError(403, 'account_disabled', 'This account is closed. Please call support.');
+      if (account.disabled_at)
+        throw new ApiError(403, 'account_disabled', 'This account is closed. Please call support.');
       return startSession(c, deps, account, method === 'passkey' ? 'passkey' : 'mfa', `password+${method}`);
     })
     .post('/reauth/second-factor', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
@@ -82,13 +145,17 @@ export function sessionStepRoutes(deps: AppDeps) {
       const { account, session } = authOf(c);
       const flow = await loadFlow(store.db, body.flow, ['reauth'], clock.now());
       // A step-up finishes only in the session that started it.
-      if (flow.accountId !== account.id || flow.payload.sessionHash !== session.id_hash) throw new ApiError(400, 'flow_invalid', 'This step is not valid any more. Please start again.');
+      if (flow.accountId !== account.id || flow.payload.sessionHash !== session.id_hash)
+        throw new ApiError(400, 'flow_invalid', 'This step is not valid any more. Please start again.');
       const method = await verifySecondFactor(deps, account, flow, asSecondFactorInput(body), clientIp(c));
       await spendFlow(store.db, flow, clock.now());
       return refreshed(c, method === 'passkey' ? 'passkey' : 'mfa', `password+${method}`);
     })
     .post('/reauth', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
-      const { password } = await readJsonBody(c, z.object({ password: z.string().min(1, 'Enter your password.').max(1024) }).strict());
+      const { password } = await readJsonBody(
+        c,
+        z.object({ password: z.string().min(1, 'Enter your password.').max(1024) }).strict(),
+      );
       const { account, session } = authOf(c);
       const now = clock.now();
       const ip = clientIp(c);
@@ -96,10 +163,18 @@ export function sessionStepRoutes(deps: AppDeps) {
       const verdict = await reserveAttempt(store, key, now);
       if (!verdict.allowed) {
         await appendAudit(store.db, { actor: account.id, action: 'reauth.throttled', outcome: 'throttled', ip }, now);
-        throw new ApiError(429, 'too_many_attempts', 'Too many wrong passwords. Please wait a while, or confirm with a passkey.');
+        throw new ApiError(
+          429,
+          'too_many_attempts',
+          'Too many wrong passwords. Please wait a while, or confirm with a passkey.',
+        );
       }
       if (!account.password_hash || !(await verifyPassword(account.password_hash, password))) {
-        await appendAudit(store.db, { actor: account.id, action: 'reauth.failed', outcome: 'failure', ip, detail: 'password' }, now);
+        await appendAudit(
+          store.db,
+          { actor: account.id, action: 'reauth.failed', outcome: 'failure', ip, detail: 'password' },
+          now,
+        );
         throw new ApiError(401, 'invalid_credentials', 'That password is not right.');
       }
       await clearFailures(store.db, key);
@@ -109,19 +184,38 @@ export function sessionStepRoutes(deps: AppDeps) {
         const flow = await createFlow(store.db, account.id, { purpose: 'reauth', sessionHash: session.id_hash }, now);
         return c.json(secondStep(flow, methods, factors));
       }
-      if (account.kind === 'staff') throw new ApiError(403, 'passkey_required', 'Staff confirm with a passkey. Add one first.');
+      if (account.kind === 'staff')
+        throw new ApiError(403, 'passkey_required', 'Staff confirm with a passkey. Add one first.');
       return refreshed(c, 'password', 'password');
     })
     .post('/reauth/passkey-options', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
       const { account } = authOf(c);
       const { passkeys } = await factorSummary(store.db, account.id);
-      if (!passkeys.length) throw new ApiError(400, 'method_unavailable', 'There is no passkey on this account. Confirm with your password.');
-      return c.json(await authenticationOptions(store.db, rp(), { ceremony: 'authentication', accountId: account.id, use: 'reauth' }, passkeys, clock.now()));
+      if (!passkeys.length)
+        throw new ApiError(
+          400,
+          'method_unavailable',
+          'There is no passkey on this account. Confirm with your password.',
+        );
+      return c.json(
+        await authenticationOptions(
+          store.db,
+          rp(),
+          { ceremony: 'authentication', accountId: account.id, use: 'reauth' },
+          passkeys,
+          clock.now(),
+        ),
+      );
     })
     .post('/reauth/passkey', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
       const { response } = await readJsonBody(c, z.object({ response: authenticationResponseSchema }).strict());
       const { account } = authOf(c);
-      await checkPasskey(deps, response, { ceremony: 'authentication', accountId: account.id, use: 'reauth' }, clientIp(c));
+      await checkPasskey(
+        deps,
+        response,
+        { ceremony: 'authentication', accountId: account.id, use: 'reauth' },
+        clientIp(c),
+      );
       return refreshed(c, 'passkey', 'passkey');
     });
 }

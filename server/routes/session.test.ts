@@ -19,7 +19,11 @@ describe('sign-in, sessions and sign-out', () => {
   const call = (method: string, path: string, body?: unknown, cookie?: string) =>
     t.app.request(path, {
       method,
-      headers: { ...headers, ...(body ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}) },
+      headers: {
+        ...headers,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+        ...(cookie ? { Cookie: cookie } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   const signIn = (login: string, password = PASSWORD) => call('POST', '/api/session', { login, password });
@@ -29,9 +33,23 @@ describe('sign-in, sessions and sign-out', () => {
     t = await createTestApp({ clock: { now: () => now } });
     headers = { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE };
     const hash = await hashPassword(PASSWORD);
-    for (const [username, verified] of [['margery', true], ['reyna', true], ['newbie', false], ['timing', true]] as const) {
-      const a = await createAccount(t.testStore.store.db, { kind: 'patient', username, email: `${username}@example.com`, displayName: username, passwordHash: hash }, now);
-      if (verified) await t.testStore.store.db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
+    for (const [username, verified] of [
+      ['margery', true],
+      ['reyna', true],
+      ['newbie', false],
+      ['timing', true],
+    ] as const) {
+      const a = await createAccount(
+        t.testStore.store.db,
+        { kind: 'patient', username, email: `${username}@example.com`, displayName: username, passwordHash: hash },
+        now,
+      );
+      if (verified)
+        await t.testStore.store.db
+          .updateTable('account')
+          .set({ email_verified_at: now.toISOString() })
+          .where('id', '=', a.id)
+          .execute();
     }
   });
   after(async () => {
@@ -75,7 +93,10 @@ describe('sign-in, sessions and sign-out', () => {
     // answer about 50 times faster.
     const times = { known: [] as number[], unknown: [] as number[] };
     for (let i = 0; i < 4; i++) {
-      for (const [kind, login] of [['known', 'timing'], ['unknown', `ghost-${i}`]] as const) {
+      for (const [kind, login] of [
+        ['known', 'timing'],
+        ['unknown', `ghost-${i}`],
+      ] as const) {
         const start = performance.now();
         await signIn(login, `wrong password ${i}`);
         times[kind].push(performance.now() - start);
@@ -83,7 +104,10 @@ describe('sign-in, sessions and sign-out', () => {
     }
     const fastest = (xs: number[]) => Math.min(...xs);
     const ratio = fastest(times.known) / fastest(times.unknown);
-    assert.ok(ratio > 1 / 3 && ratio < 3, `known ${fastest(times.known).toFixed(1)} ms vs unknown ${fastest(times.unknown).toFixed(1)} ms`);
+    assert.ok(
+      ratio > 1 / 3 && ratio < 3,
+      `known ${fastest(times.known).toFixed(1)} ms vs unknown ${fastest(times.unknown).toFixed(1)} ms`,
+    );
   });
 
   it('slows down guessing per account after 5 failures, tells the holder, and a success clears it', async () => {
@@ -99,12 +123,15 @@ describe('sign-in, sessions and sign-out', () => {
     assert.equal((await signIn('reyna', 'oops')).status, 401, 'the success cleared the counter');
     // The holder was emailed when the fifth failure came in.
     const outbox = join(t.config.dataDir, 'mail');
-    for (let i = 0; i < 50 && !(existsSync(outbox) && readdirSync(outbox).length); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && !(existsSync(outbox) && readdirSync(outbox).length); i++)
+      await new Promise((r) => setTimeout(r, 20));
     assert.equal(readdirSync(outbox).length, 1);
   });
 
   it('counts a burst of parallel guesses before checking them, so the back-off cannot be outrun', async () => {
-    const statuses = await Promise.all(Array.from({ length: 12 }, async (_, i) => (await signIn('no-such-user-burst', `guess ${i}`)).status));
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => (await signIn('no-such-user-burst', `guess ${i}`)).status),
+    );
     assert.deepEqual(
       statuses.sort(),
       [...Array(5).fill(401), ...Array(7).fill(429)],
@@ -118,8 +145,19 @@ describe('sign-in, sessions and sign-out', () => {
   });
 
   it('blocks password sign-in after 100 consecutive failures', async () => {
-    const key = 'account:' + (await t.testStore.store.db.selectFrom('account').select('id').where('username', '=', 'margery').executeTakeFirstOrThrow()).id;
-    await t.testStore.store.db.insertInto('login_throttle').values({ key, failures: 100, last_failure_at: '2000-01-01T00:00:00Z' }).execute();
+    const key =
+      'account:' +
+      (
+        await t.testStore.store.db
+          .selectFrom('account')
+          .select('id')
+          .where('username', '=', 'margery')
+          .executeTakeFirstOrThrow()
+      ).id;
+    await t.testStore.store.db
+      .insertInto('login_throttle')
+      .values({ key, failures: 100, last_failure_at: '2000-01-01T00:00:00Z' })
+      .execute();
     const res = await signIn('margery');
     assert.equal(res.status, 429);
     assert.equal(((await res.json()) as { error: string }).error, 'sign_in_disabled');
@@ -137,11 +175,17 @@ describe('sign-in, sessions and sign-out', () => {
     advance(14 * 60_000);
     const kept = await call('POST', '/api/session/keepalive', undefined, cookie);
     assert.equal(kept.status, 200);
-    assert.equal(((await kept.json()) as { idleExpiresAt: string }).idleExpiresAt, new Date(now.getTime() + 900_000).toISOString());
+    assert.equal(
+      ((await kept.json()) as { idleExpiresAt: string }).idleExpiresAt,
+      new Date(now.getTime() + 900_000).toISOString(),
+    );
     // "Stay signed in" counts at once, even seconds after the last request.
     advance(5_000);
     const again = await call('POST', '/api/session/keepalive', undefined, cookie);
-    assert.equal(((await again.json()) as { idleExpiresAt: string }).idleExpiresAt, new Date(now.getTime() + 900_000).toISOString());
+    assert.equal(
+      ((await again.json()) as { idleExpiresAt: string }).idleExpiresAt,
+      new Date(now.getTime() + 900_000).toISOString(),
+    );
     advance(14 * 60_000);
     // A status poll does not count as activity...
     assert.equal((await call('GET', '/api/session', undefined, cookie)).status, 200);
@@ -155,7 +199,11 @@ describe('sign-in, sessions and sign-out', () => {
       message: 'You were signed out after a period of inactivity. Please sign in again.',
     });
     assert.equal((await call('GET', '/api/session', undefined, cookie)).status, 401);
-    const timeouts = await t.testStore.store.db.selectFrom('audit_log').select('seq').where('action', '=', 'session.timeout').execute();
+    const timeouts = await t.testStore.store.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', 'session.timeout')
+      .execute();
     assert.equal(timeouts.length, 1);
   });
 
@@ -167,10 +215,12 @@ describe('sign-in, sessions and sign-out', () => {
     assert.equal((await call('GET', '/api/session', undefined, cookie)).status, 401);
   });
 
-  it('lists the account\'s sessions and ends another one', async () => {
+  it("lists the account's sessions and ends another one", async () => {
     const phone = cookieOf(await signIn('reyna'));
     const laptop = cookieOf(await signIn('reyna'));
-    const list = (await (await call('GET', '/api/session/all', undefined, laptop)).json()) as { sessions: { handle: string; current: boolean }[] };
+    const list = (await (await call('GET', '/api/session/all', undefined, laptop)).json()) as {
+      sessions: { handle: string; current: boolean }[];
+    };
     assert.ok(list.sessions.length >= 2);
     const other = list.sessions.find((s) => !s.current)!;
     assert.equal((await call('DELETE', `/api/session/all/${other.handle}`, undefined, laptop)).status, 204);
@@ -197,8 +247,11 @@ describe('sign-in, sessions and sign-out', () => {
   });
 
   it('recorded every sign-in, failure, throttle and sign-out in an unbroken audit chain', async () => {
-    const actions = new Set((await t.testStore.store.db.selectFrom('audit_log').select('action').execute()).map((r) => r.action));
-    for (const a of ['sign-in', 'sign-in.failed', 'sign-in.throttled', 'sign-out', 'session.timeout', 'session.end']) assert.ok(actions.has(a), a);
+    const actions = new Set(
+      (await t.testStore.store.db.selectFrom('audit_log').select('action').execute()).map((r) => r.action),
+    );
+    for (const a of ['sign-in', 'sign-in.failed', 'sign-in.throttled', 'sign-out', 'session.timeout', 'session.end'])
+      assert.ok(actions.has(a), a);
     assert.equal((await verifyAuditLog(t.testStore.store.db)).ok, true);
   });
 });

@@ -7,14 +7,30 @@ import { importBundle } from '../fhir/import.js';
 import { hashToken } from '../auth/tokens.js';
 import { normalizeActivationCode } from '../auth/activation-code.js';
 
-const MRN = { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] }, system: 'http://clinic.example/mrn' };
+const MRN = {
+  type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
+  system: 'http://clinic.example/mrn',
+};
 const patient = (id: string, family: string, birthDate: string, mrn: string) => ({
   fullUrl: `urn:uuid:${id}`,
-  resource: { resourceType: 'Patient', id, identifier: [{ ...MRN, value: mrn }], name: [{ use: 'official', family, given: ['Test'] }], birthDate },
+  resource: {
+    resourceType: 'Patient',
+    id,
+    identifier: [{ ...MRN, value: mrn }],
+    name: [{ use: 'official', family, given: ['Test'] }],
+    birthDate,
+  },
 });
 const encounter = (id: string, patientId: string, start: string) => ({
   fullUrl: `urn:uuid:${id}`,
-  resource: { resourceType: 'Encounter', id, status: 'finished', class: { code: 'AMB' }, subject: { reference: `urn:uuid:${patientId}` }, period: { start, end: start } },
+  resource: {
+    resourceType: 'Encounter',
+    id,
+    status: 'finished',
+    class: { code: 'AMB' },
+    subject: { reference: `urn:uuid:${patientId}` },
+    period: { start, end: start },
+  },
 });
 
 const password = 'a long walk by the quiet river';
@@ -25,9 +41,21 @@ describe('sign-up with identity proofing', () => {
   let now = new Date('2026-11-25T12:00:00Z');
   let headers: Record<string, string>;
   const post = (path: string, body: unknown) =>
-    t.app.request(path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    t.app.request(path, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const byRecord = (n: string, over: Record<string, string> = {}) =>
-    post('/api/signup', { method: 'record', mrn: 'MRN-1001', birthDate: '1948-11-08', lastName: 'Gíbson', lastVisitDate: '2021-01-11', ...account(n), ...over });
+    post('/api/signup', {
+      method: 'record',
+      mrn: 'MRN-1001',
+      birthDate: '1948-11-08',
+      lastName: 'Gíbson',
+      lastVisitDate: '2021-01-11',
+      ...account(n),
+      ...over,
+    });
   const linkIn = (text: string) => text.match(/#token=([A-Za-z0-9_-]+)/)![1]!;
 
   before(async () => {
@@ -70,7 +98,11 @@ describe('sign-up with identity proofing', () => {
     const token = linkIn(mail!.text);
     const confirm = await post('/api/signup/confirm', { token });
     assert.equal(confirm.status, 201);
-    const row = await t.testStore.store.db.selectFrom('account').selectAll().where('username', '=', 'margery').executeTakeFirstOrThrow();
+    const row = await t.testStore.store.db
+      .selectFrom('account')
+      .selectAll()
+      .where('username', '=', 'margery')
+      .executeTakeFirstOrThrow();
     assert.equal(row.patient_id, '11111111-1111-4111-8111-111111111111');
     assert.equal(row.display_name, 'Test Gibson');
     assert.ok(row.email_verified_at);
@@ -96,17 +128,40 @@ describe('sign-up with identity proofing', () => {
     const code = '7K3M-Q9XD-W2PN-4RTB';
     await t.testStore.store.db
       .insertInto('one_time_token')
-      .values({ hash: hashToken(normalizeActivationCode(code)), purpose: 'activation', account_id: null, patient_id: '22222222-2222-4222-8222-222222222222', created_at: now.toISOString(), expires_at: new Date(now.getTime() + 30 * 86400_000).toISOString(), used_at: null, payload: null })
+      .values({
+        hash: hashToken(normalizeActivationCode(code)),
+        purpose: 'activation',
+        account_id: null,
+        patient_id: '22222222-2222-4222-8222-222222222222',
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + 30 * 86400_000).toISOString(),
+        used_at: null,
+        payload: null,
+      })
       .execute();
     const count = (await readOutbox(t.config.dataDir)).length;
-    const wrongBirth = await post('/api/signup', { method: 'activation-code', activationCode: code, birthDate: '1974-05-21', ...account('reyna') });
+    const wrongBirth = await post('/api/signup', {
+      method: 'activation-code',
+      activationCode: code,
+      birthDate: '1974-05-21',
+      ...account('reyna'),
+    });
     assert.equal(wrongBirth.status, 202);
     assert.equal((await waitForMail(t.config.dataDir, count + 1, 300)).length, count, 'no mail for a wrong birth date');
-    const ok = await post('/api/signup', { method: 'activation-code', activationCode: '7k3m q9xd w2pn 4rtb', birthDate: '1974-05-20', ...account('reyna') });
+    const ok = await post('/api/signup', {
+      method: 'activation-code',
+      activationCode: '7k3m q9xd w2pn 4rtb',
+      birthDate: '1974-05-20',
+      ...account('reyna'),
+    });
     assert.equal(ok.status, 202);
     const mail = (await waitForMail(t.config.dataDir, count + 1)).at(-1)!;
     assert.equal((await post('/api/signup/confirm', { token: linkIn(mail.text) })).status, 201);
-    const used = await t.testStore.store.db.selectFrom('one_time_token').select('used_at').where('purpose', '=', 'activation').executeTakeFirstOrThrow();
+    const used = await t.testStore.store.db
+      .selectFrom('one_time_token')
+      .select('used_at')
+      .where('purpose', '=', 'activation')
+      .executeTakeFirstOrThrow();
     assert.ok(used.used_at, 'the activation code is spent');
   });
 
@@ -135,7 +190,17 @@ describe('sign-up with identity proofing', () => {
 
   it('refuses the second of two pending sign-ups for one record at confirmation, with a reason, not an error', async () => {
     const ids = ['66666666-6666-4666-8666-666666666666'];
-    await importBundle(t.testStore.store, { type: 'collection', entries: [patient(ids[0]!, 'Okafor', '1982-05-06', 'MRN-3003'), encounter('77777777-7777-4777-8777-777777777777', ids[0]!, '2026-11-01T10:00:00+00:00')] } as never, { now });
+    await importBundle(
+      t.testStore.store,
+      {
+        type: 'collection',
+        entries: [
+          patient(ids[0]!, 'Okafor', '1982-05-06', 'MRN-3003'),
+          encounter('77777777-7777-4777-8777-777777777777', ids[0]!, '2026-11-01T10:00:00+00:00'),
+        ],
+      } as never,
+      { now },
+    );
     const count = (await readOutbox(t.config.dataDir)).length;
     const details = { mrn: 'MRN-3003', birthDate: '1982-05-06', lastName: 'Okafor', lastVisitDate: '2026-11-01' };
     await byRecord('daniel', details);
@@ -149,7 +214,8 @@ describe('sign-up with identity proofing', () => {
   });
 
   it('throttles repeated attempts with the same record number', async () => {
-    for (let i = 0; i < 5; i++) assert.equal((await byRecord(`guess${i}`, { mrn: 'MRN-2002', lastName: `Wrong${i}` })).status, 202);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await byRecord(`guess${i}`, { mrn: 'MRN-2002', lastName: `Wrong${i}` })).status, 202);
     const res = await byRecord('guess6', { mrn: 'MRN-2002', lastName: 'Ziemann' });
     assert.equal(res.status, 429);
     assert.ok(Number(res.headers.get('retry-after')) > 0);
@@ -160,9 +226,26 @@ describe('sign-up with identity proofing', () => {
     await byRecord('latecomer', { mrn: 'MRN-1001' }); // matches, but the record has an account: no link
     now = new Date(now.getTime() + 31_000);
     const code = 'ABCD-EFGH-JKMN-PQRS';
-    await t.testStore.store.db.insertInto('one_time_token').values({ hash: hashToken(normalizeActivationCode(code)), purpose: 'activation', account_id: null, patient_id: '11111111-1111-4111-8111-111111111111', created_at: now.toISOString(), expires_at: new Date(now.getTime() + 86400_000).toISOString(), used_at: null, payload: null }).execute();
+    await t.testStore.store.db
+      .insertInto('one_time_token')
+      .values({
+        hash: hashToken(normalizeActivationCode(code)),
+        purpose: 'activation',
+        account_id: null,
+        patient_id: '11111111-1111-4111-8111-111111111111',
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + 86400_000).toISOString(),
+        used_at: null,
+        payload: null,
+      })
+      .execute();
     await t.testStore.store.db.deleteFrom('account').where('username', '=', 'margery').execute();
-    await post('/api/signup', { method: 'activation-code', activationCode: code, birthDate: '1948-11-08', ...account('latecomer') });
+    await post('/api/signup', {
+      method: 'activation-code',
+      activationCode: code,
+      birthDate: '1948-11-08',
+      ...account('latecomer'),
+    });
     const mail = (await waitForMail(t.config.dataDir, count + 2)).at(-1)!;
     now = new Date(now.getTime() + 24 * 3600_000 + 1000);
     const res = await post('/api/signup/confirm', { token: linkIn(mail.text) });

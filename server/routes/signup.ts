@@ -49,7 +49,8 @@ export function signupRoutes(deps: AppDeps) {
       'Thank you. If these details match our records, we have sent an email to the address you gave. ' +
       `Open the link in it within 24 hours to finish. If nothing arrives within 15 minutes, check the details and try again, or call ${config.clinic.support.phone}.`,
   };
-  const sendLater = (to: string, subject: string, text: string) => sendInBackground(mailer, logger, { to, subject, text });
+  const sendLater = (to: string, subject: string, text: string) =>
+    sendInBackground(mailer, logger, { to, subject, text });
 
   return new Hono<AppEnv>()
     .post('/', async (c) => {
@@ -66,7 +67,12 @@ export function signupRoutes(deps: AppDeps) {
       const email = normalizeEmail(body.email);
       const verdict = checkPassword(body.password, { personal: [username, email] });
       if (!verdict.ok) {
-        throw new ApiError(400, 'weak_password', verdict.problems[0]!.message, verdict.problems.map((p) => ({ path: 'password', message: p.message })));
+        throw new ApiError(
+          400,
+          'weak_password',
+          verdict.problems[0]!.message,
+          verdict.problems.map((p) => ({ path: 'password', message: p.message })),
+        );
       }
       // No "username taken" answer here: it would tell anyone which sign-in names exist. A clash is reported at
       // confirmation, to the holder of a valid link only.
@@ -77,7 +83,13 @@ export function signupRoutes(deps: AppDeps) {
         await appendAudit(store.db, { actor: null, action: 'signup.throttled', outcome: 'throttled', ip }, now);
         const seconds = attempt.reason === 'wait' ? Math.ceil(attempt.retryAfterMs / 1000) : 3600;
         c.header('Retry-After', String(seconds));
-        return c.json({ error: 'too_many_attempts', message: `Too many attempts with these details. Please wait ${Math.ceil(seconds / 60)} minutes, or call ${config.clinic.support.phone}.` }, 429);
+        return c.json(
+          {
+            error: 'too_many_attempts',
+            message: `Too many attempts with these details. Please wait ${Math.ceil(seconds / 60)} minutes, or call ${config.clinic.support.phone}.`,
+          },
+          429,
+        );
       }
       // Hash first, on every path, so a match costs no more time than a miss.
       const passwordHash = await hashPassword(body.password);
@@ -86,25 +98,51 @@ export function signupRoutes(deps: AppDeps) {
           ? await matchActivationCode(store.db, body.activationCode, body.birthDate, now)
           : { patientId: await matchRecord(store.db, body), tokenHash: null };
       if (!match?.patientId) {
-        await appendAudit(store.db, { actor: null, action: 'signup.failed', outcome: 'failure', ip, detail: body.method }, now);
+        await appendAudit(
+          store.db,
+          { actor: null, action: 'signup.failed', outcome: 'failure', ip, detail: body.method },
+          now,
+        );
         return neutralReply();
       }
       await clearFailures(store.db, identityKey);
-      const holder = await store.db.selectFrom('account').select(['id', 'email']).where('patient_id', '=', match.patientId).executeTakeFirst();
+      const holder = await store.db
+        .selectFrom('account')
+        .select(['id', 'email'])
+        .where('patient_id', '=', match.patientId)
+        .executeTakeFirst();
       if (holder) {
-        await appendAudit(store.db, { actor: null, onBehalfOf: match.patientId, action: 'signup.duplicate', outcome: 'denied', ip }, now);
-        sendLater(holder.email, `Someone tried to create a second ${config.clinic.name} portal account`,
+        await appendAudit(
+          store.db,
+          { actor: null, onBehalfOf: match.patientId, action: 'signup.duplicate', outcome: 'denied', ip },
+          now,
+        );
+        sendLater(
+          holder.email,
+          `Someone tried to create a second ${config.clinic.name} portal account`,
           `Someone just tried to create a new portal account for your health record. Each record has one account, so nothing was created.\n\n` +
-          `If this was you, sign in at ${config.publicOrigin}/sign-in, or reset your password at ${config.publicOrigin}/forgot-password.\n` +
-          `If it was not you, please call us on ${config.clinic.support.phone}.`);
+            `If this was you, sign in at ${config.publicOrigin}/sign-in, or reset your password at ${config.publicOrigin}/forgot-password.\n` +
+            `If it was not you, please call us on ${config.clinic.support.phone}.`,
+        );
         return neutralReply();
       }
-      const emailHolder = await store.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst();
+      const emailHolder = await store.db
+        .selectFrom('account')
+        .select('id')
+        .where('email', '=', email)
+        .executeTakeFirst();
       if (emailHolder) {
-        await appendAudit(store.db, { actor: null, onBehalfOf: match.patientId, action: 'signup.email-in-use', outcome: 'denied', ip }, now);
-        sendLater(email, `Your email address was used to sign up at ${config.clinic.name}`,
+        await appendAudit(
+          store.db,
+          { actor: null, onBehalfOf: match.patientId, action: 'signup.email-in-use', outcome: 'denied', ip },
+          now,
+        );
+        sendLater(
+          email,
+          `Your email address was used to sign up at ${config.clinic.name}`,
           `Someone tried to create a portal account with this email address, which already belongs to an account. Nothing was created.\n\n` +
-          `If this was you, sign in at ${config.publicOrigin}/sign-in. If not, you can ignore this email.`);
+            `If this was you, sign in at ${config.publicOrigin}/sign-in. If not, you can ignore this email.`,
+        );
         return neutralReply();
       }
       const token = newToken();
@@ -119,13 +157,36 @@ export function signupRoutes(deps: AppDeps) {
       };
       await store.db
         .insertInto('one_time_token')
-        .values({ hash: hashToken(token), purpose: 'verify-email', account_id: null, patient_id: match.patientId, created_at: now.toISOString(), expires_at: new Date(now.getTime() + DAY).toISOString(), used_at: null, payload: JSON.stringify(pending) })
+        .values({
+          hash: hashToken(token),
+          purpose: 'verify-email',
+          account_id: null,
+          patient_id: match.patientId,
+          created_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + DAY).toISOString(),
+          used_at: null,
+          payload: JSON.stringify(pending),
+        })
         .execute();
-      await appendAudit(store.db, { actor: null, onBehalfOf: match.patientId, action: 'signup.requested', outcome: 'success', ip, detail: body.method }, now);
+      await appendAudit(
+        store.db,
+        {
+          actor: null,
+          onBehalfOf: match.patientId,
+          action: 'signup.requested',
+          outcome: 'success',
+          ip,
+          detail: body.method,
+        },
+        now,
+      );
       // The token travels in the fragment: browsers do not send it to servers, logs or referrers.
-      sendLater(email, `Confirm your email for ${config.clinic.name}`,
+      sendLater(
+        email,
+        `Confirm your email for ${config.clinic.name}`,
         `To finish creating your portal account, open this link within 24 hours:\n\n${config.publicOrigin}/verify-email#token=${token}\n\n` +
-        `If you did not ask for an account, ignore this email and no account will be made.`);
+          `If you did not ask for an account, ignore this email and no account will be made.`,
+      );
       return neutralReply();
     })
     .post('/confirm', async (c) => {
@@ -138,10 +199,17 @@ export function signupRoutes(deps: AppDeps) {
         const clash = await trx
           .selectFrom('account')
           .select(['patient_id', 'username', 'email'])
-          .where((eb) => eb.or([eb('patient_id', '=', p.patientId), eb('username', '=', p.username), eb('email', '=', p.email)]))
+          .where((eb) =>
+            eb.or([eb('patient_id', '=', p.patientId), eb('username', '=', p.username), eb('email', '=', p.email)]),
+          )
           .executeTakeFirst();
         if (clash) {
-          const what = clash.patient_id === p.patientId ? 'This health record already has an account.' : clash.username === p.username ? 'That username was taken meanwhile.' : 'That email address already has an account.';
+          const what =
+            clash.patient_id === p.patientId
+              ? 'This health record already has an account.'
+              : clash.username === p.username
+                ? 'That username was taken meanwhile.'
+                : 'That email address already has an account.';
           throw new ApiError(409, 'signup_conflict', `${what} Please sign in, or sign up again with other details.`);
         }
         if (p.activationTokenHash) {
@@ -152,19 +220,63 @@ export function signupRoutes(deps: AppDeps) {
             .where('used_at', 'is', null)
             .where('expires_at', '>', now.toISOString())
             .executeTakeFirst();
-          if (Number(code.numUpdatedRows) !== 1) throw new ApiError(410, 'code_used', 'The activation code has been used or has expired. Please ask the clinic for a new one.');
+          if (Number(code.numUpdatedRows) !== 1)
+            throw new ApiError(
+              410,
+              'code_used',
+              'The activation code has been used or has expired. Please ask the clinic for a new one.',
+            );
         }
         const patient = (await getResource(trx, 'Patient', p.patientId))?.resource as Patient | undefined;
         const displayName = patientDisplayName(patient, p.username, { firstGivenOnly: true });
-        const created = await createAccount(trx, { kind: 'patient', patientId: p.patientId, username: p.username, email: p.email, displayName, passwordHash: p.passwordHash, phone: p.phone, notifyPrefs: p.notify }, now);
-        await trx.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', created.id).execute();
-        await appendAudit(trx, { actor: created.id, onBehalfOf: p.patientId, action: 'signup.verified', outcome: 'success', ip: clientIp(c) }, now);
+        const created = await createAccount(
+          trx,
+          {
+            kind: 'patient',
+            patientId: p.patientId,
+            username: p.username,
+            email: p.email,
+            displayName,
+            passwordHash: p.passwordHash,
+            phone: p.phone,
+            notifyPrefs: p.notify,
+          },
+          now,
+        );
+        await trx
+          .updateTable('account')
+          .set({ email_verified_at: now.toISOString() })
+          .where('id', '=', created.id)
+          .execute();
+        await appendAudit(
+          trx,
+          {
+            actor: created.id,
+            onBehalfOf: p.patientId,
+            action: 'signup.verified',
+            outcome: 'success',
+            ip: clientIp(c),
+          },
+          now,
+        );
         return created;
       }).catch((error: unknown) => {
         // Two confirmations racing for the same record, username or email: the second loses here.
-        if (isUniqueViolation(error)) throw new ApiError(409, 'signup_conflict', 'This record, username or email address already has an account. Please sign in, or sign up again with other details.');
+        if (isUniqueViolation(error))
+          throw new ApiError(
+            409,
+            'signup_conflict',
+            'This record, username or email address already has an account. Please sign in, or sign up again with other details.',
+          );
         throw error;
       });
-      return c.json({ status: 'account-ready', username: account.username, message: 'Your email is confirmed and your account is ready. You can sign in now.' }, 201);
+      return c.json(
+        {
+          status: 'account-ready',
+          username: account.username,
+          message: 'Your email is confirmed and your account is ready. You can sign in now.',
+        },
+        201,
+      );
     });
 }

@@ -7,7 +7,11 @@ import { hashPassword } from '../auth/password-hash.js';
 import { checkPassword } from '../../common/password-policy.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 
-const ENROL_TEXTS = { renew: 'or ask an administrator for a new one', lifetime: '7 days', afterUse: 'You can sign in.' };
+const ENROL_TEXTS = {
+  renew: 'or ask an administrator for a new one',
+  lifetime: '7 days',
+  afterUse: 'You can sign in.',
+};
 import { ApiError } from '../errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
@@ -18,7 +22,12 @@ import { isUniqueViolation, withTransaction } from '../store/store.js';
 const body = z
   .object({
     token: z.string().min(20).max(100),
-    username: z.string().trim().min(3, 'Username: at least 3 characters.').max(32, 'Username: at most 32 characters.').regex(/^[\p{L}\p{N}._-]+$/u, 'Username: letters, digits, dots, dashes and underscores only.'),
+    username: z
+      .string()
+      .trim()
+      .min(3, 'Username: at least 3 characters.')
+      .max(32, 'Username: at most 32 characters.')
+      .regex(/^[\p{L}\p{N}._-]+$/u, 'Username: letters, digits, dots, dashes and underscores only.'),
     password: z.string().min(1, 'Choose a password.').max(1024),
   })
   .strict();
@@ -34,24 +43,66 @@ export function staffEnrolRoutes(deps: AppDeps) {
     const input = await readJsonBody(c, body);
     const now = clock.now();
     const row = await usableLinkToken(store.db, input.token, 'staff-enrol', now, ENROL_TEXTS);
-    const account = await store.db.selectFrom('account').selectAll().where('id', '=', row.account_id!).executeTakeFirstOrThrow();
+    const account = await store.db
+      .selectFrom('account')
+      .selectAll()
+      .where('id', '=', row.account_id!)
+      .executeTakeFirstOrThrow();
     const username = normalizeUsername(input.username);
     const verdict = checkPassword(input.password, { personal: [username, account.email] });
-    if (!verdict.ok) throw new ApiError(400, 'weak_password', verdict.problems[0]!.message, verdict.problems.map((p) => ({ path: 'password', message: p.message })));
-    const taken = await store.db.selectFrom('account').select('id').where('username', '=', username).where('id', '!=', account.id).executeTakeFirst();
-    if (taken) throw new ApiError(409, 'username_taken', 'That username is taken. Please choose another.', [{ path: 'username', message: 'That username is taken.' }]);
+    if (!verdict.ok)
+      throw new ApiError(
+        400,
+        'weak_password',
+        verdict.problems[0]!.message,
+        verdict.problems.map((p) => ({ path: 'password', message: p.message })),
+      );
+    const taken = await store.db
+      .selectFrom('account')
+      .select('id')
+      .where('username', '=', username)
+      .where('id', '!=', account.id)
+      .executeTakeFirst();
+    if (taken)
+      throw new ApiError(409, 'username_taken', 'That username is taken. Please choose another.', [
+        { path: 'username', message: 'That username is taken.' },
+      ]);
     const passwordHash = await hashPassword(input.password);
     await withTransaction(store, async (trx) => {
       await spendLinkToken(trx, row, now, ENROL_TEXTS.afterUse);
-      await trx.updateTable('account').set({ username, password_hash: passwordHash, email_verified_at: now.toISOString() }).where('id', '=', account.id).execute();
-      await appendAudit(trx, { actor: account.id, action: 'staff.enrolled', outcome: 'success', ip: clientIp(c), detail: account.role }, now);
+      await trx
+        .updateTable('account')
+        .set({ username, password_hash: passwordHash, email_verified_at: now.toISOString() })
+        .where('id', '=', account.id)
+        .execute();
+      await appendAudit(
+        trx,
+        { actor: account.id, action: 'staff.enrolled', outcome: 'success', ip: clientIp(c), detail: account.role },
+        now,
+      );
     }).catch((error: unknown) => {
-      if (isUniqueViolation(error)) throw new ApiError(409, 'username_taken', 'That username is taken. Please choose another.', [{ path: 'username', message: 'That username is taken.' }]);
+      if (isUniqueViolation(error))
+        throw new ApiError(409, 'username_taken', 'That username is taken. Please choose another.', [
+          { path: 'username', message: 'That username is taken.' },
+        ]);
       throw error;
     });
     // This session may only add the first passkey (auth level "enrol"); staff sign in with passkeys from then on.
-    const session = await createSession(store.db, account.id, { ip: clientIp(c), userAgent: c.req.header('user-agent'), authLevel: 'enrol' }, now, deps.config.session);
+    const session = await createSession(
+      store.db,
+      account.id,
+      { ip: clientIp(c), userAgent: c.req.header('user-agent'), authLevel: 'enrol' },
+      now,
+      deps.config.session,
+    );
     setSessionCookie(c, session.token);
-    return c.json({ status: 'account-ready', username, message: 'Your staff account is ready. Now add a passkey: staff sign in with one.' }, 201);
+    return c.json(
+      {
+        status: 'account-ready',
+        username,
+        message: 'Your staff account is ready. Now add a passkey: staff sign in with one.',
+      },
+      201,
+    );
   });
 }

@@ -25,7 +25,15 @@ const replyBody = z
   .object({
     body: messageText,
     /** A document to share: it becomes a DocumentReference in the patient's record. */
-    document: attachmentInput.extend({ title: z.string().trim().min(1, 'Give the document a title the patient will understand.').max(120, 'A document title may be at most 120 characters.') }).optional(),
+    document: attachmentInput
+      .extend({
+        title: z
+          .string()
+          .trim()
+          .min(1, 'Give the document a title the patient will understand.')
+          .max(120, 'A document title may be at most 120 characters.'),
+      })
+      .optional(),
   })
   .strict();
 
@@ -49,8 +57,28 @@ const threadOf = (m: Communication) => m.inResponseTo?.[0]?.reference?.replace(/
  */
 export function staffMessageRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
-  const audit = (c: Parameters<typeof authOf>[0], action: string, patientId: string | null, target: string, outcome: 'success' | 'denied' = 'success', detail?: string, db: Db = store.db) =>
-    appendAudit(db, { actor: authOf(c).account.id, onBehalfOf: patientId, action, outcome, ip: clientIp(c), target, ...(detail ? { detail } : {}) }, clock.now());
+  const audit = (
+    c: Parameters<typeof authOf>[0],
+    action: string,
+    patientId: string | null,
+    target: string,
+    outcome: 'success' | 'denied' = 'success',
+    detail?: string,
+    db: Db = store.db,
+  ) =>
+    appendAudit(
+      db,
+      {
+        actor: authOf(c).account.id,
+        onBehalfOf: patientId,
+        action,
+        outcome,
+        ip: clientIp(c),
+        target,
+        ...(detail ? { detail } : {}),
+      },
+      clock.now(),
+    );
   const threadRow = async (raw: string) => {
     const id = pathId(raw, NO_THREAD);
     const row = await store.db.selectFrom('message_thread').selectAll().where('id', '=', id).executeTakeFirst();
@@ -62,10 +90,27 @@ export function staffMessageRoutes(deps: AppDeps) {
     .use(requireSession(deps), requireRole(deps, 'clinician', 'admin'))
     .get('/', async (c) => {
       // Everything still to handle (however old), then the most recently handled.
-      const open = await store.db.selectFrom('message_thread').selectAll().where('handled_at', 'is', null).orderBy('last_message_at', 'desc').limit(1000).execute();
-      const done = await store.db.selectFrom('message_thread').selectAll().where('handled_at', 'is not', null).orderBy('last_message_at', 'desc').limit(100).execute();
+      const open = await store.db
+        .selectFrom('message_thread')
+        .selectAll()
+        .where('handled_at', 'is', null)
+        .orderBy('last_message_at', 'desc')
+        .limit(1000)
+        .execute();
+      const done = await store.db
+        .selectFrom('message_thread')
+        .selectAll()
+        .where('handled_at', 'is not', null)
+        .orderBy('last_message_at', 'desc')
+        .limit(100)
+        .execute();
       const rows = [...open, ...done];
-      const patients = new Map((await getResources(store.db, 'Patient', [...new Set(rows.map((r) => r.patient_id))])).map((p) => [p.id, p.resource as unknown as Patient]));
+      const patients = new Map(
+        (await getResources(store.db, 'Patient', [...new Set(rows.map((r) => r.patient_id))])).map((p) => [
+          p.id,
+          p.resource as unknown as Patient,
+        ]),
+      );
       const threads = rows.map((r) => ({
         id: r.id,
         patient: { id: r.patient_id, name: patientDisplayName(patients.get(r.patient_id), 'Unnamed patient') },
@@ -79,16 +124,26 @@ export function staffMessageRoutes(deps: AppDeps) {
       const rank = (t: (typeof threads)[number]) => (t.handled ? 3 : t.unread ? 0 : t.unanswered ? 1 : 2);
       threads.sort((a, b) => rank(a) - rank(b) || b.lastMessageAt.localeCompare(a.lastMessageAt));
       // One entry per look at the inbox, naming how many conversations (subjects and names) were shown.
-      await audit(c, 'staff.message.list', null, 'message_thread', 'success', `${threads.length} conversations of ${new Set(rows.map((r) => r.patient_id)).size} patients`);
+      await audit(
+        c,
+        'staff.message.list',
+        null,
+        'message_thread',
+        'success',
+        `${threads.length} conversations of ${new Set(rows.map((r) => r.patient_id)).size} patients`,
+      );
       return c.json({ threads });
     })
     .get('/:id', async (c) => {
       const row = await threadRow(c.req.param('id'));
-      const patient = (await getResource(store.db, 'Patient', row.patient_id))?.resource as unknown as Patient | undefined;
+      const patient = (await getResource(store.db, 'Patient', row.patient_id))?.resource as unknown as
+        Patient | undefined;
       const messages = (await readCompartmentType(store.db, row.patient_id, 'Communication'))
         .map((r) => r.resource as unknown as Communication)
         .filter((m) => threadOf(m) === row.id)
-        .sort((a, b) => Number(b.id === row.id) - Number(a.id === row.id) || String(a.sent).localeCompare(String(b.sent)));
+        .sort(
+          (a, b) => Number(b.id === row.id) - Number(a.id === row.id) || String(a.sent).localeCompare(String(b.sent)),
+        );
       // Read up to the last message shown (one that arrives meanwhile stays unread), with its audit entry.
       const readUpTo = String(messages.at(-1)?.sent ?? row.last_message_at);
       await withTransaction(store, async (trx) => {
@@ -96,15 +151,43 @@ export function staffMessageRoutes(deps: AppDeps) {
         await audit(c, 'staff.message.view', row.patient_id, `Communication/${row.id}`, 'success', undefined, trx);
       });
       return c.json({
-        thread: { id: row.id, lastMessageAt: row.last_message_at, subject: row.subject, team: { key: row.team_key, name: row.team_name }, patient: { id: row.patient_id, name: patientDisplayName(patient, 'Unnamed patient') }, handled: row.handled_at !== null, unanswered: row.last_from === 'patient' },
+        thread: {
+          id: row.id,
+          lastMessageAt: row.last_message_at,
+          subject: row.subject,
+          team: { key: row.team_key, name: row.team_name },
+          patient: { id: row.patient_id, name: patientDisplayName(patient, 'Unnamed patient') },
+          handled: row.handled_at !== null,
+          unanswered: row.last_from === 'patient',
+        },
         messages: messages.map((m) => ({
           id: m.id,
           fromPatient: m.sender?.reference?.startsWith('Patient/') ?? false,
           sender: m.sender?.display ?? '',
           sent: m.sent,
           text: m.payload?.find((p) => p.contentString !== undefined)?.contentString ?? '',
-          attachments: (m.payload ?? []).flatMap((p) => (p.contentAttachment?.url?.startsWith('Binary/') ? [{ id: p.contentAttachment.url.slice('Binary/'.length), title: p.contentAttachment.title ?? 'attachment', contentType: p.contentAttachment.contentType ?? '', size: p.contentAttachment.size ?? 0 }] : [])),
-          documents: (m.payload ?? []).flatMap((p) => (p.contentReference?.reference ? [{ id: p.contentReference.reference.replace(/^DocumentReference\//, ''), title: p.contentReference.display ?? 'Document' }] : [])),
+          attachments: (m.payload ?? []).flatMap((p) =>
+            p.contentAttachment?.url?.startsWith('Binary/')
+              ? [
+                  {
+                    id: p.contentAttachment.url.slice('Binary/'.length),
+                    title: p.contentAttachment.title ?? 'attachment',
+                    contentType: p.contentAttachment.contentType ?? '',
+                    size: p.contentAttachment.size ?? 0,
+                  },
+                ]
+              : [],
+          ),
+          documents: (m.payload ?? []).flatMap((p) =>
+            p.contentReference?.reference
+              ? [
+                  {
+                    id: p.contentReference.reference.replace(/^DocumentReference\//, ''),
+                    title: p.contentReference.display ?? 'Document',
+                  },
+                ]
+              : [],
+          ),
         })),
       });
     })
@@ -135,11 +218,28 @@ export function staffMessageRoutes(deps: AppDeps) {
       const body = await readJsonBody(c, replyBody);
       const { account } = authOf(c);
       const row = await threadRow(c.req.param('id'));
-      const shared = body.document ? { binaryId: randomUUID(), documentId: randomUUID(), title: body.document.title, file: await checkAttachment(body.document.name, body.document.data) } : undefined;
+      const shared = body.document
+        ? {
+            binaryId: randomUUID(),
+            documentId: randomUUID(),
+            title: body.document.title,
+            file: await checkAttachment(body.document.name, body.document.data),
+          }
+        : undefined;
       const answer = await idempotent(c, deps, async (trx) => {
         const now = clock.now();
         const id = randomUUID();
-        const document = shared ? sharedDocument({ id: shared.documentId, binaryId: shared.binaryId, patientId: row.patient_id, file: shared.file, title: shared.title, author: account.display_name, now }) : undefined;
+        const document = shared
+          ? sharedDocument({
+              id: shared.documentId,
+              binaryId: shared.binaryId,
+              patientId: row.patient_id,
+              file: shared.file,
+              title: shared.title,
+              author: account.display_name,
+              now,
+            })
+          : undefined;
         const message = messageCommunication({
           id,
           patientId: row.patient_id,
@@ -153,15 +253,35 @@ export function staffMessageRoutes(deps: AppDeps) {
           origin: config.publicOrigin,
           now,
         });
-        const written = shared && document ? [attachmentBinary(shared.binaryId, row.patient_id, shared.file), document, message] : [message];
+        const written =
+          shared && document
+            ? [attachmentBinary(shared.binaryId, row.patient_id, shared.file), document, message]
+            : [message];
         await putResources(trx, store.dialect, written as unknown as JsonObject[], now);
         const at = now.toISOString();
-        await trx.updateTable('message_thread').set({ last_message_at: at, last_from: 'care-team', staff_read_at: at }).where('id', '=', row.id).execute();
-        await appendAudit(trx, { actor: account.id, onBehalfOf: row.patient_id, action: 'staff.message.reply', outcome: 'success', ip: clientIp(c), target: `Communication/${id}`, detail: document ? `shared DocumentReference/${document.id}` : null }, now);
+        await trx
+          .updateTable('message_thread')
+          .set({ last_message_at: at, last_from: 'care-team', staff_read_at: at })
+          .where('id', '=', row.id)
+          .execute();
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: row.patient_id,
+            action: 'staff.message.reply',
+            outcome: 'success',
+            ip: clientIp(c),
+            target: `Communication/${id}`,
+            detail: document ? `shared DocumentReference/${document.id}` : null,
+          },
+          now,
+        );
         return { status: 201, body: { message, ...(document ? { document } : {}) } };
       });
       // (A replayed retry is answered by the middleware and never reaches here: the patient is told once.)
-      if (answer.status === 201) await tellPatient(deps, row.patient_id, { subject: 'A new message from your care team', path: '/messages' });
+      if (answer.status === 201)
+        await tellPatient(deps, row.patient_id, { subject: 'A new message from your care team', path: '/messages' });
       return answer;
     })
     .post('/:id/handled', async (c) => {
@@ -177,8 +297,21 @@ export function staffMessageRoutes(deps: AppDeps) {
           .where('id', '=', row.id)
           .where('last_message_at', '=', lastMessageAt)
           .executeTakeFirst();
-        if (Number(done.numUpdatedRows) !== 1) throw new ApiError(409, 'thread_changed', 'A new message arrived in this conversation. Please read it first.');
-        await audit(c, handled ? 'staff.message.handled' : 'staff.message.reopened', row.patient_id, `Communication/${row.id}`, 'success', undefined, trx);
+        if (Number(done.numUpdatedRows) !== 1)
+          throw new ApiError(
+            409,
+            'thread_changed',
+            'A new message arrived in this conversation. Please read it first.',
+          );
+        await audit(
+          c,
+          handled ? 'staff.message.handled' : 'staff.message.reopened',
+          row.patient_id,
+          `Communication/${row.id}`,
+          'success',
+          undefined,
+          trx,
+        );
       });
       return c.json({ id: row.id, handled });
     });

@@ -18,30 +18,80 @@ describe('the care team refill queue: approve, deny with a reason, ready; roles 
   const now = new Date('2026-11-25T12:00:00Z');
   const cookies: Record<string, string> = {};
   const file = sharedFiles('patients').find((f) => f.includes('Reyna_Ziemann'))!;
-  const active = readJson(file).entry.map((e) => e.resource).filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active') as Json[];
+  const active = readJson(file)
+    .entry.map((e) => e.resource)
+    .filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active') as Json[];
   let patientId: string;
 
-  const call = async (method: string, path: string, who: string, body?: unknown, extra: Record<string, string> = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    who: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ) => {
     const res = await t.app.request(path, {
       method,
-      headers: { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE, Cookie: cookies[who] ?? '', ...(body ? { 'Content-Type': 'application/json' } : {}), ...extra },
+      headers: {
+        Origin: t.config.publicOrigin,
+        [CSRF_HEADER]: CSRF_HEADER_VALUE,
+        Cookie: cookies[who] ?? '',
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+        ...extra,
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as Json };
   };
-  const ask = (medicationRequestId: string, key: string) => call('POST', '/api/refills', 'reyna', { medicationRequestId, pharmacy: 'Main Street Pharmacy' }, { 'Idempotency-Key': key });
+  const ask = (medicationRequestId: string, key: string) =>
+    call(
+      'POST',
+      '/api/refills',
+      'reyna',
+      { medicationRequestId, pharmacy: 'Main Street Pharmacy' },
+      { 'Idempotency-Key': key },
+    );
 
   before(async () => {
     t = await createTestApp({ clock: { now: () => now } });
     const db = t.testStore.store.db;
     patientId = (await importFile(t.testStore.store, file, { now })).patients[0]!;
     const hash = await hashPassword(PASSWORD);
-    const reyna = await createAccount(db, { kind: 'patient', username: 'reyna', email: 'reyna@example.com', displayName: 'Reyna', passwordHash: hash, patientId }, now);
+    const reyna = await createAccount(
+      db,
+      {
+        kind: 'patient',
+        username: 'reyna',
+        email: 'reyna@example.com',
+        displayName: 'Reyna',
+        passwordHash: hash,
+        patientId,
+      },
+      now,
+    );
     await db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', reyna.id).execute();
-    const res = await t.app.request('/api/session', { method: 'POST', headers: { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE, 'Content-Type': 'application/json' }, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
+    const res = await t.app.request('/api/session', {
+      method: 'POST',
+      headers: { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: 'reyna', password: PASSWORD }),
+    });
     cookies.reyna = res.headers.get('set-cookie')!.split(';')[0]!;
-    for (const [username, role] of [['drlee', 'clinician'], ['desk', 'helpdesk']] as const) {
-      const a = await createAccount(db, { kind: 'staff', username, email: `${username}@clinic.example`, displayName: username === 'drlee' ? 'Dr Lee' : 'Help Desk', role, passwordHash: hash }, now);
+    for (const [username, role] of [
+      ['drlee', 'clinician'],
+      ['desk', 'helpdesk'],
+    ] as const) {
+      const a = await createAccount(
+        db,
+        {
+          kind: 'staff',
+          username,
+          email: `${username}@clinic.example`,
+          displayName: username === 'drlee' ? 'Dr Lee' : 'Help Desk',
+          role,
+          passwordHash: hash,
+        },
+        now,
+      );
       await db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
       cookies[username] = await staffPasskeySession(t, username, PASSWORD);
     }
@@ -58,7 +108,11 @@ describe('the care team refill queue: approve, deny with a reason, ready; roles 
     assert.equal(queue.body.requests[0].pharmacy, 'Main Street Pharmacy');
     assert.equal((await call('GET', '/api/staff/refills', 'desk')).status, 403);
     assert.equal((await call('GET', '/api/staff/refills', 'reyna')).status, 403);
-    const views = await t.testStore.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'staff.refill.view').execute();
+    const views = await t.testStore.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'staff.refill.view')
+      .execute();
     assert.ok(views.every((v) => v.on_behalf_of === patientId) && views.length === 2);
   });
 
@@ -67,14 +121,21 @@ describe('the care team refill queue: approve, deny with a reason, ready; roles 
     const unconfirmed = await call('POST', `/api/staff/refills/${first.id}/decision`, 'drlee', { decision: 'approve' });
     assert.equal(unconfirmed.status, 400, 'approving needs the pharmacy confirmed');
     assert.match(unconfirmed.body.message, /pharmacy/);
-    const approved = await call('POST', `/api/staff/refills/${first.id}/decision`, 'drlee', { decision: 'approve', pharmacy: 'Main Street Pharmacy, 12 Main St' });
+    const approved = await call('POST', `/api/staff/refills/${first.id}/decision`, 'drlee', {
+      decision: 'approve',
+      pharmacy: 'Main Street Pharmacy, 12 Main St',
+    });
     assert.equal(approved.status, 200);
-    assert.deepEqual(approved.body.task.output, [{ type: { text: 'Pharmacy confirmed' }, valueString: 'Main Street Pharmacy, 12 Main St' }]);
+    assert.deepEqual(approved.body.task.output, [
+      { type: { text: 'Pharmacy confirmed' }, valueString: 'Main Street Pharmacy, 12 Main St' },
+    ]);
     assert.equal(approved.body.task.status, 'accepted');
     assert.equal(approved.body.task.owner.display, 'Dr Lee');
     const ready = await call('POST', `/api/staff/refills/${first.id}/decision`, 'drlee', { decision: 'ready' });
     assert.equal(ready.body.task.status, 'ready');
-    const feed = (await listChanges(t.testStore.store.db, patientId, 0, 5000)).filter((ch) => ch.resourceType === 'Task' && ch.id === first.id);
+    const feed = (await listChanges(t.testStore.store.db, patientId, 0, 5000)).filter(
+      (ch) => ch.resourceType === 'Task' && ch.id === first.id,
+    );
     assert.equal(feed.at(-1)!.resource!.status, 'ready');
     let mails = await readOutbox(t.config.dataDir);
     for (let i = 0; i < 100 && !mails.some((m) => m.to === 'reyna@example.com'); i++) {
@@ -83,18 +144,37 @@ describe('the care team refill queue: approve, deny with a reason, ready; roles 
     }
     const told = mails.filter((m) => m.to === 'reyna@example.com');
     assert.ok(told.length >= 1, 'the patient is told');
-    assert.ok(told.every((m) => !m.text.toLowerCase().includes(String(first.medication).toLowerCase())), 'no clinical detail in the mail');
+    assert.ok(
+      told.every((m) => !m.text.toLowerCase().includes(String(first.medication).toLowerCase())),
+      'no clinical detail in the mail',
+    );
   });
 
   it('denies only with a reason the patient will read; refuses impossible moves and unknown ids', async () => {
     const [second] = (await call('GET', '/api/staff/refills', 'drlee')).body.requests; // the first is ready: it waits for pickup, not for staff
-    assert.equal((await call('POST', `/api/staff/refills/${second.id}/decision`, 'drlee', { decision: 'deny' })).status, 400);
-    assert.equal((await call('POST', `/api/staff/refills/${second.id}/decision`, 'drlee', { decision: 'ready' })).status, 409);
-    const denied = await call('POST', `/api/staff/refills/${second.id}/decision`, 'drlee', { decision: 'deny', reason: 'Please book a review visit first.' });
+    assert.equal(
+      (await call('POST', `/api/staff/refills/${second.id}/decision`, 'drlee', { decision: 'deny' })).status,
+      400,
+    );
+    assert.equal(
+      (await call('POST', `/api/staff/refills/${second.id}/decision`, 'drlee', { decision: 'ready' })).status,
+      409,
+    );
+    const denied = await call('POST', `/api/staff/refills/${second.id}/decision`, 'drlee', {
+      decision: 'deny',
+      reason: 'Please book a review visit first.',
+    });
     assert.equal(denied.body.task.status, 'rejected');
     assert.equal(denied.body.task.statusReason.text, 'Please book a review visit first.');
-    assert.equal((await call('POST', '/api/staff/refills/nope/decision', 'drlee', { decision: 'approve', pharmacy: 'X' })).status, 404);
-    assert.equal((await call('POST', `/api/staff/refills/${second.id}/decision`, 'desk', { decision: 'approve', pharmacy: 'X' })).status, 403);
+    assert.equal(
+      (await call('POST', '/api/staff/refills/nope/decision', 'drlee', { decision: 'approve', pharmacy: 'X' })).status,
+      404,
+    );
+    assert.equal(
+      (await call('POST', `/api/staff/refills/${second.id}/decision`, 'desk', { decision: 'approve', pharmacy: 'X' }))
+        .status,
+      403,
+    );
     // Decided requests leave the queue; the patient may ask again.
     assert.equal((await call('GET', '/api/staff/refills', 'drlee')).body.requests.length, 0);
     const again = await ask(second.medicationRequestId, 'queue-item-0003');

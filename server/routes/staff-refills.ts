@@ -23,8 +23,14 @@ const decisionBody = z
     pharmacy: z.string().trim().max(200, 'Pharmacy: at most 200 characters.').optional(),
   })
   .strict()
-  .refine((b) => b.decision !== 'deny' || (b.reason?.length ?? 0) > 0, { message: 'Say why the request is denied: the patient sees the reason.', path: ['reason'] })
-  .refine((b) => b.decision !== 'approve' || (b.pharmacy?.length ?? 0) > 0, { message: 'Confirm the pharmacy the prescription goes to.', path: ['pharmacy'] });
+  .refine((b) => b.decision !== 'deny' || (b.reason?.length ?? 0) > 0, {
+    message: 'Say why the request is denied: the patient sees the reason.',
+    path: ['reason'],
+  })
+  .refine((b) => b.decision !== 'approve' || (b.pharmacy?.length ?? 0) > 0, {
+    message: 'Confirm the pharmacy the prescription goes to.',
+    path: ['pharmacy'],
+  });
 
 const TO_DO = ['requested', 'received', 'accepted', 'in-progress'];
 
@@ -47,15 +53,23 @@ export function staffRefillRoutes(deps: AppDeps) {
     .use(requireSession(deps), requireRole(deps, 'clinician', 'admin'))
     .get('/', async (c) => {
       const { account } = authOf(c);
-      const rows = await store.db.selectFrom('fhir_resource').select(['id', 'content']).where('resource_type', '=', 'Task').execute();
+      const rows = await store.db
+        .selectFrom('fhir_resource')
+        .select(['id', 'content'])
+        .where('resource_type', '=', 'Task')
+        .execute();
       // What still needs the care team: not yet decided, or approved and being prepared (ready ones wait for pickup).
-      const open = rows.map((r) => JSON.parse(r.content) as Task).filter((t) => TO_DO.includes(t.status) && t.focus?.reference?.startsWith('MedicationRequest/'));
+      const open = rows
+        .map((r) => JSON.parse(r.content) as Task)
+        .filter((t) => TO_DO.includes(t.status) && t.focus?.reference?.startsWith('MedicationRequest/'));
       open.sort((a, b) => String(a.authoredOn).localeCompare(String(b.authoredOn)));
       const now = clock.now();
       const items = [];
       for (const task of open) {
         const patientId = task.for?.reference?.replace(/^Patient\//, '') ?? '';
-        const med = (await getResource(store.db, 'MedicationRequest', task.focus!.reference!.slice('MedicationRequest/'.length)))?.resource as MedicationRequest | undefined;
+        const med = (
+          await getResource(store.db, 'MedicationRequest', task.focus!.reference!.slice('MedicationRequest/'.length))
+        )?.resource as MedicationRequest | undefined;
         const patient = (await getResource(store.db, 'Patient', patientId))?.resource as Patient | undefined;
         items.push({
           id: task.id,
@@ -64,11 +78,25 @@ export function staffRefillRoutes(deps: AppDeps) {
           requestedAt: task.authoredOn,
           patient: { id: patientId, name: patientDisplayName(patient, 'Unnamed patient') },
           medicationRequestId: med?.id ?? null,
-          medication: med?.medicationCodeableConcept?.text ?? med?.medicationCodeableConcept?.coding?.[0]?.display ?? 'Medication',
+          medication:
+            med?.medicationCodeableConcept?.text ??
+            med?.medicationCodeableConcept?.coding?.[0]?.display ??
+            'Medication',
           pharmacy: task.input?.find((i) => i.type?.text === 'Pharmacy')?.valueString ?? null,
           note: task.note?.[0]?.text ?? null,
         });
-        await appendAudit(store.db, { actor: account.id, onBehalfOf: patientId, action: 'staff.refill.view', outcome: 'success', ip: clientIp(c), target: `Task/${task.id}` }, now);
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            onBehalfOf: patientId,
+            action: 'staff.refill.view',
+            outcome: 'success',
+            ip: clientIp(c),
+            target: `Task/${task.id}`,
+          },
+          now,
+        );
       }
       return c.json({ requests: items });
     })
@@ -81,8 +109,14 @@ export function staffRefillRoutes(deps: AppDeps) {
       const { task, patientId } = await withTransaction(store, async (trx) => {
         const found = await getResource(trx, 'Task', id);
         const task = found?.resource as unknown as Task | undefined;
-        if (!task || !task.focus?.reference?.startsWith('MedicationRequest/')) throw new ApiError(404, 'not_found', 'There is no refill request with that id.');
-        if (!rule.from.includes(task.status)) throw new ApiError(409, 'wrong_state', `This request is ${task.status}: it cannot be ${body.decision === 'approve' ? 'approved' : body.decision === 'deny' ? 'denied' : 'marked ready'} now.`);
+        if (!task || !task.focus?.reference?.startsWith('MedicationRequest/'))
+          throw new ApiError(404, 'not_found', 'There is no refill request with that id.');
+        if (!rule.from.includes(task.status))
+          throw new ApiError(
+            409,
+            'wrong_state',
+            `This request is ${task.status}: it cannot be ${body.decision === 'approve' ? 'approved' : body.decision === 'deny' ? 'denied' : 'marked ready'} now.`,
+          );
         const patientId = task.for?.reference?.replace(/^Patient\//, '') ?? '';
         const updated: Task = {
           ...task,
@@ -90,10 +124,23 @@ export function staffRefillRoutes(deps: AppDeps) {
           lastModified: now.toISOString(),
           owner: { display: account.display_name },
           ...(body.reason ? { statusReason: { text: body.reason } } : {}),
-          ...(body.decision === 'approve' ? { output: [{ type: { text: 'Pharmacy confirmed' }, valueString: body.pharmacy! }] } : {}),
+          ...(body.decision === 'approve'
+            ? { output: [{ type: { text: 'Pharmacy confirmed' }, valueString: body.pharmacy! }] }
+            : {}),
         };
         await putResources(trx, store.dialect, [updated as unknown as JsonObject], now);
-        await appendAudit(trx, { actor: account.id, onBehalfOf: patientId, action: `staff.refill.${body.decision}`, outcome: 'success', ip: clientIp(c), target: `Task/${id}` }, now);
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: patientId,
+            action: `staff.refill.${body.decision}`,
+            outcome: 'success',
+            ip: clientIp(c),
+            target: `Task/${id}`,
+          },
+          now,
+        );
         return { task: updated, patientId };
       });
       await tellPatient(deps, patientId, { subject: 'News about a request you made', path: '/records/medications' });

@@ -25,20 +25,30 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
   const call = async (method: string, path: string, body?: unknown, cookie?: string) => {
     const res = await t.app.request(path, {
       method,
-      headers: { ...headers, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}) },
+      headers: {
+        ...headers,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...(cookie ? { Cookie: cookie } : {}),
+      },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, cookie: res.headers.get('set-cookie')?.split(';')[0] };
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : {}) as Json,
+      cookie: res.headers.get('set-cookie')?.split(';')[0],
+    };
   };
   const signIn = (login: string, password = PASSWORD) => call('POST', '/api/session', { login, password });
-  const audit = (action: string) => t.testStore.store.db.selectFrom('audit_log').selectAll().where('action', '=', action).execute();
+  const audit = (action: string) =>
+    t.testStore.store.db.selectFrom('audit_log').selectAll().where('action', '=', action).execute();
   const lastText = () => {
     const dir = join(t.config.dataDir, 'sms');
     const files = existsSync(dir) ? readdirSync(dir).sort() : [];
     return files.length ? readFileSync(join(dir, files.at(-1)!), 'utf8') : '';
   };
-  const textCount = () => (existsSync(join(t.config.dataDir, 'sms')) ? readdirSync(join(t.config.dataDir, 'sms')).length : 0);
+  const textCount = () =>
+    existsSync(join(t.config.dataDir, 'sms')) ? readdirSync(join(t.config.dataDir, 'sms')).length : 0;
   let mails = 0;
   /** Waits for a new mail with this subject (mail goes out in the background, so others may come between). */
   const expectMail = async (subject: RegExp) => {
@@ -50,7 +60,13 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
         mails = all.length;
         return found;
       }
-      assert.ok(Date.now() < deadline, `expected a mail like ${subject}; new: ${all.slice(mails).map((m) => m.subject).join(' | ')}`);
+      assert.ok(
+        Date.now() < deadline,
+        `expected a mail like ${subject}; new: ${all
+          .slice(mails)
+          .map((m) => m.subject)
+          .join(' | ')}`,
+      );
     }
   };
 
@@ -58,7 +74,12 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
   const addPasskey = async (cookie: string, authenticator: SoftAuthenticator, name = 'My phone') => {
     const options = await call('POST', '/api/factors/passkeys/options', {}, cookie);
     assert.equal(options.status, 200, JSON.stringify(options.body));
-    return call('POST', '/api/factors/passkeys', { name, response: authenticator.register(options.body as any) }, cookie);
+    return call(
+      'POST',
+      '/api/factors/passkeys',
+      { name, response: authenticator.register(options.body as any) },
+      cookie,
+    );
   };
   const passkeySignIn = async (authenticator: SoftAuthenticator, tamper = {}) => {
     const options = await call('POST', '/api/session/passkey-options', {});
@@ -70,11 +91,41 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
     headers = { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE };
     const hash = await hashPassword(PASSWORD);
     for (const username of ['pia', 'tom', 'sam', 'rita']) {
-      const a = await createAccount(t.testStore.store.db, { kind: 'patient', username, email: `${username}@example.com`, displayName: username, passwordHash: hash, patientId: `p-${username}` }, now);
-      await t.testStore.store.db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
+      const a = await createAccount(
+        t.testStore.store.db,
+        {
+          kind: 'patient',
+          username,
+          email: `${username}@example.com`,
+          displayName: username,
+          passwordHash: hash,
+          patientId: `p-${username}`,
+        },
+        now,
+      );
+      await t.testStore.store.db
+        .updateTable('account')
+        .set({ email_verified_at: now.toISOString() })
+        .where('id', '=', a.id)
+        .execute();
     }
-    const staff = await createAccount(t.testStore.store.db, { kind: 'staff', username: 'drlee', email: 'lee@clinic.example', displayName: 'Dr Lee', role: 'clinician', passwordHash: hash }, now);
-    await t.testStore.store.db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', staff.id).execute();
+    const staff = await createAccount(
+      t.testStore.store.db,
+      {
+        kind: 'staff',
+        username: 'drlee',
+        email: 'lee@clinic.example',
+        displayName: 'Dr Lee',
+        role: 'clinician',
+        passwordHash: hash,
+      },
+      now,
+    );
+    await t.testStore.store.db
+      .updateTable('account')
+      .set({ email_verified_at: now.toISOString() })
+      .where('id', '=', staff.id)
+      .execute();
   });
   after(() => t.close());
 
@@ -95,7 +146,12 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       assert.equal(options.body.authenticatorSelection.residentKey, 'required');
       assert.equal(options.body.rp.id, 'localhost');
       assert.deepEqual(options.body.extensions.prf, {});
-      const added = await call('POST', '/api/factors/passkeys', { name: 'My phone', response: pia.register(options.body as any) }, cookie);
+      const added = await call(
+        'POST',
+        '/api/factors/passkeys',
+        { name: 'My phone', response: pia.register(options.body as any) },
+        cookie,
+      );
       assert.equal(added.status, 201, JSON.stringify(added.body));
       assert.equal(added.body.passkey.name, 'My phone');
       assert.equal(added.body.passkey.prf, true);
@@ -110,15 +166,30 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
     it('refuses to register with a replayed challenge, a wrong origin, or UV cleared', async () => {
       const options = await call('POST', '/api/factors/passkeys/options', {}, cookie);
       const other = phone();
-      const wrongOrigin = await call('POST', '/api/factors/passkeys', { name: 'x', response: other.register(options.body as any, { origin: 'https://evil.example' }) }, cookie);
+      const wrongOrigin = await call(
+        'POST',
+        '/api/factors/passkeys',
+        { name: 'x', response: other.register(options.body as any, { origin: 'https://evil.example' }) },
+        cookie,
+      );
       assert.equal(wrongOrigin.status, 400);
       assert.equal(wrongOrigin.body.error, 'passkey_rejected');
       // That challenge is spent now, even though the answer was bad.
-      const replay = await call('POST', '/api/factors/passkeys', { name: 'x', response: other.register(options.body as any) }, cookie);
+      const replay = await call(
+        'POST',
+        '/api/factors/passkeys',
+        { name: 'x', response: other.register(options.body as any) },
+        cookie,
+      );
       assert.equal(replay.status, 400);
       assert.equal(replay.body.error, 'passkey_challenge');
       const fresh = await call('POST', '/api/factors/passkeys/options', {}, cookie);
-      const noUv = await call('POST', '/api/factors/passkeys', { name: 'x', response: other.register(fresh.body as any, { uv: false }) }, cookie);
+      const noUv = await call(
+        'POST',
+        '/api/factors/passkeys',
+        { name: 'x', response: other.register(fresh.body as any, { uv: false }) },
+        cookie,
+      );
       assert.equal(noUv.status, 400);
     });
 
@@ -137,7 +208,13 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
 
     it('refuses a bad signature, UV or UP cleared, a wrong origin, a replayed challenge, an unknown credential, garbage', async () => {
       const before = (await audit('passkey.failed')).length;
-      for (const tamper of [{ badSignature: true }, { uv: false }, { up: false }, { origin: 'https://evil.example' }, { rpId: 'evil.example' }]) {
+      for (const tamper of [
+        { badSignature: true },
+        { uv: false },
+        { up: false },
+        { origin: 'https://evil.example' },
+        { rpId: 'evil.example' },
+      ]) {
         const res = await passkeySignIn(pia, tamper);
         assert.equal(res.status, 401, JSON.stringify(tamper));
         assert.equal(res.body.error, 'passkey_rejected');
@@ -156,17 +233,38 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       const unknown = await passkeySignIn(stranger);
       assert.equal(unknown.status, 401);
       assert.equal(unknown.body.error, 'passkey_unknown');
-      for (const garbage of ['{', '{"response":{}}', '{"response":{"id":"x","rawId":"x","type":"public-key","response":{"clientDataJSON":"!!","authenticatorData":"","signature":""},"clientExtensionResults":{}}}', '[]']) {
+      for (const garbage of [
+        '{',
+        '{"response":{}}',
+        '{"response":{"id":"x","rawId":"x","type":"public-key","response":{"clientDataJSON":"!!","authenticatorData":"","signature":""},"clientExtensionResults":{}}}',
+        '[]',
+      ]) {
         const res = await call('POST', '/api/session/passkey', garbage);
         assert.ok(res.status >= 400 && res.status < 500, `${garbage}: ${res.status}`);
       }
-      const notBase64Json = await call('POST', '/api/session/passkey', { response: { ...answer, response: { ...answer.response, clientDataJSON: Buffer.from('not json').toString('base64url') } } });
+      const notBase64Json = await call('POST', '/api/session/passkey', {
+        response: {
+          ...answer,
+          response: { ...answer.response, clientDataJSON: Buffer.from('not json').toString('base64url') },
+        },
+      });
       assert.equal(notBase64Json.status, 400);
       // Counted: the success cleared the five tampered tries; the replay and the unreadable answer count again.
-      const counter = await t.testStore.store.db.selectFrom('login_throttle').selectAll().where('key', 'like', 'passkey:%').execute();
-      assert.deepEqual(counter.map((r) => r.failures), [2]);
+      const counter = await t.testStore.store.db
+        .selectFrom('login_throttle')
+        .selectAll()
+        .where('key', 'like', 'passkey:%')
+        .execute();
+      assert.deepEqual(
+        counter.map((r) => r.failures),
+        [2],
+      );
       const challengeFailures = (await audit('passkey.failed')).filter((e) => e.detail?.startsWith('challenge:'));
-      assert.deepEqual(challengeFailures.map((e) => e.detail), ['challenge: passkey_challenge', 'challenge: passkey_invalid'], 'the replay and the unreadable answer are audited');
+      assert.deepEqual(
+        challengeFailures.map((e) => e.detail),
+        ['challenge: passkey_challenge', 'challenge: passkey_invalid'],
+        'the replay and the unreadable answer are audited',
+      );
     });
 
     it('counts passkey failures per account and slows them down after five', async () => {
@@ -205,7 +303,12 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
 
     it('renames a passkey; removing one needs a fresh sign-in (step-up)', async () => {
       const id = (await call('GET', '/api/factors', undefined, cookie)).body.passkeys[0].id as string;
-      const renamed = await call('PATCH', `/api/factors/passkeys/${encodeURIComponent(id)}`, { name: 'Old phone' }, cookie);
+      const renamed = await call(
+        'PATCH',
+        `/api/factors/passkeys/${encodeURIComponent(id)}`,
+        { name: 'Old phone' },
+        cookie,
+      );
       assert.equal(renamed.status, 200);
       advance(6 * 60_000);
       const keepAlive = await call('POST', '/api/session/keepalive', {}, cookie);
@@ -221,7 +324,12 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       const codes = await call('POST', '/api/factors/recovery-codes', {}, cookie);
       assert.equal(codes.status, 403, 'still not fresh before the second step');
       // (Recovery code from the first test is not kept here; use the passkey-free path in the next block.)
-      const wrong = await call('POST', '/api/session/reauth/second-factor', { flow: step.body.flow, method: 'recovery', code: '0000-0000-0000-0000' }, cookie);
+      const wrong = await call(
+        'POST',
+        '/api/session/reauth/second-factor',
+        { flow: step.body.flow, method: 'recovery', code: '0000-0000-0000-0000' },
+        cookie,
+      );
       assert.equal(wrong.status, 401);
     });
   });
@@ -262,34 +370,66 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       assert.equal(done.body.authLevel, 'mfa');
       assert.ok(done.cookie);
       // The flow is spent, and the same code is refused in a new flow: each code once.
-      assert.equal((await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'totp', code })).status, 410);
+      assert.equal(
+        (await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'totp', code })).status,
+        410,
+      );
       const again = await signIn('sam');
       const replay = await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'totp', code });
       assert.equal(replay.status, 401);
       assert.equal(replay.body.error, 'code_used');
       const twoAgo = totpCode(secret, new Date(now.getTime() - 60_000));
       if (twoAgo !== totpCode(secret, now) && twoAgo !== totpCode(secret, new Date(now.getTime() + 30_000))) {
-        assert.equal((await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'totp', code: twoAgo })).body.error, 'code_wrong');
+        assert.equal(
+          (await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'totp', code: twoAgo }))
+            .body.error,
+          'code_wrong',
+        );
       }
       for (const bad of ['12345', '1234567', 'abcdef']) {
-        const res = await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'totp', code: bad });
+        const res = await call('POST', '/api/session/second-factor', {
+          flow: again.body.flow,
+          method: 'totp',
+          code: bad,
+        });
         assert.equal(res.status, 400);
         assert.equal(res.body.error, 'code_format');
       }
       // Five failures so far on this account's app counter: the next waits.
-      assert.equal((await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'totp', code: '000000' })).status, 429);
+      assert.equal(
+        (await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'totp', code: '000000' }))
+          .status,
+        429,
+      );
       assert.ok((await audit('second-factor.failed')).length >= 5);
       advance(31_000);
-      assert.equal((await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'totp', code: totpCode(secret, now) })).status, 200);
+      assert.equal(
+        (
+          await call('POST', '/api/session/second-factor', {
+            flow: again.body.flow,
+            method: 'totp',
+            code: totpCode(secret, now),
+          })
+        ).status,
+        200,
+      );
     });
 
     it('signs in with a recovery code, once; the holder is told', async () => {
       const first = await signIn('sam');
-      const used = await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'recovery', code: recovery[0]!.toLowerCase() });
+      const used = await call('POST', '/api/session/second-factor', {
+        flow: first.body.flow,
+        method: 'recovery',
+        code: recovery[0]!.toLowerCase(),
+      });
       assert.equal(used.status, 200, JSON.stringify(used.body));
       await expectMail(/A recovery code was used/);
       const second = await signIn('sam');
-      const reused = await call('POST', '/api/session/second-factor', { flow: second.body.flow, method: 'recovery', code: recovery[0] });
+      const reused = await call('POST', '/api/session/second-factor', {
+        flow: second.body.flow,
+        method: 'recovery',
+        code: recovery[0],
+      });
       assert.equal(reused.status, 401);
       const list = await call('GET', '/api/factors', undefined, used.cookie);
       assert.equal(list.body.recoveryCodesLeft, 9);
@@ -297,7 +437,11 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
 
     it('step-up: after 5 minutes, new recovery codes need a re-authentication, which gives a new session id', async () => {
       const first = await signIn('sam');
-      const s = await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'recovery', code: recovery[1] });
+      const s = await call('POST', '/api/session/second-factor', {
+        flow: first.body.flow,
+        method: 'recovery',
+        code: recovery[1],
+      });
       cookie = s.cookie!;
       await expectMail(/A recovery code was used/);
       advance(5 * 60_000 + 1000);
@@ -307,7 +451,12 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       const step = await call('POST', '/api/session/reauth', { password: PASSWORD }, cookie);
       assert.equal(step.body.step, 'second-factor');
       advance(30_000);
-      const done = await call('POST', '/api/session/reauth/second-factor', { flow: step.body.flow, method: 'totp', code: totpCode(secret, now) }, cookie);
+      const done = await call(
+        'POST',
+        '/api/session/reauth/second-factor',
+        { flow: step.body.flow, method: 'totp', code: totpCode(secret, now) },
+        cookie,
+      );
       assert.equal(done.status, 200, JSON.stringify(done.body));
       assert.ok(done.cookie && done.cookie !== cookie, 'a new session id at re-authentication');
       assert.equal((await call('GET', '/api/session', undefined, cookie)).status, 401, 'the old id is gone');
@@ -330,9 +479,17 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       const without = await call('POST', '/api/password-reset/confirm', { token, password: newPassword });
       assert.equal(without.status, 403);
       assert.equal(without.body.error, 'second_factor_required');
-      const wrong = await call('POST', '/api/password-reset/confirm', { token, password: newPassword, secondFactor: { flow: start.body.secondFactor.flow, method: 'recovery', code: 'ZZZZ-ZZZZ-ZZZZ-ZZZZ' } });
+      const wrong = await call('POST', '/api/password-reset/confirm', {
+        token,
+        password: newPassword,
+        secondFactor: { flow: start.body.secondFactor.flow, method: 'recovery', code: 'ZZZZ-ZZZZ-ZZZZ-ZZZZ' },
+      });
       assert.equal(wrong.status, 401);
-      const ok = await call('POST', '/api/password-reset/confirm', { token, password: newPassword, secondFactor: { flow: start.body.secondFactor.flow, method: 'recovery', code: recovery[0] } });
+      const ok = await call('POST', '/api/password-reset/confirm', {
+        token,
+        password: newPassword,
+        secondFactor: { flow: start.body.secondFactor.flow, method: 'recovery', code: recovery[0] },
+      });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       // The new password still needs the app.
       assert.equal((await signIn('sam', newPassword)).body.step, 'second-factor');
@@ -341,7 +498,11 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
     it('removing the app needs step-up, is audited and emailed', async () => {
       const first = await signIn('sam', 'a brand new long passphrase 2026');
       advance(30_000);
-      const s = await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'totp', code: totpCode(secret, now) });
+      const s = await call('POST', '/api/session/second-factor', {
+        flow: first.body.flow,
+        method: 'totp',
+        code: totpCode(secret, now),
+      });
       const removed = await call('DELETE', '/api/factors/totp', undefined, s.cookie);
       assert.equal(removed.status, 204);
       await expectMail(/authenticator app was removed/);
@@ -373,27 +534,62 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       assert.equal((await call('POST', '/api/session/second-factor/sms', { flow: first.body.flow })).status, 200);
       assert.equal(textCount(), before + 1);
       const code = /^(\d{6}) is your/m.exec(lastText())![1]!;
-      for (let i = 0; i < 3; i++) assert.equal((await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'sms', code: code === '000000' ? '111111' : '000000' })).status, 401);
+      for (let i = 0; i < 3; i++)
+        assert.equal(
+          (
+            await call('POST', '/api/session/second-factor', {
+              flow: first.body.flow,
+              method: 'sms',
+              code: code === '000000' ? '111111' : '000000',
+            })
+          ).status,
+          401,
+        );
       // A resend: a new code, the old one dies, the three failures still count.
       assert.equal((await call('POST', '/api/session/second-factor/sms', { flow: first.body.flow })).status, 200);
       const second = /^(\d{6}) is your/m.exec(lastText())![1]!;
-      const counter = await t.testStore.store.db.selectFrom('login_throttle').select('failures').where('key', 'like', 'sms:%').executeTakeFirstOrThrow();
+      const counter = await t.testStore.store.db
+        .selectFrom('login_throttle')
+        .select('failures')
+        .where('key', 'like', 'sms:%')
+        .executeTakeFirstOrThrow();
       assert.equal(counter.failures, 3);
-      if (second !== code) assert.equal((await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'sms', code })).status, 401);
+      if (second !== code)
+        assert.equal(
+          (await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'sms', code })).status,
+          401,
+        );
       advance(10 * 60_000 + 1000);
-      const late = await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'sms', code: second });
+      const late = await call('POST', '/api/session/second-factor', {
+        flow: first.body.flow,
+        method: 'sms',
+        code: second,
+      });
       assert.equal(late.status, 410);
       const again = await signIn('rita');
       await call('POST', '/api/session/second-factor/sms', { flow: again.body.flow });
       const fresh = /^(\d{6}) is your/m.exec(lastText())![1]!;
-      const ok = await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'sms', code: fresh });
+      const ok = await call('POST', '/api/session/second-factor', {
+        flow: again.body.flow,
+        method: 'sms',
+        code: fresh,
+      });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
-      assert.equal((await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'sms', code: fresh })).status, 410, 'single use');
+      assert.equal(
+        (await call('POST', '/api/session/second-factor', { flow: again.body.flow, method: 'sms', code: fresh }))
+          .status,
+        410,
+        'single use',
+      );
     });
 
     it('refuses a method the account does not have', async () => {
       const first = await signIn('rita');
-      const res = await call('POST', '/api/session/second-factor', { flow: first.body.flow, method: 'totp', code: '123456' });
+      const res = await call('POST', '/api/session/second-factor', {
+        flow: first.body.flow,
+        method: 'totp',
+        code: '123456',
+      });
       assert.equal(res.status, 400);
       assert.equal(res.body.error, 'method_unavailable');
     });
@@ -406,8 +602,24 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       assert.equal(refused.body.error, 'passkey_setup_required');
       assert.equal(refused.cookie, undefined);
       const link = newToken();
-      const staff = await t.testStore.store.db.selectFrom('account').select('id').where('username', '=', 'drlee').executeTakeFirstOrThrow();
-      await t.testStore.store.db.insertInto('one_time_token').values({ hash: hashToken(link), purpose: 'staff-enrol', account_id: staff.id, patient_id: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + 86_400_000).toISOString(), used_at: null, payload: null }).execute();
+      const staff = await t.testStore.store.db
+        .selectFrom('account')
+        .select('id')
+        .where('username', '=', 'drlee')
+        .executeTakeFirstOrThrow();
+      await t.testStore.store.db
+        .insertInto('one_time_token')
+        .values({
+          hash: hashToken(link),
+          purpose: 'staff-enrol',
+          account_id: staff.id,
+          patient_id: null,
+          created_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + 86_400_000).toISOString(),
+          used_at: null,
+          payload: null,
+        })
+        .execute();
       const enrolled = await call('POST', '/api/staff-enrol', { token: link, username: 'drlee', password: PASSWORD });
       assert.equal(enrolled.status, 201);
       const cookie = enrolled.cookie!;
@@ -422,7 +634,12 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       assert.equal(added.body.recoveryCodes, undefined, 'staff recover through an administrator');
       // Confirming with the new passkey upgrades this session.
       const options = await call('POST', '/api/session/reauth/passkey-options', {}, cookie);
-      const up = await call('POST', '/api/session/reauth/passkey', { response: key.authenticate(options.body as any) }, cookie);
+      const up = await call(
+        'POST',
+        '/api/session/reauth/passkey',
+        { response: key.authenticate(options.body as any) },
+        cookie,
+      );
       assert.equal(up.status, 200, JSON.stringify(up.body));
       assert.equal(up.body.authLevel, 'passkey');
       assert.equal((await call('GET', '/api/audit', undefined, up.cookie)).status, 200);
@@ -431,12 +648,21 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       assert.deepEqual(next.body.methods, ['passkey']);
       const o2 = await call('POST', '/api/session/second-factor/passkey-options', { flow: next.body.flow });
       assert.equal(o2.body.allowCredentials.length, 1);
-      const done = await call('POST', '/api/session/second-factor', { flow: next.body.flow, method: 'passkey', response: key.authenticate(o2.body as any) });
+      const done = await call('POST', '/api/session/second-factor', {
+        flow: next.body.flow,
+        method: 'passkey',
+        response: key.authenticate(o2.body as any),
+      });
       assert.equal(done.status, 200, JSON.stringify(done.body));
       assert.equal(done.body.authLevel, 'passkey');
       // The last passkey of a staff account stays.
       const list = await call('GET', '/api/factors', undefined, done.cookie);
-      const removed = await call('DELETE', `/api/factors/passkeys/${encodeURIComponent(list.body.passkeys[0].id)}`, undefined, done.cookie);
+      const removed = await call(
+        'DELETE',
+        `/api/factors/passkeys/${encodeURIComponent(list.body.passkeys[0].id)}`,
+        undefined,
+        done.cookie,
+      );
       assert.equal(removed.status, 409);
       assert.equal(removed.body.error, 'last_passkey');
     });
@@ -453,7 +679,15 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
 
   it('deletes expired challenges and flows a day after they expire', async () => {
     for (let i = 0; i < 3; i++) await call('POST', '/api/session/passkey-options', {});
-    const count = async () => Number((await t.testStore.store.db.selectFrom('one_time_token').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.testStore.store.db
+            .selectFrom('one_time_token')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     assert.equal(await purgeExpiredTokens(t.testStore.store.db, now), 0, 'nothing is a day past expiry yet');
     advance(25 * 3600_000);

@@ -34,7 +34,11 @@ export async function appendChanges(trx: Transaction<Database>, changes: NewChan
       version_id: c.versionId,
       changed_at: changedAt,
     }));
-    for (let i = 0; i < rows.length; i += 400) await trx.insertInto('fhir_change').values(rows.slice(i, i + 400)).execute();
+    for (let i = 0; i < rows.length; i += 400)
+      await trx
+        .insertInto('fhir_change')
+        .values(rows.slice(i, i + 400))
+        .execute();
   }
 }
 
@@ -67,11 +71,19 @@ export interface Change {
  * page also stops once its resources add up to more than that (always at least one change): a few large files
  * (message attachments) cannot make one answer too large to build.
  */
-export async function listChanges(db: Kysely<Database>, patientId: string, since: number, limit = 500, maxBytes?: number): Promise<Change[]> {
+export async function listChanges(
+  db: Kysely<Database>,
+  patientId: string,
+  since: number,
+  limit = 500,
+  maxBytes?: number,
+): Promise<Change[]> {
   if (maxBytes !== undefined) {
     const sizes = await db
       .selectFrom('fhir_change as c')
-      .leftJoin('fhir_resource as r', (join) => join.onRef('r.resource_type', '=', 'c.resource_type').onRef('r.id', '=', 'c.id'))
+      .leftJoin('fhir_resource as r', (join) =>
+        join.onRef('r.resource_type', '=', 'c.resource_type').onRef('r.id', '=', 'c.id'),
+      )
       .select(sql<number>`coalesce(length(r.content), 0)`.as('size'))
       .where('c.patient_id', '=', patientId)
       .where('c.seq', '>', since)
@@ -90,9 +102,14 @@ export async function listChanges(db: Kysely<Database>, patientId: string, since
   const rows = await db
     .selectFrom('fhir_change as c')
     .leftJoin('fhir_compartment as m', (join) =>
-      join.onRef('m.patient_id', '=', 'c.patient_id').onRef('m.resource_type', '=', 'c.resource_type').onRef('m.id', '=', 'c.id'),
+      join
+        .onRef('m.patient_id', '=', 'c.patient_id')
+        .onRef('m.resource_type', '=', 'c.resource_type')
+        .onRef('m.id', '=', 'c.id'),
     )
-    .leftJoin('fhir_resource as r', (join) => join.onRef('r.resource_type', '=', 'c.resource_type').onRef('r.id', '=', 'c.id'))
+    .leftJoin('fhir_resource as r', (join) =>
+      join.onRef('r.resource_type', '=', 'c.resource_type').onRef('r.id', '=', 'c.id'),
+    )
     .select([
       'c.seq',
       'c.resource_type',
@@ -123,6 +140,10 @@ export async function listChanges(db: Kysely<Database>, patientId: string, since
 
 /** The patient's latest sequence number (0 when nothing was ever written for them). */
 export async function latestSeq(db: Kysely<Database>, patientId: string): Promise<number> {
-  const row = await db.selectFrom('fhir_patient_seq').select('seq').where('patient_id', '=', patientId).executeTakeFirst();
+  const row = await db
+    .selectFrom('fhir_patient_seq')
+    .select('seq')
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
   return row ? Number(row.seq) : 0;
 }

@@ -18,7 +18,11 @@ function toStored(row: Row): StoredResource {
 const COLUMNS = ['resource_type', 'id', 'version_id', 'last_updated', 'content'] as const;
 
 /** One resource by type and id, or undefined. */
-export async function getResource(db: Kysely<Database>, resourceType: string, id: string): Promise<StoredResource | undefined> {
+export async function getResource(
+  db: Kysely<Database>,
+  resourceType: string,
+  id: string,
+): Promise<StoredResource | undefined> {
   const row = await db
     .selectFrom('fhir_resource')
     .select(COLUMNS)
@@ -29,7 +33,11 @@ export async function getResource(db: Kysely<Database>, resourceType: string, id
 }
 
 /** Several resources of one type by id (those that exist), in no particular order. */
-export async function getResources(db: Kysely<Database>, resourceType: string, ids: string[]): Promise<StoredResource[]> {
+export async function getResources(
+  db: Kysely<Database>,
+  resourceType: string,
+  ids: string[],
+): Promise<StoredResource[]> {
   const out: StoredResource[] = [];
   for (let i = 0; i < ids.length; i += 400) {
     const rows = await db
@@ -47,7 +55,9 @@ export async function getResources(db: Kysely<Database>, resourceType: string, i
 export async function readCompartment(db: Kysely<Database>, patientId: string): Promise<StoredResource[]> {
   const rows = await db
     .selectFrom('fhir_compartment as m')
-    .innerJoin('fhir_resource as r', (join) => join.onRef('r.resource_type', '=', 'm.resource_type').onRef('r.id', '=', 'm.id'))
+    .innerJoin('fhir_resource as r', (join) =>
+      join.onRef('r.resource_type', '=', 'm.resource_type').onRef('r.id', '=', 'm.id'),
+    )
     .select(['r.resource_type', 'r.id', 'r.version_id', 'r.last_updated', 'r.content'])
     .where('m.patient_id', '=', patientId)
     .orderBy('r.resource_type')
@@ -57,10 +67,16 @@ export async function readCompartment(db: Kysely<Database>, patientId: string): 
 }
 
 /** The resources of one type in a patient's compartment. */
-export async function readCompartmentType(db: Kysely<Database>, patientId: string, resourceType: string): Promise<StoredResource[]> {
+export async function readCompartmentType(
+  db: Kysely<Database>,
+  patientId: string,
+  resourceType: string,
+): Promise<StoredResource[]> {
   const rows = await db
     .selectFrom('fhir_compartment as m')
-    .innerJoin('fhir_resource as r', (join) => join.onRef('r.resource_type', '=', 'm.resource_type').onRef('r.id', '=', 'm.id'))
+    .innerJoin('fhir_resource as r', (join) =>
+      join.onRef('r.resource_type', '=', 'm.resource_type').onRef('r.id', '=', 'm.id'),
+    )
     .select(['r.resource_type', 'r.id', 'r.version_id', 'r.last_updated', 'r.content'])
     .where('m.patient_id', '=', patientId)
     .where('m.resource_type', '=', resourceType)

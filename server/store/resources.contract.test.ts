@@ -32,17 +32,38 @@ for (const factory of storeFactories) {
     });
 
     it('creates version 1, keeps an unchanged resource as it is, and bumps the version on a change', async () => {
-      const patient = { resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:mrn', value: 'MRN-1' }], gender: 'female' };
+      const patient = {
+        resourceType: 'Patient',
+        id: 'p1',
+        identifier: [{ system: 'urn:mrn', value: 'MRN-1' }],
+        gender: 'female',
+      };
       const first = await put(t.store, [patient, obs('o1', 'p1', 90)]);
-      assert.deepEqual(first.map((r) => [r.id, r.versionId, r.outcome]), [['p1', 1, 'created'], ['o1', 1, 'created']]);
+      assert.deepEqual(
+        first.map((r) => [r.id, r.versionId, r.outcome]),
+        [
+          ['p1', 1, 'created'],
+          ['o1', 1, 'created'],
+        ],
+      );
       assert.deepEqual(first[1]!.patients, ['p1']);
 
       // meta.versionId / lastUpdated sent by a client are server-managed: they do not count as a change.
-      const again = await put(t.store, [{ ...patient, meta: { versionId: '7', lastUpdated: '2001-01-01T00:00:00Z' } }], new Date('2026-03-02T00:00:00Z'));
-      assert.deepEqual(again.map((r) => [r.versionId, r.outcome]), [[1, 'unchanged']]);
+      const again = await put(
+        t.store,
+        [{ ...patient, meta: { versionId: '7', lastUpdated: '2001-01-01T00:00:00Z' } }],
+        new Date('2026-03-02T00:00:00Z'),
+      );
+      assert.deepEqual(
+        again.map((r) => [r.versionId, r.outcome]),
+        [[1, 'unchanged']],
+      );
 
       const changed = await put(t.store, [obs('o1', 'p1', 95)], new Date('2026-03-03T00:00:00Z'));
-      assert.deepEqual(changed.map((r) => [r.versionId, r.outcome]), [[2, 'updated']]);
+      assert.deepEqual(
+        changed.map((r) => [r.versionId, r.outcome]),
+        [[2, 'updated']],
+      );
 
       const stored = await getResource(t.store.db, 'Observation', 'o1');
       assert.equal(stored?.versionId, 2);
@@ -56,15 +77,24 @@ for (const factory of storeFactories) {
       assert.deepEqual(await findByIdentifier(t.store.db, 'Patient', { system: 'urn:other', value: 'MRN-1' }), []);
 
       const feed = await listChanges(t.store.db, 'p1', 0);
-      assert.deepEqual(feed.map((c) => [c.seq, c.resourceType, c.id, c.versionId]), [
-        [1, 'Patient', 'p1', 1],
-        [2, 'Observation', 'o1', 1],
-        [3, 'Observation', 'o1', 2],
-      ]);
+      assert.deepEqual(
+        feed.map((c) => [c.seq, c.resourceType, c.id, c.versionId]),
+        [
+          [1, 'Patient', 'p1', 1],
+          [2, 'Observation', 'o1', 1],
+          [3, 'Observation', 'o1', 2],
+        ],
+      );
       assert.equal((feed[2]!.resource!.meta as JsonObject).versionId, '2');
-      assert.deepEqual((await listChanges(t.store.db, 'p1', 2)).map((c) => c.seq), [3]);
+      assert.deepEqual(
+        (await listChanges(t.store.db, 'p1', 2)).map((c) => c.seq),
+        [3],
+      );
       assert.equal(await latestSeq(t.store.db, 'p1'), 3);
-      assert.deepEqual((await readCompartment(t.store.db, 'p1')).map((r) => `${r.resourceType}/${r.id}`), ['Observation/o1', 'Patient/p1']);
+      assert.deepEqual(
+        (await readCompartment(t.store.db, 'p1')).map((r) => `${r.resourceType}/${r.id}`),
+        ['Observation/o1', 'Patient/p1'],
+      );
     });
 
     it('moves a resource between compartments and tells both patients', async () => {
@@ -72,9 +102,18 @@ for (const factory of storeFactories) {
       await put(t.store, [obs('m1', 'pb', 1)]);
       const a = await listChanges(t.store.db, 'pa', 0);
       // Both of pa's changes now point at a resource that left: pa's reader drops its copy.
-      assert.deepEqual(a.map((c) => [c.id, c.versionId, c.resource !== undefined]), [['m1', 1, false], ['m1', 2, false]]);
+      assert.deepEqual(
+        a.map((c) => [c.id, c.versionId, c.resource !== undefined]),
+        [
+          ['m1', 1, false],
+          ['m1', 2, false],
+        ],
+      );
       const b = await listChanges(t.store.db, 'pb', 0);
-      assert.deepEqual(b.map((c) => [c.id, c.versionId, c.resource !== undefined]), [['m1', 2, true]]);
+      assert.deepEqual(
+        b.map((c) => [c.id, c.versionId, c.resource !== undefined]),
+        [['m1', 2, true]],
+      );
       assert.deepEqual(await readCompartment(t.store.db, 'pa'), []);
       // A resource that refers to two patients belongs to both.
       const [both] = await put(t.store, [obs('m2', 'pa', 1, { focus: [{ reference: 'Patient/pb' }] })]);
@@ -95,7 +134,10 @@ for (const factory of storeFactories) {
       assert.equal(await latestSeq(t.store.db, 'p1'), before);
       assert.deepEqual(await countByType(t.store.db), counts);
       await put(t.store, [obs('after', 'p1', 5)]);
-      assert.deepEqual((await listChanges(t.store.db, 'p1', before)).map((c) => c.seq), [before + 1]);
+      assert.deepEqual(
+        (await listChanges(t.store.db, 'p1', before)).map((c) => c.seq),
+        [before + 1],
+      );
     });
 
     it('refuses the same resource twice in one call', async () => {
@@ -103,24 +145,42 @@ for (const factory of storeFactories) {
     });
 
     it('lets several instances write the same new resources at once without errors or duplicates', async () => {
-      const pools = factory.name === 'postgres' ? [t.store, await t.openAnother(), await t.openAnother(), await t.openAnother()] : [t.store, t.store, t.store];
+      const pools =
+        factory.name === 'postgres'
+          ? [t.store, await t.openAnother(), await t.openAnother(), await t.openAnother()]
+          : [t.store, t.store, t.store];
       const batch = Array.from({ length: 30 }, (_, i) => obs(`same-${i}`, 'race', i));
       const results = await Promise.all(pools.map((store) => put(store, batch)));
       const outcomes = results.flat().map((r) => r.outcome);
       assert.equal(outcomes.filter((o) => o === 'created').length, 30);
       assert.equal(outcomes.filter((o) => o === 'unchanged').length, 30 * (pools.length - 1));
-      assert.deepEqual((await listChanges(t.store.db, 'race', 0)).map((c) => c.seq), Array.from({ length: 30 }, (_, i) => i + 1));
+      assert.deepEqual(
+        (await listChanges(t.store.db, 'race', 0)).map((c) => c.seq),
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
       // Different content for the same new resource from two instances: one creates it, the other makes version 2.
-      const [a, b] = await Promise.all([put(pools[0]!, [obs('contested', 'race', 1)]), put(pools[1]!, [obs('contested', 'race', 2)])]);
+      const [a, b] = await Promise.all([
+        put(pools[0]!, [obs('contested', 'race', 1)]),
+        put(pools[1]!, [obs('contested', 'race', 2)]),
+      ]);
       assert.deepEqual([a![0]!.versionId, b![0]!.versionId].sort(), [1, 2]);
       const feed = await listChanges(t.store.db, 'race', 30);
-      assert.deepEqual(feed.map((c) => [c.seq, c.id, c.versionId]), [[31, 'contested', 1], [32, 'contested', 2]]);
+      assert.deepEqual(
+        feed.map((c) => [c.seq, c.id, c.versionId]),
+        [
+          [31, 'contested', 1],
+          [32, 'contested', 2],
+        ],
+      );
     });
 
     it('gives a polling reader every change exactly once and in order while several writers commit', async () => {
       // PostgreSQL: three pools, as three server instances, each committing transactions that touch patient "feed"
       // (and sometimes "other" as well), with a pause between drawing numbers and committing, and some rollbacks.
-      const writers = factory.name === 'postgres' ? [t.store, await t.openAnother(), await t.openAnother()] : [t.store, t.store, t.store];
+      const writers =
+        factory.name === 'postgres'
+          ? [t.store, await t.openAnother(), await t.openAnother()]
+          : [t.store, t.store, t.store];
       const expected: string[] = [];
       let running = 0;
       let done = false;

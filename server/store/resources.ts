@@ -98,10 +98,17 @@ export async function putResources(
     const type = resource.resourceType;
     const id = resource.id;
     if (typeof type !== 'string' || typeof id !== 'string') throw new Error('putResources needs resourceType and id');
-    return { type, id, content: canonicalContent(resource), patients: compartmentsOf(resource), identifiers: identifiersOf(resource) };
+    return {
+      type,
+      id,
+      content: canonicalContent(resource),
+      patients: compartmentsOf(resource),
+      identifiers: identifiersOf(resource),
+    };
   });
   const keys = items.map((i) => ({ type: i.type, id: i.id }));
-  if (new Set(keys.map((k) => key(k.type, k.id))).size !== keys.length) throw new Error('putResources got the same resource twice');
+  if (new Set(keys.map((k) => key(k.type, k.id))).size !== keys.length)
+    throw new Error('putResources got the same resource twice');
 
   if (dialect === 'postgres' && items.length >= LARGE_BATCH) {
     // Planner statistics lag behind a bulk load (autovacuum analyzes a minute later): with a stale row count,
@@ -125,7 +132,9 @@ export async function putResources(
   for (const part of chunks(fresh)) {
     const inserted = await trx
       .insertInto('fhir_resource')
-      .values(part.map((i) => ({ resource_type: i.type, id: i.id, version_id: 1, last_updated: stamp, content: i.content })))
+      .values(
+        part.map((i) => ({ resource_type: i.type, id: i.id, version_id: 1, last_updated: stamp, content: i.content })),
+      )
       .onConflict((oc) => oc.columns(['resource_type', 'id']).doNothing())
       .returning(['resource_type', 'id'])
       .execute();
@@ -145,7 +154,13 @@ export async function putResources(
       created.push(item);
       results.push({ resourceType: item.type, id: item.id, versionId: 1, outcome: 'created', patients: item.patients });
     } else if (row.content === item.content) {
-      results.push({ resourceType: item.type, id: item.id, versionId: row.version_id, outcome: 'unchanged', patients: item.patients });
+      results.push({
+        resourceType: item.type,
+        id: item.id,
+        versionId: row.version_id,
+        outcome: 'unchanged',
+        patients: item.patients,
+      });
     } else {
       const versionId = row.version_id + 1;
       updated.push(item);
@@ -165,7 +180,9 @@ export async function putResources(
     await trx.deleteFrom('fhir_identifier').where('resource_type', '=', item.type).where('id', '=', item.id).execute();
   }
   const written = [...created, ...updated];
-  const memberships = written.flatMap((i) => i.patients.map((p) => ({ patient_id: p, resource_type: i.type, id: i.id })));
+  const memberships = written.flatMap((i) =>
+    i.patients.map((p) => ({ patient_id: p, resource_type: i.type, id: i.id })),
+  );
   for (const part of chunks(memberships)) await trx.insertInto('fhir_compartment').values(part).execute();
   const identifiers = written.flatMap((i) =>
     i.identifiers.map((b) => ({ resource_type: i.type, id: i.id, system: b.system, value: b.value })),
@@ -176,7 +193,12 @@ export async function putResources(
     .filter((r) => r.outcome !== 'unchanged')
     .flatMap((r) => {
       const patients = new Set([...r.patients, ...(previous.get(key(r.resourceType, r.id)) ?? [])]);
-      return [...patients].map((patientId) => ({ patientId, resourceType: r.resourceType, id: r.id, versionId: r.versionId }));
+      return [...patients].map((patientId) => ({
+        patientId,
+        resourceType: r.resourceType,
+        id: r.id,
+        versionId: r.versionId,
+      }));
     });
   await appendChanges(trx, changes, now);
   return results;

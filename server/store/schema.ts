@@ -102,7 +102,14 @@ export interface LoginThrottleTable {
 export interface OneTimeTokenTable {
   /** SHA-256 of the code or link token. */
   hash: string;
-  purpose: 'activation' | 'verify-email' | 'reset-password' | 'staff-enrol' | 'webauthn-challenge' | 'auth-flow' | 'change-email';
+  purpose:
+    | 'activation'
+    | 'verify-email'
+    | 'reset-password'
+    | 'staff-enrol'
+    | 'webauthn-challenge'
+    | 'auth-flow'
+    | 'change-email';
   account_id: string | null;
   patient_id: string | null;
   created_at: string;

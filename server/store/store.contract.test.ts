@@ -38,7 +38,11 @@ for (const factory of storeFactories) {
       await setMeta(t.store.db, 'demo-loaded', 'no', new Date('2026-01-01T00:00:00Z'));
       await setMeta(t.store.db, 'demo-loaded', 'yes', new Date('2026-01-02T00:00:00Z'));
       assert.equal(await getMeta(t.store.db, 'demo-loaded'), 'yes');
-      const row = await t.store.db.selectFrom('app_meta').selectAll().where('key', '=', 'demo-loaded').executeTakeFirstOrThrow();
+      const row = await t.store.db
+        .selectFrom('app_meta')
+        .selectAll()
+        .where('key', '=', 'demo-loaded')
+        .executeTakeFirstOrThrow();
       assert.equal(row.updated_at, '2026-01-02T00:00:00.000Z');
     });
 
@@ -61,7 +65,11 @@ for (const factory of storeFactories) {
         withTransaction(
           store,
           async (trx) => {
-            const row = await trx.selectFrom('app_meta').select('value').where('key', '=', 'counter').executeTakeFirstOrThrow();
+            const row = await trx
+              .selectFrom('app_meta')
+              .select('value')
+              .where('key', '=', 'counter')
+              .executeTakeFirstOrThrow();
             await trx
               .updateTable('app_meta')
               .set({ value: String(Number(row.value) + 1) })

@@ -35,7 +35,8 @@ export function dialectOf(databaseUrl: string): DialectName {
 }
 
 export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
-  const store = dialectOf(databaseUrl) === 'postgres' ? await openPostgres(databaseUrl, options) : openSqlite(databaseUrl);
+  const store =
+    dialectOf(databaseUrl) === 'postgres' ? await openPostgres(databaseUrl, options) : openSqlite(databaseUrl);
   if (options.migrate !== false) {
     try {
       await migrateToLatest(store.db);
@@ -117,7 +118,11 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined;
-  const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -26,7 +26,8 @@ export function readJson(file: string): BundleJson {
 /** Entries per resource type in a bundle. */
 export function countEntries(bundle: BundleJson): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const e of bundle.entry) counts[e.resource.resourceType as string] = (counts[e.resource.resourceType as string] ?? 0) + 1;
+  for (const e of bundle.entry)
+    counts[e.resource.resourceType as string] = (counts[e.resource.resourceType as string] ?? 0) + 1;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 

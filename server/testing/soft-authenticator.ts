@@ -38,7 +38,12 @@ export class SoftAuthenticator {
   private authData(rpId: string, flags: number, counter: number, attested?: Uint8Array): Buffer {
     const count = Buffer.alloc(4);
     count.writeUInt32BE(counter);
-    return Buffer.concat([createHash('sha256').update(rpId).digest(), Buffer.from([flags]), count, ...(attested ? [Buffer.from(attested)] : [])]);
+    return Buffer.concat([
+      createHash('sha256').update(rpId).digest(),
+      Buffer.from([flags]),
+      count,
+      ...(attested ? [Buffer.from(attested)] : []),
+    ]);
   }
 
   private flags(t: Tamper, extra = 0): number {
@@ -46,13 +51,28 @@ export class SoftAuthenticator {
   }
 
   private clientData(type: string, challenge: string, t: Tamper): Buffer {
-    return Buffer.from(JSON.stringify({ type, challenge: t.challenge ?? challenge, origin: t.origin ?? this.origin, crossOrigin: false }));
+    return Buffer.from(
+      JSON.stringify({
+        type,
+        challenge: t.challenge ?? challenge,
+        origin: t.origin ?? this.origin,
+        crossOrigin: false,
+      }),
+    );
   }
 
   /** Answers `navigator.credentials.create()` options (attestation "none"). */
   register(options: { challenge: string; rp: { id?: string }; user: { id: string } }, t: Tamper = {}, prf = true) {
     const jwk = this.keys.publicKey.export({ format: 'jwk' });
-    const cose = encodeCBOR(new Map<number, CBORType>([[1, 2], [3, -7], [-1, 1], [-2, new Uint8Array(Buffer.from(jwk.x!, 'base64url'))], [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))]]));
+    const cose = encodeCBOR(
+      new Map<number, CBORType>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, new Uint8Array(Buffer.from(jwk.x!, 'base64url'))],
+        [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))],
+      ]),
+    );
     const id = Buffer.from(this.credentialId, 'base64url');
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(id.length);
@@ -65,7 +85,15 @@ export class SoftAuthenticator {
       type: 'public-key' as const,
       response: {
         clientDataJSON: this.clientData('webauthn.create', options.challenge, t).toString('base64url'),
-        attestationObject: Buffer.from(encodeCBOR(new Map<string, CBORType>([['fmt', 'none'], ['attStmt', new Map<string, CBORType>()], ['authData', new Uint8Array(authData)]]))).toString('base64url'),
+        attestationObject: Buffer.from(
+          encodeCBOR(
+            new Map<string, CBORType>([
+              ['fmt', 'none'],
+              ['attStmt', new Map<string, CBORType>()],
+              ['authData', new Uint8Array(authData)],
+            ]),
+          ),
+        ).toString('base64url'),
         transports: ['internal'],
       },
       authenticatorAttachment: 'platform',

@@ -7,16 +7,37 @@ import { hashToken, newToken } from '../auth/tokens.js';
  * may only add the first passkey), register a software passkey, confirm with it. Returns the session cookie.
  */
 export async function staffPasskeySession(t: TestApp, login: string, password: string): Promise<string> {
-  const account = await t.testStore.store.db.selectFrom('account').select('id').where('username', '=', login).executeTakeFirstOrThrow();
+  const account = await t.testStore.store.db
+    .selectFrom('account')
+    .select('id')
+    .where('username', '=', login)
+    .executeTakeFirstOrThrow();
   const link = newToken();
   const now = new Date();
   await t.testStore.store.db
     .insertInto('one_time_token')
-    .values({ hash: hashToken(link), purpose: 'staff-enrol', account_id: account.id, patient_id: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(), used_at: null, payload: null })
+    .values({
+      hash: hashToken(link),
+      purpose: 'staff-enrol',
+      account_id: account.id,
+      patient_id: null,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+      used_at: null,
+      payload: null,
+    })
     .execute();
-  const headers = { Origin: t.config.publicOrigin, 'X-Requested-With': 'mayocarelink', 'Content-Type': 'application/json' };
+  const headers = {
+    Origin: t.config.publicOrigin,
+    'X-Requested-With': 'mayocarelink',
+    'Content-Type': 'application/json',
+  };
   const post = async (path: string, body: unknown, cookie?: string) => {
-    const res = await t.app.request(path, { method: 'POST', headers: { ...headers, ...(cookie ? { Cookie: cookie } : {}) }, body: JSON.stringify(body) });
+    const res = await t.app.request(path, {
+      method: 'POST',
+      headers: { ...headers, ...(cookie ? { Cookie: cookie } : {}) },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return { json: (await res.json()) as any, cookie: res.headers.get('set-cookie')?.split(';')[0] };
   };
@@ -25,6 +46,10 @@ export async function staffPasskeySession(t: TestApp, login: string, password: s
   const options = await post('/api/factors/passkeys/options', {}, first.cookie);
   await post('/api/factors/passkeys', { name: 'Test key', response: key.register(options.json) }, first.cookie);
   const challenge = await post('/api/session/reauth/passkey-options', {}, first.cookie);
-  const confirmed = await post('/api/session/reauth/passkey', { response: key.authenticate(challenge.json) }, first.cookie);
+  const confirmed = await post(
+    '/api/session/reauth/passkey',
+    { response: key.authenticate(challenge.json) },
+    first.cookie,
+  );
   return confirmed.cookie!;
 }

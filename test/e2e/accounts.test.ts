@@ -8,8 +8,13 @@ import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launchBrowser, runCli, startServer, type RunningServer } from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
-const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: { resourceType: string; birthDate?: string } }[] };
+const bundleFile = join(
+  shared,
+  readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!,
+);
+const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as {
+  entry: { resource: { resourceType: string; birthDate?: string } }[];
+};
 const birthDate = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource.birthDate!;
 const PASSWORD = 'sunlight over the northern hills';
 
@@ -80,7 +85,14 @@ describe('a patient signs up with an activation code, verifies by email, signs i
     // No passkey or second factor yet: the app suggests one; a patient may skip.
     await page.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
     await page.locator('mcl-home-page').waitFor();
-    assert.deepEqual(await page.locator('mcl-app nav a').allInnerTexts(), ['Home', 'Health record', 'Messages', 'Appointments', 'Account', 'Help']);
+    assert.deepEqual(await page.locator('mcl-app nav a').allInnerTexts(), [
+      'Home',
+      'Health record',
+      'Messages',
+      'Appointments',
+      'Account',
+      'Help',
+    ]);
     await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
     const activity = page.locator('mcl-security-page table');
     await activity.waitFor();
@@ -102,17 +114,23 @@ describe('a patient signs up with an activation code, verifies by email, signs i
     await words.pressSequentially('allergy to pollen', { delay: 20 });
     const warning = page.locator('mcl-idle-warning [role="alertdialog"]');
     await warning.waitFor({ timeout: 20_000 });
-    assert.match(await page.locator('mcl-idle-warning .countdown').innerText(), /^Signing out in (1 minute|\d+ seconds?)$/);
+    assert.match(
+      await page.locator('mcl-idle-warning .countdown').innerText(),
+      /^Signing out in (1 minute|\d+ seconds?)$/,
+    );
     const before = await page.evaluate(() => document.querySelector('mcl-app')!.session.idleExpiresAt!);
     await page.locator('mcl-idle-warning').getByRole('button', { name: 'Stay signed in' }).click();
     // The server moved the idle limit (the warning itself returns 5 s later with this short test limit).
     await page.waitForFunction((t) => document.querySelector('mcl-app')!.session.idleExpiresAt! > t + 1000, before);
-    assert.equal((await page.evaluate(() => fetch('/api/session').then((r) => r.status))), 200);
+    assert.equal(await page.evaluate(() => fetch('/api/session').then((r) => r.status)), 200);
     // Nothing more happens: the warning comes back, then the session ends on the server and the page follows.
     await page.locator('mcl-sign-in-page').waitFor({ timeout: 90_000 });
-    assert.match(await page.locator('mcl-sign-in-page [role="status"]').innerText(), /signed out after a period of inactivity/);
+    assert.match(
+      await page.locator('mcl-sign-in-page [role="status"]').innerText(),
+      /signed out after a period of inactivity/,
+    );
     assert.equal(new URL(page.url()).pathname, '/sign-in');
-    assert.equal((await page.evaluate(() => fetch('/api/session').then((r) => r.status))), 401);
+    assert.equal(await page.evaluate(() => fetch('/api/session').then((r) => r.status)), 401);
   });
 
   it('signs back in and finds the unsent text where it was typed', async () => {
@@ -124,7 +142,10 @@ describe('a patient signs up with an activation code, verifies by email, signs i
     await words.waitFor();
     assert.equal(new URL(page.url()).pathname, '/records/search');
     await page.waitForFunction(() => {
-      const el = document.querySelector('mcl-app')?.shadowRoot?.querySelector('mcl-search-page')?.shadowRoot?.querySelector<HTMLInputElement>('#q');
+      const el = document
+        .querySelector('mcl-app')
+        ?.shadowRoot?.querySelector('mcl-search-page')
+        ?.shadowRoot?.querySelector<HTMLInputElement>('#q');
       return el?.value === 'allergy to pollen';
     });
     // It was kept sealed in the local record, not in the clear.
@@ -138,7 +159,9 @@ describe('a patient signs up with an activation code, verifies by email, signs i
         req.onsuccess = () => resolve(req.result);
       });
       db.close();
-      return JSON.stringify(rows, (_k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v));
+      return JSON.stringify(rows, (_k, v) =>
+        v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v,
+      );
     });
     assert.ok(!clear.includes('pollen'), 'the draft is not readable in IndexedDB');
   });

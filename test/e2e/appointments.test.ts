@@ -3,10 +3,25 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, enrolStaff, launchBrowser, patientAccount, recordResources, runCli, signInPatient, startServer, waitForController, type RunningServer, virtualAuthenticator } from './harness.js';
+import {
+  axeViolations,
+  enrolStaff,
+  launchBrowser,
+  patientAccount,
+  recordResources,
+  runCli,
+  signInPatient,
+  startServer,
+  waitForController,
+  type RunningServer,
+  virtualAuthenticator,
+} from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const bundleFile = join(
+  shared,
+  readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!,
+);
 const PASSWORD = 'sunlight over the northern hills';
 
 describe('a travelling patient books, moves, saves to the calendar and cancels a visit', () => {
@@ -19,7 +34,9 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
     await patientAccount(server, bundleFile, 'reyna', PASSWORD);
     browser = await launchBrowser();
     // Her phone is in Berlin; the clinic is in Chicago.
-    page = await (await browser.newContext({ bypassCSP: true, acceptDownloads: true, timezoneId: 'Europe/Berlin' })).newPage();
+    page = await (
+      await browser.newContext({ bypassCSP: true, acceptDownloads: true, timezoneId: 'Europe/Berlin' })
+    ).newPage();
   });
   after(async () => {
     await browser?.close();
@@ -54,7 +71,9 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
     assert.match(confirm, /where you are \(Berlin\)/);
     assert.match(confirm, /Bring your medicines/);
     assert.deepEqual(await axeViolations(page), [], 'booking');
-    const posted = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/appointments' && r.method() === 'POST');
+    const posted = page.waitForRequest(
+      (r) => new URL(r.url()).pathname === '/api/appointments' && r.method() === 'POST',
+    );
     await page.locator('mcl-book-page').getByRole('button', { name: 'Book this time' }).click();
     assert.match((await posted).headers()['idempotency-key'] ?? '', /^[0-9a-f-]{36}$/);
     await appointments().getByRole('heading', { name: 'Upcoming (1)' }).waitFor({ timeout: 20_000 });
@@ -65,27 +84,41 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
     assert.match(card, /where you are \(Berlin\)/);
     assert.deepEqual(await axeViolations(page), [], 'appointments');
     await page.locator('mcl-app nav a', { hasText: 'Home' }).click();
-    await page.locator('mcl-dashboard section', { hasText: 'Upcoming appointments' }).getByText(/Follow-up visit with Dr\. Ana Lee/).waitFor();
+    await page
+      .locator('mcl-dashboard section', { hasText: 'Upcoming appointments' })
+      .getByText(/Follow-up visit with Dr\. Ana Lee/)
+      .waitFor();
   });
 
   it('moves it to another time in one step', async () => {
     await page.goto(`${server.origin}/appointments`);
     const before = await appointments().locator('li.card').first().locator('strong').first().innerText();
-    await appointments().getByRole('link', { name: /^Change the time/ }).click();
+    await appointments()
+      .getByRole('link', { name: /^Change the time/ })
+      .click();
     await page.locator('mcl-book-page h1', { hasText: 'Change the time of your appointment' }).waitFor();
     await pickTime(3);
     await page.locator('mcl-book-page').getByRole('button', { name: 'Move to this time' }).click();
     await appointments().getByRole('heading', { name: 'Upcoming (1)' }).waitFor({ timeout: 20_000 });
     await page.waitForFunction((old) => {
-      const el = document.querySelector('mcl-app')?.shadowRoot?.querySelector('mcl-appointments-page')?.shadowRoot?.querySelector('li.card strong');
+      const el = document
+        .querySelector('mcl-app')
+        ?.shadowRoot?.querySelector('mcl-appointments-page')
+        ?.shadowRoot?.querySelector('li.card strong');
       return el && el.textContent !== old;
     }, before);
-    assert.equal(await appointments().getByRole('heading', { name: 'Past and cancelled (0)' }).count(), 1, 'moved, not a second visit');
+    assert.equal(
+      await appointments().getByRole('heading', { name: 'Past and cancelled (0)' }).count(),
+      1,
+      'moved, not a second visit',
+    );
   });
 
   it('saves it to a calendar as an .ics file', async () => {
     const download = page.waitForEvent('download');
-    await appointments().getByRole('button', { name: /^Add to calendar/ }).click();
+    await appointments()
+      .getByRole('button', { name: /^Add to calendar/ })
+      .click();
     const file = await download;
     assert.match(file.suggestedFilename(), /^appointment-\d{4}-\d{2}-\d{2}\.ics$/);
     const ics = readFileSync((await file.path())!, 'utf8');
@@ -95,7 +128,9 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
   });
 
   it('cancels it, with a reason, and it moves to the past and cancelled list', async () => {
-    await appointments().getByRole('button', { name: /^Cancel:/ }).click();
+    await appointments()
+      .getByRole('button', { name: /^Cancel:/ })
+      .click();
     await appointments().getByLabel('Reason (optional)').fill('Travelling that week');
     await appointments().getByRole('button', { name: 'Cancel this appointment' }).click();
     await appointments().locator('[role="status"].success', { hasText: 'is cancelled' }).waitFor();
@@ -145,13 +180,21 @@ describe('with no connection, a patient asks for an appointment; it is sent once
     await patient.setOffline(false);
     await list.getByText('Waiting for the clinic to choose a time.').waitFor({ timeout: 20_000 });
     await list.getByText('Waiting for a connection').waitFor({ state: 'detached' });
-    const requests = (await recordResources(server, 'reyna', PASSWORD, 'Appointment')).filter((a) => a.status === 'proposed');
+    const requests = (await recordResources(server, 'reyna', PASSWORD, 'Appointment')).filter(
+      (a) => a.status === 'proposed',
+    );
     assert.equal(requests.length, 1, 'exactly once');
     assert.equal(requests[0]!.reasonCode[0].text, 'My knee hurts on the stairs');
   });
 
   it('the care team finds a free time on those days and books it; the patient sees the visit', async () => {
-    await enrolStaff(server, staff, { email: 'dr.lee@clinic.example', name: 'Dr Ana Lee', role: 'clinician', username: 'ana.lee', password: 'listen twice and speak once' });
+    await enrolStaff(server, staff, {
+      email: 'dr.lee@clinic.example',
+      name: 'Dr Ana Lee',
+      role: 'clinician',
+      username: 'ana.lee',
+      password: 'listen twice and speak once',
+    });
     await staff.locator('mcl-app nav a', { hasText: 'Appointment requests' }).click();
     const queue = staff.locator('mcl-appointment-requests-page');
     await queue.getByText('My knee hurts on the stairs').waitFor();
@@ -166,7 +209,10 @@ describe('with no connection, a patient asks for an appointment; it is sent once
     await queue.getByText('No open requests.').waitFor();
     // The patient's app syncs (on focus, on a timer; here a reload) and shows the booked visit.
     await page.reload();
-    await page.locator('mcl-appointments-page').getByRole('heading', { name: 'Upcoming (1)' }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('mcl-appointments-page')
+      .getByRole('heading', { name: 'Upcoming (1)' })
+      .waitFor({ timeout: 20_000 });
     const card = await page.locator('mcl-appointments-page li.card').first().innerText();
     assert.match(card, /Follow-up visit/);
     assert.match(card, new RegExp(label.split(' · ')[1]!.replace(/\./g, '\\.')));

@@ -40,7 +40,9 @@ export interface RunningServer {
  * temp data folder, and waits until /api/health answers. `copyPublic` serves a private copy of the build so a test
  * may change it (e.g. to publish a new version).
  */
-export async function startServer(options: { env?: Record<string, string>; copyPublic?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { env?: Record<string, string>; copyPublic?: boolean } = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'mcl-e2e-data-'));
   let publicDir = join(root, 'dist', 'public');
@@ -54,7 +56,14 @@ export async function startServer(options: { env?: Record<string, string>; copyP
   const launch = async () => {
     child = spawn(process.execPath, ['dist/server/main.js'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PUBLIC_DIR: publicDir, LOG_LEVEL: 'warn', ...options.env },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        PUBLIC_DIR: publicDir,
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const started = child;
@@ -108,13 +117,23 @@ export function launchBrowser(): Promise<Browser> {
  * worker, IndexedDB and storage, as a phone keeps them across restarts. `offline` starts it with no network.
  */
 export function launchPhone(dir: string, options: { offline?: boolean } = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(dir, { ...chromiumLaunchOptions, bypassCSP: true, ...(options.offline ? { offline: true } : {}) });
+  return chromium.launchPersistentContext(dir, {
+    ...chromiumLaunchOptions,
+    bypassCSP: true,
+    ...(options.offline ? { offline: true } : {}),
+  });
 }
 
 /** Runs the built operator CLI (`node dist/server/cli.js …`) against a server's data folder. */
-export function runCli(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  dataDir: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/server/cli.js', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, ['dist/server/cli.js', ...args], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -124,9 +143,15 @@ export function runCli(dataDir: string, args: string[]): Promise<{ code: number 
 }
 
 /** Runs `node dist/server/main.js` to its end with the given environment; for start-up failures. */
-export function runServerToExit(env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runServerToExit(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/server/main.js'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    const child = spawn(process.execPath, ['dist/server/main.js'], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -183,22 +208,44 @@ export async function mailWithSubject(dataDir: string, subject: RegExp, timeoutM
  * A verified patient account for the record of `bundleFile`, made as a patient would: the clinic imports the
  * bundle and issues an activation code (CLI), the patient signs up (API) and opens the emailed link.
  */
-export async function patientAccount(server: RunningServer, bundleFile: string, username: string, password: string): Promise<{ patientId: string }> {
+export async function patientAccount(
+  server: RunningServer,
+  bundleFile: string,
+  username: string,
+  password: string,
+): Promise<{ patientId: string }> {
   const imported = await runCli(server.dataDir, ['import', bundleFile, '--json']);
   if (imported.code !== 0) throw new Error(imported.stderr);
   const patientId = (JSON.parse(imported.stdout.trim().split('\n')[0]!) as { patients: string[] }).patients[0]!;
-  const code = (await runCli(server.dataDir, ['activation-code', patientId])).stdout.match(/[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/)![0];
-  const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: { resourceType: string; birthDate?: string } }[] };
+  const code = (await runCli(server.dataDir, ['activation-code', patientId])).stdout.match(
+    /[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/,
+  )![0];
+  const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as {
+    entry: { resource: { resourceType: string; birthDate?: string } }[];
+  };
   const birthDate = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource.birthDate!;
   const headers = { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' };
   const signup = await fetch(`${server.origin}/api/signup`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ method: 'activation-code', activationCode: code, birthDate, email: `${username}@example.com`, username, password }),
+    body: JSON.stringify({
+      method: 'activation-code',
+      activationCode: code,
+      birthDate,
+      email: `${username}@example.com`,
+      username,
+      password,
+    }),
   });
   if (signup.status !== 202) throw new Error(`sign-up: ${signup.status} ${await signup.text()}`);
-  const token = /#token=([A-Za-z0-9_-]+)/.exec((await mailWithSubject(server.dataDir, /^Confirm your email/, 5000, `${username}@example.com`)).text!)![1];
-  const confirmed = await fetch(`${server.origin}/api/signup/confirm`, { method: 'POST', headers, body: JSON.stringify({ token }) });
+  const token = /#token=([A-Za-z0-9_-]+)/.exec(
+    (await mailWithSubject(server.dataDir, /^Confirm your email/, 5000, `${username}@example.com`)).text!,
+  )![1];
+  const confirmed = await fetch(`${server.origin}/api/signup/confirm`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ token }),
+  });
   if (confirmed.status !== 201) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
   return { patientId };
 }
@@ -208,11 +255,25 @@ export async function patientAccount(server: RunningServer, bundleFile: string, 
  * has a CDP virtual authenticator) the person follows it, chooses a username and password, and must add a passkey
  * before anything else (no "Skip for now" for staff). Ends signed in with the passkey, on Home.
  */
-export async function enrolStaff(server: RunningServer, page: Page, who: { email: string; name: string; role: string; username: string; password: string }): Promise<void> {
-  const created = await runCli(server.dataDir, ['staff', 'create', '--email', who.email, '--name', who.name, '--role', who.role]);
+export async function enrolStaff(
+  server: RunningServer,
+  page: Page,
+  who: { email: string; name: string; role: string; username: string; password: string },
+): Promise<void> {
+  const created = await runCli(server.dataDir, [
+    'staff',
+    'create',
+    '--email',
+    who.email,
+    '--name',
+    who.name,
+    '--role',
+    who.role,
+  ]);
   if (created.code !== 0) throw new Error(created.stderr);
   const mail = await mailWithSubject(server.dataDir, /staff/i);
-  if (!mail.to || !JSON.stringify(mail.to).includes(who.email)) throw new Error(`the set-up mail went to ${JSON.stringify(mail.to)}`);
+  if (!mail.to || !JSON.stringify(mail.to).includes(who.email))
+    throw new Error(`the set-up mail went to ${JSON.stringify(mail.to)}`);
   const link = /https?:\/\/\S+staff-enrol#token=\S+/.exec(mail.text!)![0];
   await page.goto(link.replace(/^https?:\/\/[^/]+/, server.origin));
   const enrol = page.locator('mcl-staff-enrol-page');
@@ -221,7 +282,8 @@ export async function enrolStaff(server: RunningServer, page: Page, who: { email
   await enrol.locator('form button[type="submit"]').click();
   const protect = page.locator('mcl-protect-page');
   await protect.getByRole('heading', { name: 'Protect your account' }).waitFor();
-  if ((await protect.getByRole('link', { name: 'Skip for now' }).count()) !== 0) throw new Error('staff could skip adding a passkey');
+  if ((await protect.getByRole('link', { name: 'Skip for now' }).count()) !== 0)
+    throw new Error('staff could skip adding a passkey');
   await protect.getByRole('button', { name: 'Add a passkey' }).click();
   await page.locator('mcl-home-page').waitFor();
 }
@@ -245,11 +307,22 @@ export async function signInPatient(page: Page, origin: string, login: string, p
  * authenticator with resident keys and user verification that answers without a person; `prf` adds the PRF
  * extension (hmac-secret). It belongs to this page (tab) only. Returns the session and the authenticator's id.
  */
-export async function virtualAuthenticator(page: Page, options: { prf?: boolean } = {}): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+export async function virtualAuthenticator(
+  page: Page,
+  options: { prf?: boolean } = {},
+): Promise<{ cdp: CDPSession; authenticatorId: string }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, ...(options.prf ? { hasPrf: true } : {}) },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+      ...(options.prf ? { hasPrf: true } : {}),
+    },
   });
   return { cdp, authenticatorId };
 }
@@ -268,7 +341,12 @@ export async function keepOfflineWithPin(page: Page, pin: string): Promise<void>
  * Signs in with a password and adds a passkey when asked (the page needs a virtual authenticator), then keeps the
  * record for offline use with that passkey (its PRF output), and waits until it says so.
  */
-export async function keepOfflineWithPasskey(page: Page, origin: string, login: string, password: string): Promise<void> {
+export async function keepOfflineWithPasskey(
+  page: Page,
+  origin: string,
+  login: string,
+  password: string,
+): Promise<void> {
   await page.goto(origin + '/sign-in');
   const signIn = page.locator('mcl-sign-in-page');
   await signIn.locator('#login').fill(login);
@@ -293,12 +371,27 @@ export async function waitForController(page: Page): Promise<void> {
  * What the server holds in a patient's record, as their app would sync it: signs in as `login` (API), reads the
  * whole change feed of their own record, and returns the current resources of `type` (one per id).
  */
-export async function recordResources(server: RunningServer, login: string, password: string, type: string): Promise<Record<string, any>[]> {
-  const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' }, body: JSON.stringify({ login, password }) });
+export async function recordResources(
+  server: RunningServer,
+  login: string,
+  password: string,
+  type: string,
+): Promise<Record<string, any>[]> {
+  const signIn = await fetch(`${server.origin}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' },
+    body: JSON.stringify({ login, password }),
+  });
   const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-  const { patients } = (await (await fetch(`${server.origin}/api/records/patients`, { headers: { Cookie: cookie } })).json()) as { patients: { id: string; self: boolean }[] };
+  const { patients } = (await (
+    await fetch(`${server.origin}/api/records/patients`, { headers: { Cookie: cookie } })
+  ).json()) as { patients: { id: string; self: boolean }[] };
   const patient = patients.find((p) => p.self) ?? patients[0]!;
-  const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patient.id}&since=0&limit=1000`, { headers: { Cookie: cookie } })).json()) as { changes: { type: string; id: string; resource?: Record<string, any> }[] };
+  const feed = (await (
+    await fetch(`${server.origin}/api/records/feed?patient=${patient.id}&since=0&limit=1000`, {
+      headers: { Cookie: cookie },
+    })
+  ).json()) as { changes: { type: string; id: string; resource?: Record<string, any> }[] };
   const latest = new Map(feed.changes.filter((c) => c.type === type).map((c) => [c.id, c.resource]));
   return [...latest.values()].filter((r): r is Record<string, any> => r !== undefined);
 }

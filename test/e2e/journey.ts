@@ -7,7 +7,10 @@ import { launchBrowser, patientAccount, startServer, type RunningServer } from '
 /** A patient's bundle in ../shared/fhir/patients, by the start of its file name ('Reyna_Ziemann'). */
 export function patientBundle(name: string): string {
   const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-  return join(shared, readdirSync(shared).find((f) => f.startsWith(name))!);
+  return join(
+    shared,
+    readdirSync(shared).find((f) => f.startsWith(name))!,
+  );
 }
 
 /** What a journey works with: its own server, a browser, one context and its page. Set once `before` has run. */
@@ -28,7 +31,10 @@ export function patientJourney(
   bundleFile: string,
   username: string,
   password: string,
-  steps: { withContext?: (context: BrowserContext) => Promise<unknown>; withPage?: (journey: Journey) => Promise<unknown> } = {},
+  steps: {
+    withContext?: (context: BrowserContext) => Promise<unknown>;
+    withPage?: (journey: Journey) => Promise<unknown>;
+  } = {},
 ): Journey {
   const journey = {} as Journey;
   before(async () => {

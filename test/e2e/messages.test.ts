@@ -4,10 +4,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { samplePdf } from '../../server/testing/files.js';
-import { axeViolations, enrolStaff, launchBrowser, mailWithSubject, patientAccount, recordResources, signInPatient, startServer, type RunningServer, virtualAuthenticator } from './harness.js';
+import {
+  axeViolations,
+  enrolStaff,
+  launchBrowser,
+  mailWithSubject,
+  patientAccount,
+  recordResources,
+  signInPatient,
+  startServer,
+  type RunningServer,
+  virtualAuthenticator,
+} from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const bundleFile = join(
+  shared,
+  readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!,
+);
 const active = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Record<string, any> }[] }).entry
   .map((e) => e.resource)
   .filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active');
@@ -54,13 +68,17 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
     assert.ok((await compose.locator('optgroup[label="Your clinicians"] option').count()) >= 1);
     await compose.getByLabel('Subject').fill('Blood pressure readings');
     await compose.getByLabel('Message').fill('Here are my readings from this week. Should I change anything?');
-    await compose.locator('mcl-attachment-picker input[type=file]').setInputFiles({ name: 'readings.pdf', mimeType: 'application/pdf', buffer: readings });
+    await compose
+      .locator('mcl-attachment-picker input[type=file]')
+      .setInputFiles({ name: 'readings.pdf', mimeType: 'application/pdf', buffer: readings });
     await compose.locator('mcl-attachment-picker li', { hasText: 'readings.pdf' }).waitFor();
     const notice = await compose.getByRole('note').innerText();
     assert.match(notice, /not for emergencies/);
     assert.match(notice, /911/);
     assert.deepEqual(await axeViolations(patient), [], 'compose');
-    const posted = patient.waitForRequest((r) => new URL(r.url()).pathname === '/api/messages' && r.method() === 'POST');
+    const posted = patient.waitForRequest(
+      (r) => new URL(r.url()).pathname === '/api/messages' && r.method() === 'POST',
+    );
     await compose.getByRole('button', { name: 'Send message' }).click();
     assert.match((await posted).headers()['idempotency-key'] ?? '', /^[0-9a-f-]{36}$/);
     // Once the server has it, it comes back through the record and replaces the "sending" line.
@@ -78,11 +96,19 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
     await card.getByRole('button', { name: /^Request (refill|renewal):/ }).click();
     await card.locator('input[name="pharmacy"]').fill('Main Street Pharmacy');
     await card.getByRole('button', { name: 'Send request' }).click();
-    await card.locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ }).waitFor({ timeout: 20_000 });
+    await card
+      .locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ })
+      .waitFor({ timeout: 20_000 });
   });
 
   it('a clinician (passkey) reads it unread-first, downloads the PDF, replies sharing a letter, and marks it handled', async () => {
-    await enrolStaff(server, clinician, { email: 'dr.lee@clinic.example', name: 'Dr Ana Lee', role: 'clinician', username: 'ana.lee', password: STAFF_PASSWORD });
+    await enrolStaff(server, clinician, {
+      email: 'dr.lee@clinic.example',
+      name: 'Dr Ana Lee',
+      role: 'clinician',
+      username: 'ana.lee',
+      password: STAFF_PASSWORD,
+    });
     await clinician.locator('mcl-app nav a', { hasText: 'Messages' }).click();
     const inbox = clinician.locator('mcl-message-inbox-page');
     const row = inbox.locator('li.card', { hasText: 'Blood pressure readings' });
@@ -98,8 +124,12 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
     assert.equal(file.suggestedFilename(), 'readings.pdf');
     assert.ok(readFileSync((await file.path())!).equals(readings), 'the file arrives as the patient sent it');
     assert.deepEqual(await axeViolations(clinician), [], 'staff conversation');
-    await inbox.getByLabel('Reply', { exact: true }).fill('Your readings look fine. I attached a letter with the details.');
-    await inbox.locator('mcl-attachment-picker input[type=file]').setInputFiles({ name: 'letter.pdf', mimeType: 'application/pdf', buffer: letter });
+    await inbox
+      .getByLabel('Reply', { exact: true })
+      .fill('Your readings look fine. I attached a letter with the details.');
+    await inbox
+      .locator('mcl-attachment-picker input[type=file]')
+      .setInputFiles({ name: 'letter.pdf', mimeType: 'application/pdf', buffer: letter });
     await inbox.locator('mcl-attachment-picker li', { hasText: 'letter.pdf' }).waitFor();
     await inbox.getByLabel(/Document title/).fill('Results letter');
     await inbox.getByRole('button', { name: 'Send reply' }).click();
@@ -115,7 +145,9 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
     await item.getByRole('button', { name: /^Approve/ }).click();
     assert.equal(await item.getByLabel(/Pharmacy the prescription goes to/).inputValue(), 'Main Street Pharmacy');
     await item.getByRole('button', { name: 'Confirm and approve' }).click();
-    await clinician.locator('mcl-refill-queue-page [role="status"]', { hasText: 'approved, to Main Street Pharmacy' }).waitFor();
+    await clinician
+      .locator('mcl-refill-queue-page [role="status"]', { hasText: 'approved, to Main Street Pharmacy' })
+      .waitFor();
   });
 
   it('the patient is told (in the app, and by mail without clinical detail), reads the reply, and finds the letter under Documents', async () => {
@@ -123,7 +155,9 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
     assert.ok(!/readings|letter|blood/i.test(mail.text ?? ''), 'no clinical content in the mail');
     await patient.goto(server.origin + '/');
     const newsBox = patient.locator('mcl-dashboard section', { hasText: 'New for you' });
-    await newsBox.getByRole('link', { name: 'New reply from Dr Ana Lee: Blood pressure readings' }).waitFor({ timeout: 20_000 });
+    await newsBox
+      .getByRole('link', { name: 'New reply from Dr Ana Lee: Blood pressure readings' })
+      .waitFor({ timeout: 20_000 });
     await newsBox.getByRole('link', { name: new RegExp(`Your request for .* was approved`) }).waitFor();
     assert.deepEqual(await axeViolations(patient), [], 'home with news');
     await newsBox.getByRole('link', { name: /New reply from Dr Ana Lee/ }).click();
@@ -138,7 +172,10 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
     assert.match(await card.innerText(), /From Dr Ana Lee/);
     const download = patient.waitForEvent('download');
     await card.getByRole('button', { name: /^Download Results letter/ }).click();
-    assert.ok(readFileSync((await (await download).path())!).equals(letter), 'the shared letter, from the local record');
+    assert.ok(
+      readFileSync((await (await download).path())!).equals(letter),
+      'the shared letter, from the local record',
+    );
     // Back on Home, the reply is no longer news; the decision is, until Medications is opened.
     await patient.goto(server.origin + '/');
     await patient.locator('mcl-dashboard li', { hasText: 'nothing unread' }).waitFor();

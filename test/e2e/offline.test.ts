@@ -4,7 +4,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { axeViolations, keepOfflineWithPasskey, keepOfflineWithPin, launchBrowser, launchPhone, patientAccount, recordResources, signInPatient, startServer, virtualAuthenticator, waitForController, type RunningServer } from './harness.js';
+import {
+  axeViolations,
+  keepOfflineWithPasskey,
+  keepOfflineWithPin,
+  launchBrowser,
+  launchPhone,
+  patientAccount,
+  recordResources,
+  signInPatient,
+  startServer,
+  virtualAuthenticator,
+  waitForController,
+  type RunningServer,
+} from './harness.js';
 import { patientBundle, patientJourney } from './journey.js';
 
 const bundleFile = patientBundle('Reyna_Ziemann');
@@ -17,7 +30,8 @@ const PIN = '428613';
 describe('a traveller opens the record with a device PIN and no connection, writes, and it is sent once back online', () => {
   const journey = patientJourney(bundleFile, 'reyna', PASSWORD);
 
-  const unlockForm = () => journey.page.locator('mcl-sign-in-page section', { hasText: 'Open your record on this device' });
+  const unlockForm = () =>
+    journey.page.locator('mcl-sign-in-page section', { hasText: 'Open your record on this device' });
 
   it('chooses "keep my record on this device for offline use" with a PIN', async () => {
     const { page, server } = journey;
@@ -46,7 +60,9 @@ describe('a traveller opens the record with a device PIN and no connection, writ
     await unlockForm().getByRole('button', { name: 'Open my record' }).click();
     const dashboard = page.locator('mcl-dashboard');
     await dashboard.locator('li', { hasText: `${active} current` }).waitFor({ timeout: 20_000 });
-    await dashboard.getByText('You are offline: this is your record as it was last brought up to date.').waitFor({ timeout: 20_000 });
+    await dashboard
+      .getByText('You are offline: this is your record as it was last brought up to date.')
+      .waitFor({ timeout: 20_000 });
     // A reload offline locks the record again (the key lived in the page only): the page says to sign in, which
     // offers the PIN again.
     await page.goto(server.origin + '/records/medications');
@@ -89,9 +105,16 @@ describe('a traveller opens the record with a device PIN and no connection, writ
       for (let i = 1; i <= 10; i++) {
         await unlockForm().getByLabel('PIN for this device').fill('999000');
         await unlockForm().getByRole('button', { name: 'Open my record' }).click();
-        if (i < 10) await unlockForm().getByRole('alert').getByText(`${10 - i} ${10 - i === 1 ? 'try is' : 'tries are'} left`).waitFor();
+        if (i < 10)
+          await unlockForm()
+            .getByRole('alert')
+            .getByText(`${10 - i} ${10 - i === 1 ? 'try is' : 'tries are'} left`)
+            .waitFor();
       }
-      await page.locator('mcl-sign-in-page').getByText('After 10 wrong PINs, the copy of your record on this device was deleted.').waitFor();
+      await page
+        .locator('mcl-sign-in-page')
+        .getByText('After 10 wrong PINs, the copy of your record on this device was deleted.')
+        .waitFor();
       const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
       assert.ok(!names.includes('mcl-vault'), names.join(','));
     } finally {
@@ -101,7 +124,9 @@ describe('a traveller opens the record with a device PIN and no connection, writ
 });
 
 describe('the same with a passkey (PRF) instead of a PIN', () => {
-  const journey = patientJourney(bundleFile, 'reyna', PASSWORD, { withPage: ({ page }) => virtualAuthenticator(page, { prf: true }) });
+  const journey = patientJourney(bundleFile, 'reyna', PASSWORD, {
+    withPage: ({ page }) => virtualAuthenticator(page, { prf: true }),
+  });
 
   it('adds a passkey, keeps the record for offline use with it, and opens it with no connection', async () => {
     const { page, server, context } = journey;
@@ -115,8 +140,20 @@ describe('the same with a passkey (PRF) instead of a PIN', () => {
       await page.locator('mcl-dashboard li', { hasText: `${active} current` }).waitFor({ timeout: 20_000 });
       // Nothing usable was stored: the sealed key and the PRF salt only.
       const stored = await page.evaluate(async () => {
-        const db = await new Promise<IDBDatabase>((resolve) => Object.assign(indexedDB.open('mcl-vault'), { onsuccess(this: IDBRequest<IDBDatabase>) { resolve(this.result); } }));
-        const row = await new Promise<Record<string, unknown>>((resolve) => Object.assign(db.transaction('prfUnlock').objectStore('prfUnlock').get('prf'), { onsuccess(this: IDBRequest) { resolve(this.result); } }));
+        const db = await new Promise<IDBDatabase>((resolve) =>
+          Object.assign(indexedDB.open('mcl-vault'), {
+            onsuccess(this: IDBRequest<IDBDatabase>) {
+              resolve(this.result);
+            },
+          }),
+        );
+        const row = await new Promise<Record<string, unknown>>((resolve) =>
+          Object.assign(db.transaction('prfUnlock').objectStore('prfUnlock').get('prf'), {
+            onsuccess(this: IDBRequest) {
+              resolve(this.result);
+            },
+          }),
+        );
         db.close();
         return Object.keys(row).sort();
       });
@@ -186,12 +223,28 @@ describe('the same phone, restarted: offline for a trip, then back online', () =
       await page.locator('mcl-app nav a', { hasText: 'Messages' }).click();
       await page.locator('mcl-messages-page li.card h2', { hasText: 'From the trip' }).waitFor({ timeout: 20_000 });
       await page.goto(server.origin + '/records/medications');
-      await page.locator('mcl-medications-page li.card', { hasText: medText }).first().locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ }).waitFor({ timeout: 20_000 });
+      await page
+        .locator('mcl-medications-page li.card', { hasText: medText })
+        .first()
+        .locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ })
+        .waitFor({ timeout: 20_000 });
     } finally {
       await phone.close();
     }
-    assert.equal((await recordResources(server, 'reyna', PASSWORD, 'Communication')).filter((m) => m.topic?.text === 'From the trip').length, 1, 'the message once');
-    assert.equal((await recordResources(server, 'reyna', PASSWORD, 'Task')).filter((t) => t.input?.[0]?.valueString === 'Pharmacy at home').length, 1, 'the refill request once');
+    assert.equal(
+      (await recordResources(server, 'reyna', PASSWORD, 'Communication')).filter(
+        (m) => m.topic?.text === 'From the trip',
+      ).length,
+      1,
+      'the message once',
+    );
+    assert.equal(
+      (await recordResources(server, 'reyna', PASSWORD, 'Task')).filter(
+        (t) => t.input?.[0]?.valueString === 'Pharmacy at home',
+      ).length,
+      1,
+      'the refill request once',
+    );
   });
 });
 
@@ -233,9 +286,12 @@ describe('two tabs of the app, both online again at once', () => {
     await second.locator('mcl-messages-page strong', { hasText: 'To Primary care team: Tab note three' }).waitFor();
     await context.setOffline(false); // both tabs see `online` and flush; Web Locks let one send at a time
     for (const page of [first, second]) {
-      for (const subject of ['Tab note one', 'Tab note two', 'Tab note three']) await page.locator('mcl-messages-page li.card h2', { hasText: subject }).waitFor({ timeout: 20_000 });
+      for (const subject of ['Tab note one', 'Tab note two', 'Tab note three'])
+        await page.locator('mcl-messages-page li.card h2', { hasText: subject }).waitFor({ timeout: 20_000 });
     }
-    const subjects = (await recordResources(server, 'reyna', PASSWORD, 'Communication')).map((m) => m.topic.text as string).sort();
+    const subjects = (await recordResources(server, 'reyna', PASSWORD, 'Communication'))
+      .map((m) => m.topic.text as string)
+      .sort();
     assert.deepEqual(subjects, ['Tab note one', 'Tab note three', 'Tab note two']);
     await context.close();
   });
@@ -250,7 +306,10 @@ describe('two tabs of the app, both online again at once', () => {
     await second.locator('mcl-medications-page h2', { hasText: 'Taking now' }).waitFor({ timeout: 20_000 });
     await first.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
     await first.locator('mcl-sign-in-page').waitFor();
-    await second.locator('mcl-sign-in-page').getByText('You signed out in another window or tab of this app.').waitFor();
+    await second
+      .locator('mcl-sign-in-page')
+      .getByText('You signed out in another window or tab of this app.')
+      .waitFor();
     assert.equal(await second.locator('mcl-medications-page').count(), 0, 'the record is no longer shown');
 
     // Opened with the PIN, offline: "Sign out" (lock) in one tab locks the other too.
@@ -266,7 +325,10 @@ describe('two tabs of the app, both online again at once', () => {
       await page.locator('mcl-dashboard li', { hasText: `${active} current` }).waitFor({ timeout: 20_000 });
     }
     await first.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
-    await second.locator('mcl-sign-in-page').getByText('You signed out in another window or tab of this app.').waitFor();
+    await second
+      .locator('mcl-sign-in-page')
+      .getByText('You signed out in another window or tab of this app.')
+      .waitFor();
     assert.equal(await second.locator('mcl-dashboard').count(), 0);
     await context.close();
   });

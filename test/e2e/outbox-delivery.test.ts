@@ -30,7 +30,12 @@ async function writeMessage(page: Page, subject: string, text: string): Promise<
  */
 async function tabOffline(cdp: CDPSession, offline: boolean): Promise<void> {
   await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
 }
 
 async function countOf(server: RunningServer, subject: string): Promise<number> {
@@ -47,7 +52,12 @@ async function fireBackgroundSync(cdp: CDPSession, origin: string): Promise<void
     }),
   );
   await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId: await registration, tag: 'mcl-outbox', lastChance: false });
+  await cdp.send('ServiceWorker.dispatchSyncEvent', {
+    origin,
+    registrationId: await registration,
+    tag: 'mcl-outbox',
+    lastChance: false,
+  });
 }
 
 describe('what was written offline is sent by the service worker on Background Sync', () => {
@@ -75,12 +85,17 @@ describe('what was written offline is sent by the service worker on Background S
     // Chromium fires the sync as soon as the service worker has a connection; the test fires it too, to not wait.
     await fireBackgroundSync(cdp, server.origin);
     // The tab was told (BroadcastChannel) and shows it sent, though the tab itself is still offline.
-    await page.locator('mcl-messages-page li', { hasText: 'Sent by the service worker' }).getByText('Sent.').waitFor({ timeout: 20_000 });
+    await page
+      .locator('mcl-messages-page li', { hasText: 'Sent by the service worker' })
+      .getByText('Sent.')
+      .waitFor({ timeout: 20_000 });
     assert.equal(await countOf(server, 'Sent by the service worker'), 1, 'exactly once');
     assert.equal(await pagePosts(), 0, 'the page did not send it: the service worker did');
     // The tab comes back online, syncs, and shows the message in its conversation; nothing is sent twice.
     await tabOffline(cdp, false);
-    await page.locator('mcl-messages-page li.card h2', { hasText: 'Sent by the service worker' }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('mcl-messages-page li.card h2', { hasText: 'Sent by the service worker' })
+      .waitFor({ timeout: 20_000 });
     assert.equal(await countOf(server, 'Sent by the service worker'), 1, 'still exactly once');
   });
 
@@ -114,7 +129,8 @@ describe('the server killed in the middle of sending the outbox, then restarted'
     let posts = 0;
     const killed = new Promise<void>((resolve) =>
       context.on('request', (request) => {
-        if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/messages' && ++posts === 3) void server.crash().then(resolve);
+        if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/messages' && ++posts === 3)
+          void server.crash().then(resolve);
       }),
     );
     await context.setOffline(false);
@@ -124,8 +140,10 @@ describe('the server killed in the middle of sending the outbox, then restarted'
     // attempt that died with the server still holds its key (its lease runs out after 15 s).
     await context.setOffline(true);
     await context.setOffline(false);
-    for (const subject of subjects) await page.locator('mcl-messages-page li.card h2', { hasText: subject }).waitFor({ timeout: 30_000 });
+    for (const subject of subjects)
+      await page.locator('mcl-messages-page li.card h2', { hasText: subject }).waitFor({ timeout: 30_000 });
     const messages = await recordResources(server, 'reyna', PASSWORD, 'Communication');
-    for (const subject of subjects) assert.equal(messages.filter((m) => m.topic?.text === subject).length, 1, `${subject} exactly once`);
+    for (const subject of subjects)
+      assert.equal(messages.filter((m) => m.topic?.text === subject).length, 1, `${subject} exactly once`);
   });
 });

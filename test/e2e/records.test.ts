@@ -3,12 +3,25 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, patientAccount, runCli, signInPatient, startServer, type RunningServer } from './harness.js';
+import {
+  axeViolations,
+  launchBrowser,
+  patientAccount,
+  runCli,
+  signInPatient,
+  startServer,
+  type RunningServer,
+} from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Margery_Gibson'))!);
+const bundleFile = join(
+  shared,
+  readdirSync(shared).find((f) => f.startsWith('Margery_Gibson'))!,
+);
 type Json = Record<string, any>;
-const resources = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Json }[] }).entry.map((e) => e.resource);
+const resources = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Json }[] }).entry.map(
+  (e) => e.resource,
+);
 const ofType = (type: string) => resources.filter((r) => r.resourceType === type);
 const PASSWORD = 'rain on the old stone bridge';
 
@@ -33,13 +46,18 @@ describe("a patient's record syncs into the encrypted local database and every v
     const dashboard = page.locator('mcl-dashboard');
     const active = ofType('MedicationRequest').filter((m) => m.status === 'active').length;
     await dashboard.locator('li', { hasText: `${active} current` }).waitFor();
-    assert.match(await dashboard.locator('ul.items').innerText(), /nothing new/, 'what came with the first download is not "new"');
+    assert.match(
+      await dashboard.locator('ul.items').innerText(),
+      /nothing new/,
+      'what came with the first download is not "new"',
+    );
     assert.deepEqual(await axeViolations(page), [], 'home with dashboard');
   });
 
   it('refreshes quietly when the tab regains focus: with nothing new, one small request', async () => {
     const requests: string[] = [];
-    const seen = (r: { url(): string }) => void (new URL(r.url()).pathname.startsWith('/api/') && requests.push(new URL(r.url()).pathname));
+    const seen = (r: { url(): string }) =>
+      void (new URL(r.url()).pathname.startsWith('/api/') && requests.push(new URL(r.url()).pathname));
     page.on('request', seen);
     await page.evaluate(() => dispatchEvent(new Event('focus')));
     await page.waitForTimeout(1500);
@@ -52,7 +70,14 @@ describe("a patient's record syncs into the encrypted local database and every v
     const overview = page.locator('mcl-records-page');
     await overview.locator('ul.items').waitFor();
     const text = await overview.locator('ul.items').innerText();
-    for (const [title, type] of [['Test results', 'Observation'], ['Medications', 'MedicationRequest'], ['Visits', 'Encounter'], ['Immunizations', 'Immunization'], ['Health problems', 'Condition'], ['Procedures', 'Procedure']]) {
+    for (const [title, type] of [
+      ['Test results', 'Observation'],
+      ['Medications', 'MedicationRequest'],
+      ['Visits', 'Encounter'],
+      ['Immunizations', 'Immunization'],
+      ['Health problems', 'Condition'],
+      ['Procedures', 'Procedure'],
+    ]) {
       assert.match(text, new RegExp(`${title} \\(${ofType(type!).length}[,)]`), title);
     }
     assert.deepEqual(await axeViolations(page), [], 'record overview');
@@ -74,7 +99,10 @@ describe("a patient's record syncs into the encrypted local database and every v
     const trend = page.locator('mcl-test-history-page');
     await trend.locator('svg[role="img"]').waitFor();
     assert.equal(await trend.locator('tbody tr').count(), history.length);
-    assert.match((await trend.locator('svg').getAttribute('aria-label'))!, new RegExp(`${history.length} results from`));
+    assert.match(
+      (await trend.locator('svg').getAttribute('aria-label'))!,
+      new RegExp(`${history.length} results from`),
+    );
     assert.equal(await trend.locator('h1').innerText(), history[0]!.code.text ?? history[0]!.code.coding[0].display);
     assert.deepEqual(await axeViolations(page), [], 'test history');
   });
@@ -84,7 +112,11 @@ describe("a patient's record syncs into the encrypted local database and every v
     const meds = page.locator('mcl-medications-page');
     const active = ofType('MedicationRequest').filter((m) => m.status === 'active');
     await meds.locator('h2', { hasText: `Taking now (${active.length})` }).waitFor();
-    assert.ok((await meds.locator('ul.items').first().innerText()).includes(active[0]!.medicationCodeableConcept.text ?? active[0]!.medicationCodeableConcept.coding[0].display));
+    assert.ok(
+      (await meds.locator('ul.items').first().innerText()).includes(
+        active[0]!.medicationCodeableConcept.text ?? active[0]!.medicationCodeableConcept.coding[0].display,
+      ),
+    );
     assert.deepEqual(await axeViolations(page), [], 'medications');
     // A refill request goes through the outbox (Idempotency-Key) and comes back through the record as a Task.
     const name = active[0]!.medicationCodeableConcept.text ?? active[0]!.medicationCodeableConcept.coding[0].display;
@@ -110,7 +142,9 @@ describe("a patient's record syncs into the encrypted local database and every v
     await searchPage.locator('#q').fill('glucose');
     await searchPage.locator('#type').selectOption('Observation');
     await searchPage.getByRole('button', { name: 'Search' }).click();
-    const expected = ofType('Observation').filter((o) => (o.code.text ?? o.code.coding[0].display).toLowerCase().includes('glucose')).length;
+    const expected = ofType('Observation').filter((o) =>
+      (o.code.text ?? o.code.coding[0].display).toLowerCase().includes('glucose'),
+    ).length;
     assert.ok(expected > 0);
     await searchPage.locator('#hits', { hasText: `${expected} found` }).waitFor();
     assert.deepEqual(await axeViolations(page), [], 'search');
@@ -130,13 +164,22 @@ describe("a patient's record syncs into the encrypted local database and every v
           req.onsuccess = () => resolve(req.result);
         });
         for (const row of rows) {
-          out.push(JSON.stringify(row, (_k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v)));
+          out.push(
+            JSON.stringify(row, (_k, v) =>
+              v instanceof ArrayBuffer || ArrayBuffer.isView(v)
+                ? new TextDecoder('latin1').decode(v as ArrayBuffer)
+                : v,
+            ),
+          );
         }
       }
       db.close();
       return { rows: out.length, text: out.join('\n') };
     });
-    assert.ok(dump.rows >= resources.length - ofType('Claim').length - ofType('ExplanationOfBenefit').length - 10, `rows: ${dump.rows}`);
+    assert.ok(
+      dump.rows >= resources.length - ofType('Claim').length - ofType('ExplanationOfBenefit').length - 10,
+      `rows: ${dump.rows}`,
+    );
     const patient = ofType('Patient')[0]!;
     const secrets = [
       patient.name[0].family,
@@ -153,7 +196,10 @@ describe("a patient's record syncs into the encrypted local database and every v
 
   it('"sign out and remove my data" wipes the local database', async () => {
     await page.goto(`${server.origin}/records`);
-    await page.locator('mcl-records-page').getByRole('button', { name: 'Sign out and remove my data from this device' }).click();
+    await page
+      .locator('mcl-records-page')
+      .getByRole('button', { name: 'Sign out and remove my data from this device' })
+      .click();
     await page.locator('mcl-sign-in-page').waitFor();
     const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
     assert.deepEqual(names, []);
@@ -167,23 +213,40 @@ describe("a patient's record syncs into the encrypted local database and every v
     await signIn.locator('form button[type="submit"]').click();
     const protect = page.locator('mcl-protect-page');
     await protect.locator('p', { hasText: 'You are on a shared computer, so no passkey is added here' }).waitFor();
-    assert.equal(await protect.getByRole('button', { name: 'Add a passkey' }).count(), 0, 'no platform passkey on a shared computer');
+    assert.equal(
+      await protect.getByRole('button', { name: 'Add a passkey' }).count(),
+      0,
+      'no platform passkey on a shared computer',
+    );
     await protect.getByRole('link', { name: 'Skip for now' }).click();
     await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
     assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), ['mcl-vault']);
     await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
     await page.locator('mcl-sign-in-page [role="status"]', { hasText: 'removed from this device' }).waitFor();
-    const left = await page.evaluate(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), caches: await caches.keys(), shared: sessionStorage.length }));
+    const left = await page.evaluate(async () => ({
+      dbs: (await indexedDB.databases()).map((d) => d.name),
+      caches: await caches.keys(),
+      shared: sessionStorage.length,
+    }));
     assert.deepEqual(left, { dbs: [], caches: [], shared: 0 });
-    assert.deepEqual((await page.context().cookies()).map((c) => c.name), []);
+    assert.deepEqual(
+      (await page.context().cookies()).map((c) => c.name),
+      [],
+    );
   });
 
   it("shows a visit's clinical note, decoded from the record, as text", async () => {
     // A newer-format Synthea patient with base64 clinical notes; her practitioners come from the support bundles.
     const supportDir = join(process.cwd(), '..', 'shared', 'fhir', 'support');
-    const support = await runCli(server.dataDir, ['import', ...readdirSync(supportDir).map((f) => join(supportDir, f))]);
+    const support = await runCli(server.dataDir, [
+      'import',
+      ...readdirSync(supportDir).map((f) => join(supportDir, f)),
+    ]);
     assert.equal(support.code, 0, support.stderr);
-    const file = join(shared, readdirSync(shared).find((f) => f.startsWith('Georgianne'))!);
+    const file = join(
+      shared,
+      readdirSync(shared).find((f) => f.startsWith('Georgianne'))!,
+    );
     await patientAccount(server, file, 'georgianne', PASSWORD);
     const notes = (JSON.parse(readFileSync(file, 'utf8')) as { entry: { resource: Json }[] }).entry
       .map((e) => e.resource)

@@ -67,12 +67,21 @@ describe('the installable shell, online and offline', () => {
 
   it("lists each route's code for the router to fetch in one round, and the page asked for it", async () => {
     const html = await (await fetch(server.origin + '/')).text();
-    const modules = JSON.parse(/<script type="application\/json" id="mcl-route-modules">(.*?)<\/script>/.exec(html)![1]!) as Record<string, string[]>;
+    const modules = JSON.parse(
+      /<script type="application\/json" id="mcl-route-modules">(.*?)<\/script>/.exec(html)![1]!,
+    ) as Record<string, string[]>;
     assert.match(modules['/sign-in']![0]!, /^\/assets\/sign-in-page-[A-Z0-9]{8}\.js$/);
     assert.ok(modules['/sign-in']!.length > 1, 'with what it imports');
     for (const href of modules['/help']!) assert.equal((await fetch(server.origin + href)).status, 200, href);
-    const preloads = await page.evaluate(() => [...document.querySelectorAll('link[rel=modulepreload]')].map((l) => new URL((l as HTMLLinkElement).href).pathname));
-    assert.ok(modules['/']!.every((href) => preloads.includes(href)), 'Home was opened: its code was preloaded');
+    const preloads = await page.evaluate(() =>
+      [...document.querySelectorAll('link[rel=modulepreload]')].map(
+        (l) => new URL((l as HTMLLinkElement).href).pathname,
+      ),
+    );
+    assert.ok(
+      modules['/']!.every((href) => preloads.includes(href)),
+      'Home was opened: its code was preloaded',
+    );
   });
 
   it('is taken over by the service worker, which precaches the shell', async () => {
@@ -84,11 +93,18 @@ describe('the installable shell, online and offline', () => {
     const cached = await page.evaluate(async () => {
       const names = await caches.keys();
       const urls: string[] = [];
-      for (const name of names) for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+      for (const name of names)
+        for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
       return urls;
     });
-    assert.ok(cached.some((u) => u === '/index.html'), `no shell in ${cached.join(', ')}`);
-    assert.ok(cached.some((u) => /^\/assets\/help-page-.+\.js$/.test(u)), 'Help page code is not precached');
+    assert.ok(
+      cached.some((u) => u === '/index.html'),
+      `no shell in ${cached.join(', ')}`,
+    );
+    assert.ok(
+      cached.some((u) => /^\/assets\/help-page-.+\.js$/.test(u)),
+      'Help page code is not precached',
+    );
     assert.ok(!cached.some((u) => u.startsWith('/api/')), 'an API response was cached');
   });
 
@@ -114,7 +130,12 @@ describe('the installable shell, online and offline', () => {
       await page.locator('mcl-help-page').getByText('+1 507-555-0100').first().waitFor();
 
       // The API is never answered from a cache.
-      const api = await page.evaluate(() => fetch('/api/health').then((r) => r.status, (e) => String(e)));
+      const api = await page.evaluate(() =>
+        fetch('/api/health').then(
+          (r) => r.status,
+          (e) => String(e),
+        ),
+      );
       assert.match(String(api), /TypeError/);
     } finally {
       await context.setOffline(false);
@@ -152,7 +173,16 @@ describe('the installable shell, online and offline', () => {
     const audit = await browser.newContext({ bypassCSP: true });
     try {
       const p = await audit.newPage();
-      for (const path of ['/', '/help', '/no-such-page', '/sign-in', '/sign-up', '/forgot-password', '/reset-password#token=aaaaaaaaaaaaaaaaaaaaaaaaaaaa', '/verify-email#token=aaaaaaaaaaaaaaaaaaaaaaaaaaaa']) {
+      for (const path of [
+        '/',
+        '/help',
+        '/no-such-page',
+        '/sign-in',
+        '/sign-up',
+        '/forgot-password',
+        '/reset-password#token=aaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        '/verify-email#token=aaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      ]) {
         await p.goto(server.origin + path);
         await p.locator('mcl-app main h1').first().waitFor();
         assert.deepEqual(await axeViolations(p), [], path);

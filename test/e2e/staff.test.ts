@@ -3,10 +3,22 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, enrolStaff, launchBrowser, patientAccount, runCli, startServer, type RunningServer, virtualAuthenticator } from './harness.js';
+import {
+  axeViolations,
+  enrolStaff,
+  launchBrowser,
+  patientAccount,
+  runCli,
+  startServer,
+  type RunningServer,
+  virtualAuthenticator,
+} from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const bundleFile = join(
+  shared,
+  readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!,
+);
 const active = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Record<string, any> }[] }).entry
   .map((e) => e.resource)
   .filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active');
@@ -25,12 +37,20 @@ describe('a clinician sets up a staff account with a passkey and decides a refil
     ({ patientId } = await patientAccount(server, bundleFile, 'reyna', PASSWORD));
     // The patient asks for a refill (as her app's outbox does).
     const headers = { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' };
-    const signIn = await fetch(`${server.origin}/api/session`, { method: 'POST', headers, body: JSON.stringify({ login: 'reyna', password: PASSWORD }) });
+    const signIn = await fetch(`${server.origin}/api/session`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ login: 'reyna', password: PASSWORD }),
+    });
     const cookie = (patientCookie = signIn.headers.get('set-cookie')!.split(';')[0]!);
     const asked = await fetch(`${server.origin}/api/refills`, {
       method: 'POST',
       headers: { ...headers, Cookie: cookie, 'Idempotency-Key': 'e2e-refill-0001' },
-      body: JSON.stringify({ medicationRequestId: active[0]!.id, pharmacy: 'Main Street Pharmacy', note: 'Running low' }),
+      body: JSON.stringify({
+        medicationRequestId: active[0]!.id,
+        pharmacy: 'Main Street Pharmacy',
+        note: 'Running low',
+      }),
     });
     assert.equal(asked.status, 201, await asked.text());
     browser = await launchBrowser();
@@ -44,7 +64,13 @@ describe('a clinician sets up a staff account with a passkey and decides a refil
   });
 
   it('follows the emailed set-up link, chooses a password, and must add a passkey before anything else', async () => {
-    await enrolStaff(server, page, { email: 'dr.lee@clinic.example', name: 'Dr Ana Lee', role: 'clinician', username: 'ana.lee', password: STAFF_PASSWORD });
+    await enrolStaff(server, page, {
+      email: 'dr.lee@clinic.example',
+      name: 'Dr Ana Lee',
+      role: 'clinician',
+      username: 'ana.lee',
+      password: STAFF_PASSWORD,
+    });
     const session = await page.evaluate(() => fetch('/api/session').then((r) => r.json()));
     assert.equal(session.authLevel, 'passkey');
     assert.equal(session.account.role, 'clinician');
@@ -67,7 +93,11 @@ describe('a clinician sets up a staff account with a passkey and decides a refil
     await queue.locator('[role="status"]', { hasText: 'approved, to Main Street Pharmacy' }).waitFor();
     await item.getByRole('button', { name: /^Mark ready/ }).waitFor();
     // What the patient's app will sync: the Task, now approved by Dr Lee.
-    const feed = (await (await fetch(`${server.origin}/api/records/feed?patient=${patientId}&since=0&limit=1000`, { headers: { Cookie: patientCookie } })).json()) as { changes: { type: string; resource?: Record<string, any> }[] };
+    const feed = (await (
+      await fetch(`${server.origin}/api/records/feed?patient=${patientId}&since=0&limit=1000`, {
+        headers: { Cookie: patientCookie },
+      })
+    ).json()) as { changes: { type: string; resource?: Record<string, any> }[] };
     const task = feed.changes.filter((c) => c.type === 'Task').at(-1)!.resource!;
     assert.equal(task.status, 'accepted');
     assert.equal(task.owner.display, 'Dr Ana Lee');

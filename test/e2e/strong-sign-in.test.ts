@@ -4,13 +4,24 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
-import { axeViolations, mailWithSubject, launchBrowser, patientAccount, runCli, startServer, type RunningServer, virtualAuthenticator } from './harness.js';
+import {
+  axeViolations,
+  mailWithSubject,
+  launchBrowser,
+  patientAccount,
+  runCli,
+  startServer,
+  type RunningServer,
+  virtualAuthenticator,
+} from './harness.js';
 
 const shared = join(process.cwd(), '..', 'shared', 'fhir', 'patients');
-const bundleFile = join(shared, readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!);
+const bundleFile = join(
+  shared,
+  readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!,
+);
 const PASSWORD = 'sunlight over the northern hills';
 const STEP_UP_SECONDS = 20;
-
 
 describe('strong sign-in in Chromium with a virtual authenticator: passkey, app codes, recovery codes, step-up', () => {
   let server: RunningServer;
@@ -38,7 +49,8 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
    * off waits for good. Presence is turned off before the sign-in page opens (its autofill request then waits),
    * and on just before a passkey button is pressed.
    */
-  const presence = (enabled: boolean) => cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
+  const presence = (enabled: boolean) =>
+    cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
   /**
    * Clicks a passkey button with presence on, and resolves with the server's answer to the assertion. (The virtual
    * authenticator takes presence as it is when a request reaches it: the sign-in page's autofill request, made
@@ -46,12 +58,20 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
    */
   const answerWithPasskey = async (button: Locator, answerPath: RegExp) => {
     await presence(true);
-    const answered = page.waitForResponse((r) => answerPath.test(new URL(r.url()).pathname) && r.request().method() === 'POST');
+    const answered = page.waitForResponse(
+      (r) => answerPath.test(new URL(r.url()).pathname) && r.request().method() === 'POST',
+    );
     await button.click();
     return answered;
   };
   const overrideBits = (bits: { isBogusSignature?: boolean; isBadUV?: boolean; isBadUP?: boolean }) =>
-    cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId, isBogusSignature: false, isBadUV: false, isBadUP: false, ...bits });
+    cdp.send('WebAuthn.setResponseOverrideBits', {
+      authenticatorId,
+      isBogusSignature: false,
+      isBadUV: false,
+      isBadUP: false,
+      ...bits,
+    });
 
   before(async () => {
     server = await startServer({ env: { STEP_UP_SECONDS: String(STEP_UP_SECONDS) } });
@@ -103,7 +123,10 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
     assert.equal(session.account.username, 'reyna');
     // The button: the pending autofill request is replaced by a modal one.
     await signOut();
-    await answerWithPasskey(signInPage().getByRole('button', { name: 'Sign in with a passkey' }), /^\/api\/session\/passkey$/);
+    await answerWithPasskey(
+      signInPage().getByRole('button', { name: 'Sign in with a passkey' }),
+      /^\/api\/session\/passkey$/,
+    );
     await page.locator('mcl-home-page').waitFor();
     session = await page.evaluate(() => fetch('/api/session').then((r) => r.json()));
     assert.equal(session.authLevel, 'passkey');
@@ -113,7 +136,10 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
     await signOut();
     for (const bits of [{ isBogusSignature: true }, { isBadUV: true }]) {
       await overrideBits(bits);
-      const refused = await answerWithPasskey(signInPage().getByRole('button', { name: 'Sign in with a passkey' }), /^\/api\/session\/passkey$/);
+      const refused = await answerWithPasskey(
+        signInPage().getByRole('button', { name: 'Sign in with a passkey' }),
+        /^\/api\/session\/passkey$/,
+      );
       assert.equal(refused.status(), 401, JSON.stringify(bits));
       const alert = signInPage().locator('[role="alert"]');
       await alert.waitFor();
@@ -128,14 +154,20 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
 
   it('sets up an authenticator app from Account → Security with a code computed here', async () => {
     // Two failures above: the passkey counter is below the free five, so this sign-in goes straight through.
-    await answerWithPasskey(signInPage().getByRole('button', { name: 'Sign in with a passkey' }), /^\/api\/session\/passkey$/);
+    await answerWithPasskey(
+      signInPage().getByRole('button', { name: 'Sign in with a passkey' }),
+      /^\/api\/session\/passkey$/,
+    );
     await page.locator('mcl-home-page').waitFor();
     await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
     const panel = page.locator('mcl-factors-panel');
     await panel.getByRole('button', { name: 'Set up an authenticator app' }).click();
     const key = panel.locator('#totp-key');
     await key.waitFor();
-    assert.equal(await panel.locator('img.qr').getAttribute('alt'), 'QR code for your authenticator app. If you cannot scan it, type the key shown below.');
+    assert.equal(
+      await panel.locator('img.qr').getAttribute('alt'),
+      'QR code for your authenticator app. If you cannot scan it, type the key shown below.',
+    );
     totpSecret = (await key.innerText()).replace(/\s/g, '');
     const code = TOTP.generate({ secret: Secret.fromBase32(totpSecret), digits: 6, period: 30, algorithm: 'SHA1' });
     await panel.locator('#totp-code').fill(code);
@@ -153,7 +185,13 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
     await second.locator('#code').waitFor();
     assert.deepEqual(await axeViolations(page), [], 'second step');
     // The next step's code: inside the ±1 window, and later than the one used to confirm the app.
-    const next = TOTP.generate({ secret: Secret.fromBase32(totpSecret), digits: 6, period: 30, algorithm: 'SHA1', timestamp: Date.now() + 30_000 });
+    const next = TOTP.generate({
+      secret: Secret.fromBase32(totpSecret),
+      digits: 6,
+      period: 30,
+      algorithm: 'SHA1',
+      timestamp: Date.now() + 30_000,
+    });
     await second.locator('#code').fill(next);
     await second.getByRole('button', { name: 'Confirm' }).click();
     await page.locator('mcl-home-page').waitFor();
@@ -184,11 +222,22 @@ describe('strong sign-in in Chromium with a virtual authenticator: passkey, app 
     const dialog = panel.locator('mcl-reauth-dialog dialog[open]');
     await dialog.waitFor();
     assert.deepEqual(await axeViolations(page), [], 'step-up dialog');
-    await answerWithPasskey(dialog.getByRole('button', { name: 'Confirm with my passkey' }), /^\/api\/session\/reauth\/passkey$/);
+    await answerWithPasskey(
+      dialog.getByRole('button', { name: 'Confirm with my passkey' }),
+      /^\/api\/session\/reauth\/passkey$/,
+    );
     await panel.locator('[role="status"]', { hasText: 'removed' }).waitFor();
     assert.equal(await panel.locator('ul.keys li').count(), 0);
     const audit = await page.evaluate(() => fetch('/api/audit?limit=50').then((r) => r.json()));
     const actions = (audit.entries as { action: string }[]).map((e) => e.action);
-    for (const action of ['passkey.added', 'passkey.failed', 'totp.added', 'recovery-code.used', 'reauth', 'passkey.removed']) assert.ok(actions.includes(action), action);
+    for (const action of [
+      'passkey.added',
+      'passkey.failed',
+      'totp.added',
+      'recovery-code.used',
+      'reauth',
+      'passkey.removed',
+    ])
+      assert.ok(actions.includes(action), action);
   });
 });

@@ -22,7 +22,9 @@ describe('a new version is offered, never forced', () => {
     const page = await context.newPage();
     await page.goto(server.origin + '/help');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
-    const firstWorker = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.active!.scriptURL);
+    const firstWorker = await page.evaluate(
+      async () => (await navigator.serviceWorker.getRegistration())!.active!.scriptURL,
+    );
 
     // Publish a new version: the service worker script changes (as a rebuild changes its precache manifest).
     const sw = join(server.publicDir, 'sw.js');
@@ -41,7 +43,10 @@ describe('a new version is offered, never forced', () => {
     });
     assert.deepEqual(waiting, { waiting: 'installed', controller: 'activated' });
 
-    await Promise.all([page.waitForEvent('load'), page.locator('mcl-update-prompt button', { hasText: 'Reload now' }).click()]);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.locator('mcl-update-prompt button', { hasText: 'Reload now' }).click(),
+    ]);
     await page.locator('mcl-help-page h1').waitFor();
     const after = await page.evaluate(async () => {
       const reg = (await navigator.serviceWorker.getRegistration())!;

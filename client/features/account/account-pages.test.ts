@@ -3,8 +3,14 @@ import { describeAction, deviceName } from './security-page.js';
 
 describe('account pages', () => {
   it('names devices for people', () => {
-    expect(deviceName('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36')).to.equal('Chrome on Linux');
-    expect(deviceName('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1')).to.equal('Safari on iPhone or iPad');
+    expect(
+      deviceName('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36'),
+    ).to.equal('Chrome on Linux');
+    expect(
+      deviceName(
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1',
+      ),
+    ).to.equal('Safari on iPhone or iPad');
     expect(deviceName(null)).to.equal('Unknown device');
     expect(describeAction('session.timeout')).to.equal('Signed out after inactivity');
     expect(describeAction('something.new-here')).to.equal('something new here');

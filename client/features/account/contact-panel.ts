@@ -34,7 +34,10 @@ export class ContactPanel extends LitElement {
     try {
       this.details = await api<AccountDetails>('GET', '/api/account');
     } catch (error) {
-      this.problem = { field: 'email', text: error instanceof ApiProblem ? error.message : 'Your contact details could not be loaded.' };
+      this.problem = {
+        field: 'email',
+        text: error instanceof ApiProblem ? error.message : 'Your contact details could not be loaded.',
+      };
     }
   }
 
@@ -45,12 +48,17 @@ export class ContactPanel extends LitElement {
     this.notice = undefined;
     try {
       const answer = await withStepUp(this.dialog, () =>
-        field === 'email' ? api<{ message: string }>('POST', '/api/account/email', { email: value }) : api<{ message: string }>('PUT', '/api/account/phone', { phone: value }),
+        field === 'email'
+          ? api<{ message: string }>('POST', '/api/account/email', { email: value })
+          : api<{ message: string }>('PUT', '/api/account/phone', { phone: value }),
       );
       if (answer) this.notice = answer.message;
       await this.load();
     } catch (error) {
-      this.problem = { field, text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.' };
+      this.problem = {
+        field,
+        text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.',
+      };
     }
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('[role=status], .error')?.focus();
@@ -59,31 +67,52 @@ export class ContactPanel extends LitElement {
   override render() {
     const d = this.details;
     const error = (field: 'email' | 'phone') =>
-      this.problem?.field === field ? html`<p class="error" id="${field}-error" role="alert" tabindex="-1">${this.problem.text}</p>` : nothing;
+      this.problem?.field === field
+        ? html`<p class="error" id="${field}-error" role="alert" tabindex="-1">${this.problem.text}</p>`
+        : nothing;
     return html`<mcl-reauth-dialog .session=${this.session}></mcl-reauth-dialog>
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
-      ${!d
-        ? error('email')
-        : html`<form @submit=${(e: SubmitEvent) => this.save('email', e)} novalidate>
-              <div class="field">
-                <label for="email">Email address</label>
-                <span class="hint" id="email-hint">Now ${d.email}. We send a link to a new address to check it is yours.</span>
-                <input id="email" name="email" type="email" autocomplete="email" aria-describedby="email-hint${this.problem?.field === 'email' ? ' email-error' : ''}"
-                  aria-invalid=${this.problem?.field === 'email' ? 'true' : 'false'} />
-                ${error('email')}
-              </div>
-              <button type="submit" class="secondary">Change email address</button>
-            </form>
-            <form @submit=${(e: SubmitEvent) => this.save('phone', e)} novalidate>
-              <div class="field">
-                <label for="phone">Mobile number for text alerts</label>
-                <span class="hint" id="phone-hint">${d.phone ? `Now ${d.phone}.` : 'None yet.'} With the country code, for example +1 507 555 0123. Leave empty to remove it.</span>
-                <input id="phone" name="phone" type="tel" autocomplete="tel" aria-describedby="phone-hint${this.problem?.field === 'phone' ? ' phone-error' : ''}"
-                  aria-invalid=${this.problem?.field === 'phone' ? 'true' : 'false'} />
-                ${error('phone')}
-              </div>
-              <button type="submit" class="secondary">Save mobile number</button>
-            </form>`}`;
+      ${
+        !d
+          ? error('email')
+          : html`<form @submit=${(e: SubmitEvent) => this.save('email', e)} novalidate>
+                <div class="field">
+                  <label for="email">Email address</label>
+                  <span class="hint" id="email-hint"
+                    >Now ${d.email}. We send a link to a new address to check it is yours.</span
+                  >
+                  <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="email"
+                    aria-describedby="email-hint${this.problem?.field === 'email' ? ' email-error' : ''}"
+                    aria-invalid=${this.problem?.field === 'email' ? 'true' : 'false'}
+                  />
+                  ${error('email')}
+                </div>
+                <button type="submit" class="secondary">Change email address</button>
+              </form>
+              <form @submit=${(e: SubmitEvent) => this.save('phone', e)} novalidate>
+                <div class="field">
+                  <label for="phone">Mobile number for text alerts</label>
+                  <span class="hint" id="phone-hint"
+                    >${d.phone ? `Now ${d.phone}.` : 'None yet.'} With the country code, for example +1 507 555 0123.
+                    Leave empty to remove it.</span
+                  >
+                  <input
+                    id="phone"
+                    name="phone"
+                    type="tel"
+                    autocomplete="tel"
+                    aria-describedby="phone-hint${this.problem?.field === 'phone' ? ' phone-error' : ''}"
+                    aria-invalid=${this.problem?.field === 'phone' ? 'true' : 'false'}
+                  />
+                  ${error('phone')}
+                </div>
+                <button type="submit" class="secondary">Save mobile number</button>
+              </form>`
+      }`;
   }
 }
 

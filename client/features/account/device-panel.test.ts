@@ -6,7 +6,8 @@ import './device-panel.js';
 describe('this device: space used, keeping the record, installing', () => {
   it('says how much space is used and whether the browser keeps it; axe clean', async () => {
     const el = await fixture<DevicePanel>(html`<mcl-device-panel></mcl-device-panel>`);
-    for (let i = 0; i < 50 && !el.shadowRoot!.textContent!.includes('use about'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && !el.shadowRoot!.textContent!.includes('use about'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
     expect(text).to.match(/The app and your encrypted record use about \d/);
     expect(text).to.match(/Your browser (keeps them|may remove them)/);

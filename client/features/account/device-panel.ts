@@ -2,7 +2,12 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { onSharedComputer, type OfflineSecret, type SessionController } from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
-import { offlineUnlockAvailable, pinProblem, saveOfflineUnlock, turnOffOfflineUnlock } from '../../record/offline-unlock.js';
+import {
+  offlineUnlockAvailable,
+  pinProblem,
+  saveOfflineUnlock,
+  turnOffOfflineUnlock,
+} from '../../record/offline-unlock.js';
 import { canInstall, install, INSTALL_CHANGE, isInstalled } from '../../ui/install-prompt.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -54,7 +59,8 @@ export class DevicePanel extends LitElement {
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
     const pin = String(data.get('pin') ?? '');
-    this.problem = pinProblem(pin) ?? (pin !== String(data.get('pin2') ?? '') ? 'The two PINs are not the same.' : undefined);
+    this.problem =
+      pinProblem(pin) ?? (pin !== String(data.get('pin2') ?? '') ? 'The two PINs are not the same.' : undefined);
     const account = this.session?.account;
     if (this.problem || !account) return;
     this.busy = true;
@@ -65,7 +71,8 @@ export class DevicePanel extends LitElement {
       form.reset();
       this.offline = true;
       this.persisted = (await navigator.storage.persist?.()) ?? this.persisted;
-      this.notice = 'Done: with this PIN you can open your record on this device without a connection. After 10 wrong PINs the copy here is deleted.';
+      this.notice =
+        'Done: with this PIN you can open your record on this device without a connection. After 10 wrong PINs the copy here is deleted.';
     } catch (error) {
       this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
     } finally {
@@ -82,12 +89,23 @@ export class DevicePanel extends LitElement {
     try {
       const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
       const { savePasskeyUnlock } = await import('../../record/passkey-unlock.js');
-      await savePasskeyUnlock<OfflineSecret>({ kek: key, account, idleSeconds: this.session?.info?.idleSeconds ?? 900 });
+      await savePasskeyUnlock<OfflineSecret>({
+        kek: key,
+        account,
+        idleSeconds: this.session?.info?.idleSeconds ?? 900,
+      });
       this.offline = true;
       this.persisted = (await navigator.storage.persist?.()) ?? this.persisted;
       this.notice = 'Done: your passkey opens your record on this device, also without a connection.';
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : error instanceof Error && error.name === 'NotAllowedError' ? 'The passkey was not used. You can try again, or choose a PIN below.' : error instanceof Error ? error.message : 'That did not work.';
+      this.problem =
+        error instanceof ApiProblem
+          ? error.message
+          : error instanceof Error && error.name === 'NotAllowedError'
+            ? 'The passkey was not used. You can try again, or choose a PIN below.'
+            : error instanceof Error
+              ? error.message
+              : 'That did not work.';
     } finally {
       this.busy = false;
     }
@@ -113,32 +131,84 @@ export class DevicePanel extends LitElement {
   }
 
   override render() {
-    if (onSharedComputer()) return html`<p>You marked this computer as shared: nothing about you is kept on it after you sign out.</p>`;
+    if (onSharedComputer())
+      return html`<p>You marked this computer as shared: nothing about you is kept on it after you sign out.</p>`;
     return html`${this.usage !== undefined ? html`<p>The app and your encrypted record use about <strong>${megabytes(this.usage)}</strong> on this device.</p>` : nothing}
-      ${this.persisted === true
+    ${
+      this.persisted === true
         ? html`<p>Your browser keeps them even when space runs low.</p>`
         : this.persisted === false
           ? html`<p>Your browser may remove them if space runs very low.</p>
-              <p><button type="button" class="secondary" @click=${() => void this.keep()}>Keep my record on this device</button></p>`
-          : nothing}
-      ${this.session?.account?.kind === 'patient' && this.offline !== undefined
+              <p>
+                <button type="button" class="secondary" @click=${() => void this.keep()}>
+                  Keep my record on this device
+                </button>
+              </p>`
+          : nothing
+    }
+    ${
+      this.session?.account?.kind === 'patient' && this.offline !== undefined
         ? this.offline
           ? html`<p>Your record can be opened on this device without a connection, with your PIN.</p>
-              <p><button type="button" class="secondary" @click=${() => void this.stopOffline()}>Stop keeping it for offline use</button></p>`
+              <p>
+                <button type="button" class="secondary" @click=${() => void this.stopOffline()}>
+                  Stop keeping it for offline use
+                </button>
+              </p>`
           : html`<form @submit=${this.keepOffline} aria-labelledby="offline-title">
               <h3 id="offline-title">Keep my record on this device for offline use</h3>
-              <p class="hint">For travel: read your record and write messages with no connection. Open it with this device's passkey, or with a PIN of 6 or more digits. Do not use this on a computer others use.</p>
+              <p class="hint">
+                For travel: read your record and write messages with no connection. Open it with this device's passkey,
+                or with a PIN of 6 or more digits. Do not use this on a computer others use.
+              </p>
               ${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
-              ${'PublicKeyCredential' in window ? html`<p><button type="button" class="secondary" ?disabled=${this.busy} @click=${() => void this.keepWithPasskey()}>Use my passkey on this device</button></p><p>Or choose a PIN:</p>` : nothing}
-              <div class="field"><label for="pin">New PIN for this device</label>
-                <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
-              <div class="field"><label for="pin2">The same PIN again</label>
-                <input id="pin2" name="pin2" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
+              ${
+                'PublicKeyCredential' in window
+                  ? html`<p>
+                        <button
+                          type="button"
+                          class="secondary"
+                          ?disabled=${this.busy}
+                          @click=${() => void this.keepWithPasskey()}
+                        >
+                          Use my passkey on this device
+                        </button>
+                      </p>
+                      <p>Or choose a PIN:</p>`
+                  : nothing
+              }
+              <div class="field">
+                <label for="pin">New PIN for this device</label>
+                <input
+                  id="pin"
+                  name="pin"
+                  type="password"
+                  inputmode="numeric"
+                  autocomplete="new-password"
+                  required
+                  minlength="6"
+                  maxlength="12"
+                />
+              </div>
+              <div class="field">
+                <label for="pin2">The same PIN again</label>
+                <input
+                  id="pin2"
+                  name="pin2"
+                  type="password"
+                  inputmode="numeric"
+                  autocomplete="new-password"
+                  required
+                  minlength="6"
+                  maxlength="12"
+                />
+              </div>
               <button type="submit" ?disabled=${this.busy}>Keep my record for offline use</button>
             </form>`
-        : nothing}
-      ${isInstalled() ? html`<p>The app is installed on this device.</p>` : this.installable ? html`<p><button type="button" class="secondary" @click=${() => void this.installApp()}>Install the app</button></p>` : nothing}
-      ${this.notice ? html`<p class="success" role="status">${this.notice}</p>` : nothing}`;
+        : nothing
+    }
+    ${isInstalled() ? html`<p>The app is installed on this device.</p>` : this.installable ? html`<p><button type="button" class="secondary" @click=${() => void this.installApp()}>Install the app</button></p>` : nothing}
+    ${this.notice ? html`<p class="success" role="status">${this.notice}</p>` : nothing}`;
   }
 }
 

@@ -39,12 +39,37 @@ export class FactorsPanel extends LitElement {
     pageStyles,
     formStyles,
     css`
-      ul.keys { list-style: none; padding: 0; }
-      ul.keys li { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; }
-      .actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }
-      .key { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 1.1rem; word-spacing: 0.3rem; }
-      img.qr { display: block; width: 256px; height: 256px; image-rendering: pixelated; }
-      .warning { color: var(--mcl-danger, #a4161a); font-weight: 600; }
+      ul.keys {
+        list-style: none;
+        padding: 0;
+      }
+      ul.keys li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1rem;
+        align-items: center;
+        justify-content: space-between;
+      }
+      .actions {
+        display: flex;
+        gap: 0.5rem;
+        flex-wrap: wrap;
+      }
+      .key {
+        font-family: ui-monospace, 'DejaVu Sans Mono', monospace;
+        font-size: 1.1rem;
+        word-spacing: 0.3rem;
+      }
+      img.qr {
+        display: block;
+        width: 256px;
+        height: 256px;
+        image-rendering: pixelated;
+      }
+      .warning {
+        color: var(--mcl-danger, #a4161a);
+        font-weight: 600;
+      }
     `,
   ];
   @property({ attribute: false }) session: SessionController | undefined;
@@ -87,7 +112,9 @@ export class FactorsPanel extends LitElement {
     } finally {
       this.busy = false;
       await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>(this.codes ? '#codes-title' : '[role=alert], [role=status]')?.focus?.();
+      this.renderRoot
+        .querySelector<HTMLElement>(this.codes ? '#codes-title' : '[role=alert], [role=status]')
+        ?.focus?.();
     }
   }
 
@@ -97,7 +124,8 @@ export class FactorsPanel extends LitElement {
 
   private addPasskey(event: SubmitEvent) {
     event.preventDefault();
-    const name = String(new FormData(event.target as HTMLFormElement).get('name') ?? '').trim() || deviceName(navigator.userAgent);
+    const name =
+      String(new FormData(event.target as HTMLFormElement).get('name') ?? '').trim() || deviceName(navigator.userAgent);
     return this.change(async () => {
       this.showCodes(await createPasskey<{ recoveryCodes?: string[] }>(name));
       return `Passkey "${name}" added. Next time, choose "Sign in with a passkey".`;
@@ -160,7 +188,9 @@ export class FactorsPanel extends LitElement {
     event.preventDefault();
     const code = String(new FormData(event.target as HTMLFormElement).get('sms-code') ?? '');
     return this.change(async () => {
-      this.showCodes(await api<{ recoveryCodes?: string[] }>('POST', '/api/factors/sms/confirm', { flow: this.smsFlow!.flow, code }));
+      this.showCodes(
+        await api<{ recoveryCodes?: string[] }>('POST', '/api/factors/sms/confirm', { flow: this.smsFlow!.flow, code }),
+      );
       this.smsFlow = undefined;
       return 'Text-message codes are on.';
     });
@@ -184,79 +214,158 @@ export class FactorsPanel extends LitElement {
 
   private renderPasskeys(f: Factors) {
     return html`<h3 id="passkeys">Passkeys</h3>
-      <p>A passkey signs you in with your fingerprint, face or phone screen lock. Nobody can guess it or trick you out of it.</p>
-      ${f.passkeys.length
-        ? html`<ul class="keys">
-            ${f.passkeys.map((p) => html`<li class="card">
-              ${this.renaming === p.id
-                ? html`<form @submit=${(e: SubmitEvent) => this.rename(e, p.id)}>
-                    <div class="field"><label for="rename-${p.id}">New name for "${p.name}"</label>
-                      <input id="rename-${p.id}" name="name" type="text" maxlength="64" .value=${p.name} /></div>
-                    <div class="actions"><button type="submit">Save</button>
-                      <button type="button" class="secondary" @click=${() => (this.renaming = undefined)}>Cancel</button></div>
-                  </form>`
-                : html`<span><strong>${p.name}</strong><br />
-                      Added ${when(p.createdAt)}. ${p.lastUsedAt ? `Last used ${when(p.lastUsedAt)}.` : 'Not used yet.'}
-                      ${p.flagged ? html`<br /><span class="warning">Blocked for safety: it answered like a copied passkey. Remove it and add it again.</span>` : nothing}</span>
-                    <span class="actions">
-                      <button type="button" class="secondary" aria-label="Rename ${p.name}" @click=${() => (this.renaming = p.id)}>Rename</button>
-                      <button type="button" class="secondary" aria-label="Remove ${p.name}" ?disabled=${this.busy} @click=${() => this.removePasskey(p)}>Remove</button>
-                    </span>`}
-            </li>`)}
-          </ul>`
-        : html`<p>You have no passkey yet.</p>`}
-      ${onSharedComputer()
-        ? html`<p>This is a shared computer: add passkeys on your own phone or computer.</p>`
-        : supportsPasskeys()
-        ? html`<form @submit=${this.addPasskey}>
-            <div class="field"><label for="passkey-name">Name for a new passkey</label>
-              <span class="hint" id="passkey-name-hint">So you can tell your passkeys apart, for example "My phone".</span>
-              <input id="passkey-name" name="name" type="text" maxlength="64" aria-describedby="passkey-name-hint" .value=${deviceName(navigator.userAgent)} /></div>
-            <button type="submit" ?disabled=${this.busy}>Add a passkey</button>
-          </form>`
-        : html`<p>This browser cannot make passkeys.</p>`}`;
+      <p>
+        A passkey signs you in with your fingerprint, face or phone screen lock. Nobody can guess it or trick you out of
+        it.
+      </p>
+      ${
+        f.passkeys.length
+          ? html`<ul class="keys">
+              ${f.passkeys.map(
+                (p) =>
+                  html`<li class="card">
+                    ${
+                      this.renaming === p.id
+                        ? html`<form @submit=${(e: SubmitEvent) => this.rename(e, p.id)}>
+                            <div class="field">
+                              <label for="rename-${p.id}">New name for "${p.name}"</label>
+                              <input id="rename-${p.id}" name="name" type="text" maxlength="64" .value=${p.name} />
+                            </div>
+                            <div class="actions">
+                              <button type="submit">Save</button>
+                              <button type="button" class="secondary" @click=${() => (this.renaming = undefined)}>
+                                Cancel
+                              </button>
+                            </div>
+                          </form>`
+                        : html`<span
+                              ><strong>${p.name}</strong><br />
+                              Added ${when(p.createdAt)}.
+                              ${p.lastUsedAt ? `Last used ${when(p.lastUsedAt)}.` : 'Not used yet.'}
+                              ${p.flagged ? html`<br /><span class="warning">Blocked for safety: it answered like a copied passkey. Remove it and add it again.</span>` : nothing}</span
+                            >
+                            <span class="actions">
+                              <button
+                                type="button"
+                                class="secondary"
+                                aria-label="Rename ${p.name}"
+                                @click=${() => (this.renaming = p.id)}
+                              >
+                                Rename
+                              </button>
+                              <button
+                                type="button"
+                                class="secondary"
+                                aria-label="Remove ${p.name}"
+                                ?disabled=${this.busy}
+                                @click=${() => this.removePasskey(p)}
+                              >
+                                Remove
+                              </button>
+                            </span>`
+                    }
+                  </li>`,
+              )}
+            </ul>`
+          : html`<p>You have no passkey yet.</p>`
+      }
+      ${
+        onSharedComputer()
+          ? html`<p>This is a shared computer: add passkeys on your own phone or computer.</p>`
+          : supportsPasskeys()
+            ? html`<form @submit=${this.addPasskey}>
+                <div class="field">
+                  <label for="passkey-name">Name for a new passkey</label>
+                  <span class="hint" id="passkey-name-hint"
+                    >So you can tell your passkeys apart, for example "My phone".</span
+                  >
+                  <input
+                    id="passkey-name"
+                    name="name"
+                    type="text"
+                    maxlength="64"
+                    aria-describedby="passkey-name-hint"
+                    .value=${deviceName(navigator.userAgent)}
+                  />
+                </div>
+                <button type="submit" ?disabled=${this.busy}>Add a passkey</button>
+              </form>`
+            : html`<p>This browser cannot make passkeys.</p>`
+      }`;
   }
 
   private renderApp(f: Factors) {
     return html`<h3 id="app">Authenticator app</h3>
-      ${f.totp
-        ? html`<p>On: when you sign in with your password, we ask for the 6-digit code from your app.</p>
-            <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.removeTotp}>Turn off app codes</button>`
-        : this.totpSetup
-          ? html`<ol>
-                <li>Open an authenticator app on your phone and add an account.</li>
-                <li>Scan this code:<img class="qr" src=${this.totpSetup.qr} alt="QR code for your authenticator app. If you cannot scan it, type the key shown below." />
-                  Or type this key: <span class="key" id="totp-key">${this.totpSetup.secret.match(/.{1,4}/g)!.join(' ')}</span></li>
-                <li>Type the 6-digit code the app shows:</li>
-              </ol>
-              <form @submit=${this.confirmTotp} novalidate>
-                <div class="field"><label for="totp-code">Code from the app</label>
-                  <input id="totp-code" name="totp-code" type="text" inputmode="numeric" autocomplete="one-time-code" /></div>
-                <button type="submit" ?disabled=${this.busy}>Confirm</button>
-              </form>`
-          : html`<p>An app such as Google Authenticator, Microsoft Authenticator or 1Password shows a new code every 30 seconds.</p>
-              <button type="button" ?disabled=${this.busy} @click=${this.startTotp}>Set up an authenticator app</button>`}`;
+      ${
+        f.totp
+          ? html`<p>On: when you sign in with your password, we ask for the 6-digit code from your app.</p>
+              <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.removeTotp}>
+                Turn off app codes
+              </button>`
+          : this.totpSetup
+            ? html`<ol>
+                  <li>Open an authenticator app on your phone and add an account.</li>
+                  <li>
+                    Scan this code:<img
+                      class="qr"
+                      src=${this.totpSetup.qr}
+                      alt="QR code for your authenticator app. If you cannot scan it, type the key shown below."
+                    />
+                    Or type this key:
+                    <span class="key" id="totp-key">${this.totpSetup.secret.match(/.{1,4}/g)!.join(' ')}</span>
+                  </li>
+                  <li>Type the 6-digit code the app shows:</li>
+                </ol>
+                <form @submit=${this.confirmTotp} novalidate>
+                  <div class="field">
+                    <label for="totp-code">Code from the app</label>
+                    <input
+                      id="totp-code"
+                      name="totp-code"
+                      type="text"
+                      inputmode="numeric"
+                      autocomplete="one-time-code"
+                    />
+                  </div>
+                  <button type="submit" ?disabled=${this.busy}>Confirm</button>
+                </form>`
+            : html`<p>
+                  An app such as Google Authenticator, Microsoft Authenticator or 1Password shows a new code every 30
+                  seconds.
+                </p>
+                <button type="button" ?disabled=${this.busy} @click=${this.startTotp}>
+                  Set up an authenticator app
+                </button>`
+      }`;
   }
 
   private renderSms(f: Factors) {
     return html`<h3 id="sms">Text-message codes</h3>
       <p>Less safe than a passkey or an app (texts can be redirected): best kept as a backup.</p>
-      ${f.sms
-        ? html`<p>On: codes go to ${f.sms.to}.</p>
-            <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.removeSms}>Turn off text codes</button>`
-        : this.smsFlow
-          ? html`<p role="status">${this.smsFlow.message}</p>
-              <form @submit=${this.confirmSms} novalidate>
-                <div class="field"><label for="sms-code">Code from the text message</label>
-                  <input id="sms-code" name="sms-code" type="text" inputmode="numeric" autocomplete="one-time-code" /></div>
-                <button type="submit" ?disabled=${this.busy}>Confirm</button>
+      ${
+        f.sms
+          ? html`<p>On: codes go to ${f.sms.to}.</p>
+              <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.removeSms}>
+                Turn off text codes
+              </button>`
+          : this.smsFlow
+            ? html`<p role="status">${this.smsFlow.message}</p>
+                <form @submit=${this.confirmSms} novalidate>
+                  <div class="field">
+                    <label for="sms-code">Code from the text message</label>
+                    <input id="sms-code" name="sms-code" type="text" inputmode="numeric" autocomplete="one-time-code" />
+                  </div>
+                  <button type="submit" ?disabled=${this.busy}>Confirm</button>
+                </form>`
+            : html`<form @submit=${this.startSms} novalidate>
+                <div class="field">
+                  <label for="sms-phone">Mobile number</label>
+                  <span class="hint" id="sms-phone-hint">With the country code, for example +1 507 555 0123.</span>
+                  <input id="sms-phone" name="phone" type="tel" autocomplete="tel" aria-describedby="sms-phone-hint" />
+                </div>
+                <button type="submit" ?disabled=${this.busy}>Send me a code</button>
               </form>`
-          : html`<form @submit=${this.startSms} novalidate>
-              <div class="field"><label for="sms-phone">Mobile number</label>
-                <span class="hint" id="sms-phone-hint">With the country code, for example +1 507 555 0123.</span>
-                <input id="sms-phone" name="phone" type="tel" autocomplete="tel" aria-describedby="sms-phone-hint" /></div>
-              <button type="submit" ?disabled=${this.busy}>Send me a code</button>
-            </form>`}`;
+      }`;
   }
 
   override render() {
@@ -265,17 +374,28 @@ export class FactorsPanel extends LitElement {
       ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
       ${this.codes ? html`<mcl-recovery-codes .codes=${this.codes} @saved=${() => (this.codes = undefined)}></mcl-recovery-codes>` : nothing}
-      ${!f
-        ? html`<p role="status">Loading…</p>`
-        : html`${this.renderPasskeys(f)}
-            ${f.staff
-              ? html`<p>Staff accounts sign in with passkeys only.</p>`
-              : html`${this.renderApp(f)} ${this.renderSms(f)}
-                  <h3 id="recovery">Recovery codes</h3>
-                  ${f.recoveryCodesLeft
-                    ? html`<p>You have ${f.recoveryCodesLeft} unused recovery ${f.recoveryCodesLeft === 1 ? 'code' : 'codes'}.</p>
-                        <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.newCodes}>Make new recovery codes</button>`
-                    : html`<p>Recovery codes come with your first passkey, app or text codes.</p>`}`}`}`;
+      ${
+        !f
+          ? html`<p role="status">Loading…</p>`
+          : html`${this.renderPasskeys(f)}
+            ${
+              f.staff
+                ? html`<p>Staff accounts sign in with passkeys only.</p>`
+                : html`${this.renderApp(f)} ${this.renderSms(f)}
+                    <h3 id="recovery">Recovery codes</h3>
+                    ${
+                      f.recoveryCodesLeft
+                        ? html`<p>
+                              You have ${f.recoveryCodesLeft} unused recovery
+                              ${f.recoveryCodesLeft === 1 ? 'code' : 'codes'}.
+                            </p>
+                            <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.newCodes}>
+                              Make new recovery codes
+                            </button>`
+                        : html`<p>Recovery codes come with your first passkey, app or text codes.</p>`
+                    }`
+            }`
+      }`;
   }
 }
 

@@ -15,7 +15,15 @@ import { RecordPage } from '../../session/record-page.js';
 import { cancelKey } from '../../record/news.js';
 import { deviceZone, icsFor, requestedDays, splitVisits, visitDetails, visitTime } from '../../record/visit-time.js';
 
-const STATUS: Record<string, string> = { booked: 'Booked', cancelled: 'Cancelled', fulfilled: 'Attended', noshow: 'Missed', arrived: 'Arrived', proposed: 'Requested', pending: 'Waiting for the clinic' };
+const STATUS: Record<string, string> = {
+  booked: 'Booked',
+  cancelled: 'Cancelled',
+  fulfilled: 'Attended',
+  noshow: 'Missed',
+  arrived: 'Arrived',
+  proposed: 'Requested',
+  pending: 'Waiting for the clinic',
+};
 
 /**
  * Appointments: upcoming and past visits from the local record (so they read offline), each with its time in the
@@ -36,7 +44,10 @@ export class AppointmentsPage extends RecordPage {
   @state() private outbox: OutboxItem[] = [];
   private vault: Vault | undefined;
   private patientId = '';
-  protected readonly outboxWatch = new OutboxWatch(this, () => this.vault && Promise.all([this.load(this.vault, this.patientId), this.record.session?.sync()]));
+  protected readonly outboxWatch = new OutboxWatch(
+    this,
+    () => this.vault && Promise.all([this.load(this.vault, this.patientId), this.record.session?.sync()]),
+  );
   @state() private cancelling: string | undefined;
   @state() private problem: string | undefined;
   @state() private notice: string | undefined;
@@ -50,7 +61,12 @@ export class AppointmentsPage extends RecordPage {
     // A sent request is done once the clinic's copy of it is in the local record.
     const known = new Set(all.map((a) => a.id));
     const mine = (await vault.outboxItems()).filter((i) => i.kind === 'appointment');
-    for (const item of mine) if (item.state === 'sent' && known.has((item.response as { appointment?: { id?: string } } | undefined)?.appointment?.id)) await vault.deleteOutbox(item.id);
+    for (const item of mine)
+      if (
+        item.state === 'sent' &&
+        known.has((item.response as { appointment?: { id?: string } } | undefined)?.appointment?.id)
+      )
+        await vault.deleteOutbox(item.id);
     this.outbox = (await vault.outboxItems()).filter((i) => i.kind === 'appointment');
     // Seen here: a cancellation by the clinic is no longer news on Home.
     await vault.markSeen(patientId, 'Appointment', all.filter((a) => a.status === 'cancelled').map(cancelKey));
@@ -61,7 +77,11 @@ export class AppointmentsPage extends RecordPage {
   }
 
   private calendar(a: Appointment) {
-    downloadFile(`appointment-${(a.start ?? '').slice(0, 10)}.ics`, [icsFor(a, this.clinic?.name ?? 'the clinic')], 'text/calendar');
+    downloadFile(
+      `appointment-${(a.start ?? '').slice(0, 10)}.ics`,
+      [icsFor(a, this.clinic?.name ?? 'the clinic')],
+      'text/calendar',
+    );
   }
 
   private async cancel(event: SubmitEvent, a: Appointment) {
@@ -76,10 +96,13 @@ export class AppointmentsPage extends RecordPage {
     try {
       await api('POST', `/api/appointments/${encodeURIComponent(a.id!)}/cancel`, reason ? { reason } : {});
       this.cancelling = undefined;
-      this.notice = a.start ? `Your ${visitDetails(a).type.toLowerCase()} on ${visitTime(a.start, this.zone).clinic} is cancelled.` : 'Your appointment request is withdrawn.';
+      this.notice = a.start
+        ? `Your ${visitDetails(a).type.toLowerCase()} on ${visitTime(a.start, this.zone).clinic} is cancelled.`
+        : 'Your appointment request is withdrawn.';
       await this.record.session?.sync();
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'The appointment could not be cancelled. Please try again.';
+      this.problem =
+        error instanceof ApiProblem ? error.message : 'The appointment could not be cancelled. Please try again.';
     } finally {
       this.busy = false;
     }
@@ -95,27 +118,44 @@ export class AppointmentsPage extends RecordPage {
   /** A refused request goes back into the request form's drafts: nothing the person wrote is lost. */
   private async edit(item: OutboxItem) {
     const body = item.body as Record<string, string | undefined>;
-    for (const field of ['reason', 'earliest', 'latest', 'timeOfDay']) await this.vault!.saveDraft(draftKey(REQUEST_PAGE, field), body[field] ?? '');
+    for (const field of ['reason', 'earliest', 'latest', 'timeOfDay'])
+      await this.vault!.saveDraft(draftKey(REQUEST_PAGE, field), body[field] ?? '');
     await this.vault!.deleteOutbox(item.id);
     navigate(this, REQUEST_PAGE);
   }
 
   /** A request (no time yet): what for, the days asked for, and the clinic's answer when there is one. */
   private requestCard(a: Appointment) {
-    const status = a.status === 'proposed' ? 'Waiting for the clinic to choose a time.' : (a.cancelationReason?.text ?? 'Cancelled');
+    const status =
+      a.status === 'proposed' ? 'Waiting for the clinic to choose a time.' : (a.cancelationReason?.text ?? 'Cancelled');
     return html`<li class="card">
       <h3>Appointment request</h3>
       ${a.reasonCode?.[0]?.text ? html`<p>${a.reasonCode[0].text}</p>` : nothing}
-      <p>Days that suit you: ${requestedDays(a)}${a.comment ? html` · ${a.comment.replace(/^Preferred: /, '')}` : nothing}</p>
+      <p>
+        Days that suit you:
+        ${requestedDays(a)}${a.comment ? html` · ${a.comment.replace(/^Preferred: /, '')}` : nothing}
+      </p>
       <p class="meta">Status: ${status}</p>
-      ${a.status === 'proposed'
-        ? this.cancelling === a.id
-          ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, a)}>
-              <p><button type="submit" ?disabled=${this.busy}>Withdraw this request</button>
-                <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button></p>
-            </form>`
-          : html`<p><button type="button" class="secondary" @click=${() => ((this.cancelling = a.id), (this.notice = undefined))}>Withdraw…</button></p>`
-        : nothing}
+      ${
+        a.status === 'proposed'
+          ? this.cancelling === a.id
+            ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, a)}>
+                <p>
+                  <button type="submit" ?disabled=${this.busy}>Withdraw this request</button>
+                  <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button>
+                </p>
+              </form>`
+            : html`<p>
+                <button
+                  type="button"
+                  class="secondary"
+                  @click=${() => ((this.cancelling = a.id), (this.notice = undefined))}
+                >
+                  Withdraw…
+                </button>
+              </p>`
+          : nothing
+      }
     </li>`;
   }
 
@@ -126,42 +166,100 @@ export class AppointmentsPage extends RecordPage {
     return html`<li class="card">
       <h3>${d.type}${d.who ? html` with ${d.who}` : nothing}</h3>
       <p><strong>${t.clinic}</strong>${t.device ? html`<br />${t.device}` : nothing}</p>
-      <p>${[d.department, d.place].filter(Boolean).join(' · ')}${d.address ? html`<br /><span class="meta">${d.address}</span>` : nothing}</p>
+      <p>
+        ${[d.department, d.place].filter(Boolean).join(' · ')}${d.address ? html`<br /><span class="meta">${d.address}</span>` : nothing}
+      </p>
       ${upcoming && a.patientInstruction ? html`<p><strong>Before you come:</strong> ${a.patientInstruction}</p>` : nothing}
-      <p class="meta">Status: ${a.cancelationReason?.text?.startsWith('Cancelled') ? a.cancelationReason.text : `${STATUS[a.status] ?? a.status}${a.cancelationReason?.text ? ` (${a.cancelationReason.text})` : ''}`}</p>
-      ${upcoming
-        ? this.cancelling === a.id
-          ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, a)}>
-              <div class="field"><label for="reason-${a.id}">Reason (optional)</label>
-                <input id="reason-${a.id}" name="reason" type="text" maxlength="300" /></div>
-              <p><button type="submit" ?disabled=${this.busy}>Cancel this appointment</button>
-                <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button></p>
-            </form>`
-          : html`<p>
-              <button type="button" class="secondary" @click=${() => this.calendar(a)} aria-label="Add to calendar: ${d.type} on ${t.clinic}">Add to calendar</button>
-              <a class="button" href="/appointments/book?reschedule=${encodeURIComponent(a.id!)}" aria-label="Change the time: ${d.type} on ${t.clinic}">Change the time</a>
-              <button type="button" class="secondary" @click=${() => ((this.cancelling = a.id), (this.notice = undefined))} aria-label="Cancel: ${d.type} on ${t.clinic}">Cancel…</button>
-            </p>`
-        : a.status !== 'cancelled'
-          ? html`<p><a href="/records/visits">Visit summaries</a></p>`
-          : nothing}
+      <p class="meta">
+        Status:
+        ${a.cancelationReason?.text?.startsWith('Cancelled') ? a.cancelationReason.text : `${STATUS[a.status] ?? a.status}${a.cancelationReason?.text ? ` (${a.cancelationReason.text})` : ''}`}
+      </p>
+      ${
+        upcoming
+          ? this.cancelling === a.id
+            ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, a)}>
+                <div class="field">
+                  <label for="reason-${a.id}">Reason (optional)</label>
+                  <input id="reason-${a.id}" name="reason" type="text" maxlength="300" />
+                </div>
+                <p>
+                  <button type="submit" ?disabled=${this.busy}>Cancel this appointment</button>
+                  <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button>
+                </p>
+              </form>`
+            : html`<p>
+                <button
+                  type="button"
+                  class="secondary"
+                  @click=${() => this.calendar(a)}
+                  aria-label="Add to calendar: ${d.type} on ${t.clinic}"
+                >
+                  Add to calendar
+                </button>
+                <a
+                  class="button"
+                  href="/appointments/book?reschedule=${encodeURIComponent(a.id!)}"
+                  aria-label="Change the time: ${d.type} on ${t.clinic}"
+                  >Change the time</a
+                >
+                <button
+                  type="button"
+                  class="secondary"
+                  @click=${() => ((this.cancelling = a.id), (this.notice = undefined))}
+                  aria-label="Cancel: ${d.type} on ${t.clinic}"
+                >
+                  Cancel…
+                </button>
+              </p>`
+          : a.status !== 'cancelled'
+            ? html`<p><a href="/records/visits">Visit summaries</a></p>`
+            : nothing
+      }
     </li>`;
   }
 
   protected renderBody() {
     return html`${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
-      <p><a class="button" href="/appointments/book">Book a visit</a>
-        <a class="button" href=${REQUEST_PAGE}>Ask for an appointment</a></p>
-      ${this.outbox.length || this.requests.length
-        ? html`<h2>Your requests (${this.outbox.length + this.requests.length})</h2>
-            ${outboxList(this.outbox, (i) => void this.discard(i), (i) => void this.edit(i), !this.session?.unlockedOffline, 'Requests on their way')}
-            ${this.requests.length ? html`<ul class="items" aria-label="Requests the clinic has">${this.requests.map((a) => this.requestCard(a))}</ul>` : nothing}`
-        : nothing}
+      <p>
+        <a class="button" href="/appointments/book">Book a visit</a>
+        <a class="button" href=${REQUEST_PAGE}>Ask for an appointment</a>
+      </p>
+      ${
+        this.outbox.length || this.requests.length
+          ? html`<h2>Your requests (${this.outbox.length + this.requests.length})</h2>
+              ${outboxList(
+                this.outbox,
+                (i) => void this.discard(i),
+                (i) => void this.edit(i),
+                !this.session?.unlockedOffline,
+                'Requests on their way',
+              )}
+              ${
+                this.requests.length
+                  ? html`<ul class="items" aria-label="Requests the clinic has">
+                      ${this.requests.map((a) => this.requestCard(a))}
+                    </ul>`
+                  : nothing
+              }`
+          : nothing
+      }
       <h2>Upcoming (${this.upcoming.length})</h2>
-      ${this.upcoming.length ? html`<ul class="items">${this.upcoming.map((a) => this.card(a, true))}</ul>` : html`<p>No upcoming appointments.</p>`}
+      ${
+        this.upcoming.length
+          ? html`<ul class="items">
+              ${this.upcoming.map((a) => this.card(a, true))}
+            </ul>`
+          : html`<p>No upcoming appointments.</p>`
+      }
       <h2>Past and cancelled (${this.past.length})</h2>
-      ${this.past.length ? html`<ul class="items">${this.past.slice(0, 50).map((a) => this.card(a, false))}</ul>` : html`<p>None.</p>`}`;
+      ${
+        this.past.length
+          ? html`<ul class="items">
+              ${this.past.slice(0, 50).map((a) => this.card(a, false))}
+            </ul>`
+          : html`<p>None.</p>`
+      }`;
   }
 }
 

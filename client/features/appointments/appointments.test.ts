@@ -18,18 +18,48 @@ const P = 'patient-1';
 const DB = 'mcl-vault-appointments-test';
 // In the shape the server writes (server/appointments/appointments.ts).
 const visit = (id: string, start: string, status: Appointment['status'] = 'booked'): Appointment => ({
-  resourceType: 'Appointment', id, status, start, end: new Date(Date.parse(start) + 20 * 60_000).toISOString(), minutesDuration: 20,
-  serviceType: [{ text: 'Primary care' }], appointmentType: { text: 'Follow-up visit' }, description: 'Follow-up visit', patientInstruction: 'Bring your medicines.',
-  contained: [{ resourceType: 'Location', id: 'place', name: 'Main Street Clinic', address: { text: '100 Main Street, Rochester, MN 55901' } }],
-  participant: [{ actor: { reference: `Patient/${P}`, display: 'Margery' }, status: 'accepted' }, { actor: { display: 'Dr. Ana Lee' }, status: 'accepted' }, { actor: { reference: '#place', display: 'Main Street Clinic' }, status: 'accepted' }],
+  resourceType: 'Appointment',
+  id,
+  status,
+  start,
+  end: new Date(Date.parse(start) + 20 * 60_000).toISOString(),
+  minutesDuration: 20,
+  serviceType: [{ text: 'Primary care' }],
+  appointmentType: { text: 'Follow-up visit' },
+  description: 'Follow-up visit',
+  patientInstruction: 'Bring your medicines.',
+  contained: [
+    {
+      resourceType: 'Location',
+      id: 'place',
+      name: 'Main Street Clinic',
+      address: { text: '100 Main Street, Rochester, MN 55901' },
+    },
+  ],
+  participant: [
+    { actor: { reference: `Patient/${P}`, display: 'Margery' }, status: 'accepted' },
+    { actor: { display: 'Dr. Ana Lee' }, status: 'accepted' },
+    { actor: { reference: '#place', display: 'Main Street Clinic' }, status: 'accepted' },
+  ],
 });
 const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
 // A request as the server writes it (server/appointments/requests.ts), and one the clinic declined.
 const request = (id: string): Appointment => ({
-  resourceType: 'Appointment', id, status: 'proposed', created: '2026-11-20T10:00:00Z', description: 'Appointment request', reasonCode: [{ text: 'My knee hurts on the stairs' }],
-  requestedPeriod: [{ start: '2026-11-30', end: '2026-12-04' }], comment: 'Preferred: mornings', participant: [{ actor: { reference: `Patient/${P}`, display: 'Margery' }, status: 'accepted' }],
+  resourceType: 'Appointment',
+  id,
+  status: 'proposed',
+  created: '2026-11-20T10:00:00Z',
+  description: 'Appointment request',
+  reasonCode: [{ text: 'My knee hurts on the stairs' }],
+  requestedPeriod: [{ start: '2026-11-30', end: '2026-12-04' }],
+  comment: 'Preferred: mornings',
+  participant: [{ actor: { reference: `Patient/${P}`, display: 'Margery' }, status: 'accepted' }],
 });
-const declined: Appointment = { ...request('declined'), status: 'cancelled', cancelationReason: { text: 'Not booked by the clinic: Please see your own clinician first' } };
+const declined: Appointment = {
+  ...request('declined'),
+  status: 'cancelled',
+  cancelationReason: { text: 'Not booked by the clinic: Please see your own clinician first' },
+};
 
 describe('appointments', () => {
   it('shows the clinic time with its zone, and the device time too when they differ', () => {
@@ -41,27 +71,49 @@ describe('appointments', () => {
 
   it('makes an .ics file: UTC times, the place, no visit type in the title', () => {
     const ics = icsFor(visit('a1', '2026-12-03T15:00:00.000Z'), 'Demo Clinic', new Date('2026-11-25T12:00:00Z'));
-    expect(ics).to.contain('BEGIN:VCALENDAR\r\n').and.contain('DTSTART:20261203T150000Z\r\n').and.contain('DTEND:20261203T152000Z\r\n');
-    expect(ics).to.contain('SUMMARY:Appointment at Demo Clinic\r\n').and.contain('LOCATION:Main Street Clinic\\, 100 Main Street\\, Rochester\\, MN 55901');
-    expect(ics).to.contain('UID:a1@mayocarelink').and.match(/END:VCALENDAR\r\n$/);
+    expect(ics)
+      .to.contain('BEGIN:VCALENDAR\r\n')
+      .and.contain('DTSTART:20261203T150000Z\r\n')
+      .and.contain('DTEND:20261203T152000Z\r\n');
+    expect(ics)
+      .to.contain('SUMMARY:Appointment at Demo Clinic\r\n')
+      .and.contain('LOCATION:Main Street Clinic\\, 100 Main Street\\, Rochester\\, MN 55901');
+    expect(ics)
+      .to.contain('UID:a1@mayocarelink')
+      .and.match(/END:VCALENDAR\r\n$/);
     expect(ics.split('\r\n').every((l) => new TextEncoder().encode(l).length <= 75)).to.equal(true);
   });
 
   it('splits upcoming (soonest first) from requests waiting for a time and from past and cancelled', () => {
-    const { upcoming, requests, past } = splitVisits([visit('b', soon), visit('a', '2020-01-01T15:00:00Z'), visit('c', soon, 'cancelled'), request('r'), declined]);
+    const { upcoming, requests, past } = splitVisits([
+      visit('b', soon),
+      visit('a', '2020-01-01T15:00:00Z'),
+      visit('c', soon, 'cancelled'),
+      request('r'),
+      declined,
+    ]);
     expect(upcoming.map((a) => a.id)).to.deep.equal(['b']);
     expect(requests.map((a) => a.id)).to.deep.equal(['r']);
     expect(past.map((a) => a.id).sort()).to.deep.equal(['a', 'c', 'declined']);
   });
 
   it('checks a request before it goes into the outbox, with a sentence for each problem', () => {
-    const form = (fields: Record<string, string>) => Object.entries(fields).reduce((f, [k, v]) => (f.append(k, v), f), new FormData());
+    const form = (fields: Record<string, string>) =>
+      Object.entries(fields).reduce((f, [k, v]) => (f.append(k, v), f), new FormData());
     const ok = { reason: 'Knee pain', earliest: '2026-12-01', latest: '2026-12-10', timeOfDay: 'morning' };
     expect(requestFrom(form(ok), P, '2026-11-25')).to.deep.equal({ body: { patientId: P, ...ok } });
-    expect(requestFrom(form({ ...ok, reason: ' ' }), P, '2026-11-25')).to.deep.equal({ problem: 'Please say what the visit is for.' });
-    expect(requestFrom(form({ ...ok, latest: '2026-11-30' }), P, '2026-11-25')).to.deep.equal({ problem: 'The last day is before the first day.' });
-    expect(requestFrom(form({ ...ok, earliest: '2026-11-01', latest: '2026-11-02' }), P, '2026-11-25')).to.have.property('problem').that.contains('passed');
-    expect(requestFrom(form({ ...ok, earliest: '' }), P, '2026-11-25')).to.have.property('problem').that.contains('first and the last day');
+    expect(requestFrom(form({ ...ok, reason: ' ' }), P, '2026-11-25')).to.deep.equal({
+      problem: 'Please say what the visit is for.',
+    });
+    expect(requestFrom(form({ ...ok, latest: '2026-11-30' }), P, '2026-11-25')).to.deep.equal({
+      problem: 'The last day is before the first day.',
+    });
+    expect(requestFrom(form({ ...ok, earliest: '2026-11-01', latest: '2026-11-02' }), P, '2026-11-25'))
+      .to.have.property('problem')
+      .that.contains('passed');
+    expect(requestFrom(form({ ...ok, earliest: '' }), P, '2026-11-25'))
+      .to.have.property('problem')
+      .that.contains('first and the last day');
   });
 
   it('the request form starts from what the person had chosen (kept drafts), not from the defaults', async () => {
@@ -75,7 +127,8 @@ describe('appointments', () => {
     try {
       const el = await mountRecordPage<RecordPage>('mcl-request-page', P, { clinic: demoClinic });
       const root = el.shadowRoot!;
-      for (let i = 0; i < 50 && !root.querySelector<HTMLTextAreaElement>('#reason')!.value; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 50 && !root.querySelector<HTMLTextAreaElement>('#reason')!.value; i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(root.querySelector<HTMLInputElement>('#earliest')!.value).to.equal('2031-01-05');
       expect(root.querySelector<HTMLInputElement>('#latest')!.value).to.equal('2031-01-09');
       expect(root.querySelector<HTMLSelectElement>('#timeOfDay')!.value).to.equal('afternoon');
@@ -88,7 +141,9 @@ describe('appointments', () => {
   it('writes a request with no connection: it waits in the outbox, sealed, and the drafts are cleared', async () => {
     const realFetch = window.fetch;
     window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
-    const { close, vault } = await openTestRecord(`${DB}-request`, P, (v) => v.put(P, [{ resourceType: 'Patient', id: P }]));
+    const { close, vault } = await openTestRecord(`${DB}-request`, P, (v) =>
+      v.put(P, [{ resourceType: 'Patient', id: P }]),
+    );
     try {
       const el = await mountRecordPage<RecordPage>('mcl-request-page', P, { clinic: demoClinic });
       await expect(el).to.be.accessible();
@@ -107,10 +162,17 @@ describe('appointments', () => {
       latest.value = first;
       root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
       let items = await vault.outboxItems();
-      for (let i = 0; i < 50 && !items.length; i++) items = (await new Promise((r) => setTimeout(r, 20)), await vault.outboxItems());
+      for (let i = 0; i < 50 && !items.length; i++)
+        items = (await new Promise((r) => setTimeout(r, 20)), await vault.outboxItems());
       expect(items).to.have.length(1);
       expect(items[0]).to.include({ kind: 'appointment', path: '/api/appointments/requests', state: 'waiting' });
-      expect(items[0]!.body).to.deep.equal({ patientId: P, reason: 'My knee hurts on the stairs', earliest: first, latest: first, timeOfDay: 'afternoon' });
+      expect(items[0]!.body).to.deep.equal({
+        patientId: P,
+        reason: 'My knee hurts on the stairs',
+        earliest: first,
+        latest: first,
+        timeOfDay: 'afternoon',
+      });
       const row = (await vault.db.outbox.toArray())[0]!;
       expect(JSON.stringify(row)).not.to.contain('knee');
       expect(await vault.draft(draftKey(REQUEST_PAGE, 'reason'))).to.equal(undefined);
@@ -123,19 +185,44 @@ describe('appointments', () => {
   describe('the list (real vault)', () => {
     let close: () => Promise<void>;
     let vault: Vault;
-    const byClinic = { ...visit('byclinic', soon, 'cancelled'), cancelationReason: { text: 'Cancelled by the clinic: Dr. Lee is unwell' } };
+    const byClinic = {
+      ...visit('byclinic', soon, 'cancelled'),
+      cancelationReason: { text: 'Cancelled by the clinic: Dr. Lee is unwell' },
+    };
     before(async () => {
       ({ close, vault } = await openTestRecord(DB, P, async (v) => {
-        await v.put(P, [{ resourceType: 'Patient', id: P }, visit('up', soon), visit('old', '2024-05-01T14:00:00Z', 'fulfilled'), visit('off', '2026-01-01T15:00:00Z', 'cancelled'), byClinic, request('asked'), declined]);
+        await v.put(P, [
+          { resourceType: 'Patient', id: P },
+          visit('up', soon),
+          visit('old', '2024-05-01T14:00:00Z', 'fulfilled'),
+          visit('off', '2026-01-01T15:00:00Z', 'cancelled'),
+          byClinic,
+          request('asked'),
+          declined,
+        ]);
         // A request the portal refused when it was sent (its days had passed meanwhile): kept, with the reason.
-        await v.putOutbox({ id: 'refused-1', createdAt: '2026-11-01T10:00:00Z', state: 'refused', kind: 'appointment', subject: 'request', title: 'Appointment request: Flu shot', path: '/api/appointments/requests', body: { patientId: P, reason: 'Flu shot', earliest: '2026-11-02', latest: '2026-11-03', timeOfDay: 'any' }, problem: 'All the days asked for have passed. Please choose new days.' });
+        await v.putOutbox({
+          id: 'refused-1',
+          createdAt: '2026-11-01T10:00:00Z',
+          state: 'refused',
+          kind: 'appointment',
+          subject: 'request',
+          title: 'Appointment request: Flu shot',
+          path: '/api/appointments/requests',
+          body: { patientId: P, reason: 'Flu shot', earliest: '2026-11-02', latest: '2026-11-03', timeOfDay: 'any' },
+          problem: 'All the days asked for have passed. Please choose new days.',
+        });
       }));
     });
 
     it('Home tells of a visit the clinic cancelled and a request it declined, until Appointments is opened', async () => {
       const before = await news(vault, P, 'America/Chicago');
-      expect(before.items.map((i) => i.text).join(' ')).to.match(/Your appointment on .* \(Chicago time\) was cancelled by the clinic: Dr\. Lee is unwell/);
-      expect(before.items.map((i) => i.text)).to.include('The clinic did not book your appointment request: Please see your own clinician first');
+      expect(before.items.map((i) => i.text).join(' ')).to.match(
+        /Your appointment on .* \(Chicago time\) was cancelled by the clinic: Dr\. Lee is unwell/,
+      );
+      expect(before.items.map((i) => i.text)).to.include(
+        'The clinic did not book your appointment request: Please see your own clinician first',
+      );
       await mountRecordPage<RecordPage>('mcl-appointments-page', P, { clinic: demoClinic });
       expect((await news(vault, P, 'America/Chicago')).items).to.have.length(0);
     });
@@ -144,9 +231,19 @@ describe('appointments', () => {
     it('lists upcoming visits with who, where and what to bring; past ones link to visit summaries; axe clean', async () => {
       const el = await mountRecordPage<RecordPage>('mcl-appointments-page', P, { clinic: demoClinic });
       const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
-      expect(text).to.contain('Upcoming (1)').and.contain('Follow-up visit with Dr. Ana Lee').and.contain('100 Main Street, Rochester').and.contain('Before you come: Bring your medicines.');
-      expect(text).to.contain('Past and cancelled (4)').and.contain('Status: Attended').and.contain('Status: Cancelled');
-      expect(text).to.contain('Your requests (2)').and.contain('Days that suit you: Monday, November 30 – Friday, December 4 · mornings').and.contain('Status: Waiting for the clinic to choose a time.');
+      expect(text)
+        .to.contain('Upcoming (1)')
+        .and.contain('Follow-up visit with Dr. Ana Lee')
+        .and.contain('100 Main Street, Rochester')
+        .and.contain('Before you come: Bring your medicines.');
+      expect(text)
+        .to.contain('Past and cancelled (4)')
+        .and.contain('Status: Attended')
+        .and.contain('Status: Cancelled');
+      expect(text)
+        .to.contain('Your requests (2)')
+        .and.contain('Days that suit you: Monday, November 30 – Friday, December 4 · mornings')
+        .and.contain('Status: Waiting for the clinic to choose a time.');
       expect(text).to.contain('Status: Not booked by the clinic: Please see your own clinician first');
       expect(text).to.contain('Not sent: All the days asked for have passed.');
       expect(el.shadowRoot!.querySelector('button[aria-label^="Add to calendar"]')).to.exist;
@@ -157,7 +254,9 @@ describe('appointments', () => {
 
     it('a refused request goes back into the request form to be changed: nothing written is lost', async () => {
       const el = await mountRecordPage<RecordPage>('mcl-appointments-page', P, { clinic: demoClinic });
-      const change = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Change and send again')!;
+      const change = [...el.shadowRoot!.querySelectorAll('button')].find(
+        (b) => b.textContent === 'Change and send again',
+      )!;
       change.click();
       for (let i = 0; i < 50 && (await vault.outboxItems()).length; i++) await new Promise((r) => setTimeout(r, 20));
       expect(await vault.outboxItems()).to.have.length(0);
@@ -176,8 +275,11 @@ describe('appointments', () => {
     el.session = { account: { id: 'acct', patientId: P } } as unknown as SessionController;
     el.clinic = demoClinic;
     host.append(el);
-    for (let i = 0; i < 100 && !el.shadowRoot!.querySelector('[role=alert]'); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('could not be reached').and.contain('You can ask for an appointment instead');
+    for (let i = 0; i < 100 && !el.shadowRoot!.querySelector('[role=alert]'); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent)
+      .to.contain('could not be reached')
+      .and.contain('You can ask for an appointment instead');
     expect(el.shadowRoot!.querySelector('a[href="/appointments/request"]')).to.exist;
     await expect(el).to.be.accessible();
   });

@@ -21,13 +21,20 @@ export function addDays(date: string, days: number): string {
 }
 
 /** The request as the server takes it (server/appointments/requests.ts), or the sentence saying what to fix. */
-export function requestFrom(form: FormData, patientId: string, today: string): { body: { patientId: string; reason: string; earliest: string; latest: string; timeOfDay: string } } | { problem: string } {
+export function requestFrom(
+  form: FormData,
+  patientId: string,
+  today: string,
+):
+  | { body: { patientId: string; reason: string; earliest: string; latest: string; timeOfDay: string } }
+  | { problem: string } {
   const reason = String(form.get('reason') ?? '').trim();
   const earliest = String(form.get('earliest') ?? '');
   const latest = String(form.get('latest') ?? '');
   const timeOfDay = String(form.get('timeOfDay') ?? 'any');
   if (!reason) return { problem: 'Please say what the visit is for.' };
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(earliest) || !/^\d{4}-\d{2}-\d{2}$/.test(latest)) return { problem: 'Please choose the first and the last day that would suit you.' };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(earliest) || !/^\d{4}-\d{2}-\d{2}$/.test(latest))
+    return { problem: 'Please choose the first and the last day that would suit you.' };
   if (latest < earliest) return { problem: 'The last day is before the first day.' };
   if (latest < today) return { problem: 'Those days have passed. Please choose days from today on.' };
   return { body: { patientId, reason, earliest, latest, timeOfDay } };
@@ -64,7 +71,11 @@ export class RequestPage extends RecordPage {
     if (this.initial) return;
     const today = this.today;
     const kept = (field: string) => vault.draft(draftKey(REQUEST_PAGE, field));
-    this.initial = { earliest: (await kept('earliest')) || addDays(today, 1), latest: (await kept('latest')) || addDays(today, 14), timeOfDay: (await kept('timeOfDay')) || 'any' };
+    this.initial = {
+      earliest: (await kept('earliest')) || addDays(today, 1),
+      latest: (await kept('latest')) || addDays(today, 14),
+      timeOfDay: (await kept('timeOfDay')) || 'any',
+    };
   }
 
   private async send(event: SubmitEvent) {
@@ -80,7 +91,13 @@ export class RequestPage extends RecordPage {
     this.sending = true;
     try {
       const { reason } = request.body;
-      await submit(this.vault!, { kind: 'appointment', subject: 'request', title: `Appointment request: ${reason.length > 60 ? `${reason.slice(0, 60)}…` : reason}`, path: '/api/appointments/requests', body: request.body });
+      await submit(this.vault!, {
+        kind: 'appointment',
+        subject: 'request',
+        title: `Appointment request: ${reason.length > 60 ? `${reason.slice(0, 60)}…` : reason}`,
+        path: '/api/appointments/requests',
+        body: request.body,
+      });
       await Promise.all(['reason', 'earliest', 'latest', 'timeOfDay'].map((n) => this.drafts.clear(n)));
       navigate(this, '/appointments');
     } catch {
@@ -96,23 +113,52 @@ export class RequestPage extends RecordPage {
   protected renderBody() {
     const today = this.today;
     const initial = this.initial!;
-    return html`<p>Tell the clinic what the visit is for and which days would suit you. They choose a time, and you
-        see it under Appointments. This works without a connection too: it is sent when you are back online.</p>
+    return html`<p>
+        Tell the clinic what the visit is for and which days would suit you. They choose a time, and you see it under
+        Appointments. This works without a connection too: it is sent when you are back online.
+      </p>
       ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : ''}
       <form @submit=${this.send} novalidate>
-        <div class="field"><label for="reason">What is the visit for?</label>
-          <textarea id="reason" name="reason" required maxlength="1000" data-draft="reason"></textarea></div>
-        <div class="field"><label for="earliest">First day that suits you</label>
-          <input id="earliest" name="earliest" type="date" required min=${today} .value=${initial.earliest} data-draft="earliest" /></div>
-        <div class="field"><label for="latest">Last day that suits you</label>
-          <input id="latest" name="latest" type="date" required min=${today} .value=${initial.latest} data-draft="latest" /></div>
-        <div class="field"><label for="timeOfDay">Time of day</label>
+        <div class="field">
+          <label for="reason">What is the visit for?</label>
+          <textarea id="reason" name="reason" required maxlength="1000" data-draft="reason"></textarea>
+        </div>
+        <div class="field">
+          <label for="earliest">First day that suits you</label>
+          <input
+            id="earliest"
+            name="earliest"
+            type="date"
+            required
+            min=${today}
+            .value=${initial.earliest}
+            data-draft="earliest"
+          />
+        </div>
+        <div class="field">
+          <label for="latest">Last day that suits you</label>
+          <input
+            id="latest"
+            name="latest"
+            type="date"
+            required
+            min=${today}
+            .value=${initial.latest}
+            data-draft="latest"
+          />
+        </div>
+        <div class="field">
+          <label for="timeOfDay">Time of day</label>
           <select id="timeOfDay" name="timeOfDay" .value=${initial.timeOfDay} data-draft="timeOfDay">
             <option value="any">Any time of day</option>
             <option value="morning">Mornings</option>
             <option value="afternoon">Afternoons</option>
-          </select></div>
-        <p class="hint">For anything urgent, call ${this.clinic?.support.phone ?? 'the clinic'}; in an emergency, call your local emergency number.</p>
+          </select>
+        </div>
+        <p class="hint">
+          For anything urgent, call ${this.clinic?.support.phone ?? 'the clinic'}; in an emergency, call your local
+          emergency number.
+        </p>
         <button type="submit" ?disabled=${this.sending}>Send the request</button>
       </form>
       <p><a href="/appointments">Back to your appointments</a></p>`;

@@ -7,7 +7,14 @@ describe('mcl-help-page', () => {
   it('shows urgent-care guidance, the phone numbers and the support hours from configuration', async () => {
     const clinic: ClinicInfo = {
       ...demoClinic,
-      support: { ...demoClinic.support, hours: [{ days: 'Mon–Thu', hours: '9–5' }, { days: 'Fri', hours: '9–1' }, { days: 'Sun', hours: 'closed' }] },
+      support: {
+        ...demoClinic.support,
+        hours: [
+          { days: 'Mon–Thu', hours: '9–5' },
+          { days: 'Fri', hours: '9–1' },
+          { days: 'Sun', hours: 'closed' },
+        ],
+      },
     };
     const el = await fixture(html`<mcl-help-page .clinic=${clinic}></mcl-help-page>`);
     const root = el.shadowRoot!;

@@ -24,7 +24,8 @@ export class HomePage extends LitElement {
 
   override willUpdate(): void {
     // The dashboard (and the local database with it) loads only for a signed-in person, off the first paint.
-    if (this.session?.account?.kind === 'patient' && !this.dashboardLoading) this.dashboardLoading = import('./dashboard.js');
+    if (this.session?.account?.kind === 'patient' && !this.dashboardLoading)
+      this.dashboardLoading = import('./dashboard.js');
   }
 
   override render() {
@@ -40,10 +41,12 @@ export class HomePage extends LitElement {
         <h2 id="urgent">Is it urgent?</h2>
         <p>
           Do not use the portal for emergencies.
-          ${clinic
-            ? html`Call <a href=${telHref(clinic.urgent.emergencyNumber)}>${clinic.urgent.emergencyNumber}</a>, or the
-                nurse line on <a href=${telHref(clinic.urgent.nurseLine.phone)}>${clinic.urgent.nurseLine.phone}</a>.`
-            : html`Call your local emergency number.`}
+          ${
+            clinic
+              ? html`Call <a href=${telHref(clinic.urgent.emergencyNumber)}>${clinic.urgent.emergencyNumber}</a>, or the
+                  nurse line on <a href=${telHref(clinic.urgent.nurseLine.phone)}>${clinic.urgent.nurseLine.phone}</a>.`
+              : html`Call your local emergency number.`
+          }
         </p>
       </section>
       <p><a href="/help">Help, support hours and contact details</a></p>

@@ -15,7 +15,16 @@ import { RecordPage } from '../../session/record-page.js';
 import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
 import { composerStyles, fileSize, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../ui/composer.js';
 import '../../ui/composer.js';
-import { conversations, deliveredMessageId, documentsOf, filesOf, fromPatient, textOf, threadOf, type Conversation } from '../../record/conversations.js';
+import {
+  conversations,
+  deliveredMessageId,
+  documentsOf,
+  filesOf,
+  fromPatient,
+  textOf,
+  threadOf,
+  type Conversation,
+} from '../../record/conversations.js';
 import { urgentNotice } from './urgent-notice.js';
 
 /** Where a new message is written (its drafts are kept under this path). */
@@ -55,14 +64,21 @@ export class MessagesPage extends RecordPage {
   @state() private list: Conversation[] = [];
   @state() private outbox: OutboxItem[] = [];
   private vault: Vault | undefined;
-  protected readonly outboxWatch = new OutboxWatch(this, () => this.vault && Promise.all([this.load(this.vault, this.patientId), this.record.session?.sync()]));
+  protected readonly outboxWatch = new OutboxWatch(
+    this,
+    () => this.vault && Promise.all([this.load(this.vault, this.patientId), this.record.session?.sync()]),
+  );
   private patientId = '';
 
   protected async load(vault: Vault, patientId: string) {
     this.vault = vault;
     this.patientId = patientId;
     const messages = await vault.list<Communication>(patientId, 'Communication');
-    const unseen = await vault.unseen(patientId, 'Communication', messages.filter((m) => !fromPatient(m)).map((m) => m.id!));
+    const unseen = await vault.unseen(
+      patientId,
+      'Communication',
+      messages.filter((m) => !fromPatient(m)).map((m) => m.id!),
+    );
     this.list = conversations(messages, unseen);
     this.outbox = (await pendingMessages(vault, patientId)).filter((i) => i.subject === 'new');
   }
@@ -75,28 +91,44 @@ export class MessagesPage extends RecordPage {
   private async edit(item: OutboxItem) {
     const body = item.body as { recipient?: string; subject?: string; body?: string };
     // Back into the composer's drafts, then the refused item goes: nothing the person wrote is lost.
-    for (const field of ['recipient', 'subject', 'body'] as const) await this.vault!.saveDraft(draftKey(COMPOSE_PAGE, field), body[field] ?? '');
+    for (const field of ['recipient', 'subject', 'body'] as const)
+      await this.vault!.saveDraft(draftKey(COMPOSE_PAGE, field), body[field] ?? '');
     await this.vault!.deleteOutbox(item.id);
     navigate(this, COMPOSE_PAGE);
   }
 
   protected renderBody() {
     return html`<p><a class="button" href="/messages/new">Write a new message</a></p>
-      ${outboxList(this.outbox, (i) => void this.discard(i), (i) => void this.edit(i), !this.session?.unlockedOffline)}
-      ${this.list.length
-        ? html`<ul class="items" aria-label="Conversations">
-            ${this.list.map(
-              (c) => html`<li class="card">
-                <h2><a href="/messages/conversation?id=${encodeURIComponent(c.id)}">${c.subject}</a>
-                  ${c.unread ? html`<span class="new">${c.unread} new</span>` : nothing}</h2>
-                <p class="meta">With ${c.team} · ${c.messages.length} message${c.messages.length === 1 ? '' : 's'} · last ${formatDate(c.lastAt, true)} ·
-                  ${c.answered ? 'answered by your care team' : 'waiting for your care team'}</p>
-              </li>`,
-            )}
-          </ul>`
-        : this.outbox.length
-          ? nothing
-          : html`<p>No messages yet. Write to your care team about anything that is not urgent: questions, updates, forms.</p>`}`;
+      ${outboxList(
+        this.outbox,
+        (i) => void this.discard(i),
+        (i) => void this.edit(i),
+        !this.session?.unlockedOffline,
+      )}
+      ${
+        this.list.length
+          ? html`<ul class="items" aria-label="Conversations">
+              ${this.list.map(
+                (c) =>
+                  html`<li class="card">
+                    <h2>
+                      <a href="/messages/conversation?id=${encodeURIComponent(c.id)}">${c.subject}</a>
+                      ${c.unread ? html`<span class="new">${c.unread} new</span>` : nothing}
+                    </h2>
+                    <p class="meta">
+                      With ${c.team} · ${c.messages.length} message${c.messages.length === 1 ? '' : 's'} · last
+                      ${formatDate(c.lastAt, true)} ·
+                      ${c.answered ? 'answered by your care team' : 'waiting for your care team'}
+                    </p>
+                  </li>`,
+              )}
+            </ul>`
+          : this.outbox.length
+            ? nothing
+            : html`<p>
+                No messages yet. Write to your care team about anything that is not urgent: questions, updates, forms.
+              </p>`
+      }`;
   }
 }
 
@@ -114,7 +146,10 @@ export class ConversationPage extends RecordPage {
   private readonly drafts = new DraftKeeper(this, () => this.session?.account);
   private vault: Vault | undefined;
   private patientId = '';
-  protected readonly outboxWatch = new OutboxWatch(this, () => this.vault && Promise.all([this.load(this.vault, this.patientId), this.record.session?.sync()]));
+  protected readonly outboxWatch = new OutboxWatch(
+    this,
+    () => this.vault && Promise.all([this.load(this.vault, this.patientId), this.record.session?.sync()]),
+  );
   private readonly threadId = new URLSearchParams(location.search).get('id') ?? '';
   /** Which replies were new when the page opened (they stay marked while it is open). */
   private readonly unseenAtOpen = new Set<string>();
@@ -122,12 +157,22 @@ export class ConversationPage extends RecordPage {
   protected async load(vault: Vault, patientId: string) {
     this.vault = vault;
     this.patientId = patientId;
-    const messages = (await vault.list<Communication>(patientId, 'Communication')).filter((m) => threadOf(m) === this.threadId);
-    const unseen = await vault.unseen(patientId, 'Communication', messages.map((m) => m.id!));
+    const messages = (await vault.list<Communication>(patientId, 'Communication')).filter(
+      (m) => threadOf(m) === this.threadId,
+    );
+    const unseen = await vault.unseen(
+      patientId,
+      'Communication',
+      messages.map((m) => m.id!),
+    );
     for (const id of unseen) this.unseenAtOpen.add(id);
     this.conversation = conversations(messages, unseen)[0];
     // Opened: the care team's replies are no longer new.
-    await vault.markSeen(patientId, 'Communication', messages.map((m) => m.id!));
+    await vault.markSeen(
+      patientId,
+      'Communication',
+      messages.map((m) => m.id!),
+    );
     this.outbox = (await pendingMessages(vault, patientId)).filter((i) => i.subject === this.threadId);
   }
 
@@ -144,7 +189,12 @@ export class ConversationPage extends RecordPage {
         subject: c.id,
         title: `Reply: ${c.subject}`,
         path: '/api/messages',
-        body: { patientId: this.patientId, thread: c.id, body: text, attachments: this.picker.files.map(({ name, data }) => ({ name, data })) },
+        body: {
+          patientId: this.patientId,
+          thread: c.id,
+          body: text,
+          attachments: this.picker.files.map(({ name, data }) => ({ name, data })),
+        },
       });
       form.reset();
       this.picker.clear();
@@ -174,8 +224,10 @@ export class ConversationPage extends RecordPage {
   private message(m: Communication) {
     const mine = fromPatient(m);
     return html`<li class="card">
-      <p class="meta"><strong>${mine ? 'You' : (m.sender?.display ?? 'Your care team')}</strong> · ${formatDate(m.sent, true)}
-        ${!mine && this.unseenAtOpen.has(m.id!) ? html`<span class="new">new</span>` : nothing}</p>
+      <p class="meta">
+        <strong>${mine ? 'You' : (m.sender?.display ?? 'Your care team')}</strong> · ${formatDate(m.sent, true)}
+        ${!mine && this.unseenAtOpen.has(m.id!) ? html`<span class="new">new</span>` : nothing}
+      </p>
       <pre class="note">${textOf(m)}</pre>
       ${filesOf(m).map((f) => html`<p><button type="button" class="secondary" @click=${() => saveFile(this.vault!, this.patientId, f.binaryId, f.title)} aria-label="Download ${f.title}">Download ${f.title}</button> <span class="meta">(${fileSize(f.size)})</span></p>`)}
       ${documentsOf(m).map((d) => html`<p>Shared document: <a href="/records/documents">${d.title}</a> (now in your Documents)</p>`)}
@@ -184,15 +236,33 @@ export class ConversationPage extends RecordPage {
 
   protected renderBody() {
     const c = this.conversation;
-    if (!c) return html`<p>This conversation is not in your record on this device. <a href="/messages">Back to your messages</a></p>`;
+    if (!c)
+      return html`<p>
+        This conversation is not in your record on this device. <a href="/messages">Back to your messages</a>
+      </p>`;
     return html`<h2>${c.subject}</h2>
       <p class="meta">With ${c.team}</p>
-      <ul class="items" aria-label="Messages">${c.messages.map((m) => this.message(m))}</ul>
-      ${outboxList(this.outbox, (i) => void this.discard(i), (i) => void this.edit(i), !this.session?.unlockedOffline)}
+      <ul class="items" aria-label="Messages">
+        ${c.messages.map((m) => this.message(m))}
+      </ul>
+      ${outboxList(
+        this.outbox,
+        (i) => void this.discard(i),
+        (i) => void this.edit(i),
+        !this.session?.unlockedOffline,
+      )}
       <form @submit=${this.reply} aria-labelledby="reply-title">
         <h2 id="reply-title">Reply</h2>
-        <div class="field"><label for="reply">Your reply</label>
-          <textarea id="reply" name="reply" required maxlength=${MAX_MESSAGE_CHARS} data-draft="reply-${c.id}"></textarea></div>
+        <div class="field">
+          <label for="reply">Your reply</label>
+          <textarea
+            id="reply"
+            name="reply"
+            required
+            maxlength=${MAX_MESSAGE_CHARS}
+            data-draft="reply-${c.id}"
+          ></textarea>
+        </div>
         <mcl-attachment-picker></mcl-attachment-picker>
         ${urgentNotice(this.clinic)}
         <button type="submit" ?disabled=${this.sending}>Send reply</button>
@@ -221,13 +291,25 @@ export class ComposePage extends RecordPage {
     this.vault = vault;
     this.patientId = patientId;
     try {
-      this.recipients = (await api<{ recipients: Recipient[] }>('GET', `/api/messages/recipients?patient=${encodeURIComponent(patientId)}`)).recipients;
+      this.recipients = (
+        await api<{ recipients: Recipient[] }>(
+          'GET',
+          `/api/messages/recipients?patient=${encodeURIComponent(patientId)}`,
+        )
+      ).recipients;
       this.offlineList = false;
     } catch (error) {
       // Without the list (no connection, or the portal did not answer) the clinic's departments are still known.
-      this.recipients = (this.clinic?.departments ?? []).map((d) => ({ key: `department:${d.id}`, name: d.name, kind: 'department' as const }));
+      this.recipients = (this.clinic?.departments ?? []).map((d) => ({
+        key: `department:${d.id}`,
+        name: d.name,
+        kind: 'department' as const,
+      }));
       this.offlineList = true;
-      this.listProblem = error instanceof ApiProblem && error.status === 0 ? 'You are offline: only the clinic’s departments are listed. Your message will be sent when you are back online.' : 'Your clinicians could not be listed just now: only the clinic’s departments are shown.';
+      this.listProblem =
+        error instanceof ApiProblem && error.status === 0
+          ? 'You are offline: only the clinic’s departments are listed. Your message will be sent when you are back online.'
+          : 'Your clinicians could not be listed just now: only the clinic’s departments are shown.';
     }
   }
 
@@ -247,7 +329,13 @@ export class ComposePage extends RecordPage {
         subject: 'new',
         title: `To ${to}: ${subject}`,
         path: '/api/messages',
-        body: { patientId: this.patientId, recipient, subject, body, attachments: this.picker.files.map(({ name, data: content }) => ({ name, data: content })) },
+        body: {
+          patientId: this.patientId,
+          recipient,
+          subject,
+          body,
+          attachments: this.picker.files.map(({ name, data: content }) => ({ name, data: content })),
+        },
       });
       await Promise.all(['recipient', 'subject', 'body'].map((n) => this.drafts.clear(n)));
       void this.record.session?.sync();
@@ -260,25 +348,42 @@ export class ComposePage extends RecordPage {
   protected renderBody() {
     const group = (kind: Recipient['kind'], label: string) => {
       const list = this.recipients.filter((r) => r.kind === kind);
-      return list.length ? html`<optgroup label=${label}>${list.map((r) => html`<option value=${r.key}>${r.name}</option>`)}</optgroup>` : nothing;
+      return list.length
+        ? html`<optgroup label=${label}>${list.map((r) => html`<option value=${r.key}>${r.name}</option>`)}</optgroup>`
+        : nothing;
     };
     return html`<form @submit=${this.send}>
-      <div class="field"><label for="recipient">To</label>
-        <select id="recipient" name="recipient" required data-draft="recipient">
-          <option value="">Choose who should read it</option>
-          ${group('clinician', 'Your clinicians')}${group('care-team', 'Your care teams')}${group('department', 'Clinic departments')}
-        </select>
-        ${this.offlineList ? html`<p class="hint">${this.listProblem}</p>` : nothing}</div>
-      <div class="field"><label for="subject">Subject</label>
-        <input id="subject" name="subject" type="text" required maxlength="150" data-draft="subject" /></div>
-      <div class="field"><label for="body">Message</label>
-        <textarea id="body" name="body" required maxlength=${MAX_MESSAGE_CHARS} data-draft="body" aria-describedby="body-hint"></textarea>
-        <p id="body-hint" class="hint">Up to 10,000 characters. What you type is kept on this device until you send it.</p></div>
-      <mcl-attachment-picker></mcl-attachment-picker>
-      ${urgentNotice(this.clinic)}
-      <button type="submit" ?disabled=${this.sending}>Send message</button>
-    </form>
-    <p><a href="/messages">Back to your messages</a></p>`;
+        <div class="field">
+          <label for="recipient">To</label>
+          <select id="recipient" name="recipient" required data-draft="recipient">
+            <option value="">Choose who should read it</option>
+            ${group('clinician', 'Your clinicians')}${group('care-team', 'Your care teams')}${group('department', 'Clinic departments')}
+          </select>
+          ${this.offlineList ? html`<p class="hint">${this.listProblem}</p>` : nothing}
+        </div>
+        <div class="field">
+          <label for="subject">Subject</label>
+          <input id="subject" name="subject" type="text" required maxlength="150" data-draft="subject" />
+        </div>
+        <div class="field">
+          <label for="body">Message</label>
+          <textarea
+            id="body"
+            name="body"
+            required
+            maxlength=${MAX_MESSAGE_CHARS}
+            data-draft="body"
+            aria-describedby="body-hint"
+          ></textarea>
+          <p id="body-hint" class="hint">
+            Up to 10,000 characters. What you type is kept on this device until you send it.
+          </p>
+        </div>
+        <mcl-attachment-picker></mcl-attachment-picker>
+        ${urgentNotice(this.clinic)}
+        <button type="submit" ?disabled=${this.sending}>Send message</button>
+      </form>
+      <p><a href="/messages">Back to your messages</a></p>`;
   }
 }
 

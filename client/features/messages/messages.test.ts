@@ -13,23 +13,69 @@ const P = 'patient-1';
 const DB = 'mcl-vault-messages-test';
 const PDF = btoa('%PDF-1.4 pretend bytes');
 const first: Communication = {
-  resourceType: 'Communication', id: 't1', status: 'completed', subject: { reference: `Patient/${P}` }, topic: { text: 'Blood pressure readings' },
-  sent: '2026-11-20T09:00:00Z', sender: { reference: `Patient/${P}`, display: 'Margery' }, recipient: [{ display: 'Primary care team' }],
-  payload: [{ contentString: 'Here are my readings.' }, { contentAttachment: { contentType: 'application/pdf', url: 'Binary/b1', title: 'readings.pdf', size: 2048 } }],
+  resourceType: 'Communication',
+  id: 't1',
+  status: 'completed',
+  subject: { reference: `Patient/${P}` },
+  topic: { text: 'Blood pressure readings' },
+  sent: '2026-11-20T09:00:00Z',
+  sender: { reference: `Patient/${P}`, display: 'Margery' },
+  recipient: [{ display: 'Primary care team' }],
+  payload: [
+    { contentString: 'Here are my readings.' },
+    { contentAttachment: { contentType: 'application/pdf', url: 'Binary/b1', title: 'readings.pdf', size: 2048 } },
+  ],
 };
 const reply: Communication = {
-  resourceType: 'Communication', id: 'r1', status: 'completed', subject: { reference: `Patient/${P}` }, topic: { text: 'Blood pressure readings' },
-  inResponseTo: [{ reference: 'Communication/t1' }], sent: '2026-11-21T10:00:00Z', sender: { display: 'Dr Ana Lee' }, recipient: [{ reference: `Patient/${P}` }],
-  payload: [{ contentString: 'They look fine. <b>Keep going</b>.' }, { contentReference: { reference: 'DocumentReference/d9', display: 'Results letter' } }],
+  resourceType: 'Communication',
+  id: 'r1',
+  status: 'completed',
+  subject: { reference: `Patient/${P}` },
+  topic: { text: 'Blood pressure readings' },
+  inResponseTo: [{ reference: 'Communication/t1' }],
+  sent: '2026-11-21T10:00:00Z',
+  sender: { display: 'Dr Ana Lee' },
+  recipient: [{ reference: `Patient/${P}` }],
+  payload: [
+    { contentString: 'They look fine. <b>Keep going</b>.' },
+    { contentReference: { reference: 'DocumentReference/d9', display: 'Results letter' } },
+  ],
 };
 const record = [
   { resourceType: 'Patient', id: P, name: [{ family: 'Gibson', given: ['Margery'] }] },
   first,
-  { resourceType: 'Binary', id: 'b1', contentType: 'application/pdf', securityContext: { reference: `Patient/${P}` }, data: PDF },
-  { resourceType: 'MedicationRequest', id: 'm1', status: 'active', intent: 'order', medicationCodeableConcept: { text: 'Metformin 500 MG' }, subject: { reference: `Patient/${P}` } },
-  { resourceType: 'DocumentReference', id: 'd9', status: 'current', type: { text: 'Results letter' }, date: '2026-11-21T10:00:00Z', author: [{ display: 'Dr Ana Lee' }], subject: { reference: `Patient/${P}` },
-    content: [{ attachment: { contentType: 'application/pdf', url: 'Binary/b9', title: 'letter.pdf', size: 20 } }] },
-  { resourceType: 'Binary', id: 'b9', contentType: 'application/pdf', securityContext: { reference: `Patient/${P}` }, data: PDF },
+  {
+    resourceType: 'Binary',
+    id: 'b1',
+    contentType: 'application/pdf',
+    securityContext: { reference: `Patient/${P}` },
+    data: PDF,
+  },
+  {
+    resourceType: 'MedicationRequest',
+    id: 'm1',
+    status: 'active',
+    intent: 'order',
+    medicationCodeableConcept: { text: 'Metformin 500 MG' },
+    subject: { reference: `Patient/${P}` },
+  },
+  {
+    resourceType: 'DocumentReference',
+    id: 'd9',
+    status: 'current',
+    type: { text: 'Results letter' },
+    date: '2026-11-21T10:00:00Z',
+    author: [{ display: 'Dr Ana Lee' }],
+    subject: { reference: `Patient/${P}` },
+    content: [{ attachment: { contentType: 'application/pdf', url: 'Binary/b9', title: 'letter.pdf', size: 20 } }],
+  },
+  {
+    resourceType: 'Binary',
+    id: 'b9',
+    contentType: 'application/pdf',
+    securityContext: { reference: `Patient/${P}` },
+    data: PDF,
+  },
 ];
 
 const page = <T extends RecordPage>(tag: string) => mountRecordPage<T>(tag, P, { clinic: demoClinic });
@@ -38,31 +84,65 @@ describe('messages (real vault in IndexedDB)', () => {
   let vault: Vault;
   let close: () => Promise<void>;
   before(async () => {
-    ({ vault, close } = await openTestRecord(DB, P, async (v) => {
-      await v.put(P, record, [], undefined, true); // the first download: all seen
-      await v.put(P, [reply, { resourceType: 'Task', id: 'k1', status: 'rejected', intent: 'order', focus: { reference: 'MedicationRequest/m1' }, for: { reference: `Patient/${P}` }, authoredOn: new Date().toISOString(), lastModified: new Date().toISOString(), statusReason: { text: 'Please book a review first.' } }]);
-    }, '2026-11-21T12:00:00Z'));
+    ({ vault, close } = await openTestRecord(
+      DB,
+      P,
+      async (v) => {
+        await v.put(P, record, [], undefined, true); // the first download: all seen
+        await v.put(P, [
+          reply,
+          {
+            resourceType: 'Task',
+            id: 'k1',
+            status: 'rejected',
+            intent: 'order',
+            focus: { reference: 'MedicationRequest/m1' },
+            for: { reference: `Patient/${P}` },
+            authoredOn: new Date().toISOString(),
+            lastModified: new Date().toISOString(),
+            statusReason: { text: 'Please book a review first.' },
+          },
+        ]);
+      },
+      '2026-11-21T12:00:00Z',
+    ));
   });
   after(() => close());
 
-  it('groups messages into conversations, counting the care team\'s unread replies', () => {
+  it("groups messages into conversations, counting the care team's unread replies", () => {
     const [c] = conversations([reply, first], new Set(['r1']));
     expect(c!.id).to.equal('t1');
     expect(c!.messages.map((m) => m.id)).to.deep.equal(['t1', 'r1']);
     expect(c!.team).to.equal('Primary care team');
     expect(c!.unread).to.equal(1);
     expect(c!.answered).to.equal(true);
-    expect(conversations([reply, first], new Set(['t1']))[0]!.unread, 'the patient\'s own messages are never unread').to.equal(0);
+    expect(
+      conversations([reply, first], new Set(['t1']))[0]!.unread,
+      "the patient's own messages are never unread",
+    ).to.equal(0);
   });
 
   it('Home news: an unread reply and a refill decision with its reason', async () => {
     const n = await news(vault, P, 'America/Chicago');
     expect(n.unreadMessages).to.equal(1);
-    expect(n.items.map((i) => i.text)).to.deep.equal(['New reply from Dr Ana Lee: Blood pressure readings', 'Your request for Metformin 500 MG was denied: Please book a review first.']);
+    expect(n.items.map((i) => i.text)).to.deep.equal([
+      'New reply from Dr Ana Lee: Blood pressure readings',
+      'Your request for Metformin 500 MG was denied: Please book a review first.',
+    ]);
   });
 
   it('the list: conversations with unread marked, refused items kept with the reason; axe clean', async () => {
-    await vault.putOutbox({ id: 'o1', createdAt: new Date().toISOString(), state: 'refused', kind: 'message', subject: 'new', title: 'To Cardiology: Scan', path: '/api/messages', body: { body: 'My scan is attached' }, problem: '“scan.pdf” is named like a PDF, but its content is not a PDF.' });
+    await vault.putOutbox({
+      id: 'o1',
+      createdAt: new Date().toISOString(),
+      state: 'refused',
+      kind: 'message',
+      subject: 'new',
+      title: 'To Cardiology: Scan',
+      path: '/api/messages',
+      body: { body: 'My scan is attached' },
+      problem: '“scan.pdf” is named like a PDF, but its content is not a PDF.',
+    });
     const el = await page('mcl-messages-page');
     const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
     expect(text).to.contain('Blood pressure readings').and.contain('1 new').and.contain('answered by your care team');
@@ -100,7 +180,8 @@ describe('messages (real vault in IndexedDB)', () => {
     root.querySelector<HTMLTextAreaElement>('#reply')!.value = 'Thank you, doctor.';
     root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
     let items = await vault.outboxItems();
-    for (let i = 0; i < 50 && !items.length; i++) items = (await new Promise((r) => setTimeout(r, 20)), await vault.outboxItems());
+    for (let i = 0; i < 50 && !items.length; i++)
+      items = (await new Promise((r) => setTimeout(r, 20)), await vault.outboxItems());
     expect(items).to.have.length(1);
     expect(items[0]!.body).to.deep.include({ patientId: P, thread: 't1', body: 'Thank you, doctor.' });
     const stored = await vault.db.outbox.get(items[0]!.id);
@@ -114,7 +195,11 @@ describe('messages (real vault in IndexedDB)', () => {
     const root = el.shadowRoot!;
     const options = [...root.querySelectorAll('#recipient option')].map((o) => o.textContent);
     expect(options).to.include('Primary care team').and.include('Cardiology');
-    expect([...root.querySelectorAll('[data-draft]')].map((f) => (f as HTMLElement).dataset.draft)).to.deep.equal(['recipient', 'subject', 'body']);
+    expect([...root.querySelectorAll('[data-draft]')].map((f) => (f as HTMLElement).dataset.draft)).to.deep.equal([
+      'recipient',
+      'subject',
+      'body',
+    ]);
     expect(root.querySelector('[role=note]')!.textContent).to.contain('Messages are not for emergencies');
     await expect(el).to.be.accessible();
   });

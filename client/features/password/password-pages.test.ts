@@ -2,5 +2,6 @@ import { expectLabelledFields } from '../../ui/expect-labelled.js';
 import './password-pages.js';
 
 describe('password pages', () => {
-  it('mcl-forgot-password-page labels every field and passes axe', () => expectLabelledFields('mcl-forgot-password-page'));
+  it('mcl-forgot-password-page labels every field and passes axe', () =>
+    expectLabelledFields('mcl-forgot-password-page'));
 });

@@ -22,7 +22,10 @@ export class ForgotPasswordPage extends LitElement {
       const r = await api<{ message: string }>('POST', '/api/password-reset', { email });
       this.message = { ok: true, text: r.message };
     } catch (error) {
-      this.message = { ok: false, text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.' };
+      this.message = {
+        ok: false,
+        text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.',
+      };
     }
   }
 
@@ -56,9 +59,14 @@ export class ResetPasswordPage extends LitElement {
 
   private async start() {
     try {
-      this.second = (await api<{ secondFactor: SecondStep | null }>('POST', '/api/password-reset/start', { token: this.token })).secondFactor;
+      this.second = (
+        await api<{ secondFactor: SecondStep | null }>('POST', '/api/password-reset/start', { token: this.token })
+      ).secondFactor;
     } catch (error) {
-      this.result = { ok: false, text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.' };
+      this.result = {
+        ok: false,
+        text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.',
+      };
     }
   }
 
@@ -76,7 +84,8 @@ export class ResetPasswordPage extends LitElement {
     } catch (error) {
       const text = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
       if (error instanceof ApiProblem && error.code === 'weak_password') this.fieldError = text;
-      else if (secondFactor) throw error; // shown by the second-factor form
+      else if (secondFactor)
+        throw error; // shown by the second-factor form
       else this.result = { ok: false, text };
     }
   }
@@ -89,18 +98,25 @@ export class ResetPasswordPage extends LitElement {
   private readonly secondFactor = (input: SecondFactorInput) => this.save(input);
 
   override render() {
-    if (!this.token) return html`<h1>Choose a new password</h1><p class="alert" role="alert">This link is incomplete. Open the link from the email again.</p>`;
-    if (this.result?.ok) return html`<h1>Choose a new password</h1><p class="success" role="status">${this.result.text}</p><p><a href="/sign-in">Sign in</a></p>`;
+    if (!this.token)
+      return html`<h1>Choose a new password</h1>
+        <p class="alert" role="alert">This link is incomplete. Open the link from the email again.</p>`;
+    if (this.result?.ok)
+      return html`<h1>Choose a new password</h1>
+        <p class="success" role="status">${this.result.text}</p>
+        <p><a href="/sign-in">Sign in</a></p>`;
     return html`<h1>Choose a new password</h1>
       ${this.result ? html`<p class="alert" role="alert">${this.result.text}</p>` : nothing}
       <form @submit=${this.submit} novalidate>
         <mcl-password-field .error=${this.fieldError}></mcl-password-field>
         ${this.second === undefined ? nothing : this.second ? nothing : html`<button type="submit">Save my new password</button>`}
       </form>
-      ${this.second
-        ? html`<p>Your account has extra protection: confirm it is you to save the new password.</p>
-            <mcl-second-factor .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>`
-        : nothing}`;
+      ${
+        this.second
+          ? html`<p>Your account has extra protection: confirm it is you to save the new password.</p>
+              <mcl-second-factor .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>`
+          : nothing
+      }`;
   }
 }
 

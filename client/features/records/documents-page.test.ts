@@ -10,10 +10,23 @@ const DB = 'mcl-vault-documents-test';
 const PDF = btoa('%PDF-1.4 pretend bytes');
 const record = [
   { resourceType: 'Patient', id: P, name: [{ family: 'Gibson', given: ['Margery'] }] },
-  { resourceType: 'DocumentReference', id: 'd9', status: 'current', type: { text: 'Results letter' }, date: '2026-11-21T10:00:00Z',
-    author: [{ display: 'Dr Ana Lee' }], subject: { reference: `Patient/${P}` },
-    content: [{ attachment: { contentType: 'application/pdf', url: 'Binary/b9', title: 'letter.pdf', size: 20 } }] },
-  { resourceType: 'Binary', id: 'b9', contentType: 'application/pdf', securityContext: { reference: `Patient/${P}` }, data: PDF },
+  {
+    resourceType: 'DocumentReference',
+    id: 'd9',
+    status: 'current',
+    type: { text: 'Results letter' },
+    date: '2026-11-21T10:00:00Z',
+    author: [{ display: 'Dr Ana Lee' }],
+    subject: { reference: `Patient/${P}` },
+    content: [{ attachment: { contentType: 'application/pdf', url: 'Binary/b9', title: 'letter.pdf', size: 20 } }],
+  },
+  {
+    resourceType: 'Binary',
+    id: 'b9',
+    contentType: 'application/pdf',
+    securityContext: { reference: `Patient/${P}` },
+    data: PDF,
+  },
 ];
 
 describe('documents shared in messages (real vault in IndexedDB)', () => {

@@ -22,29 +22,50 @@ describe('FHIR in words', () => {
   it('shows values with units, blood pressure as one reading, and ranges', () => {
     expect(observationValue(glucose('g', 95.123, '2024-01-01'))).to.equal('95.1 mg/dL');
     const bp: Observation = {
-      resourceType: 'Observation', id: 'bp', status: 'final', code: { text: 'Blood pressure panel' },
+      resourceType: 'Observation',
+      id: 'bp',
+      status: 'final',
+      code: { text: 'Blood pressure panel' },
       component: [
         { code: { text: 'Systolic' }, valueQuantity: { value: 128, unit: 'mm[Hg]' } },
         { code: { text: 'Diastolic' }, valueQuantity: { value: 82, unit: 'mm[Hg]' } },
       ],
     };
     expect(observationValue(bp)).to.equal('128/82 mmHg');
-    const ranged = glucose('r', 130, '2024-01-01', { referenceRange: [{ low: { value: 70, unit: 'mg/dL' }, high: { value: 99, unit: 'mg/dL' } }] });
+    const ranged = glucose('r', 130, '2024-01-01', {
+      referenceRange: [{ low: { value: 70, unit: 'mg/dL' }, high: { value: 99, unit: 'mg/dL' } }],
+    });
     expect(rangeText(ranged)).to.equal('70–99 mg/dL');
   });
 
   it('flags in words, from the interpretation or the range', () => {
-    expect(flagOf(glucose('r', 130, '2024-01-01', { referenceRange: [{ low: { value: 70 }, high: { value: 99 } }] }))).to.deep.equal({ level: 'high', label: 'High' });
-    expect(flagOf(glucose('r', 50, '2024-01-01', { referenceRange: [{ low: { value: 70 }, high: { value: 99 } }] }))?.label).to.equal('Low');
-    expect(flagOf(glucose('r', 500, '2024-01-01', { interpretation: [{ coding: [{ code: 'HH' }] }] }))?.label).to.equal('Critically high');
+    expect(
+      flagOf(glucose('r', 130, '2024-01-01', { referenceRange: [{ low: { value: 70 }, high: { value: 99 } }] })),
+    ).to.deep.equal({ level: 'high', label: 'High' });
+    expect(
+      flagOf(glucose('r', 50, '2024-01-01', { referenceRange: [{ low: { value: 70 }, high: { value: 99 } }] }))?.label,
+    ).to.equal('Low');
+    expect(flagOf(glucose('r', 500, '2024-01-01', { interpretation: [{ coding: [{ code: 'HH' }] }] }))?.label).to.equal(
+      'Critically high',
+    );
     expect(flagOf(glucose('r', 90, '2024-01-01'))).to.equal(undefined);
   });
 
   it('says dosage in plain words and counts refills', () => {
     const m: MedicationRequest = {
-      resourceType: 'MedicationRequest', id: 'm', status: 'active', intent: 'order', subject: { reference: 'Patient/p' },
+      resourceType: 'MedicationRequest',
+      id: 'm',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: 'Patient/p' },
       medicationCodeableConcept: { text: 'lisinopril 10 MG Oral Tablet' },
-      dosageInstruction: [{ timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 1 } }], asNeededBoolean: false }],
+      dosageInstruction: [
+        {
+          timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } },
+          doseAndRate: [{ doseQuantity: { value: 1 } }],
+          asNeededBoolean: false,
+        },
+      ],
       dispenseRequest: { numberOfRepeatsAllowed: 3 },
     };
     expect(dosageText(m.dosageInstruction![0])).to.equal('Take 1 twice a day');
@@ -54,8 +75,19 @@ describe('FHIR in words', () => {
   });
 
   it('groups results by report, newest first, with the rest by day', () => {
-    const obs = [glucose('a', 90, '2024-01-01T08:00:00Z'), glucose('b', 99, '2025-06-01T08:00:00Z'), glucose('c', 101, '2025-06-01T09:00:00Z')];
-    const report: DiagnosticReport = { resourceType: 'DiagnosticReport', id: 'r', status: 'final', code: { text: 'Metabolic panel' }, effectiveDateTime: '2024-01-01T08:00:00Z', result: [{ reference: 'urn:uuid:a' }, { reference: 'Observation/a' }] };
+    const obs = [
+      glucose('a', 90, '2024-01-01T08:00:00Z'),
+      glucose('b', 99, '2025-06-01T08:00:00Z'),
+      glucose('c', 101, '2025-06-01T09:00:00Z'),
+    ];
+    const report: DiagnosticReport = {
+      resourceType: 'DiagnosticReport',
+      id: 'r',
+      status: 'final',
+      code: { text: 'Metabolic panel' },
+      effectiveDateTime: '2024-01-01T08:00:00Z',
+      result: [{ reference: 'urn:uuid:a' }, { reference: 'Observation/a' }],
+    };
     const groups = groupResults([report], obs);
     expect(groups.map((g) => g.title)).to.deep.equal(['Measurements', 'Metabolic panel']);
     expect(groups[0]!.results.map((o) => o.id)).to.deep.equal(['b', 'c']);
@@ -64,9 +96,18 @@ describe('FHIR in words', () => {
 
   it('searches by words, kind and dates', () => {
     const obs = [glucose('a', 90, '2024-01-01T08:00:00Z'), glucose('b', 99, '2025-06-01T08:00:00Z')];
-    const med = { resourceType: 'MedicationRequest', id: 'm', status: 'active', authoredOn: '2025-02-01', medicationCodeableConcept: { text: 'Metformin 500 MG' } };
+    const med = {
+      resourceType: 'MedicationRequest',
+      id: 'm',
+      status: 'active',
+      authoredOn: '2025-02-01',
+      medicationCodeableConcept: { text: 'Metformin 500 MG' },
+    };
     const all = [...obs, med];
-    expect(search(all, { text: 'glu', type: '', from: '', to: '' }).map((h) => h.date)).to.deep.equal(['2025-06-01T08:00:00Z', '2024-01-01T08:00:00Z']);
+    expect(search(all, { text: 'glu', type: '', from: '', to: '' }).map((h) => h.date)).to.deep.equal([
+      '2025-06-01T08:00:00Z',
+      '2024-01-01T08:00:00Z',
+    ]);
     expect(search(all, { text: 'metformin', type: '', from: '', to: '' })[0]!.href).to.equal('/records/medications');
     expect(search(all, { text: '', type: 'Observation', from: '2025-01-01', to: '' }).length).to.equal(1);
     expect(search(all, { text: 'glucose metformin', type: '', from: '', to: '' }).length).to.equal(0);
@@ -76,7 +117,11 @@ describe('FHIR in words', () => {
   it('decodes notes as text: markup stays text, never HTML', () => {
     const html = '<script>alert(1)</script><b>Assessment</b>: stable.';
     const note: DocumentReference = {
-      resourceType: 'DocumentReference', id: 'd', status: 'current', type: { text: 'Progress note' }, date: '2024-05-01T10:00:00Z',
+      resourceType: 'DocumentReference',
+      id: 'd',
+      status: 'current',
+      type: { text: 'Progress note' },
+      date: '2024-05-01T10:00:00Z',
       content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: btoa(html) } }],
       context: { encounter: [{ reference: 'Encounter/e1' }] },
     };

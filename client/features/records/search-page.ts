@@ -22,12 +22,19 @@ export interface Hit {
 export function describe(r: Json): Hit {
   const section = SECTIONS.find((s) => s.type === r.resourceType);
   const title =
-    r.resourceType === 'MedicationRequest' ? medicationName(r as MedicationRequest) :
-    r.resourceType === 'Immunization' ? conceptText(r.vaccineCode) :
-    r.resourceType === 'Encounter' ? [conceptText(r.type?.[0], 'Visit'), ...(r.reasonCode ?? []).map((c: Json) => conceptText(c))].join(' – ') :
-    r.resourceType === 'DocumentReference' ? conceptText(r.type, 'Document') :
-    conceptText(r.code);
-  const href = r.resourceType === 'Observation' && r.code?.coding?.[0]?.code ? `/records/test?code=${encodeURIComponent(`${r.code.coding[0].system ?? ''}|${r.code.coding[0].code}`)}` : section?.path ?? '/records';
+    r.resourceType === 'MedicationRequest'
+      ? medicationName(r as MedicationRequest)
+      : r.resourceType === 'Immunization'
+        ? conceptText(r.vaccineCode)
+        : r.resourceType === 'Encounter'
+          ? [conceptText(r.type?.[0], 'Visit'), ...(r.reasonCode ?? []).map((c: Json) => conceptText(c))].join(' – ')
+          : r.resourceType === 'DocumentReference'
+            ? conceptText(r.type, 'Document')
+            : conceptText(r.code);
+  const href =
+    r.resourceType === 'Observation' && r.code?.coding?.[0]?.code
+      ? `/records/test?code=${encodeURIComponent(`${r.code.coding[0].system ?? ''}|${r.code.coding[0].code}`)}`
+      : (section?.path ?? '/records');
   return { type: r.resourceType, title, date: resourceDate(r), href };
 }
 
@@ -57,15 +64,30 @@ export class SearchPage extends RecordPage {
   protected async load(vault: Vault, patientId: string) {
     this.all = (await Promise.all(SECTIONS.map((s) => vault.list(patientId, s.type)))).flat();
     const params = new URLSearchParams(location.search);
-    this.query = { text: params.get('q') ?? '', type: params.get('type') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '' };
-    if (this.query.text || this.query.type || this.query.from || this.query.to) this.hits = search(this.all, this.query);
+    this.query = {
+      text: params.get('q') ?? '',
+      type: params.get('type') ?? '',
+      from: params.get('from') ?? '',
+      to: params.get('to') ?? '',
+    };
+    if (this.query.text || this.query.type || this.query.from || this.query.to)
+      this.hits = search(this.all, this.query);
   }
 
   private submit(event: SubmitEvent) {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    this.query = { text: String(data.get('q') ?? ''), type: String(data.get('type') ?? ''), from: String(data.get('from') ?? ''), to: String(data.get('to') ?? '') };
-    const params = new URLSearchParams(Object.entries({ q: this.query.text, type: this.query.type, from: this.query.from, to: this.query.to }).filter(([, v]) => v));
+    this.query = {
+      text: String(data.get('q') ?? ''),
+      type: String(data.get('type') ?? ''),
+      from: String(data.get('from') ?? ''),
+      to: String(data.get('to') ?? ''),
+    };
+    const params = new URLSearchParams(
+      Object.entries({ q: this.query.text, type: this.query.type, from: this.query.from, to: this.query.to }).filter(
+        ([, v]) => v,
+      ),
+    );
     history.replaceState(null, '', `${location.pathname}?${params}`);
     this.hits = search(this.all, this.query);
     void this.drafts.clear('q');
@@ -75,24 +97,36 @@ export class SearchPage extends RecordPage {
   protected renderBody() {
     const q = this.query;
     return html`<form @submit=${this.submit} role="search">
-        <div class="field"><label for="q">Words to look for</label>
-          <input id="q" name="q" type="text" data-draft="q" .value=${q.text} placeholder="for example cholesterol" /></div>
-        <div class="field"><label for="type">Kind of entry</label>
+        <div class="field">
+          <label for="q">Words to look for</label>
+          <input id="q" name="q" type="text" data-draft="q" .value=${q.text} placeholder="for example cholesterol" />
+        </div>
+        <div class="field">
+          <label for="type">Kind of entry</label>
           <select id="type" name="type" .value=${q.type}>
             <option value="">Everything</option>
             ${SECTIONS.map((s) => html`<option value=${s.type} ?selected=${q.type === s.type}>${s.title}</option>`)}
-          </select></div>
-        <div class="field"><label for="from">From date</label><input id="from" name="from" type="date" .value=${q.from} /></div>
+          </select>
+        </div>
+        <div class="field">
+          <label for="from">From date</label><input id="from" name="from" type="date" .value=${q.from} />
+        </div>
         <div class="field"><label for="to">To date</label><input id="to" name="to" type="date" .value=${q.to} /></div>
         <button type="submit">Search</button>
       </form>
-      ${this.hits === undefined
-        ? nothing
-        : html`<h2 id="hits" tabindex="-1">${this.hits.length ? `${this.hits.length} found` : 'Nothing found'}</h2>
-            ${this.hits.length
-              ? html`<ul class="items">${this.hits.slice(0, 200).map((h) => html`<li><a href=${h.href}>${h.title}</a> <span class="meta">· ${SECTIONS.find((s) => s.type === h.type)?.title ?? h.type} · ${formatDate(h.date)}</span></li>`)}</ul>
-                  ${this.hits.length > 200 ? html`<p class="meta">The first 200 are shown: add words or dates to narrow it down.</p>` : nothing}`
-              : html`<p>Try fewer or other words, or a wider range of dates.</p>`}`}`;
+      ${
+        this.hits === undefined
+          ? nothing
+          : html`<h2 id="hits" tabindex="-1">${this.hits.length ? `${this.hits.length} found` : 'Nothing found'}</h2>
+              ${
+                this.hits.length
+                  ? html`<ul class="items">
+                        ${this.hits.slice(0, 200).map((h) => html`<li><a href=${h.href}>${h.title}</a> <span class="meta">· ${SECTIONS.find((s) => s.type === h.type)?.title ?? h.type} · ${formatDate(h.date)}</span></li>`)}
+                      </ul>
+                      ${this.hits.length > 200 ? html`<p class="meta">The first 200 are shown: add words or dates to narrow it down.</p>` : nothing}`
+                  : html`<p>Try fewer or other words, or a wider range of dates.</p>`
+              }`
+      }`;
   }
 }
 

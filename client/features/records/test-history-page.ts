@@ -34,7 +34,11 @@ export class TestHistoryPage extends RecordPage {
     this.history = this.code ? await vault.byCode<Observation>(patientId, 'Observation', this.code) : [];
     if (this.history.length) {
       this.heading = conceptText(this.history[0]!.code);
-      await vault.markSeen(patientId, 'Observation', this.history.map((o) => o.id!));
+      await vault.markSeen(
+        patientId,
+        'Observation',
+        this.history.map((o) => o.id!),
+      );
     }
   }
 
@@ -49,11 +53,19 @@ export class TestHistoryPage extends RecordPage {
     if (v0 === v1) [v0, v1] = [v0 - 1, v1 + 1];
     const x = (t: number) => pad.l + ((t - t0) / (t1 - t0 || 1)) * (W - pad.l - pad.r);
     const y = (v: number) => H - pad.b - ((v - v0) / (v1 - v0)) * (H - pad.t - pad.b);
-    const path = data.map((p, i) => `${i ? 'L' : 'M'}${x(Date.parse(p.date)).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
+    const path = data
+      .map((p, i) => `${i ? 'L' : 'M'}${x(Date.parse(p.date)).toFixed(1)},${y(p.value).toFixed(1)}`)
+      .join(' ');
     const last = data.at(-1)!;
     const summary = `${data.length} results from ${formatDate(data[0]!.date)} to ${formatDate(last.date)}, lowest ${Math.min(...values)}, highest ${Math.max(...values)}, latest ${last.value} ${unit}.`;
     return html`<figure>
-      <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Chart of ${this.heading}: ${summary}" style="max-width: 40rem">
+      <svg
+        viewBox="0 0 ${W} ${H}"
+        width="100%"
+        role="img"
+        aria-label="Chart of ${this.heading}: ${summary}"
+        style="max-width: 40rem"
+      >
         ${svg`<line x1=${pad.l} y1=${H - pad.b} x2=${W - pad.r} y2=${H - pad.b} stroke="#5c6b73" />
           <line x1=${pad.l} y1=${pad.t} x2=${pad.l} y2=${H - pad.b} stroke="#5c6b73" />
           <text x=${pad.l - 6} y=${y(v1) + 4} text-anchor="end" font-size="13" fill="#1a1a1a">${Number(v1.toFixed(1))}</text>
@@ -68,20 +80,35 @@ export class TestHistoryPage extends RecordPage {
   }
 
   protected renderBody() {
-    if (!this.history.length) return html`<p>There are no results for this test in your record. <a href="/records/results">All test results</a></p>`;
+    if (!this.history.length)
+      return html`<p>
+        There are no results for this test in your record. <a href="/records/results">All test results</a>
+      </p>`;
     const data = points(this.history);
     const unit = unitText(this.history[0]!.valueQuantity?.unit);
     return html`<p><a href="/records/results">← All test results</a></p>
       ${data.length >= 2 ? this.chart(data, unit) : nothing}
       <table>
-        <caption class="visually-hidden">${this.heading}, every result, newest first</caption>
-        <thead><tr><th scope="col">Date</th><th scope="col">Result</th><th scope="col">Normal range</th></tr></thead>
+        <caption class="visually-hidden">
+          ${this.heading}, every result, newest first
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Result</th>
+            <th scope="col">Normal range</th>
+          </tr>
+        </thead>
         <tbody>
           ${[...this.history].reverse().map((o) => {
             const flag = flagOf(o);
-            return html`<tr><td>${formatDate(o.effectiveDateTime ?? o.issued)}</td>
-              <td>${observationValue(o)}${flag ? html` <span class="flag ${flag.level}">${flag.label}</span>` : nothing}</td>
-              <td>${rangeText(o) || html`<span class="meta">No range given</span>`}</td></tr>`;
+            return html`<tr>
+              <td>${formatDate(o.effectiveDateTime ?? o.issued)}</td>
+              <td>
+                ${observationValue(o)}${flag ? html` <span class="flag ${flag.level}">${flag.label}</span>` : nothing}
+              </td>
+              <td>${rangeText(o) || html`<span class="meta">No range given</span>`}</td>
+            </tr>`;
           })}
         </tbody>
       </table>`;

@@ -13,27 +13,116 @@ import './search-page.js';
 // A small record in the shapes Synthea and US Core write (../shared/fhir), stored through the real vault.
 const P = 'patient-1';
 const DB = 'mcl-vault-views-test';
-const loinc = (code: string, display: string) => ({ coding: [{ system: 'http://loinc.org', code, display }], text: display });
+const loinc = (code: string, display: string) => ({
+  coding: [{ system: 'http://loinc.org', code, display }],
+  text: display,
+});
 const glucose = (id: string, value: number, date: string, extra = {}) => ({
-  resourceType: 'Observation', id, status: 'final', code: loinc('2339-0', 'Glucose'), effectiveDateTime: date, issued: date,
-  valueQuantity: { value, unit: 'mg/dL' }, referenceRange: [{ low: { value: 70, unit: 'mg/dL' }, high: { value: 99, unit: 'mg/dL' } }], ...extra,
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  code: loinc('2339-0', 'Glucose'),
+  effectiveDateTime: date,
+  issued: date,
+  valueQuantity: { value, unit: 'mg/dL' },
+  referenceRange: [{ low: { value: 70, unit: 'mg/dL' }, high: { value: 99, unit: 'mg/dL' } }],
+  ...extra,
 });
 const record = [
-  { resourceType: 'Patient', id: P, name: [{ family: 'Gibson', given: ['Margery'] }], deceasedDateTime: '2020-02-02T00:00:00Z' },
+  {
+    resourceType: 'Patient',
+    id: P,
+    name: [{ family: 'Gibson', given: ['Margery'] }],
+    deceasedDateTime: '2020-02-02T00:00:00Z',
+  },
   glucose('g1', 88, '2023-01-05T09:00:00Z'),
   glucose('g2', 131, '2024-01-05T09:00:00Z'),
-  { resourceType: 'DiagnosticReport', id: 'r1', status: 'final', code: loinc('51990-0', 'Basic metabolic panel'), effectiveDateTime: '2024-01-05T09:00:00Z', result: [{ reference: 'Observation/g2' }] },
-  { resourceType: 'MedicationRequest', id: 'm1', status: 'active', intent: 'order', authoredOn: '2023-05-01', requester: { display: 'Dr. Ana Lee' },
-    medicationCodeableConcept: { text: 'Metformin 500 MG Oral Tablet' }, dosageInstruction: [{ timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 1 } }] }], dispenseRequest: { numberOfRepeatsAllowed: 2 } },
-  { resourceType: 'MedicationRequest', id: 'm2', status: 'stopped', intent: 'order', authoredOn: '2015-05-01', medicationCodeableConcept: { text: 'Amoxicillin 250 MG' } },
-  { resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' }, type: [{ text: 'General examination' }], period: { start: '2024-01-05T08:30:00Z' },
-    participant: [{ individual: { display: 'Dr. Ana Lee' } }], location: [{ location: { display: 'Main Street Clinic' } }], reasonCode: [{ text: 'Check-up' }] },
-  { resourceType: 'DocumentReference', id: 'd1', status: 'current', type: { text: 'Progress note' }, date: '2024-01-05T10:00:00Z', author: [{ display: 'Dr. Ana Lee' }],
-    content: [{ attachment: { contentType: 'text/plain', data: btoa('<img src=x onerror=alert(1)> Feeling well.') } }], context: { encounter: [{ reference: 'Encounter/e1' }] } },
-  { resourceType: 'AllergyIntolerance', id: 'a1', code: { text: 'Peanut' }, criticality: 'high', clinicalStatus: { coding: [{ code: 'active' }] }, recordedDate: '2010-01-01', patient: { reference: `Patient/${P}` } },
-  { resourceType: 'Immunization', id: 'i1', status: 'completed', vaccineCode: { text: 'Influenza, seasonal' }, occurrenceDateTime: '2023-10-01', patient: { reference: `Patient/${P}` } },
-  { resourceType: 'Condition', id: 'c1', code: { text: 'Prediabetes' }, clinicalStatus: { coding: [{ code: 'active' }] }, onsetDateTime: '2019-03-01', subject: { reference: `Patient/${P}` } },
-  { resourceType: 'Procedure', id: 'p1', status: 'completed', code: { text: 'Colonoscopy' }, performedDateTime: '2018-06-01', subject: { reference: `Patient/${P}` } },
+  {
+    resourceType: 'DiagnosticReport',
+    id: 'r1',
+    status: 'final',
+    code: loinc('51990-0', 'Basic metabolic panel'),
+    effectiveDateTime: '2024-01-05T09:00:00Z',
+    result: [{ reference: 'Observation/g2' }],
+  },
+  {
+    resourceType: 'MedicationRequest',
+    id: 'm1',
+    status: 'active',
+    intent: 'order',
+    authoredOn: '2023-05-01',
+    requester: { display: 'Dr. Ana Lee' },
+    medicationCodeableConcept: { text: 'Metformin 500 MG Oral Tablet' },
+    dosageInstruction: [
+      {
+        timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } },
+        doseAndRate: [{ doseQuantity: { value: 1 } }],
+      },
+    ],
+    dispenseRequest: { numberOfRepeatsAllowed: 2 },
+  },
+  {
+    resourceType: 'MedicationRequest',
+    id: 'm2',
+    status: 'stopped',
+    intent: 'order',
+    authoredOn: '2015-05-01',
+    medicationCodeableConcept: { text: 'Amoxicillin 250 MG' },
+  },
+  {
+    resourceType: 'Encounter',
+    id: 'e1',
+    status: 'finished',
+    class: { code: 'AMB' },
+    type: [{ text: 'General examination' }],
+    period: { start: '2024-01-05T08:30:00Z' },
+    participant: [{ individual: { display: 'Dr. Ana Lee' } }],
+    location: [{ location: { display: 'Main Street Clinic' } }],
+    reasonCode: [{ text: 'Check-up' }],
+  },
+  {
+    resourceType: 'DocumentReference',
+    id: 'd1',
+    status: 'current',
+    type: { text: 'Progress note' },
+    date: '2024-01-05T10:00:00Z',
+    author: [{ display: 'Dr. Ana Lee' }],
+    content: [{ attachment: { contentType: 'text/plain', data: btoa('<img src=x onerror=alert(1)> Feeling well.') } }],
+    context: { encounter: [{ reference: 'Encounter/e1' }] },
+  },
+  {
+    resourceType: 'AllergyIntolerance',
+    id: 'a1',
+    code: { text: 'Peanut' },
+    criticality: 'high',
+    clinicalStatus: { coding: [{ code: 'active' }] },
+    recordedDate: '2010-01-01',
+    patient: { reference: `Patient/${P}` },
+  },
+  {
+    resourceType: 'Immunization',
+    id: 'i1',
+    status: 'completed',
+    vaccineCode: { text: 'Influenza, seasonal' },
+    occurrenceDateTime: '2023-10-01',
+    patient: { reference: `Patient/${P}` },
+  },
+  {
+    resourceType: 'Condition',
+    id: 'c1',
+    code: { text: 'Prediabetes' },
+    clinicalStatus: { coding: [{ code: 'active' }] },
+    onsetDateTime: '2019-03-01',
+    subject: { reference: `Patient/${P}` },
+  },
+  {
+    resourceType: 'Procedure',
+    id: 'p1',
+    status: 'completed',
+    code: { text: 'Colonoscopy' },
+    performedDateTime: '2018-06-01',
+    subject: { reference: `Patient/${P}` },
+  },
 ];
 
 const page = <T extends RecordPage>(tag: string) => mountRecordPage<T>(tag, P);
@@ -41,11 +130,16 @@ const page = <T extends RecordPage>(tag: string) => mountRecordPage<T>(tag, P);
 describe('record views (real vault in IndexedDB)', () => {
   let record_: Awaited<ReturnType<typeof openTestRecord>>;
   before(async () => {
-    record_ = await openTestRecord(DB, P, async (vault) => {
-      await vault.put(P, record.slice(0, 2)); // the first glucose was seen at the first download
-      await vault.markSeen(P, 'Observation', ['g1']);
-      await vault.put(P, record.slice(2));
-    }, '2024-02-01T12:00:00Z');
+    record_ = await openTestRecord(
+      DB,
+      P,
+      async (vault) => {
+        await vault.put(P, record.slice(0, 2)); // the first glucose was seen at the first download
+        await vault.markSeen(P, 'Observation', ['g1']);
+        await vault.put(P, record.slice(2));
+      },
+      '2024-02-01T12:00:00Z',
+    );
   });
   after(() => record_.close());
 
@@ -76,7 +170,11 @@ describe('record views (real vault in IndexedDB)', () => {
   it('medications: current with plain dosage and refills, then past', async () => {
     const el = await page('mcl-medications-page');
     const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
-    expect(text).to.contain('Taking now (1)').and.contain('Take 1 twice a day').and.contain('2 refills allowed').and.contain('Past medications (1)');
+    expect(text)
+      .to.contain('Taking now (1)')
+      .and.contain('Take 1 twice a day')
+      .and.contain('2 refills allowed')
+      .and.contain('Past medications (1)');
     await expect(el).to.be.accessible();
   });
 
@@ -90,7 +188,12 @@ describe('record views (real vault in IndexedDB)', () => {
     await expect(el).to.be.accessible();
   });
 
-  for (const [tag, text] of [['mcl-allergies-page', 'Peanut'], ['mcl-immunizations-page', 'Influenza, seasonal'], ['mcl-conditions-page', 'Prediabetes'], ['mcl-procedures-page', 'Colonoscopy']] as const) {
+  for (const [tag, text] of [
+    ['mcl-allergies-page', 'Peanut'],
+    ['mcl-immunizations-page', 'Influenza, seasonal'],
+    ['mcl-conditions-page', 'Prediabetes'],
+    ['mcl-procedures-page', 'Colonoscopy'],
+  ] as const) {
     it(`${tag}: lists the entry, axe clean`, async () => {
       const el = await page(tag);
       expect(el.shadowRoot!.textContent).to.contain(text);
@@ -108,7 +211,10 @@ describe('record views (real vault in IndexedDB)', () => {
   it("overview: counts, and a deceased person's record introduced with respect", async () => {
     const el = await page('mcl-records-page');
     const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
-    expect(text).to.contain('a person who has died').and.contain('Medications (2, 1 current)').and.contain('Test results (2)');
+    expect(text)
+      .to.contain('a person who has died')
+      .and.contain('Medications (2, 1 current)')
+      .and.contain('Test results (2)');
     await expect(el).to.be.accessible();
   });
 });

@@ -20,7 +20,9 @@ export function notesByEncounter(documents: DocumentReference[]): Map<string, Do
 /** The text of a note (its first attachment with inline data), decoded; rendered as text, never as HTML. */
 export function noteText(d: DocumentReference): string {
   const attachment = d.content?.find((c) => c.attachment?.data)?.attachment;
-  return attachment?.data && (!attachment.contentType || attachment.contentType.startsWith('text/')) ? attachmentText(attachment.data) : '';
+  return attachment?.data && (!attachment.contentType || attachment.contentType.startsWith('text/'))
+    ? attachmentText(attachment.data)
+    : '';
 }
 
 /** Visits: date, kind, clinician, place, reason, and the visit's notes. */
@@ -44,14 +46,19 @@ export class VisitsPage extends RecordPage {
           const place = v.location?.[0]?.location?.display ?? v.serviceProvider?.display;
           const notes = this.notes.get(v.id!) ?? [];
           return html`<li class="card">
-            <h2>${conceptText(v.type?.[0], 'Visit')} <span class="meta">· ${formatDate(v.period?.start, true)}</span></h2>
-            <p>${clinician ? html`With ${clinician}` : nothing}${clinician && place ? ', ' : ''}${place ? html`at ${place}` : nothing}</p>
+            <h2>
+              ${conceptText(v.type?.[0], 'Visit')} <span class="meta">· ${formatDate(v.period?.start, true)}</span>
+            </h2>
+            <p>
+              ${clinician ? html`With ${clinician}` : nothing}${clinician && place ? ', ' : ''}${place ? html`at ${place}` : nothing}
+            </p>
             ${v.reasonCode?.length ? html`<p>Reason: ${v.reasonCode.map((r) => conceptText(r)).join(', ')}</p>` : nothing}
             ${notes.map(
-              (d) => html`<details>
-                <summary>Visit note${d.type ? `: ${conceptText(d.type)}` : ''}</summary>
-                <pre class="note">${noteText(d) || 'This note has no text to show.'}</pre>
-              </details>`,
+              (d) =>
+                html`<details>
+                  <summary>Visit note${d.type ? `: ${conceptText(d.type)}` : ''}</summary>
+                  <pre class="note">${noteText(d) || 'This note has no text to show.'}</pre>
+                </details>`,
             )}
           </li>`;
         })}

@@ -4,13 +4,28 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../session/session-context.js';
 import { SessionWatch } from '../../session/session-watch.js';
-import { onSharedComputer, SHARED_KEY, takeReturnPath, type OfflineSecret, type SecondStepAnswer, type SessionController, type SessionInfo } from '../../session/session-controller.js';
+import {
+  onSharedComputer,
+  SHARED_KEY,
+  takeReturnPath,
+  type OfflineSecret,
+  type SecondStepAnswer,
+  type SessionController,
+  type SessionInfo,
+} from '../../session/session-controller.js';
 import { api, ApiProblem } from '../../data/api.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { navigate, prepareSignedIn } from '../../session/navigate.js';
 import { preloadRouteModules } from '../../session/route-preload.js';
-import { cancelPasskeyRequest, isAbort, passkeyAssertion, passkeyProblem, supportsPasskeyAutofill, supportsPasskeys } from '../../session/passkeys.js';
+import {
+  cancelPasskeyRequest,
+  isAbort,
+  passkeyAssertion,
+  passkeyProblem,
+  supportsPasskeyAutofill,
+  supportsPasskeys,
+} from '../../session/passkeys.js';
 import type { SecondFactorInput } from '../../session/second-factor.js';
 import '../../session/second-factor.js';
 
@@ -65,7 +80,9 @@ export class SignInPage extends LitElement {
   /** Opens the record with what unlocking gave back, starting to read it while the next page is put up. */
   private openOffline(secret: OfflineSecret) {
     this.session?.openOffline(secret);
-    void import('../../record/record-session.js').then(({ recordSession }) => recordSession(secret.account)).catch(() => {});
+    void import('../../record/record-session.js')
+      .then(({ recordSession }) => recordSession(secret.account))
+      .catch(() => {});
     navigate(this, takeReturnPath() ?? '/');
   }
 
@@ -82,7 +99,12 @@ export class SignInPage extends LitElement {
       }
       this.unlockProblem = 'That passkey did not open the record on this device.';
     } catch (error) {
-      this.unlockProblem = error instanceof Error && error.name === 'NotAllowedError' ? 'The passkey was not used. Try again when you are ready.' : error instanceof Error ? error.message : 'That did not work.';
+      this.unlockProblem =
+        error instanceof Error && error.name === 'NotAllowedError'
+          ? 'The passkey was not used. Try again when you are ready.'
+          : error instanceof Error
+            ? error.message
+            : 'That did not work.';
     } finally {
       this.busy = false;
     }
@@ -102,7 +124,8 @@ export class SignInPage extends LitElement {
       }
       if (result.wiped) {
         this.canUnlock = this.unlockByPin = this.unlockByPasskey = false;
-        this.unlockProblem = 'After 10 wrong PINs, the copy of your record on this device was deleted. Sign in when you are online to download it again.';
+        this.unlockProblem =
+          'After 10 wrong PINs, the copy of your record on this device was deleted. Sign in when you are online to download it again.';
       } else {
         this.unlockProblem = `That PIN is not right. ${result.triesLeft} ${result.triesLeft === 1 ? 'try is' : 'tries are'} left before the copy of your record on this device is deleted.`;
       }
@@ -141,7 +164,8 @@ export class SignInPage extends LitElement {
     }
     this.session!.accept(info);
     const back = takeReturnPath();
-    if (info.account.kind === 'staff') navigate(this, info.authLevel === 'passkey' ? (back ?? '/') : '/account/protect');
+    if (info.account.kind === 'staff')
+      navigate(this, info.authLevel === 'passkey' ? (back ?? '/') : '/account/protect');
     else navigate(this, back ?? (info.secured ? '/' : '/account/protect'));
   }
 
@@ -202,43 +226,87 @@ export class SignInPage extends LitElement {
     return html`
       <h1>Sign in</h1>
       ${notice ? html`<p class="success" role="status">${notice}</p>` : nothing}
-      ${this.canUnlock || this.unlockProblem
-        ? html`<section class="card" aria-labelledby="unlock-title">
-            <h2 id="unlock-title">Open your record on this device</h2>
-            <p>No connection needed${this.unlockByPin ? ': use your passkey or the PIN you chose for this device' : ''}.</p>
-            ${this.unlockProblem ? html`<p class="alert" role="alert" id="unlock-problem" tabindex="-1">${this.unlockProblem}</p>` : nothing}
-            ${this.unlockByPasskey ? html`<p><button type="button" ?disabled=${this.busy} @click=${() => void this.unlockPasskey()}>Open my record with my passkey</button></p>` : nothing}
-            ${this.unlockByPin
-              ? html`<form @submit=${this.unlock}>
-                  <div class="field"><label for="pin">PIN for this device</label>
-                    <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" required minlength="6" maxlength="12" /></div>
-                  <button type="submit" ?disabled=${this.busy}>Open my record</button>
-                </form>`
-              : nothing}
-          </section>
-          <h2>Or sign in${navigator.onLine ? '' : ' when you are back online'}</h2>`
-        : nothing}
+      ${
+        this.canUnlock || this.unlockProblem
+          ? html`<section class="card" aria-labelledby="unlock-title">
+                <h2 id="unlock-title">Open your record on this device</h2>
+                <p>
+                  No connection
+                  needed${this.unlockByPin ? ': use your passkey or the PIN you chose for this device' : ''}.
+                </p>
+                ${this.unlockProblem ? html`<p class="alert" role="alert" id="unlock-problem" tabindex="-1">${this.unlockProblem}</p>` : nothing}
+                ${this.unlockByPasskey ? html`<p><button type="button" ?disabled=${this.busy} @click=${() => void this.unlockPasskey()}>Open my record with my passkey</button></p>` : nothing}
+                ${
+                  this.unlockByPin
+                    ? html`<form @submit=${this.unlock}>
+                        <div class="field">
+                          <label for="pin">PIN for this device</label>
+                          <input
+                            id="pin"
+                            name="pin"
+                            type="password"
+                            inputmode="numeric"
+                            autocomplete="off"
+                            required
+                            minlength="6"
+                            maxlength="12"
+                          />
+                        </div>
+                        <button type="submit" ?disabled=${this.busy}>Open my record</button>
+                      </form>`
+                    : nothing
+                }
+              </section>
+              <h2>Or sign in${navigator.onLine ? '' : ' when you are back online'}</h2>`
+          : nothing
+      }
       ${this.error ? html`<p class="alert" role="alert" tabindex="-1">${this.error}</p>` : nothing}
-      ${this.passkeys
-        ? html`<p><button type="button" class="passkey" ?disabled=${this.busy} @click=${this.withPasskey}>Sign in with a passkey</button></p>
-            <p>Or with your username and password:</p>`
-        : nothing}
+      ${
+        this.passkeys
+          ? html`<p>
+                <button type="button" class="passkey" ?disabled=${this.busy} @click=${this.withPasskey}>
+                  Sign in with a passkey
+                </button>
+              </p>
+              <p>Or with your username and password:</p>`
+          : nothing
+      }
       <form @submit=${this.submit} novalidate>
         <div class="field">
           <label for="login">Username or email address</label>
-          <input id="login" name="login" type="text" autocomplete="username webauthn" required autocapitalize="none" spellcheck="false"
-            aria-invalid=${this.error ? 'true' : 'false'} />
+          <input
+            id="login"
+            name="login"
+            type="text"
+            autocomplete="username webauthn"
+            required
+            autocapitalize="none"
+            spellcheck="false"
+            aria-invalid=${this.error ? 'true' : 'false'}
+          />
         </div>
         <div class="field">
           <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required
-            aria-invalid=${this.error ? 'true' : 'false'} />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            aria-invalid=${this.error ? 'true' : 'false'}
+          />
         </div>
-        <label class="choice"><input type="checkbox" name="shared" value="1" ?checked=${onSharedComputer()} />This is a shared or public computer: keep nothing here after I leave</label>
+        <label class="choice"
+          ><input type="checkbox" name="shared" value="1" ?checked=${onSharedComputer()} />This is a shared or public
+          computer: keep nothing here after I leave</label
+        >
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button>
       </form>
       <p><a href="/forgot-password">Forgot your password?</a></p>
-      <p>New here? <a href="/sign-up">Create your account</a> with the activation code from the clinic or your record details.</p>
+      <p>
+        New here? <a href="/sign-up">Create your account</a> with the activation code from the clinic or your record
+        details.
+      </p>
     `;
   }
 }

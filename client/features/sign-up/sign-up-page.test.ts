@@ -12,7 +12,8 @@ describe('sign-up page', () => {
     root.querySelector<HTMLInputElement>('input[value="record"]')!.click();
     await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     expect(root.querySelector('#activationCode')).to.equal(null);
-    for (const id of ['mrn', 'lastName', 'lastVisitDate', 'birthDate']) expect(root.querySelector(`#${id}`), id).to.exist;
+    for (const id of ['mrn', 'lastName', 'lastVisitDate', 'birthDate'])
+      expect(root.querySelector(`#${id}`), id).to.exist;
     await expect(el).to.be.accessible();
   });
 });

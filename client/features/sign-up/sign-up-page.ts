@@ -33,8 +33,15 @@ export class SignUpPage extends LitElement {
     return html`<div class="field">
       <label for=${name}>${label}</label>
       ${hint ? html`<span class="hint" id="${name}-hint">${hint}</span>` : nothing}
-      <input id=${name} name=${name} type=${type} autocomplete=${autocomplete} aria-describedby=${described || nothing}
-        aria-invalid=${error ? 'true' : 'false'} @input=${name === 'username' || name === 'email' ? this.updatePersonal : nothing} />
+      <input
+        id=${name}
+        name=${name}
+        type=${type}
+        autocomplete=${autocomplete}
+        aria-describedby=${described || nothing}
+        aria-invalid=${error ? 'true' : 'false'}
+        @input=${name === 'username' || name === 'email' ? this.updatePersonal : nothing}
+      />
       ${error ? html`<p class="error" id="${name}-error">${error}</p>` : nothing}
     </div>`;
   }
@@ -49,7 +56,13 @@ export class SignUpPage extends LitElement {
     const form = event.target as HTMLFormElement;
     const data = Object.fromEntries(new FormData(form)) as Record<string, string>;
     const notify = Object.fromEntries(
-      TOPICS.map(([key]) => [key, { email: form.querySelector<HTMLInputElement>(`#${key}-email`)!.checked, text: form.querySelector<HTMLInputElement>(`#${key}-text`)!.checked }]),
+      TOPICS.map(([key]) => [
+        key,
+        {
+          email: form.querySelector<HTMLInputElement>(`#${key}-email`)!.checked,
+          text: form.querySelector<HTMLInputElement>(`#${key}-text`)!.checked,
+        },
+      ]),
     );
     const identity =
       this.method === 'activation-code'
@@ -86,7 +99,8 @@ export class SignUpPage extends LitElement {
 
   override render() {
     if (this.done) {
-      return html`<h1>Check your email</h1><p class="success" role="status" tabindex="-1">${this.done}</p>`;
+      return html`<h1>Check your email</h1>
+        <p class="success" role="status" tabindex="-1">${this.done}</p>`;
     }
     return html`
       <h1>Create your account</h1>
@@ -94,16 +108,38 @@ export class SignUpPage extends LitElement {
       <form @submit=${this.submit} novalidate>
         <fieldset>
           <legend>How would you like to prove who you are?</legend>
-          <label class="choice"><input type="radio" name="method" value="activation-code" .checked=${this.method === 'activation-code'}
-            @change=${() => (this.method = 'activation-code')} />With the activation code the clinic gave me</label>
-          <label class="choice"><input type="radio" name="method" value="record" .checked=${this.method === 'record'}
-            @change=${() => (this.method = 'record')} />With my medical record number and last visit</label>
+          <label class="choice"
+            ><input
+              type="radio"
+              name="method"
+              value="activation-code"
+              .checked=${this.method === 'activation-code'}
+              @change=${() => (this.method = 'activation-code')}
+            />With the activation code the clinic gave me</label
+          >
+          <label class="choice"
+            ><input
+              type="radio"
+              name="method"
+              value="record"
+              .checked=${this.method === 'record'}
+              @change=${() => (this.method = 'record')}
+            />With my medical record number and last visit</label
+          >
         </fieldset>
-        ${this.method === 'activation-code'
-          ? this.field('activationCode', 'Activation code', 'text', 'one-time-code', 'Sixteen letters and numbers, for example 7K3M-Q9XD-W2PN-4RTB.')
-          : html`${this.field('mrn', 'Medical record number', 'text', 'off', 'It is on your visit summary or clinic letters.')}
+        ${
+          this.method === 'activation-code'
+            ? this.field(
+                'activationCode',
+                'Activation code',
+                'text',
+                'one-time-code',
+                'Sixteen letters and numbers, for example 7K3M-Q9XD-W2PN-4RTB.',
+              )
+            : html`${this.field('mrn', 'Medical record number', 'text', 'off', 'It is on your visit summary or clinic letters.')}
               ${this.field('lastName', 'Last name, as the clinic has it', 'text', 'family-name')}
-              ${this.field('lastVisitDate', 'Date of your most recent visit', 'date', 'off')}`}
+              ${this.field('lastVisitDate', 'Date of your most recent visit', 'date', 'off')}`
+        }
         ${this.field('birthDate', 'Date of birth', 'date', 'bday')}
         ${this.field('email', 'Email address', 'email', 'email', 'We send a link to confirm it. We never send health details by email.')}
         ${this.field('username', 'Username', 'text', 'username', '3 to 32 letters, digits, dots, dashes or underscores.')}
@@ -112,9 +148,10 @@ export class SignUpPage extends LitElement {
         <fieldset>
           <legend>Tell me when there is…</legend>
           ${TOPICS.map(
-            ([key, label]) => html`<p class="hint">${label}:</p>
-              <label class="choice"><input type="checkbox" id="${key}-email" checked />by email</label>
-              <label class="choice"><input type="checkbox" id="${key}-text" />by text message</label>`,
+            ([key, label]) =>
+              html`<p class="hint">${label}:</p>
+                <label class="choice"><input type="checkbox" id="${key}-email" checked />by email</label>
+                <label class="choice"><input type="checkbox" id="${key}-text" />by text message</label>`,
           )}
         </fieldset>
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Sending…' : 'Create my account'}</button>

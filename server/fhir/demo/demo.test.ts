@@ -38,14 +38,24 @@ describe('demo clinic generator', () => {
     assert.equal(ofType('Practitioner').length, 3);
     assert.equal(ofType('CareTeam').length, demo.patients.length);
     const ages = demo.patients.map((p) => p.age);
-    assert.ok(ages.some((a) => a < 18) && ages.some((a) => a >= 18 && a < 65) && ages.some((a) => a >= 65), String(ages));
-    for (const p of demo.patients) assert.equal(new Date(asOf).getUTCFullYear() - Number(p.birthDate.slice(0, 4)) - (p.birthDate.slice(5) > '11-25' ? 1 : 0), p.age, p.name);
+    assert.ok(
+      ages.some((a) => a < 18) && ages.some((a) => a >= 18 && a < 65) && ages.some((a) => a >= 65),
+      String(ages),
+    );
+    for (const p of demo.patients)
+      assert.equal(
+        new Date(asOf).getUTCFullYear() - Number(p.birthDate.slice(0, 4)) - (p.birthDate.slice(5) > '11-25' ? 1 : 0),
+        p.age,
+        p.name,
+      );
 
     const labs = ofType<Observation>('Observation').filter((o) => o.category?.[0]?.coding?.[0]?.code === 'laboratory');
     assert.ok(labs.every((o) => o.referenceRange?.length === 1 && o.valueQuantity?.unit));
     const flags = new Set(labs.map((o) => o.interpretation![0]!.coding![0]!.code));
     assert.deepEqual([...flags].sort(), ['H', 'L', 'N']);
-    const ldl = labs.filter((o) => o.code.coding![0]!.code === '18262-6' && o.subject!.reference === 'Patient/demo-daniel-okafor');
+    const ldl = labs.filter(
+      (o) => o.code.coding![0]!.code === '18262-6' && o.subject!.reference === 'Patient/demo-daniel-okafor',
+    );
     assert.ok(ldl.length >= 5 && new Set(ldl.map((o) => o.effectiveDateTime)).size === ldl.length, 'LDL over time');
 
     const ids = new Set(resources.map((r) => `${r.resourceType}/${r.id}`));
@@ -54,8 +64,14 @@ describe('demo clinic generator', () => {
     }
     const meds = ofType<MedicationRequest>('MedicationRequest');
     assert.deepEqual([...new Set(meds.map((m) => m.status))].sort(), ['active', 'completed', 'stopped']);
-    assert.ok(meds.every((m) => m.dosageInstruction![0]!.text && m.dispenseRequest!.numberOfRepeatsAllowed !== undefined));
-    assert.ok(ofType('AllergyIntolerance').length >= 4 && ofType('Immunization').length >= 20 && ofType('Condition').length >= 6);
+    assert.ok(
+      meds.every((m) => m.dosageInstruction![0]!.text && m.dispenseRequest!.numberOfRepeatsAllowed !== undefined),
+    );
+    assert.ok(
+      ofType('AllergyIntolerance').length >= 4 &&
+        ofType('Immunization').length >= 20 &&
+        ofType('Condition').length >= 6,
+    );
 
     const notes = ofType<DocumentReference>('DocumentReference');
     assert.equal(notes.length, ofType('Encounter').length);
@@ -87,14 +103,26 @@ describe('loading the demo clinic', () => {
     const counts = await countByType(t.store.db);
     assert.equal(counts.Patient, 4);
     const lines = demoLines(first).join('\n');
-    for (const name of ['Maya Alvarez', 'Daniel Okafor', 'Eleanor Whitfield', 'Priya Raman', 'demo-eleanor-whitfield', 'MRN-100103']) assert.ok(lines.includes(name), name);
+    for (const name of [
+      'Maya Alvarez',
+      'Daniel Okafor',
+      'Eleanor Whitfield',
+      'Priya Raman',
+      'demo-eleanor-whitfield',
+      'MRN-100103',
+    ])
+      assert.ok(lines.includes(name), name);
 
     const second = await loadDemoOnce(t.store, new Date('2026-11-26T09:30:00Z'));
     assert.equal(second.status, 'loaded-before');
     assert.deepEqual(await countByType(t.store.db), counts);
     assert.match(demoLines(second)[0]!, /^Demo patients in this database: Maya Alvarez \(demo-maya-alvarez\)/);
     // The demo is the generator's output for that day: importing it again changes nothing.
-    const again = await importBundle(t.store, parseBundle(generateDemoClinic({ seed: 'mayocarelink-demo', asOf: new Date('2026-11-25T00:00:00Z') }).bundle), { now: new Date() });
+    const again = await importBundle(
+      t.store,
+      parseBundle(generateDemoClinic({ seed: 'mayocarelink-demo', asOf: new Date('2026-11-25T00:00:00Z') }).bundle),
+      { now: new Date() },
+    );
     assert.equal(again.created + again.updated, 0);
   });
 
@@ -102,7 +130,12 @@ describe('loading the demo clinic', () => {
     const state = await loadDemoOnce(t.store, new Date('2026-11-27T09:30:00Z'));
     if (state.status !== 'loaded-before') return assert.fail(`the demo is ${state.status}`);
     for (const p of state.patients) {
-      const facts = { mrn: p.mrn, birthDate: p.birthDate, lastName: p.name.split(' ').at(-1)!, lastVisitDate: p.lastVisit };
+      const facts = {
+        mrn: p.mrn,
+        birthDate: p.birthDate,
+        lastName: p.name.split(' ').at(-1)!,
+        lastVisitDate: p.lastVisit,
+      };
       assert.equal(await matchRecord(t.store.db, facts), p.id, p.name);
     }
   });
@@ -110,7 +143,9 @@ describe('loading the demo clinic', () => {
   it('leaves a database that already holds records alone, for good', async () => {
     const other = await sqliteFactory.open();
     try {
-      await withTransaction(other.store, (trx) => putResource(trx, 'sqlite', { resourceType: 'Patient', id: 'real' }, new Date()));
+      await withTransaction(other.store, (trx) =>
+        putResource(trx, 'sqlite', { resourceType: 'Patient', id: 'real' }, new Date()),
+      );
       const state = await loadDemoOnce(other.store, new Date());
       assert.equal(state.status, 'skipped');
       assert.deepEqual(demoLines(state), []);

@@ -32,7 +32,10 @@ export interface DemoClinic {
 const transaction = (resources: FhirResource[]): Bundle => ({
   resourceType: 'Bundle',
   type: 'transaction',
-  entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` } })),
+  entry: resources.map((resource) => ({
+    resource,
+    request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
+  })),
 });
 
 const name = (c: { prefix: string; given: string; family: string; suffix: string }) =>
@@ -44,7 +47,17 @@ export function generateDemoClinic(options: DemoOptions): DemoClinic {
     resourceType: 'Organization',
     id: ORGANIZATION.id,
     active: true,
-    type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'prov', display: 'Healthcare Provider' }] }],
+    type: [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/organization-type',
+            code: 'prov',
+            display: 'Healthcare Provider',
+          },
+        ],
+      },
+    ],
     name: ORGANIZATION.name,
     telecom: [{ system: 'phone', value: ORGANIZATION.phone, use: 'work' }],
     address: [{ line: ['200 First Street SW'], city: 'Rochester', state: 'MN', postalCode: '55905', country: 'US' }],
@@ -54,7 +67,15 @@ export function generateDemoClinic(options: DemoOptions): DemoClinic {
     id: c.id,
     identifier: [{ system: SYSTEM.npi, value: c.npi }],
     active: true,
-    name: [{ use: 'official', family: c.family, given: [c.given], ...(c.prefix ? { prefix: [c.prefix] } : {}), ...(c.suffix ? { suffix: [c.suffix] } : {}) }],
+    name: [
+      {
+        use: 'official',
+        family: c.family,
+        given: [c.given],
+        ...(c.prefix ? { prefix: [c.prefix] } : {}),
+        ...(c.suffix ? { suffix: [c.suffix] } : {}),
+      },
+    ],
     telecom: [{ system: 'phone', value: ORGANIZATION.phone, use: 'work' }],
     gender: c.gender,
   }));
@@ -74,7 +95,10 @@ function birthDateOf(plan: PatientPlan, asOf: Date): Date {
   return build.daysBefore(d, plan.daysPastBirthday, 8);
 }
 
-function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resources: FhirResource[]; summary: DemoPatientSummary } {
+function patientRecord(
+  plan: PatientPlan,
+  { seed, asOf }: DemoOptions,
+): { resources: FhirResource[]; summary: DemoPatientSummary } {
   const random = createRandom(`${seed}:${plan.id}`);
   const ctx: build.RecordContext = { random, patientId: plan.id, organizationId: ORGANIZATION.id };
   const clinician = CLINICIANS[plan.clinician];
@@ -83,13 +107,34 @@ function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resour
   const patient: Patient = {
     resourceType: 'Patient',
     id: plan.id,
-    identifier: [{ use: 'usual', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' }], text: 'Medical record number' }, system: SYSTEM.mrn, value: plan.mrn }],
+    identifier: [
+      {
+        use: 'usual',
+        type: {
+          coding: [
+            { system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' },
+          ],
+          text: 'Medical record number',
+        },
+        system: SYSTEM.mrn,
+        value: plan.mrn,
+      },
+    ],
     active: true,
     name: [{ use: 'official', family: plan.family, given: [plan.given] }],
     telecom: [{ system: 'phone', value: plan.phone, use: 'mobile' }],
     gender: plan.gender,
     birthDate: build.date(birth),
-    address: [{ use: 'home', line: [`${random.int(100, 9899)} ${random.pick(['Elm', 'Maple', 'Oak', 'Cedar', 'Birch'])} Avenue`], city: plan.city, state: 'MN', postalCode: `559${random.int(0, 9)}${random.int(0, 9)}`, country: 'US' }],
+    address: [
+      {
+        use: 'home',
+        line: [`${random.int(100, 9899)} ${random.pick(['Elm', 'Maple', 'Oak', 'Cedar', 'Birch'])} Avenue`],
+        city: plan.city,
+        state: 'MN',
+        postalCode: `559${random.int(0, 9)}${random.int(0, 9)}`,
+        country: 'US',
+      },
+    ],
     generalPractitioner: [{ reference: `Practitioner/${clinician.id}`, display: doctor.name }],
     managingOrganization: { reference: `Organization/${ORGANIZATION.id}`, display: ORGANIZATION.name },
   };
@@ -109,7 +154,8 @@ function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resour
 
   const conditionIds = new Map<string, string>();
   for (const c of plan.conditions) {
-    const resolved = c.resolvedYearsAgo !== undefined ? build.daysBefore(asOf, Math.round(c.resolvedYearsAgo * 365)) : undefined;
+    const resolved =
+      c.resolvedYearsAgo !== undefined ? build.daysBefore(asOf, Math.round(c.resolvedYearsAgo * 365)) : undefined;
     const resource = build.condition(ctx, c.name, build.daysBefore(asOf, Math.round(c.yearsAgo * 365)), resolved);
     conditionIds.set(c.name, resource.id!);
     out.push(resource);
@@ -119,7 +165,12 @@ function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resour
   const { count, everyDays } = plan.visits;
   const encounters: { id: string; when: Date }[] = [];
   for (let i = 0; i < count; i++) {
-    const when = build.daysBefore(asOf, (count - 1 - i) * everyDays + 7 + random.int(0, 5), random.int(14, 21), random.pick([0, 15, 30, 45]));
+    const when = build.daysBefore(
+      asOf,
+      (count - 1 - i) * everyDays + 7 + random.int(0, 5),
+      random.int(14, 21),
+      random.pick([0, 15, 30, 45]),
+    );
     const progress = count > 1 ? i / (count - 1) : 1;
     const encounter = build.visit(ctx, when, doctor, plan.visits.reason, plan.visits.wellChild === true);
     encounters.push({ id: encounter.id!, when });
@@ -129,17 +180,29 @@ function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resour
       vitals.push(text);
     };
     const years = (when.getTime() - birth.getTime()) / (365.25 * 86_400_000);
-    const weight = Math.round((plan.bloodPressure ? plan.weightKg + random.normal(0, 1.2) : 8 + 2.1 * years + random.normal(0, 0.4)) * 10) / 10;
+    const weight =
+      Math.round(
+        (plan.bloodPressure ? plan.weightKg + random.normal(0, 1.2) : 8 + 2.1 * years + random.normal(0, 0.4)) * 10,
+      ) / 10;
     if (plan.bloodPressure) {
       const [[s0, d0], [s1, d1]] = plan.bloodPressure;
       const systolic = Math.round(s0 + (s1 - s0) * progress + random.normal(0, 3));
       const diastolic = Math.round(d0 + (d1 - d0) * progress + random.normal(0, 2));
-      vital(build.bloodPressure(ctx, systolic, diastolic, when, encounter.id!), `blood pressure ${systolic}/${diastolic} mmHg`);
+      vital(
+        build.bloodPressure(ctx, systolic, diastolic, when, encounter.id!),
+        `blood pressure ${systolic}/${diastolic} mmHg`,
+      );
     } else {
       const height = Math.round((77 + 6.2 * years + random.normal(0, 0.5)) * 10) / 10;
-      vital(build.vitalObservation(ctx, '8302-2', 'Body height', height, 'cm', 'cm', when, encounter.id!), `height ${height} cm`);
+      vital(
+        build.vitalObservation(ctx, '8302-2', 'Body height', height, 'cm', 'cm', when, encounter.id!),
+        `height ${height} cm`,
+      );
     }
-    vital(build.vitalObservation(ctx, '29463-7', 'Body weight', weight, 'kg', 'kg', when, encounter.id!), `weight ${weight} kg`);
+    vital(
+      build.vitalObservation(ctx, '29463-7', 'Body weight', weight, 'kg', 'kg', when, encounter.id!),
+      `weight ${weight} kg`,
+    );
 
     const results: string[] = [];
     for (const { panel, every } of plan.panels) {
@@ -172,7 +235,9 @@ function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resour
 
   for (const order of plan.medicines) {
     const at = encounters[Math.min(order.visit, encounters.length - 1)]!;
-    out.push(build.medicationRequest(ctx, order, at.when, doctor, at.id, order.reason && conditionIds.get(order.reason)));
+    out.push(
+      build.medicationRequest(ctx, order, at.when, doctor, at.id, order.reason && conditionIds.get(order.reason)),
+    );
   }
   for (const v of plan.vaccines) {
     const dates = [
@@ -182,7 +247,16 @@ function patientRecord(plan: PatientPlan, { seed, asOf }: DemoOptions): { resour
     for (const when of dates) if (when.getTime() <= asOf.getTime()) out.push(build.immunization(ctx, v.name, when));
   }
   const lastVisit = build.date(encounters.at(-1)!.when);
-  const summary = { id: plan.id, name: `${plan.given} ${plan.family}`, mrn: plan.mrn, lastVisit, gender: plan.gender, birthDate: patient.birthDate!, age: plan.age, resources: out.length };
+  const summary = {
+    id: plan.id,
+    name: `${plan.given} ${plan.family}`,
+    mrn: plan.mrn,
+    lastVisit,
+    gender: plan.gender,
+    birthDate: patient.birthDate!,
+    age: plan.age,
+    resources: out.length,
+  };
   return { resources: out, summary };
 }
 
@@ -196,13 +270,21 @@ export function generateLargePatient(options: LargePatientOptions): Bundle {
   const patientId = options.patientId ?? 'bench-patient';
   const random = createRandom(`${options.seed}:${patientId}`);
   const ctx: build.RecordContext = { random, patientId, organizationId: ORGANIZATION.id };
-  const patient: Patient = { resourceType: 'Patient', id: patientId, name: [{ family: 'Benchmark', given: ['Large'] }], gender: 'unknown', birthDate: '1960-01-01' };
+  const patient: Patient = {
+    resourceType: 'Patient',
+    id: patientId,
+    name: [{ family: 'Benchmark', given: ['Large'] }],
+    gender: 'unknown',
+    birthDate: '1960-01-01',
+  };
   const tests = Object.values(LABS);
   const resources: FhirResource[] = [patient];
   for (let i = 0; i < options.observations; i++) {
     const t = tests[i % tests.length]!;
     const when = new Date(options.asOf.getTime() - i * 2 * 3_600_000);
-    resources.push(build.labObservation(ctx, t, Math.max(0, Number(random.normal(t.mean, t.sd * 1.5).toFixed(t.decimals))), when));
+    resources.push(
+      build.labObservation(ctx, t, Math.max(0, Number(random.normal(t.mean, t.sd * 1.5).toFixed(t.decimals))), when),
+    );
   }
   return transaction(resources);
 }

@@ -13,14 +13,24 @@ const record = z.union([
   z.object({
     status: z.literal('loaded'),
     asOf: z.string(),
-    patients: z.array(z.object({ id: z.string(), name: z.string(), mrn: z.string(), lastVisit: z.string(), gender: z.string(), birthDate: z.string(), age: z.number(), resources: z.number() })),
+    patients: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        mrn: z.string(),
+        lastVisit: z.string(),
+        gender: z.string(),
+        birthDate: z.string(),
+        age: z.number(),
+        resources: z.number(),
+      }),
+    ),
   }),
   z.object({ status: z.literal('skipped'), reason: z.string() }),
 ]);
 
 export type DemoState =
-  | { status: 'loaded-now' | 'loaded-before'; patients: DemoPatientSummary[] }
-  | { status: 'skipped'; reason: string };
+  { status: 'loaded-now' | 'loaded-before'; patients: DemoPatientSummary[] } | { status: 'skipped'; reason: string };
 
 /**
  * Loads the demo clinic into an empty database, once. The decision is recorded in app_meta in the same transaction
@@ -53,7 +63,9 @@ export async function loadDemoOnce(store: Store, now: Date): Promise<DemoState> 
     afterWrite: async (trx, report) => {
       if (report.rejected.length) {
         const first = report.rejected[0]!;
-        throw new Error(`the demo generator made an invalid entry ${first.index} (${first.resourceType}): ${first.path}: ${first.error}`);
+        throw new Error(
+          `the demo generator made an invalid entry ${first.index} (${first.resourceType}): ${first.path}: ${first.error}`,
+        );
       }
       const value = JSON.stringify({ status: 'loaded', asOf: asOf.toISOString(), patients: demo.patients });
       await setMeta(trx, DEMO_META_KEY, value, now);
@@ -72,7 +84,8 @@ export function demoLines(state: DemoState): string[] {
   return [
     'This is a new database, so a demo clinic was loaded into it (made-up people, safe to explore):',
     ...state.patients.map(
-      (p) => `  ${p.name.padEnd(width)}  born ${p.birthDate} (${String(p.age).padStart(2)} y)  ${p.mrn}  last visit ${p.lastVisit}  patient id ${p.id}`,
+      (p) =>
+        `  ${p.name.padEnd(width)}  born ${p.birthDate} (${String(p.age).padStart(2)} y)  ${p.mrn}  last visit ${p.lastVisit}  patient id ${p.id}`,
     ),
     'To try the portal, open it, choose Sign in → Create your account, and give one of them: the family name, date of',
     `birth, MRN and last visit date shown here (or an activation code: npm run cli -- activation-code ${state.patients[0]?.id ?? '<patient-id>'}).`,

@@ -11,7 +11,19 @@ import type {
   ObservationReferenceRange,
   Quantity,
 } from 'fhir/r4';
-import { ALLERGIES, CONDITIONS, MEDICINES, PANELS, SYSTEM, VACCINES, type AllergyName, type ConditionName, type LabTest, type MedicineName, type VaccineName } from './catalog.js';
+import {
+  ALLERGIES,
+  CONDITIONS,
+  MEDICINES,
+  PANELS,
+  SYSTEM,
+  VACCINES,
+  type AllergyName,
+  type ConditionName,
+  type LabTest,
+  type MedicineName,
+  type VaccineName,
+} from './catalog.js';
 import type { Random } from './random.js';
 
 /** What every builder needs: the random source and whose record it is. */
@@ -35,12 +47,25 @@ export const dateTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 export const date = (d: Date) => d.toISOString().slice(0, 10);
 const plus = (d: Date, minutes: number) => new Date(d.getTime() + minutes * 60_000);
 
-const ref = (type: string, id: string, display?: string) => ({ reference: `${type}/${id}`, ...(display ? { display } : {}) });
-const concept = (system: string, code: string, display: string, text = display): CodeableConcept => ({ coding: [{ system, code, display }], text });
+const ref = (type: string, id: string, display?: string) => ({
+  reference: `${type}/${id}`,
+  ...(display ? { display } : {}),
+});
+const concept = (system: string, code: string, display: string, text = display): CodeableConcept => ({
+  coding: [{ system, code, display }],
+  text,
+});
 const quantity = (value: number, unit: string, code: string): Quantity => ({ value, unit, system: SYSTEM.ucum, code });
 
 /** What every Observation here has: status, category, LOINC code, patient, visit and time. */
-function observation(ctx: RecordContext, category: 'laboratory' | 'vital-signs', code: string, display: string, when: Date, encounterId?: string): Observation {
+function observation(
+  ctx: RecordContext,
+  category: 'laboratory' | 'vital-signs',
+  code: string,
+  display: string,
+  when: Date,
+  encounterId?: string,
+): Observation {
   return {
     resourceType: 'Observation',
     id: ctx.random.uuid(),
@@ -53,13 +78,25 @@ function observation(ctx: RecordContext, category: 'laboratory' | 'vital-signs',
   };
 }
 
-export function labObservation(ctx: RecordContext, test: LabTest, value: number, when: Date, encounterId?: string): Observation {
+export function labObservation(
+  ctx: RecordContext,
+  test: LabTest,
+  value: number,
+  when: Date,
+  encounterId?: string,
+): Observation {
   const range: ObservationReferenceRange = {
     ...(test.low !== undefined ? { low: quantity(test.low, test.unit, test.ucum) } : {}),
     ...(test.high !== undefined ? { high: quantity(test.high, test.unit, test.ucum) } : {}),
-    text: test.low !== undefined && test.high !== undefined ? `${test.low}–${test.high} ${test.unit}` : test.low !== undefined ? `≥ ${test.low} ${test.unit}` : `≤ ${test.high} ${test.unit}`,
+    text:
+      test.low !== undefined && test.high !== undefined
+        ? `${test.low}–${test.high} ${test.unit}`
+        : test.low !== undefined
+          ? `≥ ${test.low} ${test.unit}`
+          : `≤ ${test.high} ${test.unit}`,
   };
-  const flag = test.high !== undefined && value > test.high ? 'H' : test.low !== undefined && value < test.low ? 'L' : 'N';
+  const flag =
+    test.high !== undefined && value > test.high ? 'H' : test.low !== undefined && value < test.low ? 'L' : 'N';
   const flagName = { H: 'High', L: 'Low', N: 'Normal' }[flag];
   return {
     ...observation(ctx, 'laboratory', test.code, test.display, when, encounterId),
@@ -70,23 +107,53 @@ export function labObservation(ctx: RecordContext, test: LabTest, value: number,
   };
 }
 
-export function vitalObservation(ctx: RecordContext, code: string, display: string, value: number, unit: string, ucum: string, when: Date, encounterId: string): Observation {
-  return { ...observation(ctx, 'vital-signs', code, display, when, encounterId), valueQuantity: quantity(value, unit, ucum) };
+export function vitalObservation(
+  ctx: RecordContext,
+  code: string,
+  display: string,
+  value: number,
+  unit: string,
+  ucum: string,
+  when: Date,
+  encounterId: string,
+): Observation {
+  return {
+    ...observation(ctx, 'vital-signs', code, display, when, encounterId),
+    valueQuantity: quantity(value, unit, ucum),
+  };
 }
 
-export function bloodPressure(ctx: RecordContext, systolic: number, diastolic: number, when: Date, encounterId: string): Observation {
+export function bloodPressure(
+  ctx: RecordContext,
+  systolic: number,
+  diastolic: number,
+  when: Date,
+  encounterId: string,
+): Observation {
   const high = systolic >= 130 || diastolic >= 80;
   return {
     ...observation(ctx, 'vital-signs', '85354-9', 'Blood pressure panel with all children optional', when, encounterId),
     interpretation: [concept(SYSTEM.interpretation, high ? 'H' : 'N', high ? 'High' : 'Normal')],
     component: [
-      { code: concept(SYSTEM.loinc, '8480-6', 'Systolic blood pressure'), valueQuantity: quantity(systolic, 'mmHg', 'mm[Hg]') },
-      { code: concept(SYSTEM.loinc, '8462-4', 'Diastolic blood pressure'), valueQuantity: quantity(diastolic, 'mmHg', 'mm[Hg]') },
+      {
+        code: concept(SYSTEM.loinc, '8480-6', 'Systolic blood pressure'),
+        valueQuantity: quantity(systolic, 'mmHg', 'mm[Hg]'),
+      },
+      {
+        code: concept(SYSTEM.loinc, '8462-4', 'Diastolic blood pressure'),
+        valueQuantity: quantity(diastolic, 'mmHg', 'mm[Hg]'),
+      },
     ],
   };
 }
 
-export function labReport(ctx: RecordContext, panel: keyof typeof PANELS, results: Observation[], when: Date, encounterId: string): DiagnosticReport {
+export function labReport(
+  ctx: RecordContext,
+  panel: keyof typeof PANELS,
+  results: Observation[],
+  when: Date,
+  encounterId: string,
+): DiagnosticReport {
   const p = PANELS[panel]!;
   return {
     resourceType: 'DiagnosticReport',
@@ -103,13 +170,23 @@ export function labReport(ctx: RecordContext, panel: keyof typeof PANELS, result
   };
 }
 
-export function visit(ctx: RecordContext, when: Date, practitioner: { id: string; name: string }, reason: string, wellVisit: boolean): Encounter {
+export function visit(
+  ctx: RecordContext,
+  when: Date,
+  practitioner: { id: string; name: string },
+  reason: string,
+  wellVisit: boolean,
+): Encounter {
   return {
     resourceType: 'Encounter',
     id: ctx.random.uuid(),
     status: 'finished',
     class: { system: SYSTEM.actCode, code: 'AMB', display: 'ambulatory' },
-    type: [wellVisit ? concept(SYSTEM.snomed, '410620009', 'Well child visit') : concept(SYSTEM.snomed, '185349003', 'Encounter for check up')],
+    type: [
+      wellVisit
+        ? concept(SYSTEM.snomed, '410620009', 'Well child visit')
+        : concept(SYSTEM.snomed, '185349003', 'Encounter for check up'),
+    ],
     subject: ref('Patient', ctx.patientId),
     participant: [{ individual: ref('Practitioner', practitioner.id, practitioner.name) }],
     period: { start: dateTime(when), end: dateTime(plus(when, 30)) },
@@ -118,7 +195,12 @@ export function visit(ctx: RecordContext, when: Date, practitioner: { id: string
   };
 }
 
-export function visitNote(ctx: RecordContext, encounter: Encounter, author: { id: string; name: string }, text: string): DocumentReference {
+export function visitNote(
+  ctx: RecordContext,
+  encounter: Encounter,
+  author: { id: string; name: string },
+  text: string,
+): DocumentReference {
   const when = encounter.period!.end!;
   return {
     resourceType: 'DocumentReference',
@@ -131,7 +213,16 @@ export function visitNote(ctx: RecordContext, encounter: Encounter, author: { id
     date: when,
     author: [ref('Practitioner', author.id, author.name)],
     description: `Visit note: ${encounter.reasonCode![0]!.text}`,
-    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8').toString('base64'), title: 'Visit note', creation: when } }],
+    content: [
+      {
+        attachment: {
+          contentType: 'text/plain; charset=utf-8',
+          data: Buffer.from(text, 'utf8').toString('base64'),
+          title: 'Visit note',
+          creation: when,
+        },
+      },
+    ],
     context: { encounter: [ref('Encounter', encounter.id!)], period: encounter.period! },
   };
 }
@@ -144,7 +235,14 @@ export interface MedicineOrder {
   stopReason?: string;
 }
 
-export function medicationRequest(ctx: RecordContext, order: MedicineOrder, when: Date, requester: { id: string; name: string }, encounterId: string, reasonId?: string): MedicationRequest {
+export function medicationRequest(
+  ctx: RecordContext,
+  order: MedicineOrder,
+  when: Date,
+  requester: { id: string; name: string },
+  encounterId: string,
+  reasonId?: string,
+): MedicationRequest {
   const m = MEDICINES[order.name];
   return {
     resourceType: 'MedicationRequest',
@@ -157,7 +255,9 @@ export function medicationRequest(ctx: RecordContext, order: MedicineOrder, when
     encounter: ref('Encounter', encounterId),
     authoredOn: dateTime(when),
     requester: ref('Practitioner', requester.id, requester.name),
-    ...(reasonId && order.reason ? { reasonReference: [ref('Condition', reasonId, CONDITIONS[order.reason].display)] } : {}),
+    ...(reasonId && order.reason
+      ? { reasonReference: [ref('Condition', reasonId, CONDITIONS[order.reason].display)] }
+      : {}),
     dosageInstruction: [{ sequence: 1, text: m.dosage, patientInstruction: m.dosage }],
     dispenseRequest: {
       numberOfRepeatsAllowed: order.refills,
@@ -189,7 +289,9 @@ export function condition(ctx: RecordContext, name: ConditionName, onset: Date, 
   return {
     resourceType: 'Condition',
     id: ctx.random.uuid(),
-    clinicalStatus: resolved ? concept(SYSTEM.conditionClinical, 'resolved', 'Resolved') : concept(SYSTEM.conditionClinical, 'active', 'Active'),
+    clinicalStatus: resolved
+      ? concept(SYSTEM.conditionClinical, 'resolved', 'Resolved')
+      : concept(SYSTEM.conditionClinical, 'active', 'Active'),
     verificationStatus: concept(SYSTEM.conditionVerification, 'confirmed', 'Confirmed'),
     category: [concept(SYSTEM.conditionCategory, 'problem-list-item', 'Problem List Item')],
     code: { coding: [c], text: c.display! },

@@ -37,7 +37,11 @@ async function insertPasskey(insert: Promise<unknown>): Promise<void> {
 function refuseStaffWithoutEnrol(c: Context<AppEnv>) {
   const { account, session } = authOf(c);
   if (account.kind === 'staff' && session.auth_level !== 'enrol' && session.auth_level !== 'passkey') {
-    throw new ApiError(403, 'passkey_required', 'Staff add passkeys from their set-up link, or signed in with a passkey.');
+    throw new ApiError(
+      403,
+      'passkey_required',
+      'Staff add passkeys from their set-up link, or signed in with a passkey.',
+    );
   }
 }
 
@@ -56,7 +60,10 @@ export function passkeyRoutes(deps: AppDeps) {
       return c.json(await registrationOptions(store.db, rp(), account, passkeys, clock.now()));
     })
     .post('/', signedIn, fresh, async (c) => {
-      const body = await readJsonBody(c, z.object({ name: passkeyName, response: registrationResponseSchema }).strict());
+      const body = await readJsonBody(
+        c,
+        z.object({ name: passkeyName, response: registrationResponseSchema }).strict(),
+      );
       const { account } = authOf(c);
       refuseStaffWithoutEnrol(c);
       const now = clock.now();
@@ -74,33 +81,49 @@ export function passkeyRoutes(deps: AppDeps) {
         if (!(error instanceof PasskeyRejected)) throw error;
         await appendAudit(
           store.db,
-          { actor: account.id, action: 'passkey.add-failed', outcome: 'failure', ip: clientIp(c), detail: error.message.slice(0, 200) },
+          {
+            actor: account.id,
+            action: 'passkey.add-failed',
+            outcome: 'failure',
+            ip: clientIp(c),
+            detail: error.message.slice(0, 200),
+          },
           now,
         );
-        throw new ApiError(400, 'passkey_rejected', 'This passkey could not be checked, so it was not added. Please try again.');
+        throw new ApiError(
+          400,
+          'passkey_rejected',
+          'This passkey could not be checked, so it was not added. Please try again.',
+        );
       }
-      const exists = await store.db.selectFrom('webauthn_credential').select('id').where('id', '=', created.id).executeTakeFirst();
+      const exists = await store.db
+        .selectFrom('webauthn_credential')
+        .select('id')
+        .where('id', '=', created.id)
+        .executeTakeFirst();
       if (exists) throw new ApiError(409, 'passkey_exists', 'This passkey is already registered.');
-      await insertPasskey(store.db
-        .insertInto('webauthn_credential')
-        .values({
-          id: created.id,
-          account_id: account.id,
-          name: body.name,
-          public_key: created.publicKey,
-          counter: created.counter,
-          transports: JSON.stringify(created.transports),
-          device_type: created.deviceType,
-          backed_up: created.backedUp ? 1 : 0,
-          prf: created.prf ? 1 : 0,
-          aaguid: created.aaguid,
-          created_at: now.toISOString(),
-          last_used_at: null,
-          counter_flagged_at: null,
-          prev_counter: 0,
-          counter_at: null,
-        })
-        .execute());
+      await insertPasskey(
+        store.db
+          .insertInto('webauthn_credential')
+          .values({
+            id: created.id,
+            account_id: account.id,
+            name: body.name,
+            public_key: created.publicKey,
+            counter: created.counter,
+            transports: JSON.stringify(created.transports),
+            device_type: created.deviceType,
+            backed_up: created.backedUp ? 1 : 0,
+            prf: created.prf ? 1 : 0,
+            aaguid: created.aaguid,
+            created_at: now.toISOString(),
+            last_used_at: null,
+            counter_flagged_at: null,
+            prev_counter: 0,
+            counter_at: null,
+          })
+          .execute(),
+      );
       const extra = await factorChanged(deps, account, clientIp(c), {
         action: 'passkey.added',
         subject: 'A passkey was added',
@@ -108,7 +131,11 @@ export function passkeyRoutes(deps: AppDeps) {
         hadFactor: had,
         target: body.name,
       });
-      const row = await store.db.selectFrom('webauthn_credential').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
+      const row = await store.db
+        .selectFrom('webauthn_credential')
+        .selectAll()
+        .where('id', '=', created.id)
+        .executeTakeFirstOrThrow();
       return c.json({ passkey: passkeyView(row), ...extra }, 201);
     })
     .patch('/:id', signedIn, async (c) => {
@@ -120,8 +147,13 @@ export function passkeyRoutes(deps: AppDeps) {
         .where('id', '=', c.req.param('id'))
         .where('account_id', '=', account.id)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw new ApiError(404, 'not_found', 'That passkey is not on your account.');
-      await appendAudit(store.db, { actor: account.id, action: 'passkey.renamed', outcome: 'success', ip: clientIp(c), target: name }, clock.now());
+      if (Number(result.numUpdatedRows) !== 1)
+        throw new ApiError(404, 'not_found', 'That passkey is not on your account.');
+      await appendAudit(
+        store.db,
+        { actor: account.id, action: 'passkey.renamed', outcome: 'success', ip: clientIp(c), target: name },
+        clock.now(),
+      );
       return c.json({ name });
     })
     .delete('/:id', signedIn, fresh, async (c) => {
@@ -134,7 +166,11 @@ export function passkeyRoutes(deps: AppDeps) {
         .executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', 'That passkey is not on your account.');
       if (account.kind === 'staff' && (await factorSummary(store.db, account.id)).passkeys.length <= 1) {
-        throw new ApiError(409, 'last_passkey', 'Staff must keep at least one passkey. Add the new one before removing this one.');
+        throw new ApiError(
+          409,
+          'last_passkey',
+          'Staff must keep at least one passkey. Add the new one before removing this one.',
+        );
       }
       await store.db.deleteFrom('webauthn_credential').where('id', '=', row.id).execute();
       await factorChanged(deps, account, clientIp(c), {

@@ -26,10 +26,21 @@ export function recoveryCodeRoutes(deps: AppDeps) {
     const recoveryCodes = await replaceRecoveryCodes(store.db, account.id, now);
     await appendAudit(
       store.db,
-      { actor: account.id, action: 'recovery-codes.created', outcome: 'success', ip: clientIp(c), detail: 'regenerated' },
+      {
+        actor: account.id,
+        action: 'recovery-codes.created',
+        outcome: 'success',
+        ip: clientIp(c),
+        detail: 'regenerated',
+      },
       now,
     );
-    tellHolder(deps, account, 'New recovery codes were made', 'New recovery codes were made for your portal account. The old ones no longer work.');
+    tellHolder(
+      deps,
+      account,
+      'New recovery codes were made',
+      'New recovery codes were made for your portal account. The old ones no longer work.',
+    );
     return c.json({ recoveryCodes }, 201);
   });
 }

@@ -38,10 +38,17 @@ export function textRoutes(deps: AppDeps) {
       const flowToken = await createFlow(store.db, account.id, { purpose: 'sms-enrol', phone }, clock.now());
       const flow = await loadFlow(store.db, flowToken, ['sms-enrol'], clock.now());
       await sendSmsCode(deps, flow, phone, clientIp(c));
-      return c.json({ flow: flowToken, to: maskPhone(phone), message: `We sent a code to ${maskPhone(phone)}. Type it below to confirm the number.` });
+      return c.json({
+        flow: flowToken,
+        to: maskPhone(phone),
+        message: `We sent a code to ${maskPhone(phone)}. Type it below to confirm the number.`,
+      });
     })
     .post('/confirm', signedIn, patientsOnly, async (c) => {
-      const body = await readJsonBody(c, z.object({ flow: z.string().min(20).max(100), code: z.string().max(64) }).strict());
+      const body = await readJsonBody(
+        c,
+        z.object({ flow: z.string().min(20).max(100), code: z.string().max(64) }).strict(),
+      );
       const { account } = authOf(c);
       const now = clock.now();
       const flow = await loadFlow(store.db, body.flow, ['sms-enrol'], now);
@@ -50,10 +57,15 @@ export function textRoutes(deps: AppDeps) {
       }
       const key = `sms:${account.id}`;
       const verdict = await reserveAttempt(store, key, now);
-      if (!verdict.allowed) throw new ApiError(429, 'too_many_attempts', 'Too many wrong codes. Please wait a minute and try again.');
+      if (!verdict.allowed)
+        throw new ApiError(429, 'too_many_attempts', 'Too many wrong codes. Please wait a minute and try again.');
       const result = await checkSmsCode(store.db, flow, body.code, now);
       if (result !== 'ok') {
-        await appendAudit(store.db, { actor: account.id, action: 'sms.confirm-failed', outcome: 'failure', ip: clientIp(c), detail: result }, now);
+        await appendAudit(
+          store.db,
+          { actor: account.id, action: 'sms.confirm-failed', outcome: 'failure', ip: clientIp(c), detail: result },
+          now,
+        );
         throw result === 'format'
           ? new ApiError(400, 'code_format', 'The code in the text message is 6 digits.')
           : result === 'expired'
@@ -83,7 +95,8 @@ export function textRoutes(deps: AppDeps) {
     .delete('/', signedIn, patientsOnly, fresh, async (c) => {
       const { account } = authOf(c);
       const result = await store.db.deleteFrom('sms_factor').where('account_id', '=', account.id).executeTakeFirst();
-      if (Number(result.numDeletedRows) !== 1) throw new ApiError(404, 'not_found', 'Text-message codes are not set up.');
+      if (Number(result.numDeletedRows) !== 1)
+        throw new ApiError(404, 'not_found', 'Text-message codes are not set up.');
       await factorChanged(deps, account, clientIp(c), {
         action: 'sms.removed',
         subject: 'Text-message codes were turned off',

@@ -25,9 +25,17 @@ export function totpRoutes(deps: AppDeps) {
     .post('/', signedIn, patientsOnly, fresh, async (c) => {
       const { account } = authOf(c);
       const now = clock.now();
-      const existing = await store.db.selectFrom('totp_factor').select('confirmed_at').where('account_id', '=', account.id).executeTakeFirst();
+      const existing = await store.db
+        .selectFrom('totp_factor')
+        .select('confirmed_at')
+        .where('account_id', '=', account.id)
+        .executeTakeFirst();
       if (existing?.confirmed_at) {
-        throw new ApiError(409, 'already_set_up', 'An authenticator app is already set up. Remove it first to set up another.');
+        throw new ApiError(
+          409,
+          'already_set_up',
+          'An authenticator app is already set up. Remove it first to set up another.',
+        );
       }
       const secret = newTotpSecret();
       await store.db.deleteFrom('totp_factor').where('account_id', '=', account.id).execute();
@@ -43,27 +51,50 @@ export function totpRoutes(deps: AppDeps) {
       const { code } = await readJsonBody(c, z.object({ code: z.string().max(64) }).strict());
       const { account } = authOf(c);
       const now = clock.now();
-      const row = await store.db.selectFrom('totp_factor').selectAll().where('account_id', '=', account.id).executeTakeFirst();
-      if (!row || row.confirmed_at) throw new ApiError(409, 'not_started', 'Start setting up the authenticator app first.');
+      const row = await store.db
+        .selectFrom('totp_factor')
+        .selectAll()
+        .where('account_id', '=', account.id)
+        .executeTakeFirst();
+      if (!row || row.confirmed_at)
+        throw new ApiError(409, 'not_started', 'Start setting up the authenticator app first.');
       if (now.getTime() - Date.parse(row.created_at) > TOTP_SETUP_MS) {
-        throw new ApiError(410, 'setup_expired', 'Setting up took too long. Please start again: you will get a new QR code.');
+        throw new ApiError(
+          410,
+          'setup_expired',
+          'Setting up took too long. Please start again: you will get a new QR code.',
+        );
       }
       const key = `totp:${account.id}`;
       const verdict = await reserveAttempt(store, key, now);
       if (!verdict.allowed) {
-        await appendAudit(store.db, { actor: account.id, action: 'totp.confirm-throttled', outcome: 'throttled', ip: clientIp(c) }, now);
+        await appendAudit(
+          store.db,
+          { actor: account.id, action: 'totp.confirm-throttled', outcome: 'throttled', ip: clientIp(c) },
+          now,
+        );
         throw new ApiError(429, 'too_many_attempts', 'Too many wrong codes. Please wait a minute and try again.');
       }
       const result = verifyTotp(row.secret, code, now, null);
       if (!result.ok) {
         await appendAudit(
           store.db,
-          { actor: account.id, action: 'totp.confirm-failed', outcome: 'failure', ip: clientIp(c), detail: result.reason },
+          {
+            actor: account.id,
+            action: 'totp.confirm-failed',
+            outcome: 'failure',
+            ip: clientIp(c),
+            detail: result.reason,
+          },
           now,
         );
         throw result.reason === 'format'
           ? new ApiError(400, 'code_format', 'The code from your authenticator app is 6 digits.')
-          : new ApiError(401, 'code_wrong', 'That code is not right. Check that the app shows this account, and type the code it shows now.');
+          : new ApiError(
+              401,
+              'code_wrong',
+              'That code is not right. Check that the app shows this account, and type the code it shows now.',
+            );
       }
       const had = hasSecondFactor(await factorSummary(store.db, account.id));
       await store.db

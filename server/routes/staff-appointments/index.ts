@@ -17,7 +17,9 @@ import { staffAppointmentRequestRoutes } from './requests.js';
 import { schedulingRoutes } from './scheduling.js';
 
 const cancelBody = z
-  .object({ reason: z.string().trim().min(1, 'Say why: the patient is told.').max(300, 'Reason: at most 300 characters.') })
+  .object({
+    reason: z.string().trim().min(1, 'Say why: the patient is told.').max(300, 'Reason: at most 300 characters.'),
+  })
   .strict();
 
 /**
@@ -36,7 +38,14 @@ export function staffAppointmentRoutes(deps: AppDeps) {
   const audit = (c: Context<AppEnv>, action: string, target: string, detail?: string) =>
     appendAudit(
       store.db,
-      { actor: authOf(c).account.id, action, outcome: 'success', ip: clientIp(c), target, ...(detail ? { detail } : {}) },
+      {
+        actor: authOf(c).account.id,
+        action,
+        outcome: 'success',
+        ip: clientIp(c),
+        target,
+        ...(detail ? { detail } : {}),
+      },
       clock.now(),
     );
 
@@ -44,7 +53,8 @@ export function staffAppointmentRoutes(deps: AppDeps) {
     .use(requireSession(deps))
     .get('/day', staff, async (c) => {
       const date = c.req.query('date') ?? '';
-      if (!z.iso.date().safeParse(date).success) throw new ApiError(400, 'invalid_query', 'date: a day such as 2026-12-01');
+      if (!z.iso.date().safeParse(date).success)
+        throw new ApiError(400, 'invalid_query', 'date: a day such as 2026-12-01');
       const from = zonedTimeToUtc(date, '00:00', zone).toISOString();
       const to = zonedTimeToUtc(addDays(date, 1), '00:00', zone).toISOString();
       const rows = await store.db
@@ -52,19 +62,40 @@ export function staffAppointmentRoutes(deps: AppDeps) {
         .innerJoin('schedule as c', 'c.id', 's.schedule_id')
         .innerJoin('visit_type as v', 'v.id', 's.visit_type_id')
         .leftJoin('slot_booking as b', 'b.slot_id', 's.id')
-        .select(['s.id', 's.start_at', 's.end_at', 'c.id as schedule_id', 'c.name as schedule_name', 'c.department', 'c.location_name'])
+        .select([
+          's.id',
+          's.start_at',
+          's.end_at',
+          'c.id as schedule_id',
+          'c.name as schedule_name',
+          'c.department',
+          'c.location_name',
+        ])
         .select(['v.name as visit_type', 'b.appointment_id', 'b.patient_id'])
         .where('s.start_at', '>=', from)
         .where('s.start_at', '<', to)
         .orderBy('c.name')
         .orderBy('s.start_at')
         .execute();
-      const booked = await getResources(store.db, 'Appointment', rows.flatMap((r) => (r.appointment_id ? [r.appointment_id] : [])));
+      const booked = await getResources(
+        store.db,
+        'Appointment',
+        rows.flatMap((r) => (r.appointment_id ? [r.appointment_id] : [])),
+      );
       const appointments = new Map(booked.map((a) => [a.id, a.resource as unknown as Appointment]));
-      const schedules = new Map<string, { id: string; name: string; department: string; location: string; slots: unknown[] }>();
+      const schedules = new Map<
+        string,
+        { id: string; name: string; department: string; location: string; slots: unknown[] }
+      >();
       for (const r of rows) {
         if (!schedules.has(r.schedule_id)) {
-          schedules.set(r.schedule_id, { id: r.schedule_id, name: r.schedule_name, department: r.department, location: r.location_name, slots: [] });
+          schedules.set(r.schedule_id, {
+            id: r.schedule_id,
+            name: r.schedule_name,
+            department: r.department,
+            location: r.location_name,
+            slots: [],
+          });
         }
         const a = r.appointment_id ? appointments.get(r.appointment_id) : undefined;
         schedules.get(r.schedule_id)!.slots.push({
@@ -73,7 +104,11 @@ export function staffAppointmentRoutes(deps: AppDeps) {
           end: r.end_at,
           visitType: r.visit_type,
           booked: a
-            ? { appointmentId: a.id, patient: { id: r.patient_id, name: a.participant?.[0]?.actor?.display ?? 'Patient' }, status: a.status }
+            ? {
+                appointmentId: a.id,
+                patient: { id: r.patient_id, name: a.participant?.[0]?.actor?.display ?? 'Patient' },
+                status: a.status,
+              }
             : null,
         });
       }
@@ -89,8 +124,15 @@ export function staffAppointmentRoutes(deps: AppDeps) {
         await lockAppointment(trx, store.dialect, id);
         const found = await appointmentFor(trx, id, 'any');
         if (!found) throw new ApiError(404, 'not_found', 'There is no appointment with that id.');
-        if (found.appointment.status !== 'booked') throw new ApiError(409, 'not_booked', `This appointment is ${found.appointment.status}.`);
-        const cancelled = await cancelAppointment(trx, store.dialect, found.appointment, `Cancelled by the clinic: ${reason}`, now);
+        if (found.appointment.status !== 'booked')
+          throw new ApiError(409, 'not_booked', `This appointment is ${found.appointment.status}.`);
+        const cancelled = await cancelAppointment(
+          trx,
+          store.dialect,
+          found.appointment,
+          `Cancelled by the clinic: ${reason}`,
+          now,
+        );
         await appendAudit(
           trx,
           {

@@ -29,7 +29,9 @@ import { withTransaction } from '../../store/store.js';
 
 const bookBody = z.object({ slotId: fhirId('Choose a time.') }).strict();
 const declineBody = z
-  .object({ reason: z.string().trim().min(1, 'Say why: the patient is told.').max(300, 'Reason: at most 300 characters.') })
+  .object({
+    reason: z.string().trim().min(1, 'Say why: the patient is told.').max(300, 'Reason: at most 300 characters.'),
+  })
   .strict();
 const NO_REQUEST = 'There is no open appointment request with that id.';
 
@@ -46,7 +48,11 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
 
   /** An open request (a proposed Appointment still in the queue), or the same 404 for anything else. */
   const openRequest = async (id: string, db: Db = store.db) => {
-    const row = await db.selectFrom('appointment_request').select('state').where('appointment_id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('appointment_request')
+      .select('state')
+      .where('appointment_id', '=', id)
+      .executeTakeFirst();
     const found = row?.state === 'open' ? await appointmentFor(db, id, 'any') : undefined;
     if (!found || found.appointment.status !== 'proposed') throw new ApiError(404, 'not_found', NO_REQUEST);
     return found;
@@ -61,9 +67,17 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
         .orderBy('created_at')
         .limit(200)
         .execute();
-      const found = await getResources(store.db, 'Appointment', open.map((r) => r.appointment_id));
+      const found = await getResources(
+        store.db,
+        'Appointment',
+        open.map((r) => r.appointment_id),
+      );
       const resources = new Map(found.map((a) => [a.id, a.resource as unknown as Appointment]));
-      const visitTypes = await store.db.selectFrom('visit_type').select(['id', 'name', 'minutes']).orderBy('name').execute();
+      const visitTypes = await store.db
+        .selectFrom('visit_type')
+        .select(['id', 'name', 'minutes'])
+        .orderBy('name')
+        .execute();
       const requests = open.flatMap((r) => {
         const a = resources.get(r.appointment_id);
         if (!a) return [];
@@ -174,7 +188,11 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
         const now = clock.now();
         await lockAppointment(trx, store.dialect, id);
         const { appointment, patientId } = await openRequest(id, trx);
-        const answer: Appointment = { ...appointment, status: 'cancelled', cancelationReason: { text: `Not booked by the clinic: ${reason}` } };
+        const answer: Appointment = {
+          ...appointment,
+          status: 'cancelled',
+          cancelationReason: { text: `Not booked by the clinic: ${reason}` },
+        };
         await putResources(trx, store.dialect, [answer as unknown as JsonObject], now);
         await closeRequest(trx, id, 'declined', account.id, now);
         await appendAudit(
@@ -191,7 +209,12 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
         );
         return { answer, patientId };
       });
-      await tellPatient(deps, declined.patientId, { subject: 'An answer to your appointment request', path: '/appointments' }, 'appointmentReminder');
+      await tellPatient(
+        deps,
+        declined.patientId,
+        { subject: 'An answer to your appointment request', path: '/appointments' },
+        'appointmentReminder',
+      );
       return c.json({ appointment: declined.answer });
     });
 }

@@ -27,7 +27,14 @@ export function schedulingRoutes(deps: AppDeps) {
   const audit = (c: Context<AppEnv>, action: string, target: string, detail?: string) =>
     appendAudit(
       store.db,
-      { actor: authOf(c).account.id, action, outcome: 'success', ip: clientIp(c), target, ...(detail ? { detail } : {}) },
+      {
+        actor: authOf(c).account.id,
+        action,
+        outcome: 'success',
+        ip: clientIp(c),
+        target,
+        ...(detail ? { detail } : {}),
+      },
       clock.now(),
     );
 
@@ -55,7 +62,13 @@ export function schedulingRoutes(deps: AppDeps) {
       const plan = await readJsonBody(c, slotPlanInput);
       let result;
       try {
-        result = await addSlots(store.db, pathId(c.req.param('id'), 'There is no such schedule.'), plan, zone, clock.now());
+        result = await addSlots(
+          store.db,
+          pathId(c.req.param('id'), 'There is no such schedule.'),
+          plan,
+          zone,
+          clock.now(),
+        );
       } catch (error) {
         if (error instanceof MissingScheduleItem) throw new ApiError(404, 'not_found', error.message);
         throw error;

@@ -31,7 +31,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'varchar(64)', (col) => col.notNull())
     .addPrimaryKeyConstraint('fhir_compartment_pk', ['patient_id', 'resource_type', 'id'])
     .execute();
-  await db.schema.createIndex('fhir_compartment_resource').on('fhir_compartment').columns(['resource_type', 'id']).execute();
+  await db.schema
+    .createIndex('fhir_compartment_resource')
+    .on('fhir_compartment')
+    .columns(['resource_type', 'id'])
+    .execute();
 
   await db.schema
     .createTable('fhir_identifier')
@@ -41,7 +45,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'varchar(64)', (col) => col.notNull())
     .addPrimaryKeyConstraint('fhir_identifier_pk', ['resource_type', 'value', 'system', 'id'])
     .execute();
-  await db.schema.createIndex('fhir_identifier_resource').on('fhir_identifier').columns(['resource_type', 'id']).execute();
+  await db.schema
+    .createIndex('fhir_identifier_resource')
+    .on('fhir_identifier')
+    .columns(['resource_type', 'id'])
+    .execute();
 
   await db.schema
     .createTable('fhir_patient_seq')

@@ -58,7 +58,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('recovery_code_account').on('recovery_code').column('account_id').execute();
 
-  await db.schema.alterTable('session').addColumn('auth_level', 'varchar(16)', (col) => col.notNull().defaultTo('password')).execute();
+  await db.schema
+    .alterTable('session')
+    .addColumn('auth_level', 'varchar(16)', (col) => col.notNull().defaultTo('password'))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -6,7 +6,10 @@ import type { Kysely } from 'kysely';
  * `last_used_at` moves on every use and cannot serve.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('webauthn_credential').addColumn('prev_counter', 'bigint', (col) => col.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('webauthn_credential')
+    .addColumn('prev_counter', 'bigint', (col) => col.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('webauthn_credential').addColumn('counter_at', 'varchar(32)').execute();
 }
 

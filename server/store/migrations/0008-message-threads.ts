@@ -21,7 +21,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('handled_at', 'varchar(32)')
     .addColumn('handled_by', 'varchar(36)')
     .execute();
-  await db.schema.createIndex('message_thread_inbox').on('message_thread').columns(['handled_at', 'last_message_at']).execute();
+  await db.schema
+    .createIndex('message_thread_inbox')
+    .on('message_thread')
+    .columns(['handled_at', 'last_message_at'])
+    .execute();
   await db.schema.createIndex('message_thread_patient').on('message_thread').column('patient_id').execute();
 }
 

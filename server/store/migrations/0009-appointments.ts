@@ -64,5 +64,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['reminder', 'slot_booking', 'slot', 'schedule', 'visit_type']) await db.schema.dropTable(table).execute();
+  for (const table of ['reminder', 'slot_booking', 'slot', 'schedule', 'visit_type'])
+    await db.schema.dropTable(table).execute();
 }

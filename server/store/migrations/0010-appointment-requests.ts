@@ -15,7 +15,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('handled_at', 'varchar(32)')
     .addColumn('handled_by', 'varchar(36)')
     .execute();
-  await db.schema.createIndex('appointment_request_open').on('appointment_request').columns(['state', 'created_at']).execute();
+  await db.schema
+    .createIndex('appointment_request_open')
+    .on('appointment_request')
+    .columns(['state', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -21,8 +21,24 @@ interface ThreadRow {
 }
 
 interface ThreadView {
-  thread: { id: string; lastMessageAt: string; subject: string; team: { name: string }; patient: { name: string }; handled: boolean; unanswered: boolean };
-  messages: { id: string; fromPatient: boolean; sender: string; sent: string; text: string; attachments: { id: string; title: string; contentType: string; size: number }[]; documents: { id: string; title: string }[] }[];
+  thread: {
+    id: string;
+    lastMessageAt: string;
+    subject: string;
+    team: { name: string };
+    patient: { name: string };
+    handled: boolean;
+    unanswered: boolean;
+  };
+  messages: {
+    id: string;
+    fromPatient: boolean;
+    sender: string;
+    sent: string;
+    text: string;
+    attachments: { id: string; title: string; contentType: string; size: number }[];
+    documents: { id: string; title: string }[];
+  }[];
 }
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -34,7 +50,33 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
  */
 @customElement('mcl-message-inbox-page')
 export class MessageInboxPage extends StaffPage {
-  static override styles = [pageStyles, formStyles, composerStyles, css`ul { list-style: none; padding: 0; } .row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; } .tag { font-weight: 700; } pre { white-space: pre-wrap; font: inherit; background: #f4f7f8; padding: 0.75rem; border-radius: 6px; }`];
+  static override styles = [
+    pageStyles,
+    formStyles,
+    composerStyles,
+    css`
+      ul {
+        list-style: none;
+        padding: 0;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      .tag {
+        font-weight: 700;
+      }
+      pre {
+        white-space: pre-wrap;
+        font: inherit;
+        background: #f4f7f8;
+        padding: 0.75rem;
+        border-radius: 6px;
+      }
+    `,
+  ];
   @state() private threads: ThreadRow[] | undefined;
   @state() private open: ThreadView | undefined;
   @state() private notice: string | undefined;
@@ -63,7 +105,10 @@ export class MessageInboxPage extends StaffPage {
 
   private async download(file: { id: string; title: string; contentType: string }) {
     await this.action.run(async () => {
-      const response = await fetch(`/api/staff/messages/${encodeURIComponent(this.open!.thread.id)}/files/${encodeURIComponent(file.id)}`, { credentials: 'same-origin', headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
+      const response = await fetch(
+        `/api/staff/messages/${encodeURIComponent(this.open!.thread.id)}/files/${encodeURIComponent(file.id)}`,
+        { credentials: 'same-origin', headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } },
+      );
       if (!response.ok) throw new ApiProblem(response.status, 'error', 'The file could not be downloaded.');
       downloadFile(file.title, [await response.blob()], file.contentType);
     }, 'The file could not be downloaded.');
@@ -83,7 +128,15 @@ export class MessageInboxPage extends StaffPage {
     // One key per reply written: a retry of this same reply (a lost answer) is carried out once.
     const key = form.dataset.key ?? (form.dataset.key = crypto.randomUUID());
     await this.action.run(async () => {
-      await api('POST', `/api/staff/messages/${encodeURIComponent(thread.id)}/reply`, { body: String(data.get('reply') ?? ''), ...(file ? { document: { name: file.name, data: file.data, title } } : {}) }, { 'Idempotency-Key': key });
+      await api(
+        'POST',
+        `/api/staff/messages/${encodeURIComponent(thread.id)}/reply`,
+        {
+          body: String(data.get('reply') ?? ''),
+          ...(file ? { document: { name: file.name, data: file.data, title } } : {}),
+        },
+        { 'Idempotency-Key': key },
+      );
       delete form.dataset.key;
       form.reset();
       this.picker?.clear();
@@ -95,7 +148,10 @@ export class MessageInboxPage extends StaffPage {
   private handled(handled: boolean) {
     const thread = this.open!.thread;
     return this.action.run(async () => {
-      await api('POST', `/api/staff/messages/${encodeURIComponent(thread.id)}/handled`, { handled, lastMessageAt: thread.lastMessageAt });
+      await api('POST', `/api/staff/messages/${encodeURIComponent(thread.id)}/handled`, {
+        handled,
+        lastMessageAt: thread.lastMessageAt,
+      });
       this.notice = handled ? `“${thread.subject}” marked handled.` : `“${thread.subject}” is open again.`;
       this.open = { ...this.open!, thread: { ...thread, handled } };
       await this.load();
@@ -106,28 +162,45 @@ export class MessageInboxPage extends StaffPage {
     const t = v.thread;
     return html`<section aria-labelledby="thread-title">
       <h2 id="thread-title" tabindex="-1">${t.subject}</h2>
-      <p><strong>${t.patient.name}</strong> · to ${t.team.name} · ${t.handled ? 'handled' : t.unanswered ? 'waiting for an answer' : 'answered'}</p>
+      <p>
+        <strong>${t.patient.name}</strong> · to ${t.team.name} ·
+        ${t.handled ? 'handled' : t.unanswered ? 'waiting for an answer' : 'answered'}
+      </p>
       <ul>
         ${v.messages.map(
-          (m) => html`<li class="card">
-            <p class="meta"><strong>${m.fromPatient ? `${t.patient.name} (patient)` : m.sender}</strong> · ${when(m.sent)}</p>
-            <pre>${m.text}</pre>
-            ${m.attachments.map((f) => html`<p><button type="button" class="secondary" @click=${() => this.download(f)} aria-label="Download ${f.title}">Download ${f.title}</button> (${fileSize(f.size)})</p>`)}
-            ${m.documents.map((d) => html`<p>Shared document: ${d.title}</p>`)}
-          </li>`,
+          (m) =>
+            html`<li class="card">
+              <p class="meta">
+                <strong>${m.fromPatient ? `${t.patient.name} (patient)` : m.sender}</strong> · ${when(m.sent)}
+              </p>
+              <pre>${m.text}</pre>
+              ${m.attachments.map((f) => html`<p><button type="button" class="secondary" @click=${() => this.download(f)} aria-label="Download ${f.title}">Download ${f.title}</button> (${fileSize(f.size)})</p>`)}
+              ${m.documents.map((d) => html`<p>Shared document: ${d.title}</p>`)}
+            </li>`,
         )}
       </ul>
       <form @submit=${this.reply}>
         <h3>Reply to ${t.patient.name}</h3>
-        <div class="field"><label for="reply">Reply</label>
-          <textarea id="reply" name="reply" required maxlength=${MAX_MESSAGE_CHARS}></textarea></div>
-        <mcl-attachment-picker label="Share a document with the patient (optional; it is added to their record)" max="1"></mcl-attachment-picker>
-        <div class="field"><label for="title">Document title (when sharing one)</label>
-          <input id="title" name="title" type="text" maxlength="120" /></div>
+        <div class="field">
+          <label for="reply">Reply</label>
+          <textarea id="reply" name="reply" required maxlength=${MAX_MESSAGE_CHARS}></textarea>
+        </div>
+        <mcl-attachment-picker
+          label="Share a document with the patient (optional; it is added to their record)"
+          max="1"
+        ></mcl-attachment-picker>
+        <div class="field">
+          <label for="title">Document title (when sharing one)</label>
+          <input id="title" name="title" type="text" maxlength="120" />
+        </div>
         <div class="row">
           <button type="submit" ?disabled=${this.action.busy}>Send reply</button>
-          <button type="button" class="secondary" @click=${() => this.handled(!t.handled)}>${t.handled ? 'Reopen' : 'Mark handled'}</button>
-          <button type="button" class="secondary" @click=${() => ((this.open = undefined), void this.load())}>Back to the inbox</button>
+          <button type="button" class="secondary" @click=${() => this.handled(!t.handled)}>
+            ${t.handled ? 'Reopen' : 'Mark handled'}
+          </button>
+          <button type="button" class="secondary" @click=${() => ((this.open = undefined), void this.load())}>
+            Back to the inbox
+          </button>
         </div>
       </form>
     </section>`;
@@ -143,14 +216,15 @@ export class MessageInboxPage extends StaffPage {
         <h2>${team} <span class="meta">(${waiting} waiting)</span></h2>
         <ul>
           ${list.map(
-            (t) => html`<li class="card">
-              <p class="row">
-                <button type="button" class="link" @click=${() => this.show(t.id)}>${t.subject}</button>
-                ${t.unread ? html`<span class="tag">Unread</span>` : t.unanswered && !t.handled ? html`<span class="tag">Unanswered</span>` : nothing}
-                ${t.handled ? html`<span class="meta">Handled</span>` : nothing}
-              </p>
-              <p class="meta">${t.patient.name} · ${when(t.lastMessageAt)}</p>
-            </li>`,
+            (t) =>
+              html`<li class="card">
+                <p class="row">
+                  <button type="button" class="link" @click=${() => this.show(t.id)}>${t.subject}</button>
+                  ${t.unread ? html`<span class="tag">Unread</span>` : t.unanswered && !t.handled ? html`<span class="tag">Unanswered</span>` : nothing}
+                  ${t.handled ? html`<span class="meta">Handled</span>` : nothing}
+                </p>
+                <p class="meta">${t.patient.name} · ${when(t.lastMessageAt)}</p>
+              </li>`,
           )}
         </ul>
       </section>`;
@@ -158,7 +232,9 @@ export class MessageInboxPage extends StaffPage {
   }
 
   override render() {
-    if (this.session?.account?.kind !== 'staff') return html`<h1>Messages</h1><p>This page is for the care team.</p>`;
+    if (this.session?.account?.kind !== 'staff')
+      return html`<h1>Messages</h1>
+        <p>This page is for the care team.</p>`;
     return html`<h1>Messages</h1>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
