@@ -222,9 +222,8 @@ export class App extends LitElement {
       <footer>
         ${
           this.clinic
-            ? html`In an emergency call
-                <a href="tel:${this.clinic.urgent.emergencyNumber}">${this.clinic.urgent.emergencyNumber}</a>.
-                <a href="/help">Help and contact details</a>`
+            ? html`In an emergency call <a href="tel:${this.clinic.urgent.emergencyNumber}">${this.clinic.urgent.emergencyNumber}</a>.
+              <a href="/help">Help and contact details</a>`
             : html`<a href="/help">Help and contact details</a>`
         }
       </footer>

@@ -50,16 +50,12 @@ export function outboxList(
       return html`<li class="card">
         <p><strong>${item.title ?? 'Your message'}</strong></p>
         <p class="meta">${text && text.length > 140 ? `${text.slice(0, 140)}…` : text}</p>
-        <p role=${item.state === 'refused' ? 'alert' : 'status'} class=${item.state === 'refused' ? 'alert' : ''}>
-          ${outboxState(item, navigator.onLine, signedIn)}
-        </p>
+        <p role=${item.state === 'refused' ? 'alert' : 'status'} class=${item.state === 'refused' ? 'alert' : ''}>${outboxState(item, navigator.onLine, signedIn)}</p>
         ${
           item.state === 'refused'
             ? html`${(item.body as { attachments?: unknown[] }).attachments?.length ? html`<p class="meta">To send it again, attach the files again (or other ones).</p>` : nothing}
-                <p>
-                  <button type="button" @click=${() => edit(item)}>Change and send again</button>
-                  <button type="button" class="secondary" @click=${() => discard(item)}>Discard it</button>
-                </p>`
+            <p><button type="button" @click=${() => edit(item)}>Change and send again</button>
+              <button type="button" class="secondary" @click=${() => discard(item)}>Discard it</button></p>`
             : nothing
         }
       </li>`;

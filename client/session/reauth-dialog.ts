@@ -97,12 +97,12 @@ export class ReauthDialog extends LitElement {
               staff && passkeys
                 ? nothing
                 : html`<form @submit=${this.withPassword} novalidate>
-                    <div class="field">
-                      <label for="reauth-password">${passkeys ? 'Or type your password' : 'Your password'}</label>
-                      <input id="reauth-password" name="password" type="password" autocomplete="current-password" />
-                    </div>
-                    <button type="submit" ?disabled=${this.action.busy}>Confirm</button>
-                  </form>`
+                  <div class="field">
+                    <label for="reauth-password">${passkeys ? 'Or type your password' : 'Your password'}</label>
+                    <input id="reauth-password" name="password" type="password" autocomplete="current-password" />
+                  </div>
+                  <button type="submit" ?disabled=${this.action.busy}>Confirm</button>
+                </form>`
             }`
       }
       <p><button type="button" class="secondary" @click=${() => this.finish(false)}>Cancel</button></p>

@@ -6,12 +6,9 @@ import './second-factor.js';
 describe('second step of signing in', () => {
   it('offers the passkey first, types an app code by default, and the other ways as choices (axe clean)', async () => {
     const got: SecondFactorInput[] = [];
-    const el = await fixture<SecondFactor>(
-      html`<mcl-second-factor
-        .step=${{ step: 'second-factor', flow: 'f'.repeat(43), methods: ['passkey', 'totp', 'sms', 'recovery'], smsTo: '+1••••••0123' }}
-        .submit=${async (input: SecondFactorInput) => void got.push(input)}
-      ></mcl-second-factor>`,
-    );
+    const el = await fixture<SecondFactor>(html`<mcl-second-factor
+      .step=${{ step: 'second-factor', flow: 'f'.repeat(43), methods: ['passkey', 'totp', 'sms', 'recovery'], smsTo: '+1••••••0123' }}
+      .submit=${async (input: SecondFactorInput) => void got.push(input)}></mcl-second-factor>`);
     const root = el.shadowRoot!;
     expect(root.querySelector('button.passkey')!.textContent).to.contain('Use my passkey');
     expect(root.querySelector('label[for="code"]')!.textContent).to.contain('authenticator app');
@@ -30,14 +27,11 @@ describe('second step of signing in', () => {
 
   it('shows the refusal in words, announced, and keeps the form', async () => {
     const { ApiProblem } = await import('../data/api.js');
-    const el = await fixture<SecondFactor>(
-      html`<mcl-second-factor
-        .step=${{ step: 'second-factor', flow: 'f'.repeat(43), methods: ['recovery'] }}
-        .submit=${async () => {
-          throw new ApiProblem(401, 'code_wrong', 'That recovery code is not right, or was already used.');
-        }}
-      ></mcl-second-factor>`,
-    );
+    const el = await fixture<SecondFactor>(html`<mcl-second-factor
+      .step=${{ step: 'second-factor', flow: 'f'.repeat(43), methods: ['recovery'] }}
+      .submit=${async () => {
+        throw new ApiProblem(401, 'code_wrong', 'That recovery code is not right, or was already used.');
+      }}></mcl-second-factor>`);
     el.shadowRoot!.querySelector('form')!.requestSubmit();
     await new Promise((r) => setTimeout(r, 10));
     await el.updateComplete;

@@ -90,59 +90,39 @@ export class SecondFactor extends LitElement {
       ${this.notice ? html`<p class="success" role="status">${this.notice}</p>` : nothing}
       ${
         methods.includes('passkey')
-          ? html`<p>
-              <button type="button" class="passkey" ?disabled=${this.action.busy} @click=${this.usePasskey}>
-                Use my passkey
-              </button>
-            </p>`
+          ? html`<p><button type="button" class="passkey" ?disabled=${this.action.busy} @click=${this.usePasskey}>Use my passkey</button></p>`
           : nothing
       }
       ${
         method === 'sms' && !this.notice
-          ? html`<p>
-              <button type="button" ?disabled=${this.action.busy} @click=${this.sendText}>Text me a code</button>
-            </p>`
+          ? html`<p><button type="button" ?disabled=${this.action.busy} @click=${this.sendText}>Text me a code</button></p>`
           : nothing
       }
       ${
         method && (method !== 'sms' || this.notice)
           ? html`<form @submit=${this.sendCode} novalidate>
-              <div class="field">
-                <label for="code">${labels[method as 'totp'][0]}</label>
-                <span class="hint" id="code-hint">${labels[method as 'totp'][1]}</span>
-                <input
-                  id="code"
-                  name="code"
-                  type="text"
-                  autocomplete="one-time-code"
-                  spellcheck="false"
-                  autocapitalize="characters"
-                  inputmode=${method === 'recovery' ? 'text' : 'numeric'}
-                  aria-describedby="code-hint"
-                  aria-invalid=${this.action.problem ? 'true' : 'false'}
-                />
-              </div>
-              <button type="submit" ?disabled=${this.action.busy}>${this.action.busy ? 'Checking…' : 'Confirm'}</button>
-            </form>`
+            <div class="field">
+              <label for="code">${labels[method as 'totp'][0]}</label>
+              <span class="hint" id="code-hint">${labels[method as 'totp'][1]}</span>
+              <input id="code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" autocapitalize="characters"
+                inputmode=${method === 'recovery' ? 'text' : 'numeric'} aria-describedby="code-hint" aria-invalid=${this.action.problem ? 'true' : 'false'} />
+            </div>
+            <button type="submit" ?disabled=${this.action.busy}>${this.action.busy ? 'Checking…' : 'Confirm'}</button>
+          </form>`
           : nothing
       }
       ${
         others.length
           ? html`<p>Or:</p>
-              <ul class="choices">
-                ${others.map(
-                  (m) =>
-                    html`<li>
-                      <button
-                        type="button"
-                        class="link"
-                        @click=${() => (m === 'sms' ? this.sendText() : this.choose(m))}
-                      >
-                        ${m === 'totp' ? 'Use a code from my authenticator app' : m === 'sms' ? `Text a code to ${this.step.smsTo ?? 'my phone'}` : 'Use a recovery code'}
-                      </button>
-                    </li>`,
-                )}
-              </ul>`
+            <ul class="choices">
+              ${others.map(
+                (
+                  m,
+                ) => html`<li><button type="button" class="link" @click=${() => (m === 'sms' ? this.sendText() : this.choose(m))}>
+                  ${m === 'totp' ? 'Use a code from my authenticator app' : m === 'sms' ? `Text a code to ${this.step.smsTo ?? 'my phone'}` : 'Use a recovery code'}
+                </button></li>`,
+              )}
+            </ul>`
           : nothing
       }
     `;

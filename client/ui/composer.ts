@@ -32,39 +32,12 @@ export function readAsBase64(file: Blob): Promise<string> {
 }
 
 export const composerStyles = css`
-  .notice {
-    border: 2px solid #8a1c1c;
-    border-radius: 6px;
-    padding: 0.5rem 0.75rem;
-    margin: 0.75rem 0;
-    background: #fff6f6;
-  }
-  .notice p {
-    margin: 0.25rem 0;
-  }
-  textarea {
-    width: 100%;
-    box-sizing: border-box;
-    min-height: 9rem;
-    font: inherit;
-    padding: 0.5rem 0.6rem;
-    border: 2px solid #5c6b73;
-    border-radius: 6px;
-  }
-  textarea:focus-visible {
-    outline: 3px solid var(--mcl-focus, #b3540b);
-    outline-offset: 1px;
-  }
-  .files {
-    list-style: none;
-    padding: 0;
-  }
-  .files li {
-    display: flex;
-    gap: 0.5rem;
-    align-items: center;
-    flex-wrap: wrap;
-  }
+  .notice { border: 2px solid #8a1c1c; border-radius: 6px; padding: 0.5rem 0.75rem; margin: 0.75rem 0; background: #fff6f6; }
+  .notice p { margin: 0.25rem 0; }
+  textarea { width: 100%; box-sizing: border-box; min-height: 9rem; font: inherit; padding: 0.5rem 0.6rem; border: 2px solid #5c6b73; border-radius: 6px; }
+  textarea:focus-visible { outline: 3px solid var(--mcl-focus, #b3540b); outline-offset: 1px; }
+  .files { list-style: none; padding: 0; }
+  .files li { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
 `;
 
 /**
@@ -121,24 +94,15 @@ export class AttachmentPicker extends LitElement {
   override render() {
     return html`<div class="field">
         <label for="files">${this.label}</label>
-        <input
-          id="files"
-          type="file"
-          accept="image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf"
-          ?multiple=${this.max > 1}
-          @change=${this.pick}
-          aria-describedby="files-hint"
-        />
-        <p id="files-hint" class="hint">
-          Pictures (JPEG, PNG, GIF, WebP, HEIC) or PDF, up to 10 MB each${this.max > 1 ? `, ${this.max} at most` : ''}.
-        </p>
+        <input id="files" type="file" accept="image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf" ?multiple=${this.max > 1} @change=${this.pick} aria-describedby="files-hint" />
+        <p id="files-hint" class="hint">Pictures (JPEG, PNG, GIF, WebP, HEIC) or PDF, up to 10 MB each${this.max > 1 ? `, ${this.max} at most` : ''}.</p>
       </div>
       ${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
       ${
         this.files.length
           ? html`<ul class="files" aria-label="Attached files">
-              ${this.files.map((f, i) => html`<li>${f.name} (${fileSize(f.size)}) <button type="button" class="secondary" @click=${() => this.drop(i)} aria-label="Remove ${f.name}">Remove</button></li>`)}
-            </ul>`
+            ${this.files.map((f, i) => html`<li>${f.name} (${fileSize(f.size)}) <button type="button" class="secondary" @click=${() => this.drop(i)} aria-label="Remove ${f.name}">Remove</button></li>`)}
+          </ul>`
           : nothing
       }`;
   }

@@ -46,19 +46,15 @@ export abstract class ConfirmLinkPage extends LitElement {
     const t = this.texts;
     if (!this.token) {
       return html`<h1>${t.title}</h1>
-        <p class="alert" role="alert">
-          This link is incomplete. Open the link from the email again, or copy all of it into the address bar.
-        </p>`;
+        <p class="alert" role="alert">This link is incomplete. Open the link from the email again, or copy all of it into the address bar.</p>`;
     }
     return html`<h1>${t.title}</h1>
       ${
         this.result
-          ? html`<p class=${this.result.ok ? 'success' : 'alert'} role=${this.result.ok ? 'status' : 'alert'}>
-                ${this.result.message}
-              </p>
-              ${this.result.ok ? t.next : nothing}`
+          ? html`<p class=${this.result.ok ? 'success' : 'alert'} role=${this.result.ok ? 'status' : 'alert'}>${this.result.message}</p>
+            ${this.result.ok ? t.next : nothing}`
           : html`<p>${t.intro}</p>
-              <button @click=${this.confirm} ?disabled=${this.busy}>${t.button}</button>`
+            <button @click=${this.confirm} ?disabled=${this.busy}>${t.button}</button>`
       }`;
   }
 }

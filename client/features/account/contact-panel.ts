@@ -76,42 +76,25 @@ export class ContactPanel extends LitElement {
         !d
           ? error('email')
           : html`<form @submit=${(e: SubmitEvent) => this.save('email', e)} novalidate>
-                <div class="field">
-                  <label for="email">Email address</label>
-                  <span class="hint" id="email-hint"
-                    >Now ${d.email}. We send a link to a new address to check it is yours.</span
-                  >
-                  <input
-                    id="email"
-                    name="email"
-                    type="email"
-                    autocomplete="email"
-                    aria-describedby="email-hint${this.problem?.field === 'email' ? ' email-error' : ''}"
-                    aria-invalid=${this.problem?.field === 'email' ? 'true' : 'false'}
-                  />
-                  ${error('email')}
-                </div>
-                <button type="submit" class="secondary">Change email address</button>
-              </form>
-              <form @submit=${(e: SubmitEvent) => this.save('phone', e)} novalidate>
-                <div class="field">
-                  <label for="phone">Mobile number for text alerts</label>
-                  <span class="hint" id="phone-hint"
-                    >${d.phone ? `Now ${d.phone}.` : 'None yet.'} With the country code, for example +1 507 555 0123.
-                    Leave empty to remove it.</span
-                  >
-                  <input
-                    id="phone"
-                    name="phone"
-                    type="tel"
-                    autocomplete="tel"
-                    aria-describedby="phone-hint${this.problem?.field === 'phone' ? ' phone-error' : ''}"
-                    aria-invalid=${this.problem?.field === 'phone' ? 'true' : 'false'}
-                  />
-                  ${error('phone')}
-                </div>
-                <button type="submit" class="secondary">Save mobile number</button>
-              </form>`
+              <div class="field">
+                <label for="email">Email address</label>
+                <span class="hint" id="email-hint">Now ${d.email}. We send a link to a new address to check it is yours.</span>
+                <input id="email" name="email" type="email" autocomplete="email" aria-describedby="email-hint${this.problem?.field === 'email' ? ' email-error' : ''}"
+                  aria-invalid=${this.problem?.field === 'email' ? 'true' : 'false'} />
+                ${error('email')}
+              </div>
+              <button type="submit" class="secondary">Change email address</button>
+            </form>
+            <form @submit=${(e: SubmitEvent) => this.save('phone', e)} novalidate>
+              <div class="field">
+                <label for="phone">Mobile number for text alerts</label>
+                <span class="hint" id="phone-hint">${d.phone ? `Now ${d.phone}.` : 'None yet.'} With the country code, for example +1 507 555 0123. Leave empty to remove it.</span>
+                <input id="phone" name="phone" type="tel" autocomplete="tel" aria-describedby="phone-hint${this.problem?.field === 'phone' ? ' phone-error' : ''}"
+                  aria-invalid=${this.problem?.field === 'phone' ? 'true' : 'false'} />
+                ${error('phone')}
+              </div>
+              <button type="submit" class="secondary">Save mobile number</button>
+            </form>`
       }`;
   }
 }

@@ -134,81 +134,34 @@ export class DevicePanel extends LitElement {
     if (onSharedComputer())
       return html`<p>You marked this computer as shared: nothing about you is kept on it after you sign out.</p>`;
     return html`${this.usage !== undefined ? html`<p>The app and your encrypted record use about <strong>${megabytes(this.usage)}</strong> on this device.</p>` : nothing}
-    ${
-      this.persisted === true
-        ? html`<p>Your browser keeps them even when space runs low.</p>`
-        : this.persisted === false
-          ? html`<p>Your browser may remove them if space runs very low.</p>
-              <p>
-                <button type="button" class="secondary" @click=${() => void this.keep()}>
-                  Keep my record on this device
-                </button>
-              </p>`
-          : nothing
-    }
-    ${
-      this.session?.account?.kind === 'patient' && this.offline !== undefined
-        ? this.offline
-          ? html`<p>Your record can be opened on this device without a connection, with your PIN.</p>
-              <p>
-                <button type="button" class="secondary" @click=${() => void this.stopOffline()}>
-                  Stop keeping it for offline use
-                </button>
-              </p>`
-          : html`<form @submit=${this.keepOffline} aria-labelledby="offline-title">
+      ${
+        this.persisted === true
+          ? html`<p>Your browser keeps them even when space runs low.</p>`
+          : this.persisted === false
+            ? html`<p>Your browser may remove them if space runs very low.</p>
+              <p><button type="button" class="secondary" @click=${() => void this.keep()}>Keep my record on this device</button></p>`
+            : nothing
+      }
+      ${
+        this.session?.account?.kind === 'patient' && this.offline !== undefined
+          ? this.offline
+            ? html`<p>Your record can be opened on this device without a connection, with your PIN.</p>
+              <p><button type="button" class="secondary" @click=${() => void this.stopOffline()}>Stop keeping it for offline use</button></p>`
+            : html`<form @submit=${this.keepOffline} aria-labelledby="offline-title">
               <h3 id="offline-title">Keep my record on this device for offline use</h3>
-              <p class="hint">
-                For travel: read your record and write messages with no connection. Open it with this device's passkey,
-                or with a PIN of 6 or more digits. Do not use this on a computer others use.
-              </p>
+              <p class="hint">For travel: read your record and write messages with no connection. Open it with this device's passkey, or with a PIN of 6 or more digits. Do not use this on a computer others use.</p>
               ${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
-              ${
-                'PublicKeyCredential' in window
-                  ? html`<p>
-                        <button
-                          type="button"
-                          class="secondary"
-                          ?disabled=${this.busy}
-                          @click=${() => void this.keepWithPasskey()}
-                        >
-                          Use my passkey on this device
-                        </button>
-                      </p>
-                      <p>Or choose a PIN:</p>`
-                  : nothing
-              }
-              <div class="field">
-                <label for="pin">New PIN for this device</label>
-                <input
-                  id="pin"
-                  name="pin"
-                  type="password"
-                  inputmode="numeric"
-                  autocomplete="new-password"
-                  required
-                  minlength="6"
-                  maxlength="12"
-                />
-              </div>
-              <div class="field">
-                <label for="pin2">The same PIN again</label>
-                <input
-                  id="pin2"
-                  name="pin2"
-                  type="password"
-                  inputmode="numeric"
-                  autocomplete="new-password"
-                  required
-                  minlength="6"
-                  maxlength="12"
-                />
-              </div>
+              ${'PublicKeyCredential' in window ? html`<p><button type="button" class="secondary" ?disabled=${this.busy} @click=${() => void this.keepWithPasskey()}>Use my passkey on this device</button></p><p>Or choose a PIN:</p>` : nothing}
+              <div class="field"><label for="pin">New PIN for this device</label>
+                <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
+              <div class="field"><label for="pin2">The same PIN again</label>
+                <input id="pin2" name="pin2" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
               <button type="submit" ?disabled=${this.busy}>Keep my record for offline use</button>
             </form>`
-        : nothing
-    }
-    ${isInstalled() ? html`<p>The app is installed on this device.</p>` : this.installable ? html`<p><button type="button" class="secondary" @click=${() => void this.installApp()}>Install the app</button></p>` : nothing}
-    ${this.notice ? html`<p class="success" role="status">${this.notice}</p>` : nothing}`;
+          : nothing
+      }
+      ${isInstalled() ? html`<p>The app is installed on this device.</p>` : this.installable ? html`<p><button type="button" class="secondary" @click=${() => void this.installApp()}>Install the app</button></p>` : nothing}
+      ${this.notice ? html`<p class="success" role="status">${this.notice}</p>` : nothing}`;
   }
 }
 

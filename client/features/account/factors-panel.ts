@@ -39,37 +39,12 @@ export class FactorsPanel extends LitElement {
     pageStyles,
     formStyles,
     css`
-      ul.keys {
-        list-style: none;
-        padding: 0;
-      }
-      ul.keys li {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 1rem;
-        align-items: center;
-        justify-content: space-between;
-      }
-      .actions {
-        display: flex;
-        gap: 0.5rem;
-        flex-wrap: wrap;
-      }
-      .key {
-        font-family: ui-monospace, 'DejaVu Sans Mono', monospace;
-        font-size: 1.1rem;
-        word-spacing: 0.3rem;
-      }
-      img.qr {
-        display: block;
-        width: 256px;
-        height: 256px;
-        image-rendering: pixelated;
-      }
-      .warning {
-        color: var(--mcl-danger, #a4161a);
-        font-weight: 600;
-      }
+      ul.keys { list-style: none; padding: 0; }
+      ul.keys li { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; }
+      .actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }
+      .key { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 1.1rem; word-spacing: 0.3rem; }
+      img.qr { display: block; width: 256px; height: 256px; image-rendering: pixelated; }
+      .warning { color: var(--mcl-danger, #a4161a); font-weight: 600; }
     `,
   ];
   @property({ attribute: false }) session: SessionController | undefined;
@@ -214,59 +189,31 @@ export class FactorsPanel extends LitElement {
 
   private renderPasskeys(f: Factors) {
     return html`<h3 id="passkeys">Passkeys</h3>
-      <p>
-        A passkey signs you in with your fingerprint, face or phone screen lock. Nobody can guess it or trick you out of
-        it.
-      </p>
+      <p>A passkey signs you in with your fingerprint, face or phone screen lock. Nobody can guess it or trick you out of it.</p>
       ${
         f.passkeys.length
           ? html`<ul class="keys">
-              ${f.passkeys.map(
-                (p) =>
-                  html`<li class="card">
-                    ${
-                      this.renaming === p.id
-                        ? html`<form @submit=${(e: SubmitEvent) => this.rename(e, p.id)}>
-                            <div class="field">
-                              <label for="rename-${p.id}">New name for "${p.name}"</label>
-                              <input id="rename-${p.id}" name="name" type="text" maxlength="64" .value=${p.name} />
-                            </div>
-                            <div class="actions">
-                              <button type="submit">Save</button>
-                              <button type="button" class="secondary" @click=${() => (this.renaming = undefined)}>
-                                Cancel
-                              </button>
-                            </div>
-                          </form>`
-                        : html`<span
-                              ><strong>${p.name}</strong><br />
-                              Added ${when(p.createdAt)}.
-                              ${p.lastUsedAt ? `Last used ${when(p.lastUsedAt)}.` : 'Not used yet.'}
-                              ${p.flagged ? html`<br /><span class="warning">Blocked for safety: it answered like a copied passkey. Remove it and add it again.</span>` : nothing}</span
-                            >
-                            <span class="actions">
-                              <button
-                                type="button"
-                                class="secondary"
-                                aria-label="Rename ${p.name}"
-                                @click=${() => (this.renaming = p.id)}
-                              >
-                                Rename
-                              </button>
-                              <button
-                                type="button"
-                                class="secondary"
-                                aria-label="Remove ${p.name}"
-                                ?disabled=${this.busy}
-                                @click=${() => this.removePasskey(p)}
-                              >
-                                Remove
-                              </button>
-                            </span>`
-                    }
-                  </li>`,
-              )}
-            </ul>`
+            ${f.passkeys.map(
+              (p) => html`<li class="card">
+              ${
+                this.renaming === p.id
+                  ? html`<form @submit=${(e: SubmitEvent) => this.rename(e, p.id)}>
+                    <div class="field"><label for="rename-${p.id}">New name for "${p.name}"</label>
+                      <input id="rename-${p.id}" name="name" type="text" maxlength="64" .value=${p.name} /></div>
+                    <div class="actions"><button type="submit">Save</button>
+                      <button type="button" class="secondary" @click=${() => (this.renaming = undefined)}>Cancel</button></div>
+                  </form>`
+                  : html`<span><strong>${p.name}</strong><br />
+                      Added ${when(p.createdAt)}. ${p.lastUsedAt ? `Last used ${when(p.lastUsedAt)}.` : 'Not used yet.'}
+                      ${p.flagged ? html`<br /><span class="warning">Blocked for safety: it answered like a copied passkey. Remove it and add it again.</span>` : nothing}</span>
+                    <span class="actions">
+                      <button type="button" class="secondary" aria-label="Rename ${p.name}" @click=${() => (this.renaming = p.id)}>Rename</button>
+                      <button type="button" class="secondary" aria-label="Remove ${p.name}" ?disabled=${this.busy} @click=${() => this.removePasskey(p)}>Remove</button>
+                    </span>`
+              }
+            </li>`,
+            )}
+          </ul>`
           : html`<p>You have no passkey yet.</p>`
       }
       ${
@@ -274,22 +221,11 @@ export class FactorsPanel extends LitElement {
           ? html`<p>This is a shared computer: add passkeys on your own phone or computer.</p>`
           : supportsPasskeys()
             ? html`<form @submit=${this.addPasskey}>
-                <div class="field">
-                  <label for="passkey-name">Name for a new passkey</label>
-                  <span class="hint" id="passkey-name-hint"
-                    >So you can tell your passkeys apart, for example "My phone".</span
-                  >
-                  <input
-                    id="passkey-name"
-                    name="name"
-                    type="text"
-                    maxlength="64"
-                    aria-describedby="passkey-name-hint"
-                    .value=${deviceName(navigator.userAgent)}
-                  />
-                </div>
-                <button type="submit" ?disabled=${this.busy}>Add a passkey</button>
-              </form>`
+            <div class="field"><label for="passkey-name">Name for a new passkey</label>
+              <span class="hint" id="passkey-name-hint">So you can tell your passkeys apart, for example "My phone".</span>
+              <input id="passkey-name" name="name" type="text" maxlength="64" aria-describedby="passkey-name-hint" .value=${deviceName(navigator.userAgent)} /></div>
+            <button type="submit" ?disabled=${this.busy}>Add a passkey</button>
+          </form>`
             : html`<p>This browser cannot make passkeys.</p>`
       }`;
   }
@@ -299,43 +235,21 @@ export class FactorsPanel extends LitElement {
       ${
         f.totp
           ? html`<p>On: when you sign in with your password, we ask for the 6-digit code from your app.</p>
-              <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.removeTotp}>
-                Turn off app codes
-              </button>`
+            <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.removeTotp}>Turn off app codes</button>`
           : this.totpSetup
             ? html`<ol>
-                  <li>Open an authenticator app on your phone and add an account.</li>
-                  <li>
-                    Scan this code:<img
-                      class="qr"
-                      src=${this.totpSetup.qr}
-                      alt="QR code for your authenticator app. If you cannot scan it, type the key shown below."
-                    />
-                    Or type this key:
-                    <span class="key" id="totp-key">${this.totpSetup.secret.match(/.{1,4}/g)!.join(' ')}</span>
-                  </li>
-                  <li>Type the 6-digit code the app shows:</li>
-                </ol>
-                <form @submit=${this.confirmTotp} novalidate>
-                  <div class="field">
-                    <label for="totp-code">Code from the app</label>
-                    <input
-                      id="totp-code"
-                      name="totp-code"
-                      type="text"
-                      inputmode="numeric"
-                      autocomplete="one-time-code"
-                    />
-                  </div>
-                  <button type="submit" ?disabled=${this.busy}>Confirm</button>
-                </form>`
-            : html`<p>
-                  An app such as Google Authenticator, Microsoft Authenticator or 1Password shows a new code every 30
-                  seconds.
-                </p>
-                <button type="button" ?disabled=${this.busy} @click=${this.startTotp}>
-                  Set up an authenticator app
-                </button>`
+                <li>Open an authenticator app on your phone and add an account.</li>
+                <li>Scan this code:<img class="qr" src=${this.totpSetup.qr} alt="QR code for your authenticator app. If you cannot scan it, type the key shown below." />
+                  Or type this key: <span class="key" id="totp-key">${this.totpSetup.secret.match(/.{1,4}/g)!.join(' ')}</span></li>
+                <li>Type the 6-digit code the app shows:</li>
+              </ol>
+              <form @submit=${this.confirmTotp} novalidate>
+                <div class="field"><label for="totp-code">Code from the app</label>
+                  <input id="totp-code" name="totp-code" type="text" inputmode="numeric" autocomplete="one-time-code" /></div>
+                <button type="submit" ?disabled=${this.busy}>Confirm</button>
+              </form>`
+            : html`<p>An app such as Google Authenticator, Microsoft Authenticator or 1Password shows a new code every 30 seconds.</p>
+              <button type="button" ?disabled=${this.busy} @click=${this.startTotp}>Set up an authenticator app</button>`
       }`;
   }
 
@@ -345,26 +259,20 @@ export class FactorsPanel extends LitElement {
       ${
         f.sms
           ? html`<p>On: codes go to ${f.sms.to}.</p>
-              <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.removeSms}>
-                Turn off text codes
-              </button>`
+            <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.removeSms}>Turn off text codes</button>`
           : this.smsFlow
             ? html`<p role="status">${this.smsFlow.message}</p>
-                <form @submit=${this.confirmSms} novalidate>
-                  <div class="field">
-                    <label for="sms-code">Code from the text message</label>
-                    <input id="sms-code" name="sms-code" type="text" inputmode="numeric" autocomplete="one-time-code" />
-                  </div>
-                  <button type="submit" ?disabled=${this.busy}>Confirm</button>
-                </form>`
-            : html`<form @submit=${this.startSms} novalidate>
-                <div class="field">
-                  <label for="sms-phone">Mobile number</label>
-                  <span class="hint" id="sms-phone-hint">With the country code, for example +1 507 555 0123.</span>
-                  <input id="sms-phone" name="phone" type="tel" autocomplete="tel" aria-describedby="sms-phone-hint" />
-                </div>
-                <button type="submit" ?disabled=${this.busy}>Send me a code</button>
+              <form @submit=${this.confirmSms} novalidate>
+                <div class="field"><label for="sms-code">Code from the text message</label>
+                  <input id="sms-code" name="sms-code" type="text" inputmode="numeric" autocomplete="one-time-code" /></div>
+                <button type="submit" ?disabled=${this.busy}>Confirm</button>
               </form>`
+            : html`<form @submit=${this.startSms} novalidate>
+              <div class="field"><label for="sms-phone">Mobile number</label>
+                <span class="hint" id="sms-phone-hint">With the country code, for example +1 507 555 0123.</span>
+                <input id="sms-phone" name="phone" type="tel" autocomplete="tel" aria-describedby="sms-phone-hint" /></div>
+              <button type="submit" ?disabled=${this.busy}>Send me a code</button>
+            </form>`
       }`;
   }
 
@@ -382,18 +290,13 @@ export class FactorsPanel extends LitElement {
               f.staff
                 ? html`<p>Staff accounts sign in with passkeys only.</p>`
                 : html`${this.renderApp(f)} ${this.renderSms(f)}
-                    <h3 id="recovery">Recovery codes</h3>
-                    ${
-                      f.recoveryCodesLeft
-                        ? html`<p>
-                              You have ${f.recoveryCodesLeft} unused recovery
-                              ${f.recoveryCodesLeft === 1 ? 'code' : 'codes'}.
-                            </p>
-                            <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.newCodes}>
-                              Make new recovery codes
-                            </button>`
-                        : html`<p>Recovery codes come with your first passkey, app or text codes.</p>`
-                    }`
+                  <h3 id="recovery">Recovery codes</h3>
+                  ${
+                    f.recoveryCodesLeft
+                      ? html`<p>You have ${f.recoveryCodesLeft} unused recovery ${f.recoveryCodesLeft === 1 ? 'code' : 'codes'}.</p>
+                        <button type="button" class="secondary" ?disabled=${this.busy} @click=${this.newCodes}>Make new recovery codes</button>`
+                      : html`<p>Recovery codes come with your first passkey, app or text codes.</p>`
+                  }`
             }`
       }`;
   }

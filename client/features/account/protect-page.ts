@@ -59,8 +59,7 @@ export class ProtectPage extends LitElement {
 
   override render() {
     if (!this.session?.account)
-      return html`<h1>Protect your account</h1>
-        <p>Please <a href="/sign-in">sign in</a> first.</p>`;
+      return html`<h1>Protect your account</h1><p>Please <a href="/sign-in">sign in</a> first.</p>`;
     if (this.codes) {
       return html`<h1>Your passkey is ready</h1>
         <p role="status">Next time, choose "Sign in with a passkey".</p>
@@ -70,37 +69,23 @@ export class ProtectPage extends LitElement {
       ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
       ${
         this.staff
-          ? html`<p>
-              Staff accounts must sign in with a passkey: it cannot be guessed or phished, which keeps patients' records
-              safe. Add one now with this device's fingerprint, face or screen lock, or a security key.
-            </p>`
-          : html`<p>
-              Your account holds your health records. A password alone can be guessed or stolen. Add a passkey: you sign
-              in with your fingerprint, face or phone screen lock, and nobody can trick you out of it.
-            </p>`
+          ? html`<p>Staff accounts must sign in with a passkey: it cannot be guessed or phished, which keeps patients' records safe.
+            Add one now with this device's fingerprint, face or screen lock, or a security key.</p>`
+          : html`<p>Your account holds your health records. A password alone can be guessed or stolen. Add a passkey: you sign in with
+            your fingerprint, face or phone screen lock, and nobody can trick you out of it.</p>`
       }
       ${
         onSharedComputer()
-          ? html`<p>
-              You are on a shared computer, so no passkey is added here. Add one later on your own phone or computer, in
-              Account → Security.
-            </p>`
+          ? html`<p>You are on a shared computer, so no passkey is added here. Add one later on your own phone or computer, in Account → Security.</p>`
           : supportsPasskeys()
-            ? html`<p>
-                <button type="button" ?disabled=${this.busy} @click=${this.addPasskey}>
-                  ${this.busy ? 'Waiting for your device…' : 'Add a passkey'}
-                </button>
-              </p>`
-            : html`<p>
-                This browser cannot make passkeys.
-                ${this.staff ? 'Please use a browser that can, such as a current Chrome, Edge, Safari or Firefox.' : ''}
-              </p>`
+            ? html`<p><button type="button" ?disabled=${this.busy} @click=${this.addPasskey}>${this.busy ? 'Waiting for your device…' : 'Add a passkey'}</button></p>`
+            : html`<p>This browser cannot make passkeys. ${this.staff ? 'Please use a browser that can, such as a current Chrome, Edge, Safari or Firefox.' : ''}</p>`
       }
       ${
         this.staff
           ? nothing
           : html`<p><a href="/account/security#app">Use an authenticator app instead</a></p>
-              <p><a href="/">Skip for now</a> (you can do this later in Account → Security).</p>`
+            <p><a href="/">Skip for now</a> (you can do this later in Account → Security).</p>`
       }`;
   }
 }

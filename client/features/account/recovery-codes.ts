@@ -37,18 +37,12 @@ export class RecoveryCodes extends LitElement {
   override render() {
     return html`<section class="card" aria-labelledby="codes-title">
       <h2 id="codes-title" tabindex="-1">Your recovery codes</h2>
-      <p>
-        If you lose your phone or passkey, each of these codes lets you sign in once. Write them down or save them now:
-        <strong>they will not be shown again.</strong>
-      </p>
-      <ol class="codes">
-        ${this.codes.map((c) => html`<li>${c}</li>`)}
-      </ol>
+      <p>If you lose your phone or passkey, each of these codes lets you sign in once. Write them down or save them now:
+        <strong>they will not be shown again.</strong></p>
+      <ol class="codes">${this.codes.map((c) => html`<li>${c}</li>`)}</ol>
       <div class="row">
         <button type="button" class="secondary" @click=${this.download}>Save as a file</button>
-        <button type="button" @click=${() => this.dispatchEvent(new Event('saved', { bubbles: true, composed: true }))}>
-          I have saved them
-        </button>
+        <button type="button" @click=${() => this.dispatchEvent(new Event('saved', { bubbles: true, composed: true }))}>I have saved them</button>
       </div>
     </section>`;
   }

@@ -77,26 +77,10 @@ export class SecurityPage extends LitElement {
   static override styles = [
     pageStyles,
     css`
-      ul {
-        list-style: none;
-        padding: 0;
-      }
-      li {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 1rem;
-        align-items: center;
-        justify-content: space-between;
-      }
-      table {
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.35rem 1rem 0.35rem 0;
-        border-bottom: 1px solid var(--mcl-border, #c9d2d6);
-      }
+      ul { list-style: none; padding: 0; }
+      li { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; }
+      table { border-collapse: collapse; }
+      th, td { text-align: left; padding: 0.35rem 1rem 0.35rem 0; border-bottom: 1px solid var(--mcl-border, #c9d2d6); }
     `,
   ];
 
@@ -146,29 +130,19 @@ export class SecurityPage extends LitElement {
         this.sessions === undefined
           ? html`<p role="status">Loading…</p>`
           : html`<ul>
-              ${this.sessions.map(
-                (s) =>
-                  html`<li class="card">
-                    <span
-                      ><strong>${deviceName(s.userAgent)}</strong>${s.current ? ' (this device)' : ''}<br />
-                      Last active ${when(s.lastActiveAt)}${s.ip ? `, from ${s.ip}` : ''}</span
-                    >
-                    ${
-                      s.current
-                        ? html`<button class="secondary" @click=${() => void this.session?.signOut()}>
-                            Sign out here
-                          </button>`
-                        : html`<button
-                            class="secondary"
-                            aria-label="End the session on ${deviceName(s.userAgent)}, last active ${when(s.lastActiveAt)}"
-                            @click=${() => void this.end(s.handle)}
-                          >
-                            End this session
-                          </button>`
-                    }
-                  </li>`,
-              )}
-            </ul>`
+            ${this.sessions.map(
+              (s) => html`<li class="card">
+                <span><strong>${deviceName(s.userAgent)}</strong>${s.current ? ' (this device)' : ''}<br />
+                  Last active ${when(s.lastActiveAt)}${s.ip ? `, from ${s.ip}` : ''}</span>
+                ${
+                  s.current
+                    ? html`<button class="secondary" @click=${() => void this.session?.signOut()}>Sign out here</button>`
+                    : html`<button class="secondary" aria-label="End the session on ${deviceName(s.userAgent)}, last active ${when(s.lastActiveAt)}"
+                      @click=${() => void this.end(s.handle)}>End this session</button>`
+                }
+              </li>`,
+            )}
+          </ul>`
       }
       <h2>Recent activity on your account and record</h2>
       ${
@@ -177,27 +151,12 @@ export class SecurityPage extends LitElement {
           : this.activity.length === 0
             ? html`<p>Nothing yet.</p>`
             : html`<table>
-                <caption class="visually-hidden">
-                  Recent activity, newest first
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">What</th>
-                    <th scope="col">From</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${this.activity.map(
-                    (e) =>
-                      html`<tr>
-                        <td>${when(e.at)}</td>
-                        <td>${describeAction(e.action)}</td>
-                        <td>${e.ip ?? ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`
+              <caption class="visually-hidden">Recent activity, newest first</caption>
+              <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
+              <tbody>
+                ${this.activity.map((e) => html`<tr><td>${when(e.at)}</td><td>${describeAction(e.action)}</td><td>${e.ip ?? ''}</td></tr>`)}
+              </tbody>
+            </table>`
       }`;
   }
 }

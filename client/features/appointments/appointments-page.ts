@@ -131,29 +131,16 @@ export class AppointmentsPage extends RecordPage {
     return html`<li class="card">
       <h3>Appointment request</h3>
       ${a.reasonCode?.[0]?.text ? html`<p>${a.reasonCode[0].text}</p>` : nothing}
-      <p>
-        Days that suit you:
-        ${requestedDays(a)}${a.comment ? html` · ${a.comment.replace(/^Preferred: /, '')}` : nothing}
-      </p>
+      <p>Days that suit you: ${requestedDays(a)}${a.comment ? html` · ${a.comment.replace(/^Preferred: /, '')}` : nothing}</p>
       <p class="meta">Status: ${status}</p>
       ${
         a.status === 'proposed'
           ? this.cancelling === a.id
             ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, a)}>
-                <p>
-                  <button type="submit" ?disabled=${this.busy}>Withdraw this request</button>
-                  <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button>
-                </p>
-              </form>`
-            : html`<p>
-                <button
-                  type="button"
-                  class="secondary"
-                  @click=${() => ((this.cancelling = a.id), (this.notice = undefined))}
-                >
-                  Withdraw…
-                </button>
-              </p>`
+              <p><button type="submit" ?disabled=${this.busy}>Withdraw this request</button>
+                <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button></p>
+            </form>`
+            : html`<p><button type="button" class="secondary" @click=${() => ((this.cancelling = a.id), (this.notice = undefined))}>Withdraw…</button></p>`
           : nothing
       }
     </li>`;
@@ -166,51 +153,23 @@ export class AppointmentsPage extends RecordPage {
     return html`<li class="card">
       <h3>${d.type}${d.who ? html` with ${d.who}` : nothing}</h3>
       <p><strong>${t.clinic}</strong>${t.device ? html`<br />${t.device}` : nothing}</p>
-      <p>
-        ${[d.department, d.place].filter(Boolean).join(' · ')}${d.address ? html`<br /><span class="meta">${d.address}</span>` : nothing}
-      </p>
+      <p>${[d.department, d.place].filter(Boolean).join(' · ')}${d.address ? html`<br /><span class="meta">${d.address}</span>` : nothing}</p>
       ${upcoming && a.patientInstruction ? html`<p><strong>Before you come:</strong> ${a.patientInstruction}</p>` : nothing}
-      <p class="meta">
-        Status:
-        ${a.cancelationReason?.text?.startsWith('Cancelled') ? a.cancelationReason.text : `${STATUS[a.status] ?? a.status}${a.cancelationReason?.text ? ` (${a.cancelationReason.text})` : ''}`}
-      </p>
+      <p class="meta">Status: ${a.cancelationReason?.text?.startsWith('Cancelled') ? a.cancelationReason.text : `${STATUS[a.status] ?? a.status}${a.cancelationReason?.text ? ` (${a.cancelationReason.text})` : ''}`}</p>
       ${
         upcoming
           ? this.cancelling === a.id
             ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, a)}>
-                <div class="field">
-                  <label for="reason-${a.id}">Reason (optional)</label>
-                  <input id="reason-${a.id}" name="reason" type="text" maxlength="300" />
-                </div>
-                <p>
-                  <button type="submit" ?disabled=${this.busy}>Cancel this appointment</button>
-                  <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button>
-                </p>
-              </form>`
+              <div class="field"><label for="reason-${a.id}">Reason (optional)</label>
+                <input id="reason-${a.id}" name="reason" type="text" maxlength="300" /></div>
+              <p><button type="submit" ?disabled=${this.busy}>Cancel this appointment</button>
+                <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button></p>
+            </form>`
             : html`<p>
-                <button
-                  type="button"
-                  class="secondary"
-                  @click=${() => this.calendar(a)}
-                  aria-label="Add to calendar: ${d.type} on ${t.clinic}"
-                >
-                  Add to calendar
-                </button>
-                <a
-                  class="button"
-                  href="/appointments/book?reschedule=${encodeURIComponent(a.id!)}"
-                  aria-label="Change the time: ${d.type} on ${t.clinic}"
-                  >Change the time</a
-                >
-                <button
-                  type="button"
-                  class="secondary"
-                  @click=${() => ((this.cancelling = a.id), (this.notice = undefined))}
-                  aria-label="Cancel: ${d.type} on ${t.clinic}"
-                >
-                  Cancel…
-                </button>
-              </p>`
+              <button type="button" class="secondary" @click=${() => this.calendar(a)} aria-label="Add to calendar: ${d.type} on ${t.clinic}">Add to calendar</button>
+              <a class="button" href="/appointments/book?reschedule=${encodeURIComponent(a.id!)}" aria-label="Change the time: ${d.type} on ${t.clinic}">Change the time</a>
+              <button type="button" class="secondary" @click=${() => ((this.cancelling = a.id), (this.notice = undefined))} aria-label="Cancel: ${d.type} on ${t.clinic}">Cancel…</button>
+            </p>`
           : a.status !== 'cancelled'
             ? html`<p><a href="/records/visits">Visit summaries</a></p>`
             : nothing
@@ -221,45 +180,25 @@ export class AppointmentsPage extends RecordPage {
   protected renderBody() {
     return html`${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
-      <p>
-        <a class="button" href="/appointments/book">Book a visit</a>
-        <a class="button" href=${REQUEST_PAGE}>Ask for an appointment</a>
-      </p>
+      <p><a class="button" href="/appointments/book">Book a visit</a>
+        <a class="button" href=${REQUEST_PAGE}>Ask for an appointment</a></p>
       ${
         this.outbox.length || this.requests.length
           ? html`<h2>Your requests (${this.outbox.length + this.requests.length})</h2>
-              ${outboxList(
-                this.outbox,
-                (i) => void this.discard(i),
-                (i) => void this.edit(i),
-                !this.session?.unlockedOffline,
-                'Requests on their way',
-              )}
-              ${
-                this.requests.length
-                  ? html`<ul class="items" aria-label="Requests the clinic has">
-                      ${this.requests.map((a) => this.requestCard(a))}
-                    </ul>`
-                  : nothing
-              }`
+            ${outboxList(
+              this.outbox,
+              (i) => void this.discard(i),
+              (i) => void this.edit(i),
+              !this.session?.unlockedOffline,
+              'Requests on their way',
+            )}
+            ${this.requests.length ? html`<ul class="items" aria-label="Requests the clinic has">${this.requests.map((a) => this.requestCard(a))}</ul>` : nothing}`
           : nothing
       }
       <h2>Upcoming (${this.upcoming.length})</h2>
-      ${
-        this.upcoming.length
-          ? html`<ul class="items">
-              ${this.upcoming.map((a) => this.card(a, true))}
-            </ul>`
-          : html`<p>No upcoming appointments.</p>`
-      }
+      ${this.upcoming.length ? html`<ul class="items">${this.upcoming.map((a) => this.card(a, true))}</ul>` : html`<p>No upcoming appointments.</p>`}
       <h2>Past and cancelled (${this.past.length})</h2>
-      ${
-        this.past.length
-          ? html`<ul class="items">
-              ${this.past.slice(0, 50).map((a) => this.card(a, false))}
-            </ul>`
-          : html`<p>None.</p>`
-      }`;
+      ${this.past.length ? html`<ul class="items">${this.past.slice(0, 50).map((a) => this.card(a, false))}</ul>` : html`<p>None.</p>`}`;
   }
 }
 

@@ -130,37 +130,21 @@ export class BookPage extends LitElement {
 
   private renderTimes(slots: Slot[]) {
     if (!slots.length)
-      return html`<p>
-        No free times in the next three weeks. Please try another clinician or department, or call
-        ${this.clinic?.support.phone ?? 'the clinic'}.
-      </p>`;
+      return html`<p>No free times in the next three weeks. Please try another clinician or department, or call ${this.clinic?.support.phone ?? 'the clinic'}.</p>`;
     const days = new Map<string, Slot[]>();
     for (const s of slots) days.set(dayIn(s.start, this.zone), [...(days.get(dayIn(s.start, this.zone)) ?? []), s]);
     return html`${[...days].slice(0, 14).map(
-      ([day, list]) =>
-        html`<section aria-label=${visitTime(list[0]!.start, this.zone).clinic.replace(/ at .*$/, '')}>
-          <h3>
-            ${new Intl.DateTimeFormat('en-US', { timeZone: this.zone, weekday: 'long', month: 'long', day: 'numeric' }).format(new Date(list[0]!.start))}
-          </h3>
-          <p>
-            ${list.map((s) => {
-              const time = new Intl.DateTimeFormat('en-US', {
-                timeZone: this.zone,
-                hour: 'numeric',
-                minute: '2-digit',
-              }).format(new Date(s.start));
-              return html`<button
-                type="button"
-                class="secondary"
-                data-day=${day}
-                @click=${() => this.choose(s)}
-                aria-label="${time} on ${visitTime(s.start, this.zone).clinic.replace(/ at .*$/, '')} with ${s.schedule.name}"
-              >
-                ${time} · ${s.schedule.name}
-              </button> `;
-            })}
-          </p>
-        </section>`,
+      ([day, list]) => html`<section aria-label=${visitTime(list[0]!.start, this.zone).clinic.replace(/ at .*$/, '')}>
+        <h3>${new Intl.DateTimeFormat('en-US', { timeZone: this.zone, weekday: 'long', month: 'long', day: 'numeric' }).format(new Date(list[0]!.start))}</h3>
+        <p>${list.map((s) => {
+          const time = new Intl.DateTimeFormat('en-US', {
+            timeZone: this.zone,
+            hour: 'numeric',
+            minute: '2-digit',
+          }).format(new Date(s.start));
+          return html`<button type="button" class="secondary" data-day=${day} @click=${() => this.choose(s)} aria-label="${time} on ${visitTime(s.start, this.zone).clinic.replace(/ at .*$/, '')} with ${s.schedule.name}">${time} · ${s.schedule.name}</button> `;
+        })}</p>
+      </section>`,
     )}`;
   }
 
@@ -168,27 +152,20 @@ export class BookPage extends LitElement {
     const t = visitTime(s.start, this.zone);
     const type = this.types?.find((v) => v.id === s.visitType.id);
     return html`<section class="card" aria-labelledby="confirm-title">
-      <h2 id="confirm-title" tabindex="-1">
-        ${this.reschedule ? 'Move your appointment to this time?' : 'Book this appointment?'}
-      </h2>
+      <h2 id="confirm-title" tabindex="-1">${this.reschedule ? 'Move your appointment to this time?' : 'Book this appointment?'}</h2>
       <p><strong>${s.visitType.name}</strong> (${s.visitType.minutes} minutes) with ${s.schedule.name}</p>
       <p>${t.clinic}${t.device ? html`<br />${t.device}` : nothing}</p>
       <p>${s.schedule.location}<br /><span class="meta">${s.schedule.address}</span></p>
       ${type?.instructions ? html`<p><strong>Before you come:</strong> ${type.instructions}</p>` : nothing}
-      <p>
-        <button type="button" ?disabled=${this.action.busy} @click=${() => this.confirm()}>
-          ${this.reschedule ? 'Move to this time' : 'Book this time'}
-        </button>
-        <button type="button" class="secondary" @click=${() => (this.chosen = undefined)}>Choose another time</button>
-      </p>
+      <p><button type="button" ?disabled=${this.action.busy} @click=${() => this.confirm()}>${this.reschedule ? 'Move to this time' : 'Book this time'}</button>
+        <button type="button" class="secondary" @click=${() => (this.chosen = undefined)}>Choose another time</button></p>
     </section>`;
   }
 
   override render() {
     const heading = this.reschedule ? 'Change the time of your appointment' : 'Book a visit';
     if (!this.session?.account)
-      return html`<h1>${heading}</h1>
-        <p>Please <a href="/sign-in">sign in</a> to book a visit.</p>`;
+      return html`<h1>${heading}</h1><p>Please <a href="/sign-in">sign in</a> to book a visit.</p>`;
     const offering = this.schedules.filter((s) => !this.type || s.visitTypes.includes(this.type));
     return html`<h1>${heading}</h1>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
@@ -198,40 +175,22 @@ export class BookPage extends LitElement {
             ? html`<p role="status">Loading…</p>`
             : nothing
           : html`<form @submit=${this.findTimes}>
-              <div class="field">
-                <label for="type">Kind of visit</label>
-                <select
-                  id="type"
-                  required
-                  .value=${this.type}
-                  @change=${(e: Event) => ((this.type = (e.target as HTMLSelectElement).value), (this.schedule = ''), (this.slots = undefined))}
-                >
-                  <option value="">Choose a kind of visit</option>
-                  ${this.types.map((v) => html`<option value=${v.id} ?selected=${v.id === this.type}>${v.name} (${v.minutes} minutes)</option>`)}
-                </select>
-              </div>
-              <div class="field">
-                <label for="schedule">With</label>
-                <select
-                  id="schedule"
-                  .value=${this.schedule}
-                  @change=${(e: Event) => ((this.schedule = (e.target as HTMLSelectElement).value), (this.slots = undefined))}
-                >
-                  <option value="">Anyone who offers it</option>
-                  ${offering.map((s) => html`<option value=${s.id} ?selected=${s.id === this.schedule}>${s.name}${s.kind === 'clinician' ? ` (${s.department})` : ''}</option>`)}
-                </select>
-              </div>
-              <button type="submit" ?disabled=${this.action.busy}>Show free times</button>
-              <p class="hint">Times are shown in the clinic's time zone (${this.zone.replace(/_/g, ' ')}).</p>
-            </form>`
+            <div class="field"><label for="type">Kind of visit</label>
+              <select id="type" required .value=${this.type} @change=${(e: Event) => ((this.type = (e.target as HTMLSelectElement).value), (this.schedule = ''), (this.slots = undefined))}>
+                <option value="">Choose a kind of visit</option>
+                ${this.types.map((v) => html`<option value=${v.id} ?selected=${v.id === this.type}>${v.name} (${v.minutes} minutes)</option>`)}
+              </select></div>
+            <div class="field"><label for="schedule">With</label>
+              <select id="schedule" .value=${this.schedule} @change=${(e: Event) => ((this.schedule = (e.target as HTMLSelectElement).value), (this.slots = undefined))}>
+                <option value="">Anyone who offers it</option>
+                ${offering.map((s) => html`<option value=${s.id} ?selected=${s.id === this.schedule}>${s.name}${s.kind === 'clinician' ? ` (${s.department})` : ''}</option>`)}
+              </select></div>
+            <button type="submit" ?disabled=${this.action.busy}>Show free times</button>
+            <p class="hint">Times are shown in the clinic's time zone (${this.zone.replace(/_/g, ' ')}).</p>
+          </form>`
       }
       ${this.chosen ? this.renderConfirm(this.chosen) : nothing}
-      ${
-        this.slots && !this.chosen
-          ? html`<h2 id="times-title" tabindex="-1">Free times</h2>
-              ${this.renderTimes(this.slots)}`
-          : nothing
-      }
+      ${this.slots && !this.chosen ? html`<h2 id="times-title" tabindex="-1">Free times</h2>${this.renderTimes(this.slots)}` : nothing}
       ${this.reschedule ? nothing : html`<p>No time that suits you, or no connection? <a href="/appointments/request">Ask for an appointment</a>: the clinic finds a time for you.</p>`}
       <p><a href="/appointments">Back to your appointments</a></p>`;
   }

@@ -113,52 +113,23 @@ export class RequestPage extends RecordPage {
   protected renderBody() {
     const today = this.today;
     const initial = this.initial!;
-    return html`<p>
-        Tell the clinic what the visit is for and which days would suit you. They choose a time, and you see it under
-        Appointments. This works without a connection too: it is sent when you are back online.
-      </p>
+    return html`<p>Tell the clinic what the visit is for and which days would suit you. They choose a time, and you
+        see it under Appointments. This works without a connection too: it is sent when you are back online.</p>
       ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : ''}
       <form @submit=${this.send} novalidate>
-        <div class="field">
-          <label for="reason">What is the visit for?</label>
-          <textarea id="reason" name="reason" required maxlength="1000" data-draft="reason"></textarea>
-        </div>
-        <div class="field">
-          <label for="earliest">First day that suits you</label>
-          <input
-            id="earliest"
-            name="earliest"
-            type="date"
-            required
-            min=${today}
-            .value=${initial.earliest}
-            data-draft="earliest"
-          />
-        </div>
-        <div class="field">
-          <label for="latest">Last day that suits you</label>
-          <input
-            id="latest"
-            name="latest"
-            type="date"
-            required
-            min=${today}
-            .value=${initial.latest}
-            data-draft="latest"
-          />
-        </div>
-        <div class="field">
-          <label for="timeOfDay">Time of day</label>
+        <div class="field"><label for="reason">What is the visit for?</label>
+          <textarea id="reason" name="reason" required maxlength="1000" data-draft="reason"></textarea></div>
+        <div class="field"><label for="earliest">First day that suits you</label>
+          <input id="earliest" name="earliest" type="date" required min=${today} .value=${initial.earliest} data-draft="earliest" /></div>
+        <div class="field"><label for="latest">Last day that suits you</label>
+          <input id="latest" name="latest" type="date" required min=${today} .value=${initial.latest} data-draft="latest" /></div>
+        <div class="field"><label for="timeOfDay">Time of day</label>
           <select id="timeOfDay" name="timeOfDay" .value=${initial.timeOfDay} data-draft="timeOfDay">
             <option value="any">Any time of day</option>
             <option value="morning">Mornings</option>
             <option value="afternoon">Afternoons</option>
-          </select>
-        </div>
-        <p class="hint">
-          For anything urgent, call ${this.clinic?.support.phone ?? 'the clinic'}; in an emergency, call your local
-          emergency number.
-        </p>
+          </select></div>
+        <p class="hint">For anything urgent, call ${this.clinic?.support.phone ?? 'the clinic'}; in an emergency, call your local emergency number.</p>
         <button type="submit" ?disabled=${this.sending}>Send the request</button>
       </form>
       <p><a href="/appointments">Back to your appointments</a></p>`;

@@ -37,9 +37,7 @@ export class HelpPage extends LitElement {
     const clinic = this.clinic;
     if (!clinic) {
       return html`<h1>Help</h1>
-        <p role="status">
-          The clinic's contact details could not be loaded. Connect to the internet once and try again.
-        </p>
+        <p role="status">The clinic's contact details could not be loaded. Connect to the internet once and try again.</p>
         <section class="card urgent" aria-labelledby="emergency">
           <h2 id="emergency">In an emergency</h2>
           <p>If you think you are having a medical emergency, call your local emergency number now.</p>
@@ -67,9 +65,7 @@ export class HelpPage extends LitElement {
           ${support.email ? html`or write to <a href="mailto:${support.email}">${support.email}</a>` : ''}.
         </p>
         <table>
-          <caption class="visually-hidden">
-            Support hours
-          </caption>
+          <caption class="visually-hidden">Support hours</caption>
           <thead>
             <tr>
               <th scope="col">Days</th>
@@ -77,13 +73,7 @@ export class HelpPage extends LitElement {
             </tr>
           </thead>
           <tbody>
-            ${support.hours.map(
-              (h) =>
-                html`<tr>
-                  <td>${h.days}</td>
-                  <td>${h.hours}</td>
-                </tr>`,
-            )}
+            ${support.hours.map((h) => html`<tr><td>${h.days}</td><td>${h.hours}</td></tr>`)}
           </tbody>
         </table>
       </section>

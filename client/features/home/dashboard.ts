@@ -47,61 +47,45 @@ export class Dashboard extends LitElement {
     const s = this.summary;
     const n = this.news;
     return html`${
-        n?.items.length
-          ? html`<section class="card" aria-labelledby="news-title">
-              <h2 id="news-title">New for you</h2>
-              <ul class="items">
-                ${n.items.map((i) => html`<li><a href=${i.href}>${i.text}</a></li>`)}
-              </ul>
-            </section>`
-          : nothing
-      }
+      n?.items.length
+        ? html`<section class="card" aria-labelledby="news-title">
+            <h2 id="news-title">New for you</h2>
+            <ul class="items">${n.items.map((i) => html`<li><a href=${i.href}>${i.text}</a></li>`)}</ul>
+          </section>`
+        : nothing
+    }
       <section class="card" aria-labelledby="visits-title">
         <h2 id="visits-title">Upcoming appointments</h2>
         ${
           this.visits.length
-            ? html`<ul class="items">
-                ${this.visits.map((a) => {
-                  const t = visitTime(a.start!, this.clinic?.timeZone ?? deviceZone());
-                  const d = visitDetails(a);
-                  return html`<li>
-                    ${t.clinic}${t.device ? html` <span class="meta">(${t.device})</span>` : nothing}:
-                    ${d.type}${d.who ? ` with ${d.who}` : ''}, ${d.place ?? ''}
-                  </li>`;
-                })}
-              </ul>`
+            ? html`<ul class="items">${this.visits.map((a) => {
+                const t = visitTime(a.start!, this.clinic?.timeZone ?? deviceZone());
+                const d = visitDetails(a);
+                return html`<li>${t.clinic}${t.device ? html` <span class="meta">(${t.device})</span>` : nothing}: ${d.type}${d.who ? ` with ${d.who}` : ''}, ${d.place ?? ''}</li>`;
+              })}</ul>`
             : html`<p>None booked.</p>`
         }
         <p><a href="/appointments">Your appointments</a> · <a href="/appointments/book">Book a visit</a></p>
       </section>
       <section class="card" aria-labelledby="dash-title">
-        <h2 id="dash-title">Your health record</h2>
-        ${
-          rs?.syncing && p?.first && p.total > 0
-            ? html`<p role="status">Downloading your record: ${p.done} of ${p.total}</p>`
-            : html`<p role="status" class="meta">
-                ${rs ? lostCopyNotice(rs) : nothing}${rs?.problem ?? ''}
-                ${rs?.lastSyncAt ? `Up to date as of ${formatDate(rs.lastSyncAt, true)}.` : 'Getting your record…'}
-              </p>`
-        }
-        ${
-          s
-            ? html`<ul class="items">
-                  <li>
-                    <a href="/records/results">Test results</a>:
-                    ${s.newResults ? html`<span class="new">${s.newResults} new</span>` : 'nothing new'}
-                  </li>
-                  <li>
-                    <a href="/messages">Messages</a>:
-                    ${n?.unreadMessages ? html`<span class="new">${n.unreadMessages} unread</span>` : 'nothing unread'}
-                  </li>
-                  <li><a href="/records/medications">Medications</a>: ${s.activeMedications} current</li>
-                  <li><a href="/records/visits">Visits</a>: ${s.counts.Encounter ?? 0}</li>
-                </ul>
-                <p><a href="/records">Everything in your record</a></p>`
-            : nothing
-        }
-      </section>`;
+      <h2 id="dash-title">Your health record</h2>
+      ${
+        rs?.syncing && p?.first && p.total > 0
+          ? html`<p role="status">Downloading your record: ${p.done} of ${p.total}</p>`
+          : html`<p role="status" class="meta">${rs ? lostCopyNotice(rs) : nothing}${rs?.problem ?? ''} ${rs?.lastSyncAt ? `Up to date as of ${formatDate(rs.lastSyncAt, true)}.` : 'Getting your record…'}</p>`
+      }
+      ${
+        s
+          ? html`<ul class="items">
+            <li><a href="/records/results">Test results</a>: ${s.newResults ? html`<span class="new">${s.newResults} new</span>` : 'nothing new'}</li>
+            <li><a href="/messages">Messages</a>: ${n?.unreadMessages ? html`<span class="new">${n.unreadMessages} unread</span>` : 'nothing unread'}</li>
+            <li><a href="/records/medications">Medications</a>: ${s.activeMedications} current</li>
+            <li><a href="/records/visits">Visits</a>: ${s.counts.Encounter ?? 0}</li>
+          </ul>
+          <p><a href="/records">Everything in your record</a></p>`
+          : nothing
+      }
+    </section>`;
   }
 }
 

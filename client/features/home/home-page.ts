@@ -44,7 +44,7 @@ export class HomePage extends LitElement {
           ${
             clinic
               ? html`Call <a href=${telHref(clinic.urgent.emergencyNumber)}>${clinic.urgent.emergencyNumber}</a>, or the
-                  nurse line on <a href=${telHref(clinic.urgent.nurseLine.phone)}>${clinic.urgent.nurseLine.phone}</a>.`
+                nurse line on <a href=${telHref(clinic.urgent.nurseLine.phone)}>${clinic.urgent.nurseLine.phone}</a>.`
               : html`Call your local emergency number.`
           }
         </p>

@@ -108,26 +108,18 @@ export class MessagesPage extends RecordPage {
       ${
         this.list.length
           ? html`<ul class="items" aria-label="Conversations">
-              ${this.list.map(
-                (c) =>
-                  html`<li class="card">
-                    <h2>
-                      <a href="/messages/conversation?id=${encodeURIComponent(c.id)}">${c.subject}</a>
-                      ${c.unread ? html`<span class="new">${c.unread} new</span>` : nothing}
-                    </h2>
-                    <p class="meta">
-                      With ${c.team} · ${c.messages.length} message${c.messages.length === 1 ? '' : 's'} · last
-                      ${formatDate(c.lastAt, true)} ·
-                      ${c.answered ? 'answered by your care team' : 'waiting for your care team'}
-                    </p>
-                  </li>`,
-              )}
-            </ul>`
+            ${this.list.map(
+              (c) => html`<li class="card">
+                <h2><a href="/messages/conversation?id=${encodeURIComponent(c.id)}">${c.subject}</a>
+                  ${c.unread ? html`<span class="new">${c.unread} new</span>` : nothing}</h2>
+                <p class="meta">With ${c.team} · ${c.messages.length} message${c.messages.length === 1 ? '' : 's'} · last ${formatDate(c.lastAt, true)} ·
+                  ${c.answered ? 'answered by your care team' : 'waiting for your care team'}</p>
+              </li>`,
+            )}
+          </ul>`
           : this.outbox.length
             ? nothing
-            : html`<p>
-                No messages yet. Write to your care team about anything that is not urgent: questions, updates, forms.
-              </p>`
+            : html`<p>No messages yet. Write to your care team about anything that is not urgent: questions, updates, forms.</p>`
       }`;
   }
 }
@@ -224,10 +216,8 @@ export class ConversationPage extends RecordPage {
   private message(m: Communication) {
     const mine = fromPatient(m);
     return html`<li class="card">
-      <p class="meta">
-        <strong>${mine ? 'You' : (m.sender?.display ?? 'Your care team')}</strong> · ${formatDate(m.sent, true)}
-        ${!mine && this.unseenAtOpen.has(m.id!) ? html`<span class="new">new</span>` : nothing}
-      </p>
+      <p class="meta"><strong>${mine ? 'You' : (m.sender?.display ?? 'Your care team')}</strong> · ${formatDate(m.sent, true)}
+        ${!mine && this.unseenAtOpen.has(m.id!) ? html`<span class="new">new</span>` : nothing}</p>
       <pre class="note">${textOf(m)}</pre>
       ${filesOf(m).map((f) => html`<p><button type="button" class="secondary" @click=${() => saveFile(this.vault!, this.patientId, f.binaryId, f.title)} aria-label="Download ${f.title}">Download ${f.title}</button> <span class="meta">(${fileSize(f.size)})</span></p>`)}
       ${documentsOf(m).map((d) => html`<p>Shared document: <a href="/records/documents">${d.title}</a> (now in your Documents)</p>`)}
@@ -237,14 +227,10 @@ export class ConversationPage extends RecordPage {
   protected renderBody() {
     const c = this.conversation;
     if (!c)
-      return html`<p>
-        This conversation is not in your record on this device. <a href="/messages">Back to your messages</a>
-      </p>`;
+      return html`<p>This conversation is not in your record on this device. <a href="/messages">Back to your messages</a></p>`;
     return html`<h2>${c.subject}</h2>
       <p class="meta">With ${c.team}</p>
-      <ul class="items" aria-label="Messages">
-        ${c.messages.map((m) => this.message(m))}
-      </ul>
+      <ul class="items" aria-label="Messages">${c.messages.map((m) => this.message(m))}</ul>
       ${outboxList(
         this.outbox,
         (i) => void this.discard(i),
@@ -253,16 +239,8 @@ export class ConversationPage extends RecordPage {
       )}
       <form @submit=${this.reply} aria-labelledby="reply-title">
         <h2 id="reply-title">Reply</h2>
-        <div class="field">
-          <label for="reply">Your reply</label>
-          <textarea
-            id="reply"
-            name="reply"
-            required
-            maxlength=${MAX_MESSAGE_CHARS}
-            data-draft="reply-${c.id}"
-          ></textarea>
-        </div>
+        <div class="field"><label for="reply">Your reply</label>
+          <textarea id="reply" name="reply" required maxlength=${MAX_MESSAGE_CHARS} data-draft="reply-${c.id}"></textarea></div>
         <mcl-attachment-picker></mcl-attachment-picker>
         ${urgentNotice(this.clinic)}
         <button type="submit" ?disabled=${this.sending}>Send reply</button>
@@ -353,37 +331,22 @@ export class ComposePage extends RecordPage {
         : nothing;
     };
     return html`<form @submit=${this.send}>
-        <div class="field">
-          <label for="recipient">To</label>
-          <select id="recipient" name="recipient" required data-draft="recipient">
-            <option value="">Choose who should read it</option>
-            ${group('clinician', 'Your clinicians')}${group('care-team', 'Your care teams')}${group('department', 'Clinic departments')}
-          </select>
-          ${this.offlineList ? html`<p class="hint">${this.listProblem}</p>` : nothing}
-        </div>
-        <div class="field">
-          <label for="subject">Subject</label>
-          <input id="subject" name="subject" type="text" required maxlength="150" data-draft="subject" />
-        </div>
-        <div class="field">
-          <label for="body">Message</label>
-          <textarea
-            id="body"
-            name="body"
-            required
-            maxlength=${MAX_MESSAGE_CHARS}
-            data-draft="body"
-            aria-describedby="body-hint"
-          ></textarea>
-          <p id="body-hint" class="hint">
-            Up to 10,000 characters. What you type is kept on this device until you send it.
-          </p>
-        </div>
-        <mcl-attachment-picker></mcl-attachment-picker>
-        ${urgentNotice(this.clinic)}
-        <button type="submit" ?disabled=${this.sending}>Send message</button>
-      </form>
-      <p><a href="/messages">Back to your messages</a></p>`;
+      <div class="field"><label for="recipient">To</label>
+        <select id="recipient" name="recipient" required data-draft="recipient">
+          <option value="">Choose who should read it</option>
+          ${group('clinician', 'Your clinicians')}${group('care-team', 'Your care teams')}${group('department', 'Clinic departments')}
+        </select>
+        ${this.offlineList ? html`<p class="hint">${this.listProblem}</p>` : nothing}</div>
+      <div class="field"><label for="subject">Subject</label>
+        <input id="subject" name="subject" type="text" required maxlength="150" data-draft="subject" /></div>
+      <div class="field"><label for="body">Message</label>
+        <textarea id="body" name="body" required maxlength=${MAX_MESSAGE_CHARS} data-draft="body" aria-describedby="body-hint"></textarea>
+        <p id="body-hint" class="hint">Up to 10,000 characters. What you type is kept on this device until you send it.</p></div>
+      <mcl-attachment-picker></mcl-attachment-picker>
+      ${urgentNotice(this.clinic)}
+      <button type="submit" ?disabled=${this.sending}>Send message</button>
+    </form>
+    <p><a href="/messages">Back to your messages</a></p>`;
   }
 }
 

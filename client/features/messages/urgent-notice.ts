@@ -8,16 +8,11 @@ import { telHref } from '../../ui/tel-href.js';
  */
 export function urgentNotice(clinic: ClinicInfo | undefined) {
   if (!clinic)
-    return html`<div class="notice" role="note">
-      <strong>Not for emergencies.</strong> If you think you are having a medical emergency, call your local emergency
-      number now.
-    </div>`;
+    return html`<div class="notice" role="note"><strong>Not for emergencies.</strong> If you think you are having a medical emergency, call your local emergency number now.</div>`;
   const { emergencyNumber, nurseLine } = clinic.urgent;
   return html`<div class="notice" role="note">
     <p><strong>Messages are not for emergencies.</strong> ${clinic.urgent.guidance}</p>
-    <p>
-      Emergency: <a href=${telHref(emergencyNumber)}>${emergencyNumber}</a> · Nurse line:
-      <a href=${telHref(nurseLine.phone)}>${nurseLine.phone}</a> (${nurseLine.hours})
-    </p>
+    <p>Emergency: <a href=${telHref(emergencyNumber)}>${emergencyNumber}</a> ·
+      Nurse line: <a href=${telHref(nurseLine.phone)}>${nurseLine.phone}</a> (${nurseLine.hours})</p>
   </div>`;
 }

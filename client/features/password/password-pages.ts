@@ -99,12 +99,9 @@ export class ResetPasswordPage extends LitElement {
 
   override render() {
     if (!this.token)
-      return html`<h1>Choose a new password</h1>
-        <p class="alert" role="alert">This link is incomplete. Open the link from the email again.</p>`;
+      return html`<h1>Choose a new password</h1><p class="alert" role="alert">This link is incomplete. Open the link from the email again.</p>`;
     if (this.result?.ok)
-      return html`<h1>Choose a new password</h1>
-        <p class="success" role="status">${this.result.text}</p>
-        <p><a href="/sign-in">Sign in</a></p>`;
+      return html`<h1>Choose a new password</h1><p class="success" role="status">${this.result.text}</p><p><a href="/sign-in">Sign in</a></p>`;
     return html`<h1>Choose a new password</h1>
       ${this.result ? html`<p class="alert" role="alert">${this.result.text}</p>` : nothing}
       <form @submit=${this.submit} novalidate>
@@ -114,7 +111,7 @@ export class ResetPasswordPage extends LitElement {
       ${
         this.second
           ? html`<p>Your account has extra protection: confirm it is you to save the new password.</p>
-              <mcl-second-factor .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>`
+            <mcl-second-factor .step=${this.second} .submit=${this.secondFactor}></mcl-second-factor>`
           : nothing
       }`;
   }

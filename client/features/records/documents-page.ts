@@ -90,34 +90,17 @@ export class DocumentsPage extends RecordPage {
   protected renderBody() {
     if (!this.documents.length)
       return html`<p>No documents in your record yet. When your care team shares one, it appears here.</p>`;
-    return html`${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
-      <ul class="items">
+    return html`${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}<ul class="items">
         ${this.documents.slice(0, this.shown).map((d) => {
           const text = noteText(d);
           const author = d.author?.find((a) => a.display)?.display;
           return html`<li class="card">
             <h2>${conceptText(d.type, 'Document')} <span class="meta">· ${formatDate(d.date)}</span></h2>
             ${author ? html`<p class="meta">From ${author}</p>` : nothing}
-            ${
-              text
-                ? html`<details>
-                    <summary>Read it here</summary>
-                    <pre class="note">${text}</pre>
-                  </details>`
-                : nothing
-            }
+            ${text ? html`<details><summary>Read it here</summary><pre class="note">${text}</pre></details>` : nothing}
             ${
               d.content?.some((c) => c.attachment?.data) || documentBinaryId(d)
-                ? html`<p>
-                    <button
-                      type="button"
-                      class="secondary"
-                      @click=${() => this.download(d)}
-                      aria-label="Download ${conceptText(d.type, 'document')} of ${formatDate(d.date)}"
-                    >
-                      Download
-                    </button>
-                  </p>`
+                ? html`<p><button type="button" class="secondary" @click=${() => this.download(d)} aria-label="Download ${conceptText(d.type, 'document')} of ${formatDate(d.date)}">Download</button></p>`
                 : html`<p class="meta">This document is kept elsewhere; ask your care team for a copy.</p>`
             }
           </li>`;

@@ -18,9 +18,7 @@ abstract class ListPage<T extends { id?: string }> extends RecordPage {
 
   protected renderBody() {
     return this.items.length
-      ? html`<ul class="items">
-          ${this.items.map((e) => html`<li class="card">${this.item(e)}</li>`)}
-        </ul>`
+      ? html`<ul class="items">${this.items.map((e) => html`<li class="card">${this.item(e)}</li>`)}</ul>`
       : html`<p>${this.empty}</p>`;
   }
 }
@@ -35,9 +33,7 @@ export class AllergiesPage extends ListPage<AllergyIntolerance> {
   protected item(a: AllergyIntolerance) {
     const reactions = a.reaction?.flatMap((r) => r.manifestation.map((m) => conceptText(m))) ?? [];
     return html`<h2>${conceptText(a.code)}</h2>
-      <p>
-        ${a.criticality === 'high' ? html`<span class="flag high">High risk</span> ` : nothing}${status(a.clinicalStatus) ? `Status: ${status(a.clinicalStatus)}. ` : ''}${a.category?.length ? `Kind: ${a.category.join(', ')}.` : ''}
-      </p>
+      <p>${a.criticality === 'high' ? html`<span class="flag high">High risk</span> ` : nothing}${status(a.clinicalStatus) ? `Status: ${status(a.clinicalStatus)}. ` : ''}${a.category?.length ? `Kind: ${a.category.join(', ')}.` : ''}</p>
       ${reactions.length ? html`<p>Reactions: ${reactions.join(', ')}</p>` : nothing}
       <p class="meta">Recorded ${formatDate(a.recordedDate ?? a.onsetDateTime)}</p>`;
   }
@@ -49,8 +45,7 @@ export class ImmunizationsPage extends ListPage<Immunization> {
   protected readonly type = 'Immunization';
   protected readonly empty = 'No immunizations in your record.';
   protected item(i: Immunization) {
-    return html`<h2>${conceptText(i.vaccineCode)}</h2>
-      <p class="meta">${formatDate(i.occurrenceDateTime)}${i.status !== 'completed' ? ` · ${i.status}` : ''}</p>`;
+    return html`<h2>${conceptText(i.vaccineCode)}</h2><p class="meta">${formatDate(i.occurrenceDateTime)}${i.status !== 'completed' ? ` · ${i.status}` : ''}</p>`;
   }
 }
 
@@ -62,13 +57,8 @@ export class ConditionsPage extends ListPage<Condition> {
   protected item(c: Condition) {
     const current = status(c.clinicalStatus);
     return html`<h2>${conceptText(c.code)}</h2>
-      <p>
-        ${current === 'active' ? 'Current' : current === 'resolved' ? 'Resolved' : current ? `Status: ${current}` : ''}
-      </p>
-      <p class="meta">
-        Since
-        ${formatDate(c.onsetDateTime ?? c.recordedDate)}${c.abatementDateTime ? `, until ${formatDate(c.abatementDateTime)}` : ''}
-      </p>`;
+      <p>${current === 'active' ? 'Current' : current === 'resolved' ? 'Resolved' : current ? `Status: ${current}` : ''}</p>
+      <p class="meta">Since ${formatDate(c.onsetDateTime ?? c.recordedDate)}${c.abatementDateTime ? `, until ${formatDate(c.abatementDateTime)}` : ''}</p>`;
   }
 }
 
@@ -78,10 +68,7 @@ export class ProceduresPage extends ListPage<Procedure> {
   protected readonly type = 'Procedure';
   protected readonly empty = 'No procedures in your record.';
   protected item(p: Procedure) {
-    return html`<h2>${conceptText(p.code)}</h2>
-      <p class="meta">
-        ${formatDate(p.performedDateTime ?? p.performedPeriod?.start)}${p.status !== 'completed' ? ` · ${p.status}` : ''}
-      </p>`;
+    return html`<h2>${conceptText(p.code)}</h2><p class="meta">${formatDate(p.performedDateTime ?? p.performedPeriod?.start)}${p.status !== 'completed' ? ` · ${p.status}` : ''}</p>`;
   }
 }
 

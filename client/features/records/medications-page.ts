@@ -93,46 +93,25 @@ export class MedicationsPage extends RecordPage {
     const task = this.requests.get(m.id!);
     const renewal = m.dispenseRequest?.numberOfRepeatsAllowed === 0;
     if (pending?.state === 'waiting')
-      return html`<p role="status">
-        ${!navigator.onLine ? 'Waiting for a connection: your request will be sent when you are back online.' : this.session?.unlockedOffline ? 'Waiting: sign in to send your request.' : 'Sending your request…'}
-      </p>`;
+      return html`<p role="status">${!navigator.onLine ? 'Waiting for a connection: your request will be sent when you are back online.' : this.session?.unlockedOffline ? 'Waiting: sign in to send your request.' : 'Sending your request…'}</p>`;
     if (pending?.state === 'refused') {
-      return html`<div class="alert" role="alert">
-        <p>Your request was not accepted: ${pending.problem}</p>
-        <button type="button" class="secondary" @click=${() => this.discard(pending)}>Remove this request</button>
-      </div>`;
+      return html`<div class="alert" role="alert"><p>Your request was not accepted: ${pending.problem}</p>
+        <button type="button" class="secondary" @click=${() => this.discard(pending)}>Remove this request</button></div>`;
     }
     if (sent && !task) return html`<p role="status">Request sent.</p>`;
     if (task && OPEN.includes(task.status))
-      return html`<p role="status">
-        ${renewal ? 'Renewal' : 'Refill'} requested on ${formatDate(task.authoredOn)}:
-        ${STATUS[task.status] ?? task.status}.
-      </p>`;
+      return html`<p role="status">${renewal ? 'Renewal' : 'Refill'} requested on ${formatDate(task.authoredOn)}: ${STATUS[task.status] ?? task.status}.</p>`;
     const decided = task
-      ? html`<p class="meta">
-          Last request (${formatDate(task.authoredOn)}):
-          ${STATUS[task.status] ?? task.status}${task.statusReason ? ` – ${task.statusReason.text}` : ''}.
-        </p>`
+      ? html`<p class="meta">Last request (${formatDate(task.authoredOn)}): ${STATUS[task.status] ?? task.status}${task.statusReason ? ` – ${task.statusReason.text}` : ''}.</p>`
       : nothing;
     if (this.asking !== m.id) {
-      return html`${decided}<button
-          type="button"
-          class="secondary"
-          @click=${() => (this.asking = m.id)}
-          aria-label="${renewal ? 'Request renewal' : 'Request refill'}: ${medicationName(m)}"
-        >
-          ${renewal ? 'Request renewal' : 'Request refill'}
-        </button>`;
+      return html`${decided}<button type="button" class="secondary" @click=${() => (this.asking = m.id)} aria-label="${renewal ? 'Request renewal' : 'Request refill'}: ${medicationName(m)}">${renewal ? 'Request renewal' : 'Request refill'}</button>`;
     }
     return html`<form @submit=${(e: SubmitEvent) => this.request(e, m)}>
-      <div class="field">
-        <label for="pharmacy-${m.id}">Pharmacy</label>
-        <input id="pharmacy-${m.id}" name="pharmacy" type="text" required maxlength="200" autocomplete="organization" />
-      </div>
-      <div class="field">
-        <label for="note-${m.id}">Note for your care team (optional)</label>
-        <input id="note-${m.id}" name="note" type="text" maxlength="1000" />
-      </div>
+      <div class="field"><label for="pharmacy-${m.id}">Pharmacy</label>
+        <input id="pharmacy-${m.id}" name="pharmacy" type="text" required maxlength="200" autocomplete="organization" /></div>
+      <div class="field"><label for="note-${m.id}">Note for your care team (optional)</label>
+        <input id="note-${m.id}" name="note" type="text" maxlength="1000" /></div>
       <button type="submit">Send request</button>
       <button type="button" class="secondary" @click=${() => (this.asking = undefined)}>Cancel</button>
     </form>`;
@@ -154,21 +133,9 @@ export class MedicationsPage extends RecordPage {
     const active = this.meds.filter(isActiveMedication);
     const past = this.meds.filter((m) => !isActiveMedication(m));
     return html`<h2>Taking now (${active.length})</h2>
-      ${
-        active.length
-          ? html`<ul class="items">
-              ${active.map((m) => this.item(m))}
-            </ul>`
-          : html`<p>No current medications in your record.</p>`
-      }
+      ${active.length ? html`<ul class="items">${active.map((m) => this.item(m))}</ul>` : html`<p>No current medications in your record.</p>`}
       <h2>Past medications (${past.length})</h2>
-      ${
-        past.length
-          ? html`<ul class="items">
-              ${past.map((m) => this.item(m))}
-            </ul>`
-          : html`<p>None.</p>`
-      }`;
+      ${past.length ? html`<ul class="items">${past.map((m) => this.item(m))}</ul>` : html`<p>None.</p>`}`;
   }
 }
 

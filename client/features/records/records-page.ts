@@ -22,34 +22,18 @@ export class RecordsPage extends RecordPage {
     const s = this.summary!;
     const deceased = s.patient?.deceasedDateTime ?? (s.patient?.deceasedBoolean ? '' : undefined);
     return html`${
-        deceased !== undefined
-          ? html`<p class="card">
-              This is the record of a person who has died${deceased ? ` (${formatDate(deceased)})` : ''}. It is kept as
-              it was, with respect.
-            </p>`
-          : nothing
-      }
-      ${
-        s.newResults
-          ? html`<p>
-              <a href="/records/results"
-                ><span class="new">${s.newResults} new</span> test result${s.newResults === 1 ? '' : 's'}</a
-              >
-            </p>`
-          : nothing
-      }
+      deceased !== undefined
+        ? html`<p class="card">This is the record of a person who has died${deceased ? ` (${formatDate(deceased)})` : ''}. It is kept as it was, with respect.</p>`
+        : nothing
+    }
+      ${s.newResults ? html`<p><a href="/records/results"><span class="new">${s.newResults} new</span> test result${s.newResults === 1 ? '' : 's'}</a></p>` : nothing}
       <p><a href="/records/search">Search your record</a></p>
       <ul class="items">
         ${SECTIONS.map((sec) => html`<li><a href=${sec.path}>${sec.title}</a> <span class="meta">(${s.counts[sec.type] ?? 0}${sec.type === 'MedicationRequest' ? `, ${s.activeMedications} current` : ''})</span></li>`)}
       </ul>
       <h2>Shared or public computer?</h2>
-      <p>
-        Your record is kept on this device, encrypted, so it opens without a connection. On a computer others use,
-        remove it when you leave.
-      </p>
-      <button type="button" class="secondary" @click=${() => void this.session?.signOut({ removeData: true })}>
-        Sign out and remove my data from this device
-      </button>`;
+      <p>Your record is kept on this device, encrypted, so it opens without a connection. On a computer others use, remove it when you leave.</p>
+      <button type="button" class="secondary" @click=${() => void this.session?.signOut({ removeData: true })}>Sign out and remove my data from this device</button>`;
   }
 }
 

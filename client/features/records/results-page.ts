@@ -80,14 +80,9 @@ export class ResultsPage extends RecordPage {
     const flag = flagOf(o);
     const range = rangeText(o);
     return html`<tr>
-      <th scope="row">
-        <a href=${testHref(o)}>${conceptText(o.code)}</a
-        >${this.unseen.has(o.id!) ? html` <span class="new">New</span>` : nothing}
-      </th>
+      <th scope="row"><a href=${testHref(o)}>${conceptText(o.code)}</a>${this.unseen.has(o.id!) ? html` <span class="new">New</span>` : nothing}</th>
       <td>${observationValue(o)}${flag ? html` <span class="flag ${flag.level}">${flag.label}</span>` : nothing}</td>
-      <td>
-        ${range ? html`<span class="visually-hidden">Normal range </span>${range}` : html`<span class="meta">No range given</span>`}
-      </td>
+      <td>${range ? html`<span class="visually-hidden">Normal range </span>${range}` : html`<span class="meta">No range given</span>`}</td>
     </tr>`;
   }
 
@@ -95,28 +90,19 @@ export class ResultsPage extends RecordPage {
     if (!this.groups.length)
       return html`<p>No test results yet. When the clinic releases one, it appears here at once.</p>`;
     return html`${this.groups.slice(0, this.shown).map(
-      (g) =>
-        html`<section class="card" aria-labelledby=${g.key}>
+      (g) => html`<section class="card" aria-labelledby=${g.key}>
           <h2 id=${g.key}>${g.title} <span class="meta">· ${formatDate(g.date)}</span></h2>
           ${
             g.results.length
               ? html`<table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Test</th>
-                      <th scope="col">Result</th>
-                      <th scope="col">Normal range</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${g.results.map((o) => this.row(o))}
-                  </tbody>
-                </table>`
+                <thead><tr><th scope="col">Test</th><th scope="col">Result</th><th scope="col">Normal range</th></tr></thead>
+                <tbody>${g.results.map((o) => this.row(o))}</tbody>
+              </table>`
               : html`<p class="meta">The results of this report are not in your record.</p>`
           }
         </section>`,
     )}
-    ${showMore(this.groups.length, this.shown, 'results', () => (this.shown += 20))}`;
+      ${showMore(this.groups.length, this.shown, 'results', () => (this.shown += 20))}`;
   }
 }
 

@@ -97,20 +97,14 @@ export class SearchPage extends RecordPage {
   protected renderBody() {
     const q = this.query;
     return html`<form @submit=${this.submit} role="search">
-        <div class="field">
-          <label for="q">Words to look for</label>
-          <input id="q" name="q" type="text" data-draft="q" .value=${q.text} placeholder="for example cholesterol" />
-        </div>
-        <div class="field">
-          <label for="type">Kind of entry</label>
+        <div class="field"><label for="q">Words to look for</label>
+          <input id="q" name="q" type="text" data-draft="q" .value=${q.text} placeholder="for example cholesterol" /></div>
+        <div class="field"><label for="type">Kind of entry</label>
           <select id="type" name="type" .value=${q.type}>
             <option value="">Everything</option>
             ${SECTIONS.map((s) => html`<option value=${s.type} ?selected=${q.type === s.type}>${s.title}</option>`)}
-          </select>
-        </div>
-        <div class="field">
-          <label for="from">From date</label><input id="from" name="from" type="date" .value=${q.from} />
-        </div>
+          </select></div>
+        <div class="field"><label for="from">From date</label><input id="from" name="from" type="date" .value=${q.from} /></div>
         <div class="field"><label for="to">To date</label><input id="to" name="to" type="date" .value=${q.to} /></div>
         <button type="submit">Search</button>
       </form>
@@ -118,14 +112,12 @@ export class SearchPage extends RecordPage {
         this.hits === undefined
           ? nothing
           : html`<h2 id="hits" tabindex="-1">${this.hits.length ? `${this.hits.length} found` : 'Nothing found'}</h2>
-              ${
-                this.hits.length
-                  ? html`<ul class="items">
-                        ${this.hits.slice(0, 200).map((h) => html`<li><a href=${h.href}>${h.title}</a> <span class="meta">· ${SECTIONS.find((s) => s.type === h.type)?.title ?? h.type} · ${formatDate(h.date)}</span></li>`)}
-                      </ul>
-                      ${this.hits.length > 200 ? html`<p class="meta">The first 200 are shown: add words or dates to narrow it down.</p>` : nothing}`
-                  : html`<p>Try fewer or other words, or a wider range of dates.</p>`
-              }`
+            ${
+              this.hits.length
+                ? html`<ul class="items">${this.hits.slice(0, 200).map((h) => html`<li><a href=${h.href}>${h.title}</a> <span class="meta">· ${SECTIONS.find((s) => s.type === h.type)?.title ?? h.type} · ${formatDate(h.date)}</span></li>`)}</ul>
+                  ${this.hits.length > 200 ? html`<p class="meta">The first 200 are shown: add words or dates to narrow it down.</p>` : nothing}`
+                : html`<p>Try fewer or other words, or a wider range of dates.</p>`
+            }`
       }`;
   }
 }

@@ -59,13 +59,7 @@ export class TestHistoryPage extends RecordPage {
     const last = data.at(-1)!;
     const summary = `${data.length} results from ${formatDate(data[0]!.date)} to ${formatDate(last.date)}, lowest ${Math.min(...values)}, highest ${Math.max(...values)}, latest ${last.value} ${unit}.`;
     return html`<figure>
-      <svg
-        viewBox="0 0 ${W} ${H}"
-        width="100%"
-        role="img"
-        aria-label="Chart of ${this.heading}: ${summary}"
-        style="max-width: 40rem"
-      >
+      <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Chart of ${this.heading}: ${summary}" style="max-width: 40rem">
         ${svg`<line x1=${pad.l} y1=${H - pad.b} x2=${W - pad.r} y2=${H - pad.b} stroke="#5c6b73" />
           <line x1=${pad.l} y1=${pad.t} x2=${pad.l} y2=${H - pad.b} stroke="#5c6b73" />
           <text x=${pad.l - 6} y=${y(v1) + 4} text-anchor="end" font-size="13" fill="#1a1a1a">${Number(v1.toFixed(1))}</text>
@@ -81,34 +75,20 @@ export class TestHistoryPage extends RecordPage {
 
   protected renderBody() {
     if (!this.history.length)
-      return html`<p>
-        There are no results for this test in your record. <a href="/records/results">All test results</a>
-      </p>`;
+      return html`<p>There are no results for this test in your record. <a href="/records/results">All test results</a></p>`;
     const data = points(this.history);
     const unit = unitText(this.history[0]!.valueQuantity?.unit);
     return html`<p><a href="/records/results">← All test results</a></p>
       ${data.length >= 2 ? this.chart(data, unit) : nothing}
       <table>
-        <caption class="visually-hidden">
-          ${this.heading}, every result, newest first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Result</th>
-            <th scope="col">Normal range</th>
-          </tr>
-        </thead>
+        <caption class="visually-hidden">${this.heading}, every result, newest first</caption>
+        <thead><tr><th scope="col">Date</th><th scope="col">Result</th><th scope="col">Normal range</th></tr></thead>
         <tbody>
           ${[...this.history].reverse().map((o) => {
             const flag = flagOf(o);
-            return html`<tr>
-              <td>${formatDate(o.effectiveDateTime ?? o.issued)}</td>
-              <td>
-                ${observationValue(o)}${flag ? html` <span class="flag ${flag.level}">${flag.label}</span>` : nothing}
-              </td>
-              <td>${rangeText(o) || html`<span class="meta">No range given</span>`}</td>
-            </tr>`;
+            return html`<tr><td>${formatDate(o.effectiveDateTime ?? o.issued)}</td>
+              <td>${observationValue(o)}${flag ? html` <span class="flag ${flag.level}">${flag.label}</span>` : nothing}</td>
+              <td>${rangeText(o) || html`<span class="meta">No range given</span>`}</td></tr>`;
           })}
         </tbody>
       </table>`;

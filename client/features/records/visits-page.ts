@@ -46,19 +46,14 @@ export class VisitsPage extends RecordPage {
           const place = v.location?.[0]?.location?.display ?? v.serviceProvider?.display;
           const notes = this.notes.get(v.id!) ?? [];
           return html`<li class="card">
-            <h2>
-              ${conceptText(v.type?.[0], 'Visit')} <span class="meta">· ${formatDate(v.period?.start, true)}</span>
-            </h2>
-            <p>
-              ${clinician ? html`With ${clinician}` : nothing}${clinician && place ? ', ' : ''}${place ? html`at ${place}` : nothing}
-            </p>
+            <h2>${conceptText(v.type?.[0], 'Visit')} <span class="meta">· ${formatDate(v.period?.start, true)}</span></h2>
+            <p>${clinician ? html`With ${clinician}` : nothing}${clinician && place ? ', ' : ''}${place ? html`at ${place}` : nothing}</p>
             ${v.reasonCode?.length ? html`<p>Reason: ${v.reasonCode.map((r) => conceptText(r)).join(', ')}</p>` : nothing}
             ${notes.map(
-              (d) =>
-                html`<details>
-                  <summary>Visit note${d.type ? `: ${conceptText(d.type)}` : ''}</summary>
-                  <pre class="note">${noteText(d) || 'This note has no text to show.'}</pre>
-                </details>`,
+              (d) => html`<details>
+                <summary>Visit note${d.type ? `: ${conceptText(d.type)}` : ''}</summary>
+                <pre class="note">${noteText(d) || 'This note has no text to show.'}</pre>
+              </details>`,
             )}
           </li>`;
         })}

@@ -229,84 +229,46 @@ export class SignInPage extends LitElement {
       ${
         this.canUnlock || this.unlockProblem
           ? html`<section class="card" aria-labelledby="unlock-title">
-                <h2 id="unlock-title">Open your record on this device</h2>
-                <p>
-                  No connection
-                  needed${this.unlockByPin ? ': use your passkey or the PIN you chose for this device' : ''}.
-                </p>
-                ${this.unlockProblem ? html`<p class="alert" role="alert" id="unlock-problem" tabindex="-1">${this.unlockProblem}</p>` : nothing}
-                ${this.unlockByPasskey ? html`<p><button type="button" ?disabled=${this.busy} @click=${() => void this.unlockPasskey()}>Open my record with my passkey</button></p>` : nothing}
-                ${
-                  this.unlockByPin
-                    ? html`<form @submit=${this.unlock}>
-                        <div class="field">
-                          <label for="pin">PIN for this device</label>
-                          <input
-                            id="pin"
-                            name="pin"
-                            type="password"
-                            inputmode="numeric"
-                            autocomplete="off"
-                            required
-                            minlength="6"
-                            maxlength="12"
-                          />
-                        </div>
-                        <button type="submit" ?disabled=${this.busy}>Open my record</button>
-                      </form>`
-                    : nothing
-                }
-              </section>
-              <h2>Or sign in${navigator.onLine ? '' : ' when you are back online'}</h2>`
+            <h2 id="unlock-title">Open your record on this device</h2>
+            <p>No connection needed${this.unlockByPin ? ': use your passkey or the PIN you chose for this device' : ''}.</p>
+            ${this.unlockProblem ? html`<p class="alert" role="alert" id="unlock-problem" tabindex="-1">${this.unlockProblem}</p>` : nothing}
+            ${this.unlockByPasskey ? html`<p><button type="button" ?disabled=${this.busy} @click=${() => void this.unlockPasskey()}>Open my record with my passkey</button></p>` : nothing}
+            ${
+              this.unlockByPin
+                ? html`<form @submit=${this.unlock}>
+                  <div class="field"><label for="pin">PIN for this device</label>
+                    <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" required minlength="6" maxlength="12" /></div>
+                  <button type="submit" ?disabled=${this.busy}>Open my record</button>
+                </form>`
+                : nothing
+            }
+          </section>
+          <h2>Or sign in${navigator.onLine ? '' : ' when you are back online'}</h2>`
           : nothing
       }
       ${this.error ? html`<p class="alert" role="alert" tabindex="-1">${this.error}</p>` : nothing}
       ${
         this.passkeys
-          ? html`<p>
-                <button type="button" class="passkey" ?disabled=${this.busy} @click=${this.withPasskey}>
-                  Sign in with a passkey
-                </button>
-              </p>
-              <p>Or with your username and password:</p>`
+          ? html`<p><button type="button" class="passkey" ?disabled=${this.busy} @click=${this.withPasskey}>Sign in with a passkey</button></p>
+            <p>Or with your username and password:</p>`
           : nothing
       }
       <form @submit=${this.submit} novalidate>
         <div class="field">
           <label for="login">Username or email address</label>
-          <input
-            id="login"
-            name="login"
-            type="text"
-            autocomplete="username webauthn"
-            required
-            autocapitalize="none"
-            spellcheck="false"
-            aria-invalid=${this.error ? 'true' : 'false'}
-          />
+          <input id="login" name="login" type="text" autocomplete="username webauthn" required autocapitalize="none" spellcheck="false"
+            aria-invalid=${this.error ? 'true' : 'false'} />
         </div>
         <div class="field">
           <label for="password">Password</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            aria-invalid=${this.error ? 'true' : 'false'}
-          />
+          <input id="password" name="password" type="password" autocomplete="current-password" required
+            aria-invalid=${this.error ? 'true' : 'false'} />
         </div>
-        <label class="choice"
-          ><input type="checkbox" name="shared" value="1" ?checked=${onSharedComputer()} />This is a shared or public
-          computer: keep nothing here after I leave</label
-        >
+        <label class="choice"><input type="checkbox" name="shared" value="1" ?checked=${onSharedComputer()} />This is a shared or public computer: keep nothing here after I leave</label>
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button>
       </form>
       <p><a href="/forgot-password">Forgot your password?</a></p>
-      <p>
-        New here? <a href="/sign-up">Create your account</a> with the activation code from the clinic or your record
-        details.
-      </p>
+      <p>New here? <a href="/sign-up">Create your account</a> with the activation code from the clinic or your record details.</p>
     `;
   }
 }

@@ -33,15 +33,8 @@ export class SignUpPage extends LitElement {
     return html`<div class="field">
       <label for=${name}>${label}</label>
       ${hint ? html`<span class="hint" id="${name}-hint">${hint}</span>` : nothing}
-      <input
-        id=${name}
-        name=${name}
-        type=${type}
-        autocomplete=${autocomplete}
-        aria-describedby=${described || nothing}
-        aria-invalid=${error ? 'true' : 'false'}
-        @input=${name === 'username' || name === 'email' ? this.updatePersonal : nothing}
-      />
+      <input id=${name} name=${name} type=${type} autocomplete=${autocomplete} aria-describedby=${described || nothing}
+        aria-invalid=${error ? 'true' : 'false'} @input=${name === 'username' || name === 'email' ? this.updatePersonal : nothing} />
       ${error ? html`<p class="error" id="${name}-error">${error}</p>` : nothing}
     </div>`;
   }
@@ -99,8 +92,7 @@ export class SignUpPage extends LitElement {
 
   override render() {
     if (this.done) {
-      return html`<h1>Check your email</h1>
-        <p class="success" role="status" tabindex="-1">${this.done}</p>`;
+      return html`<h1>Check your email</h1><p class="success" role="status" tabindex="-1">${this.done}</p>`;
     }
     return html`
       <h1>Create your account</h1>
@@ -108,24 +100,10 @@ export class SignUpPage extends LitElement {
       <form @submit=${this.submit} novalidate>
         <fieldset>
           <legend>How would you like to prove who you are?</legend>
-          <label class="choice"
-            ><input
-              type="radio"
-              name="method"
-              value="activation-code"
-              .checked=${this.method === 'activation-code'}
-              @change=${() => (this.method = 'activation-code')}
-            />With the activation code the clinic gave me</label
-          >
-          <label class="choice"
-            ><input
-              type="radio"
-              name="method"
-              value="record"
-              .checked=${this.method === 'record'}
-              @change=${() => (this.method = 'record')}
-            />With my medical record number and last visit</label
-          >
+          <label class="choice"><input type="radio" name="method" value="activation-code" .checked=${this.method === 'activation-code'}
+            @change=${() => (this.method = 'activation-code')} />With the activation code the clinic gave me</label>
+          <label class="choice"><input type="radio" name="method" value="record" .checked=${this.method === 'record'}
+            @change=${() => (this.method = 'record')} />With my medical record number and last visit</label>
         </fieldset>
         ${
           this.method === 'activation-code'
@@ -148,10 +126,9 @@ export class SignUpPage extends LitElement {
         <fieldset>
           <legend>Tell me when there is…</legend>
           ${TOPICS.map(
-            ([key, label]) =>
-              html`<p class="hint">${label}:</p>
-                <label class="choice"><input type="checkbox" id="${key}-email" checked />by email</label>
-                <label class="choice"><input type="checkbox" id="${key}-text" />by text message</label>`,
+            ([key, label]) => html`<p class="hint">${label}:</p>
+              <label class="choice"><input type="checkbox" id="${key}-email" checked />by email</label>
+              <label class="choice"><input type="checkbox" id="${key}-text" />by text message</label>`,
           )}
         </fieldset>
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Sending…' : 'Create my account'}</button>

@@ -27,16 +27,9 @@ export class PasswordField extends LitElement {
     return html`<div class="field">
       <label for="password">${this.label}</label>
       <span class="hint" id="password-help" aria-live="polite">${help}</span>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="new-password"
-        required
-        aria-describedby="password-help${this.error ? ' password-error' : ''}"
-        aria-invalid=${this.error ? 'true' : 'false'}
-        @input=${(e: Event) => (this.value = (e.target as HTMLInputElement).value)}
-      />
+      <input id="password" name="password" type="password" autocomplete="new-password" required
+        aria-describedby="password-help${this.error ? ' password-error' : ''}" aria-invalid=${this.error ? 'true' : 'false'}
+        @input=${(e: Event) => (this.value = (e.target as HTMLInputElement).value)} />
       ${this.error ? html`<p class="error" id="password-error">${this.error}</p>` : nothing}
     </div>`;
   }

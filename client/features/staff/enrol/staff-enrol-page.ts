@@ -48,26 +48,17 @@ export class StaffEnrolPage extends LitElement {
 
   override render() {
     if (!this.token)
-      return html`<h1>Set up your staff account</h1>
-        <p class="alert" role="alert">This link is incomplete. Open the link from the email again.</p>`;
+      return html`<h1>Set up your staff account</h1><p class="alert" role="alert">This link is incomplete. Open the link from the email again.</p>`;
     if (this.result?.ok)
-      return html`<h1>Set up your staff account</h1>
-        <p class="success" role="status">${this.result.text}</p>
-        <p><a href="/sign-in">Sign in</a></p>`;
+      return html`<h1>Set up your staff account</h1><p class="success" role="status">${this.result.text}</p><p><a href="/sign-in">Sign in</a></p>`;
     const err = this.errors.username;
     return html`<h1>Set up your staff account</h1>
       ${this.result ? html`<p class="alert" role="alert">${this.result.text}</p>` : nothing}
       <form @submit=${this.submit} novalidate>
         <div class="field">
           <label for="username">Username</label>
-          <input
-            id="username"
-            name="username"
-            type="text"
-            autocomplete="username"
-            aria-invalid=${err ? 'true' : 'false'}
-            aria-describedby=${err ? 'username-error' : nothing}
-          />
+          <input id="username" name="username" type="text" autocomplete="username" aria-invalid=${err ? 'true' : 'false'}
+            aria-describedby=${err ? 'username-error' : nothing} />
           ${err ? html`<p class="error" id="username-error">${err}</p>` : nothing}
         </div>
         <mcl-password-field .error=${this.errors.password}></mcl-password-field>

@@ -54,28 +54,7 @@ export class MessageInboxPage extends StaffPage {
     pageStyles,
     formStyles,
     composerStyles,
-    css`
-      ul {
-        list-style: none;
-        padding: 0;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem;
-        align-items: center;
-      }
-      .tag {
-        font-weight: 700;
-      }
-      pre {
-        white-space: pre-wrap;
-        font: inherit;
-        background: #f4f7f8;
-        padding: 0.75rem;
-        border-radius: 6px;
-      }
-    `,
+    css`ul { list-style: none; padding: 0; } .row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; } .tag { font-weight: 700; } pre { white-space: pre-wrap; font: inherit; background: #f4f7f8; padding: 0.75rem; border-radius: 6px; }`,
   ];
   @state() private threads: ThreadRow[] | undefined;
   @state() private open: ThreadView | undefined;
@@ -162,45 +141,28 @@ export class MessageInboxPage extends StaffPage {
     const t = v.thread;
     return html`<section aria-labelledby="thread-title">
       <h2 id="thread-title" tabindex="-1">${t.subject}</h2>
-      <p>
-        <strong>${t.patient.name}</strong> · to ${t.team.name} ·
-        ${t.handled ? 'handled' : t.unanswered ? 'waiting for an answer' : 'answered'}
-      </p>
+      <p><strong>${t.patient.name}</strong> · to ${t.team.name} · ${t.handled ? 'handled' : t.unanswered ? 'waiting for an answer' : 'answered'}</p>
       <ul>
         ${v.messages.map(
-          (m) =>
-            html`<li class="card">
-              <p class="meta">
-                <strong>${m.fromPatient ? `${t.patient.name} (patient)` : m.sender}</strong> · ${when(m.sent)}
-              </p>
-              <pre>${m.text}</pre>
-              ${m.attachments.map((f) => html`<p><button type="button" class="secondary" @click=${() => this.download(f)} aria-label="Download ${f.title}">Download ${f.title}</button> (${fileSize(f.size)})</p>`)}
-              ${m.documents.map((d) => html`<p>Shared document: ${d.title}</p>`)}
-            </li>`,
+          (m) => html`<li class="card">
+            <p class="meta"><strong>${m.fromPatient ? `${t.patient.name} (patient)` : m.sender}</strong> · ${when(m.sent)}</p>
+            <pre>${m.text}</pre>
+            ${m.attachments.map((f) => html`<p><button type="button" class="secondary" @click=${() => this.download(f)} aria-label="Download ${f.title}">Download ${f.title}</button> (${fileSize(f.size)})</p>`)}
+            ${m.documents.map((d) => html`<p>Shared document: ${d.title}</p>`)}
+          </li>`,
         )}
       </ul>
       <form @submit=${this.reply}>
         <h3>Reply to ${t.patient.name}</h3>
-        <div class="field">
-          <label for="reply">Reply</label>
-          <textarea id="reply" name="reply" required maxlength=${MAX_MESSAGE_CHARS}></textarea>
-        </div>
-        <mcl-attachment-picker
-          label="Share a document with the patient (optional; it is added to their record)"
-          max="1"
-        ></mcl-attachment-picker>
-        <div class="field">
-          <label for="title">Document title (when sharing one)</label>
-          <input id="title" name="title" type="text" maxlength="120" />
-        </div>
+        <div class="field"><label for="reply">Reply</label>
+          <textarea id="reply" name="reply" required maxlength=${MAX_MESSAGE_CHARS}></textarea></div>
+        <mcl-attachment-picker label="Share a document with the patient (optional; it is added to their record)" max="1"></mcl-attachment-picker>
+        <div class="field"><label for="title">Document title (when sharing one)</label>
+          <input id="title" name="title" type="text" maxlength="120" /></div>
         <div class="row">
           <button type="submit" ?disabled=${this.action.busy}>Send reply</button>
-          <button type="button" class="secondary" @click=${() => this.handled(!t.handled)}>
-            ${t.handled ? 'Reopen' : 'Mark handled'}
-          </button>
-          <button type="button" class="secondary" @click=${() => ((this.open = undefined), void this.load())}>
-            Back to the inbox
-          </button>
+          <button type="button" class="secondary" @click=${() => this.handled(!t.handled)}>${t.handled ? 'Reopen' : 'Mark handled'}</button>
+          <button type="button" class="secondary" @click=${() => ((this.open = undefined), void this.load())}>Back to the inbox</button>
         </div>
       </form>
     </section>`;
@@ -216,15 +178,14 @@ export class MessageInboxPage extends StaffPage {
         <h2>${team} <span class="meta">(${waiting} waiting)</span></h2>
         <ul>
           ${list.map(
-            (t) =>
-              html`<li class="card">
-                <p class="row">
-                  <button type="button" class="link" @click=${() => this.show(t.id)}>${t.subject}</button>
-                  ${t.unread ? html`<span class="tag">Unread</span>` : t.unanswered && !t.handled ? html`<span class="tag">Unanswered</span>` : nothing}
-                  ${t.handled ? html`<span class="meta">Handled</span>` : nothing}
-                </p>
-                <p class="meta">${t.patient.name} · ${when(t.lastMessageAt)}</p>
-              </li>`,
+            (t) => html`<li class="card">
+              <p class="row">
+                <button type="button" class="link" @click=${() => this.show(t.id)}>${t.subject}</button>
+                ${t.unread ? html`<span class="tag">Unread</span>` : t.unanswered && !t.handled ? html`<span class="tag">Unanswered</span>` : nothing}
+                ${t.handled ? html`<span class="meta">Handled</span>` : nothing}
+              </p>
+              <p class="meta">${t.patient.name} · ${when(t.lastMessageAt)}</p>
+            </li>`,
           )}
         </ul>
       </section>`;
@@ -232,9 +193,7 @@ export class MessageInboxPage extends StaffPage {
   }
 
   override render() {
-    if (this.session?.account?.kind !== 'staff')
-      return html`<h1>Messages</h1>
-        <p>This page is for the care team.</p>`;
+    if (this.session?.account?.kind !== 'staff') return html`<h1>Messages</h1><p>This page is for the care team.</p>`;
     return html`<h1>Messages</h1>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}

@@ -27,17 +27,7 @@ export class RefillQueuePage extends StaffPage {
   static override styles = [
     pageStyles,
     formStyles,
-    css`
-      ul {
-        list-style: none;
-        padding: 0;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem;
-      }
-    `,
+    css`ul { list-style: none; padding: 0; } .row { display: flex; flex-wrap: wrap; gap: 0.5rem; }`,
   ];
   @state() private requests: Request[] | undefined;
   private readonly action = new ActionController(this, { focus: '[role=alert], [role=status]' });
@@ -73,8 +63,7 @@ export class RefillQueuePage extends StaffPage {
 
   override render() {
     if (this.session?.account?.kind !== 'staff')
-      return html`<h1>Refill requests</h1>
-        <p>This page is for the care team.</p>`;
+      return html`<h1>Refill requests</h1><p>This page is for the care team.</p>`;
     const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
     return html`<h1>Refill requests</h1>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
@@ -85,98 +74,48 @@ export class RefillQueuePage extends StaffPage {
           : this.requests.length === 0
             ? html`<p>No requests waiting.</p>`
             : html`<ul>
-                ${this.requests.map(
-                  (r) =>
-                    html`<li class="card">
-                      <h2>${r.medication}</h2>
-                      <p>
-                        <strong>${r.patient.name}</strong> · ${r.kind} · asked ${when(r.requestedAt)} ·
-                        ${r.status === 'accepted' ? 'approved' : r.status}
-                      </p>
-                      <p>Pharmacy: ${r.pharmacy ?? 'not given'}${r.note ? html`<br />Note: ${r.note}` : nothing}</p>
-                      ${
-                        this.approving === r.id
-                          ? html`<form
-                              @submit=${(e: SubmitEvent) => {
-                                e.preventDefault();
-                                void this.decide(r, 'approve', {
-                                  pharmacy: String(
-                                    new FormData(e.target as HTMLFormElement).get('pharmacy') ?? '',
-                                  ).trim(),
-                                });
-                              }}
-                            >
-                              <div class="field">
-                                <label for="pharmacy-${r.id}"
-                                  >Pharmacy the prescription goes to (check with the patient's request)</label
-                                >
-                                <input
-                                  id="pharmacy-${r.id}"
-                                  name="pharmacy"
-                                  type="text"
-                                  required
-                                  maxlength="200"
-                                  .value=${r.pharmacy ?? ''}
-                                />
-                              </div>
-                              <div class="row">
-                                <button type="submit">Confirm and approve</button>
-                                <button type="button" class="secondary" @click=${() => (this.approving = undefined)}>
-                                  Cancel
-                                </button>
-                              </div>
-                            </form>`
-                          : this.denying === r.id
-                            ? html`<form
-                                @submit=${(e: SubmitEvent) => {
-                                  e.preventDefault();
-                                  void this.decide(r, 'deny', {
-                                    reason: String(new FormData(e.target as HTMLFormElement).get('reason') ?? ''),
-                                  });
-                                }}
-                              >
-                                <div class="field">
-                                  <label for="reason-${r.id}">Reason (the patient will read it)</label>
-                                  <input id="reason-${r.id}" name="reason" type="text" required maxlength="500" />
-                                </div>
-                                <div class="row">
-                                  <button type="submit">Deny the request</button>
-                                  <button type="button" class="secondary" @click=${() => (this.denying = undefined)}>
-                                    Cancel
-                                  </button>
-                                </div>
-                              </form>`
-                            : html`<div class="row">
-                                ${
-                                  r.status === 'accepted' || r.status === 'in-progress'
-                                    ? html`<button
-                                        type="button"
-                                        @click=${() => this.decide(r, 'ready')}
-                                        aria-label="Mark ready: ${r.medication} for ${r.patient.name}"
-                                      >
-                                        Mark ready
-                                      </button>`
-                                    : html`<button
-                                        type="button"
-                                        @click=${() => ((this.approving = r.id), (this.denying = undefined))}
-                                        aria-label="Approve: ${r.medication} for ${r.patient.name}"
-                                      >
-                                        Approve…
-                                      </button>`
-                                }
-                                <button
-                                  type="button"
-                                  class="secondary"
-                                  @click=${() => ((this.denying = r.id), (this.approving = undefined))}
-                                  aria-label="Deny: ${r.medication} for ${r.patient.name}"
-                                >
-                                  Deny
-                                </button>
-                              </div>`
-                      }
-                    </li>`,
-                )}
-              </ul>`
+              ${this.requests.map(
+                (r) => html`<li class="card">
+                  <h2>${r.medication}</h2>
+                  <p><strong>${r.patient.name}</strong> · ${r.kind} · asked ${when(r.requestedAt)} · ${r.status === 'accepted' ? 'approved' : r.status}</p>
+                  <p>Pharmacy: ${r.pharmacy ?? 'not given'}${r.note ? html`<br />Note: ${r.note}` : nothing}</p>
+                  ${
+                    this.approving === r.id
+                      ? html`<form @submit=${(e: SubmitEvent) => {
+                          e.preventDefault();
+                          void this.decide(r, 'approve', {
+                            pharmacy: String(new FormData(e.target as HTMLFormElement).get('pharmacy') ?? '').trim(),
+                          });
+                        }}>
+                        <div class="field"><label for="pharmacy-${r.id}">Pharmacy the prescription goes to (check with the patient's request)</label>
+                          <input id="pharmacy-${r.id}" name="pharmacy" type="text" required maxlength="200" .value=${r.pharmacy ?? ''} /></div>
+                        <div class="row"><button type="submit">Confirm and approve</button>
+                          <button type="button" class="secondary" @click=${() => (this.approving = undefined)}>Cancel</button></div>
+                      </form>`
+                      : this.denying === r.id
+                        ? html`<form @submit=${(e: SubmitEvent) => {
+                            e.preventDefault();
+                            void this.decide(r, 'deny', {
+                              reason: String(new FormData(e.target as HTMLFormElement).get('reason') ?? ''),
+                            });
+                          }}>
+                        <div class="field"><label for="reason-${r.id}">Reason (the patient will read it)</label>
+                          <input id="reason-${r.id}" name="reason" type="text" required maxlength="500" /></div>
+                        <div class="row"><button type="submit">Deny the request</button>
+                          <button type="button" class="secondary" @click=${() => (this.denying = undefined)}>Cancel</button></div>
+                      </form>`
+                        : html`<div class="row">
+                        ${
+                          r.status === 'accepted' || r.status === 'in-progress'
+                            ? html`<button type="button" @click=${() => this.decide(r, 'ready')} aria-label="Mark ready: ${r.medication} for ${r.patient.name}">Mark ready</button>`
+                            : html`<button type="button" @click=${() => ((this.approving = r.id), (this.denying = undefined))} aria-label="Approve: ${r.medication} for ${r.patient.name}">Approve…</button>`
+                        }
+                        <button type="button" class="secondary" @click=${() => ((this.denying = r.id), (this.approving = undefined))} aria-label="Deny: ${r.medication} for ${r.patient.name}">Deny</button>
+                      </div>`
+                  }
+                </li>`,
+              )}
+            </ul>`
       }`;
   }
 }

@@ -31,19 +31,7 @@ export class AppointmentRequestsPage extends StaffPage {
   static override styles = [
     pageStyles,
     formStyles,
-    css`
-      ul.items {
-        list-style: none;
-        padding: 0;
-        margin: 0;
-      }
-      ul.items > li {
-        margin: 0 0 0.75rem;
-      }
-      .times button {
-        margin: 0 0.4rem 0.4rem 0;
-      }
-    `,
+    css`ul.items { list-style: none; padding: 0; margin: 0; } ul.items > li { margin: 0 0 0.75rem; } .times button { margin: 0 0.4rem 0.4rem 0; }`,
   ];
   @state() private requests: AppointmentRequest[] | undefined;
   @state() private visitTypes: { id: string; name: string; minutes: number }[] = [];
@@ -126,74 +114,40 @@ export class AppointmentRequestsPage extends StaffPage {
     return html`<li class="card">
       <h2>${r.patient.name}</h2>
       <p>${r.reason}</p>
-      <p>
-        Days: ${days(r.earliest)} – ${days(r.latest)} · ${r.preference}
-        <span class="meta">· asked ${new Date(r.created).toLocaleDateString('en-US')}</span>
-      </p>
+      <p>Days: ${days(r.earliest)} – ${days(r.latest)} · ${r.preference} <span class="meta">· asked ${new Date(r.created).toLocaleDateString('en-US')}</span></p>
       ${
         this.open === r.id
           ? html`<form @submit=${(e: SubmitEvent) => this.findTimes(e, r)}>
-                <div class="field">
-                  <label for="type-${r.id}">Kind of visit</label>
-                  <select id="type-${r.id}" name="visitType" required>
-                    ${this.visitTypes.map((v) => html`<option value=${v.id}>${v.name} (${v.minutes} minutes)</option>`)}
-                  </select>
-                </div>
-                <button type="submit">Show free times on those days</button>
-                <button
-                  type="button"
-                  class="secondary"
-                  @click=${() => ((this.open = undefined), (this.times = undefined))}
-                >
-                  Close
-                </button>
-              </form>
-              ${
-                this.times
-                  ? this.times.length
-                    ? html`<p class="times" role="group" aria-label="Free times for ${r.patient.name}">
-                        ${this.times.slice(0, 40).map((t) => html`<button type="button" class="secondary" @click=${() => this.book(r, t)}>Book ${this.when(t.start)} · ${t.schedule.name}</button>`)}
-                      </p>`
-                    : html`<p role="status">
-                        No free times of that kind on those days. Choose another kind of visit, or decline with a
-                        suggestion.
-                      </p>`
-                  : nothing
-              }`
+              <div class="field"><label for="type-${r.id}">Kind of visit</label>
+                <select id="type-${r.id}" name="visitType" required>
+                  ${this.visitTypes.map((v) => html`<option value=${v.id}>${v.name} (${v.minutes} minutes)</option>`)}
+                </select></div>
+              <button type="submit">Show free times on those days</button>
+              <button type="button" class="secondary" @click=${() => ((this.open = undefined), (this.times = undefined))}>Close</button>
+            </form>
+            ${
+              this.times
+                ? this.times.length
+                  ? html`<p class="times" role="group" aria-label="Free times for ${r.patient.name}">${this.times.slice(0, 40).map((t) => html`<button type="button" class="secondary" @click=${() => this.book(r, t)}>Book ${this.when(t.start)} · ${t.schedule.name}</button>`)}</p>`
+                  : html`<p role="status">No free times of that kind on those days. Choose another kind of visit, or decline with a suggestion.</p>`
+                : nothing
+            }`
           : this.declining === r.id
             ? html`<form @submit=${(e: SubmitEvent) => this.decline(e, r)}>
-                <div class="field">
-                  <label for="why-${r.id}">Reason (the patient is told)</label>
-                  <input id="why-${r.id}" name="reason" type="text" required maxlength="300" />
-                </div>
-                <button type="submit">Decline the request</button>
-                <button type="button" class="secondary" @click=${() => (this.declining = undefined)}>Keep it</button>
-              </form>`
-            : html`<p>
-                <button
-                  type="button"
-                  @click=${() => ((this.open = r.id), (this.times = undefined), (this.declining = undefined))}
-                  aria-label="Find a time for ${r.patient.name}"
-                >
-                  Find a time…
-                </button>
-                <button
-                  type="button"
-                  class="secondary"
-                  @click=${() => ((this.declining = r.id), (this.open = undefined))}
-                  aria-label="Decline the request of ${r.patient.name}"
-                >
-                  Decline…
-                </button>
-              </p>`
+              <div class="field"><label for="why-${r.id}">Reason (the patient is told)</label>
+                <input id="why-${r.id}" name="reason" type="text" required maxlength="300" /></div>
+              <button type="submit">Decline the request</button>
+              <button type="button" class="secondary" @click=${() => (this.declining = undefined)}>Keep it</button>
+            </form>`
+            : html`<p><button type="button" @click=${() => ((this.open = r.id), (this.times = undefined), (this.declining = undefined))} aria-label="Find a time for ${r.patient.name}">Find a time…</button>
+              <button type="button" class="secondary" @click=${() => ((this.declining = r.id), (this.open = undefined))} aria-label="Decline the request of ${r.patient.name}">Decline…</button></p>`
       }
     </li>`;
   }
 
   override render() {
     if (this.session?.account?.kind !== 'staff')
-      return html`<h1>Appointment requests</h1>
-        <p>This page is for the care team.</p>`;
+      return html`<h1>Appointment requests</h1><p>This page is for the care team.</p>`;
     return html`<h1>Appointment requests</h1>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
@@ -201,9 +155,7 @@ export class AppointmentRequestsPage extends StaffPage {
         this.requests === undefined
           ? html`<p role="status">Loading…</p>`
           : this.requests.length
-            ? html`<ul class="items" aria-label="Open requests, oldest first">
-                ${this.requests.map((r) => this.request(r))}
-              </ul>`
+            ? html`<ul class="items" aria-label="Open requests, oldest first">${this.requests.map((r) => this.request(r))}</ul>`
             : html`<p>No open requests.</p>`
       }`;
   }

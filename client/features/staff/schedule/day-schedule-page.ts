@@ -28,19 +28,7 @@ export class DaySchedulePage extends StaffPage {
   static override styles = [
     pageStyles,
     formStyles,
-    css`
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.4rem 0.6rem 0.4rem 0;
-        border-bottom: 1px solid #c9d2d6;
-        vertical-align: top;
-      }
-    `,
+    css`table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 0.4rem 0.6rem 0.4rem 0; border-bottom: 1px solid #c9d2d6; vertical-align: top; }`,
   ];
   @state() private date = new Date().toISOString().slice(0, 10);
   @state() private day: Day | undefined;
@@ -69,81 +57,48 @@ export class DaySchedulePage extends StaffPage {
   }
 
   override render() {
-    if (this.session?.account?.kind !== 'staff')
-      return html`<h1>Schedule</h1>
-        <p>This page is for the care team.</p>`;
+    if (this.session?.account?.kind !== 'staff') return html`<h1>Schedule</h1><p>This page is for the care team.</p>`;
     const zone = this.day?.timeZone;
     const time = (iso: string) =>
       new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
     return html`<h1>Schedule</h1>
       <form @submit=${(e: SubmitEvent) => (e.preventDefault(), void this.load())}>
-        <div class="field">
-          <label for="date">Day</label>
-          <input
-            id="date"
-            type="date"
-            .value=${this.date}
-            @change=${(e: Event) => (this.date = (e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <div class="field"><label for="date">Day</label>
+          <input id="date" type="date" .value=${this.date} @change=${(e: Event) => (this.date = (e.target as HTMLInputElement).value)} /></div>
         <button type="submit">Show the day</button>
       </form>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
       ${this.day && !this.day.schedules.length ? html`<p>No times on the schedule that day.</p>` : nothing}
       ${this.day?.schedules.map(
-        (s) =>
-          html`<section aria-labelledby="s-${s.id}">
-            <h2 id="s-${s.id}">${s.name} <span class="meta">· ${s.department} · ${s.location}</span></h2>
-            <table>
-              <caption class="meta">
-                Times in ${zone}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Visit</th>
-                  <th scope="col">Patient</th>
-                  <th scope="col"><span class="meta">Action</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${s.slots.map(
-                  (slot) =>
-                    html`<tr>
-                      <td>${time(slot.start)}–${time(slot.end)}</td>
-                      <td>${slot.visitType}</td>
-                      <td>${slot.booked ? slot.booked.patient.name : html`<span class="meta">free</span>`}</td>
-                      <td>
-                        ${
-                          slot.booked
-                            ? this.cancelling === slot.id
-                              ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, slot)}>
-                                  <div class="field">
-                                    <label for="reason-${slot.id}">Reason (the patient is told)</label>
-                                    <input id="reason-${slot.id}" name="reason" type="text" required maxlength="300" />
-                                  </div>
-                                  <button type="submit">Cancel the visit</button>
-                                  <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>
-                                    Keep it
-                                  </button>
-                                </form>`
-                              : html`<button
-                                  type="button"
-                                  class="secondary"
-                                  @click=${() => (this.cancelling = slot.id)}
-                                  aria-label="Cancel the visit of ${slot.booked.patient.name} at ${time(slot.start)}"
-                                >
-                                  Cancel…
-                                </button>`
-                            : nothing
-                        }
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </section>`,
+        (s) => html`<section aria-labelledby="s-${s.id}">
+          <h2 id="s-${s.id}">${s.name} <span class="meta">· ${s.department} · ${s.location}</span></h2>
+          <table>
+            <caption class="meta">Times in ${zone}</caption>
+            <thead><tr><th scope="col">Time</th><th scope="col">Visit</th><th scope="col">Patient</th><th scope="col"><span class="meta">Action</span></th></tr></thead>
+            <tbody>
+              ${s.slots.map(
+                (slot) => html`<tr>
+                  <td>${time(slot.start)}–${time(slot.end)}</td>
+                  <td>${slot.visitType}</td>
+                  <td>${slot.booked ? slot.booked.patient.name : html`<span class="meta">free</span>`}</td>
+                  <td>${
+                    slot.booked
+                      ? this.cancelling === slot.id
+                        ? html`<form @submit=${(e: SubmitEvent) => this.cancel(e, slot)}>
+                          <div class="field"><label for="reason-${slot.id}">Reason (the patient is told)</label>
+                            <input id="reason-${slot.id}" name="reason" type="text" required maxlength="300" /></div>
+                          <button type="submit">Cancel the visit</button>
+                          <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button>
+                        </form>`
+                        : html`<button type="button" class="secondary" @click=${() => (this.cancelling = slot.id)} aria-label="Cancel the visit of ${slot.booked.patient.name} at ${time(slot.start)}">Cancel…</button>`
+                      : nothing
+                  }</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </section>`,
       )}`;
   }
 }

@@ -34,22 +34,7 @@ export class SchedulingPage extends StaffPage {
   static override styles = [
     pageStyles,
     formStyles,
-    css`
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.4rem 0.6rem 0.4rem 0;
-        border-bottom: 1px solid #c9d2d6;
-      }
-      fieldset .choice {
-        display: inline-flex;
-        margin-right: 1rem;
-      }
-    `,
+    css`table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 0.4rem 0.6rem 0.4rem 0; border-bottom: 1px solid #c9d2d6; } fieldset .choice { display: inline-flex; margin-right: 1rem; }`,
   ];
   @state() private types: VisitType[] = [];
   @state() private schedules: Schedule[] = [];
@@ -118,35 +103,15 @@ export class SchedulingPage extends StaffPage {
 
   override render() {
     if (this.session?.account?.role !== 'admin')
-      return html`<h1>Scheduling</h1>
-        <p>This page is for administrators.</p>`;
+      return html`<h1>Scheduling</h1><p>This page is for administrators.</p>`;
     const field = (id: string, label: string, input: unknown) =>
       html`<div class="field"><label for=${id}>${label}</label>${input}</div>`;
     return html`<h1>Scheduling</h1>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
       <h2>Kinds of visit</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Length</th>
-            <th scope="col">Booked by</th>
-            <th scope="col">Before you come</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this.types.map(
-            (t) =>
-              html`<tr>
-                <td>${t.name} <span class="meta">(${t.id})</span></td>
-                <td>${t.minutes} min</td>
-                <td>${t.bookable_online ? 'patients online' : 'the clinic'}</td>
-                <td>${t.instructions}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      <table><thead><tr><th scope="col">Name</th><th scope="col">Length</th><th scope="col">Booked by</th><th scope="col">Before you come</th></tr></thead>
+        <tbody>${this.types.map((t) => html`<tr><td>${t.name} <span class="meta">(${t.id})</span></td><td>${t.minutes} min</td><td>${t.bookable_online ? 'patients online' : 'the clinic'}</td><td>${t.instructions}</td></tr>`)}</tbody></table>
       <form @submit=${(e: SubmitEvent) => this.submit(e, this.addType)} aria-label="Add or change a kind of visit">
         ${field('vt-id', 'Id (lowercase letters, digits, -)', html`<input id="vt-id" name="id" type="text" required pattern="[a-z0-9-]{1,40}" />`)}
         ${field('vt-name', 'Name', html`<input id="vt-name" name="name" type="text" required maxlength="100" />`)}
@@ -156,37 +121,11 @@ export class SchedulingPage extends StaffPage {
         <button type="submit">Save the kind of visit</button>
       </form>
       <h2>Schedules</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Department</th>
-            <th scope="col">Where</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this.schedules.map(
-            (s) =>
-              html`<tr>
-                <td>${s.name} <span class="meta">(${s.id})</span></td>
-                <td>${s.kind}</td>
-                <td>${s.department}</td>
-                <td>${s.location_name}, ${s.location_address}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      <table><thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Department</th><th scope="col">Where</th></tr></thead>
+        <tbody>${this.schedules.map((s) => html`<tr><td>${s.name} <span class="meta">(${s.id})</span></td><td>${s.kind}</td><td>${s.department}</td><td>${s.location_name}, ${s.location_address}</td></tr>`)}</tbody></table>
       <form @submit=${(e: SubmitEvent) => this.submit(e, this.addSchedule)} aria-label="Add or change a schedule">
         ${field('s-id', 'Id (lowercase letters, digits, -)', html`<input id="s-id" name="id" type="text" required pattern="[a-z0-9-]{1,40}" />`)}
-        ${field(
-          's-kind',
-          'Kind',
-          html`<select id="s-kind" name="kind">
-            <option value="clinician">A clinician</option>
-            <option value="department">A department</option>
-          </select>`,
-        )}
+        ${field('s-kind', 'Kind', html`<select id="s-kind" name="kind"><option value="clinician">A clinician</option><option value="department">A department</option></select>`)}
         ${field('s-name', 'Name', html`<input id="s-name" name="name" type="text" required maxlength="120" />`)}
         ${field('s-department', 'Department', html`<input id="s-department" name="department" type="text" required maxlength="120" />`)}
         ${field('s-location', 'Place', html`<input id="s-location" name="location" type="text" required maxlength="120" />`)}
@@ -195,26 +134,11 @@ export class SchedulingPage extends StaffPage {
       </form>
       <h2>Add bookable times</h2>
       <form @submit=${(e: SubmitEvent) => this.submit(e, this.addTimes)} aria-label="Add bookable times">
-        ${field(
-          't-schedule',
-          'Schedule',
-          html`<select id="t-schedule" name="schedule" required>
-            ${this.schedules.map((s) => html`<option value=${s.id}>${s.name}</option>`)}
-          </select>`,
-        )}
-        ${field(
-          't-type',
-          'Kind of visit',
-          html`<select id="t-type" name="type" required>
-            ${this.types.map((t) => html`<option value=${t.id}>${t.name} (${t.minutes} min)</option>`)}
-          </select>`,
-        )}
+        ${field('t-schedule', 'Schedule', html`<select id="t-schedule" name="schedule" required>${this.schedules.map((s) => html`<option value=${s.id}>${s.name}</option>`)}</select>`)}
+        ${field('t-type', 'Kind of visit', html`<select id="t-type" name="type" required>${this.types.map((t) => html`<option value=${t.id}>${t.name} (${t.minutes} min)</option>`)}</select>`)}
         ${field('t-from', 'From', html`<input id="t-from" name="from" type="date" required />`)}
         ${field('t-to', 'To', html`<input id="t-to" name="to" type="date" required />`)}
-        <fieldset>
-          <legend>On</legend>
-          ${DAYS.map((d, i) => html`<label class="choice"><input name="day" type="checkbox" value=${i} ?checked=${i > 0 && i < 6} /> ${d}</label>`)}
-        </fieldset>
+        <fieldset><legend>On</legend>${DAYS.map((d, i) => html`<label class="choice"><input name="day" type="checkbox" value=${i} ?checked=${i > 0 && i < 6} /> ${d}</label>`)}</fieldset>
         ${field('t-start', 'First time (clinic time)', html`<input id="t-start" name="start" type="text" required pattern="[0-2][0-9]:[0-5][0-9]" placeholder="09:00" />`)}
         ${field('t-end', 'Last visit ends by', html`<input id="t-end" name="end" type="text" required pattern="[0-2][0-9]:[0-5][0-9]" placeholder="12:00" />`)}
         <button type="submit">Add the times</button>
