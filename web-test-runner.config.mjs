@@ -38,6 +38,18 @@ const dexieModule = {
   },
 };
 
+/**
+ * The outbox's requests (client/record/outbox.ts) reach this test server: one whose body says "unreachable" gets a
+ * 503 (the portal is struggling: the item waits), any other a 404 (a refusal, kept with its reason).
+ */
+const outboxApi = async (ctx, next) => {
+  if (ctx.method !== 'POST' || !ctx.path.startsWith('/api/')) return next();
+  let body = '';
+  for await (const chunk of ctx.req) body += chunk;
+  ctx.status = body.includes('"unreachable"') ? 503 : 404;
+  ctx.body = '';
+};
+
 /** A real request the server never answers (until the page gives up): for the API client's time limit. */
 const noAnswer = (ctx, next) =>
   ctx.path === '/__test/no-answer' ? new Promise((resolve) => ctx.req.on('close', resolve)) : next();
@@ -45,7 +57,7 @@ const noAnswer = (ctx, next) =>
 export default {
   files: ['client/**/*.test.ts'],
   nodeResolve: true,
-  middleware: [noAnswer],
+  middleware: [noAnswer, outboxApi],
   concurrency: 1,
   browserStartTimeout: 60000,
   testsFinishTimeout: 120000,

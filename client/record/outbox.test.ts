@@ -10,18 +10,16 @@ describe('the outbox (real IndexedDB, real fetch)', () => {
 
   it('keeps an item sealed, waits while there is no connection, and keeps a refusal with its reason', async () => {
     const vault = await openVault('acct', new Uint8Array(32).fill(5), NAME);
-    // Nothing listens on port 9 of this machine: the send fails like a lost connection.
+    // The test server answers this one 503, like a portal that cannot be reached for now (web-test-runner.config).
     const offline = await enqueue(vault, {
-      kind: 'refill',
+      action: 'refill.request',
       subject: 'm1',
-      path: 'http://127.0.0.1:9/api/refills',
-      body: { medicationRequestId: 'm1', pharmacy: 'Main Street Pharmacy' },
+      body: { medicationRequestId: 'm1', pharmacy: 'Main Street Pharmacy', note: 'unreachable' },
     });
-    // The test server has no such API: it answers 404, a refusal.
+    // And this one 404: a refusal.
     const refused = await enqueue(vault, {
-      kind: 'refill',
+      action: 'refill.request',
       subject: 'm2',
-      path: '/api/no-such-api',
       body: { medicationRequestId: 'm2', pharmacy: 'Main Street Pharmacy' },
     });
     const raw = JSON.stringify(await vault.db.outbox.toArray(), (_k, v) =>
@@ -38,6 +36,32 @@ describe('the outbox (real IndexedDB, real fetch)', () => {
     vault.db.close();
   });
 
+  it('still sends what an earlier version of the app stored with a path instead of an action', async () => {
+    const vault = await openVault('acct', new Uint8Array(32).fill(5), NAME);
+    const before = { createdAt: new Date().toISOString(), state: 'waiting' as const, kind: 'refill' as const };
+    // Stored as the app stored it before outbox actions had names.
+    await vault.putOutbox({
+      ...before,
+      id: 'legacy-known',
+      subject: 'm1',
+      path: '/api/refills',
+      body: { medicationRequestId: 'm1', note: 'unreachable' },
+    } as unknown as OutboxItem);
+    await vault.putOutbox({
+      ...before,
+      id: 'legacy-unknown',
+      subject: 'm2',
+      path: '/api/gone',
+      body: {},
+    } as unknown as OutboxItem);
+    expect(await flush(vault)).to.equal(1, 'the known one was posted (503 here) and waits');
+    const items = Object.fromEntries((await vault.outboxItems()).map((i) => [i.id, i]));
+    expect(items['legacy-known']!.state).to.equal('waiting');
+    expect(items['legacy-unknown']!.state).to.equal('refused');
+    expect(items['legacy-unknown']!.problem).to.contain('no longer knows how to send');
+    vault.db.close();
+  });
+
   it('groups what must arrive in order (one conversation, one prescription); new conversations and requests stand alone', () => {
     const item = (id: string, kind: OutboxItem['kind'], subject: string, createdAt: string): OutboxItem => ({
       id,
@@ -45,7 +69,7 @@ describe('the outbox (real IndexedDB, real fetch)', () => {
       subject,
       createdAt,
       state: 'waiting',
-      path: '/',
+      action: kind === 'refill' ? 'refill.request' : kind === 'message' ? 'message.send' : 'appointment.request',
       body: {},
     });
     const groups = sendingGroups([
@@ -63,16 +87,15 @@ describe('the outbox (real IndexedDB, real fetch)', () => {
   it('a reply that cannot go yet holds back the later reply in the same conversation', async () => {
     const vault = await openVault('acct', new Uint8Array(32).fill(5), NAME);
     const first = await enqueue(vault, {
-      kind: 'message',
+      action: 'message.send',
       subject: 'thread-1',
-      path: 'http://127.0.0.1:9/api/messages',
-      body: { body: 'first' },
+      body: { body: 'first', note: 'unreachable' },
     });
     await new Promise((r) => setTimeout(r, 5));
+    // Sent, it would be refused (404): still waiting means it was held back.
     const second = await enqueue(vault, {
-      kind: 'message',
+      action: 'message.send',
       subject: 'thread-1',
-      path: '/api/no-such-api',
       body: { body: 'second' },
     });
     expect(await flush(vault)).to.equal(2);
@@ -87,9 +110,8 @@ describe('the outbox (real IndexedDB, real fetch)', () => {
   it("leaves aside a row that does not open with this record's keys, and still lists the others", async () => {
     const vault = await openVault('acct', new Uint8Array(32).fill(5), NAME);
     const mine = await enqueue(vault, {
-      kind: 'message',
+      action: 'message.send',
       subject: 'new',
-      path: '/api/messages',
       body: { body: 'mine' },
     });
     await vault.db.outbox.put({

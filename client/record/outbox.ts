@@ -1,5 +1,32 @@
-import { api, ApiProblem } from '../data/api.js';
-import type { OutboxItem, Vault } from './vault.js';
+import { ApiProblem, portalFetch, readAnswer } from '../data/api.js';
+import { portal } from '../data/portal.js';
+import type { OutboxAction, OutboxItem, Vault } from './vault.js';
+
+/**
+ * What the person can send through the outbox, by name, and the request each becomes. Only this module turns an
+ * action into a request (pages name the action, never a URL); the address comes from the typed API client, so a
+ * renamed route breaks the typecheck.
+ */
+const ACTIONS: Record<OutboxAction, { kind: OutboxItem['kind']; url: () => URL }> = {
+  'message.send': { kind: 'message', url: () => portal.api.messages.$url() },
+  'refill.request': { kind: 'refill', url: () => portal.api.refills.$url() },
+  'appointment.request': { kind: 'appointment', url: () => portal.api.appointments.requests.$url() },
+};
+
+/** Items written by an earlier version of the app named their request by its path: the same actions. */
+const LEGACY_PATHS: Record<string, OutboxAction> = {
+  '/api/messages': 'message.send',
+  '/api/refills': 'refill.request',
+  '/api/appointments/requests': 'appointment.request',
+};
+
+/** The action an item stands for (also for an item stored before actions had names), or undefined. */
+export function actionOf(item: { action?: OutboxAction; path?: string }): OutboxAction | undefined {
+  return item.action ?? (item.path === undefined ? undefined : LEGACY_PATHS[item.path]);
+}
+
+/** What a page hands the outbox: the action, what it is about, how to show it, and the body to send. */
+export type OutboxEntry = Pick<OutboxItem, 'action' | 'subject' | 'title' | 'body'>;
 
 /**
  * The outbox (ARCHITECTURE.md; SECURITY.md "Reliability"): what the person sends is stored first, sealed, with a
@@ -8,8 +35,14 @@ import type { OutboxItem, Vault } from './vault.js';
  * kept with the reason, to be changed or discarded, never dropped. The same `flush` runs in the page (on start,
  * on `online`, after each new item) and in the service worker on Background Sync (sw/outbox-send.ts).
  */
-export async function enqueue(vault: Vault, item: Omit<OutboxItem, 'id' | 'createdAt' | 'state'>): Promise<OutboxItem> {
-  const full: OutboxItem = { ...item, id: crypto.randomUUID(), createdAt: new Date().toISOString(), state: 'waiting' };
+export async function enqueue(vault: Vault, entry: OutboxEntry): Promise<OutboxItem> {
+  const full: OutboxItem = {
+    ...entry,
+    kind: ACTIONS[entry.action].kind,
+    id: crypto.randomUUID(),
+    createdAt: new Date().toISOString(),
+    state: 'waiting',
+  };
   await vault.putOutbox(full);
   return full;
 }
@@ -18,7 +51,15 @@ export type FlushOutcome = 'sent' | 'refused' | 'waiting';
 
 async function send(item: OutboxItem): Promise<{ outcome: FlushOutcome; problem?: string; response?: unknown }> {
   try {
-    return { outcome: 'sent', response: await api('POST', item.path, item.body, { 'Idempotency-Key': item.id }) };
+    const action = actionOf(item);
+    if (!action)
+      return { outcome: 'refused', problem: 'This app no longer knows how to send this. Please write it again.' };
+    const response = await portalFetch(ACTIONS[action].url(), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': item.id },
+      body: JSON.stringify(item.body),
+    });
+    return { outcome: 'sent', response: await readAnswer(response) };
   } catch (error) {
     if (!(error instanceof ApiProblem)) throw error;
     // Not yet: no connection (0), being carried out elsewhere (409 in progress), signed out (401), or the server is
@@ -122,8 +163,8 @@ export async function requestBackgroundSend(): Promise<boolean> {
  * Stores what the person sent (first, sealed) and returns once it is stored; when online, what waits is then
  * sent in the background (OUTBOX_CHANGE tells the pages how it went). A failure to send leaves it waiting.
  */
-export async function submit(vault: Vault, item: Omit<OutboxItem, 'id' | 'createdAt' | 'state'>): Promise<OutboxItem> {
-  const stored = await enqueue(vault, item);
+export async function submit(vault: Vault, entry: OutboxEntry): Promise<OutboxItem> {
+  const stored = await enqueue(vault, entry);
   tabs?.postMessage('changed');
   // Sent now when online; what could not go now is left to Background Sync (and to the page on `online`).
   void (navigator.onLine ? flush(vault) : Promise.resolve(1))

@@ -110,7 +110,7 @@ describe('the encrypted local record (real IndexedDB and WebCrypto in Chromium)'
         state: 'waiting' as const,
         kind: 'message' as const,
         subject: 'new',
-        path: '/api/messages',
+        action: 'message.send' as const,
         body: { text: 'My knee hurts' },
       };
       await vault.putOutbox(item);

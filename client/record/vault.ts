@@ -3,6 +3,9 @@ import { codeIndex, open, seal, type VaultKeys } from '../data/vault-crypto.js';
 import { resourceCode, resourceDate } from './fhir-index.js';
 import type { StoredDraft, StoredOutboxItem, StoredResource, SyncState, VaultDb } from './vault-db.js';
 
+/** The things a person can send through the outbox. */
+export type OutboxAction = 'message.send' | 'refill.request' | 'appointment.request';
+
 /** An outbox item as the page and the service worker read it (opened): what to post, where, and how it went. */
 export interface OutboxItem {
   id: string;
@@ -13,7 +16,8 @@ export interface OutboxItem {
   subject: string;
   /** How to show it in a list while it is on its way ("To Cardiology: Knee pain"). */
   title?: string;
-  path: string;
+  /** What to do with it when it is sent (client/record/outbox.ts turns the action into a request). */
+  action: OutboxAction;
   body: unknown;
   /** The server's reason when it refused the item; the item is kept to be changed or discarded. */
   problem?: string;

@@ -165,7 +165,7 @@ describe('appointments', () => {
       for (let i = 0; i < 50 && !items.length; i++)
         items = (await new Promise((r) => setTimeout(r, 20)), await vault.outboxItems());
       expect(items).to.have.length(1);
-      expect(items[0]).to.include({ kind: 'appointment', path: '/api/appointments/requests', state: 'waiting' });
+      expect(items[0]).to.include({ kind: 'appointment', action: 'appointment.request', state: 'waiting' });
       expect(items[0]!.body).to.deep.equal({
         patientId: P,
         reason: 'My knee hurts on the stairs',
@@ -208,7 +208,7 @@ describe('appointments', () => {
           kind: 'appointment',
           subject: 'request',
           title: 'Appointment request: Flu shot',
-          path: '/api/appointments/requests',
+          action: 'appointment.request',
           body: { patientId: P, reason: 'Flu shot', earliest: '2026-11-02', latest: '2026-11-03', timeOfDay: 'any' },
           problem: 'All the days asked for have passed. Please choose new days.',
         });

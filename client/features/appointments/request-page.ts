@@ -92,10 +92,9 @@ export class RequestPage extends RecordPage {
     try {
       const { reason } = request.body;
       await submit(this.vault!, {
-        kind: 'appointment',
+        action: 'appointment.request',
         subject: 'request',
         title: `Appointment request: ${reason.length > 60 ? `${reason.slice(0, 60)}…` : reason}`,
-        path: '/api/appointments/requests',
         body: request.body,
       });
       await Promise.all(['reason', 'earliest', 'latest', 'timeOfDay'].map((n) => this.drafts.clear(n)));

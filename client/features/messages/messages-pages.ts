@@ -177,10 +177,9 @@ export class ConversationPage extends RecordPage {
     try {
       const c = this.conversation!;
       await submit(this.vault!, {
-        kind: 'message',
+        action: 'message.send',
         subject: c.id,
         title: `Reply: ${c.subject}`,
-        path: '/api/messages',
         body: {
           patientId: this.patientId,
           thread: c.id,
@@ -303,10 +302,9 @@ export class ComposePage extends RecordPage {
     try {
       const to = this.recipients.find((r) => r.key === recipient)?.name ?? 'your care team';
       await submit(this.vault!, {
-        kind: 'message',
+        action: 'message.send',
         subject: 'new',
         title: `To ${to}: ${subject}`,
-        path: '/api/messages',
         body: {
           patientId: this.patientId,
           recipient,

@@ -139,7 +139,7 @@ describe('messages (real vault in IndexedDB)', () => {
       kind: 'message',
       subject: 'new',
       title: 'To Cardiology: Scan',
-      path: '/api/messages',
+      action: 'message.send',
       body: { body: 'My scan is attached' },
       problem: '“scan.pdf” is named like a PDF, but its content is not a PDF.',
     });

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { MedicationRequest, Task } from 'fhir/r4';
 import type { OutboxItem, Vault } from '../../record/vault.js';
-import { enqueue, flush } from '../../record/outbox.js';
+import { flush, submit } from '../../record/outbox.js';
 import { decisionKey } from '../../record/news.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { RecordPage } from '../../session/record-page.js';
@@ -63,11 +63,10 @@ export class MedicationsPage extends RecordPage {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const vault = this.vault!;
-    await enqueue(vault, {
-      kind: 'refill',
+    await submit(vault, {
+      action: 'refill.request',
       subject: m.id!,
       title: `Refill: ${medicationName(m)}`,
-      path: '/api/refills',
       body: {
         medicationRequestId: m.id,
         pharmacy: String(data.get('pharmacy') ?? ''),
@@ -77,6 +76,7 @@ export class MedicationsPage extends RecordPage {
     this.asking = undefined;
     // Shown as "sending" as soon as it is stored, before the answer.
     this.outbox = (await vault.outboxItems()).filter((i) => i.kind === 'refill');
+    // The send `submit` started holds the outbox's lock: this waits for its answer (and sends nothing twice).
     if (navigator.onLine) await flush(vault);
     this.outbox = (await vault.outboxItems()).filter((i) => i.kind === 'refill');
     void this.record.session?.sync();
