@@ -67,7 +67,9 @@ describe('what was written offline is sent by the service worker on Background S
       context.addInitScript(() => {
         const pageFetch = window.fetch;
         window.fetch = (input, init) => {
-          if (init?.method === 'POST' && String(input) === '/api/messages') {
+          // The outbox posts to the typed client's absolute URL: compare paths, not strings.
+          const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+          if (init?.method === 'POST' && url.pathname === '/api/messages') {
             sessionStorage.setItem('posted', String(Number(sessionStorage.getItem('posted') ?? 0) + 1));
           }
           return pageFetch(input, init);
