@@ -86,12 +86,17 @@ export async function build() {
     return seen;
   };
   const routeModules = {};
-  for (const [, path, module] of readFileSync(join(root, 'client/app/routes.ts'), 'utf8').matchAll(
-    /path: '([^']+)'[^\n]*?import\('([^']+)'\)/g,
-  )) {
+  const table = readFileSync(join(root, 'client/app/routes.ts'), 'utf8');
+  // One route's object may span lines (the formatter's choice): from its path to its `load`, within one object.
+  for (const [, path, module] of table.matchAll(/path: '([^']+)'[^}]*?load: \(\) => import\('([^']+)'\)/g)) {
     const chunk = entryOf(join('client/app', module).split('\\').join('/').replace(/\.js$/, '.ts'));
     if (!chunk) throw new Error(`build: no chunk for the route ${path} (${module})`);
     routeModules[path] = [...staticImports(chunk)].filter((f) => !firstPaint.has(f)).map(url);
+  }
+  // Every route of the table must be listed, or the router would fetch its code one level at a time unnoticed.
+  const declared = table.match(/path: '/g)?.length ?? 0;
+  if (Object.keys(routeModules).length !== declared) {
+    throw new Error(`build: found the code of ${Object.keys(routeModules).length} of ${declared} routes in routes.ts`);
   }
   const html = readFileSync(join(root, 'index.html'), 'utf8')
     .replace(
