@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from '../errors.js';
 
@@ -37,4 +37,25 @@ export async function readJsonBody<S extends z.ZodType>(
     );
   }
   return parsed.data;
+}
+
+/** What a route declares it takes as its JSON body: the typed client (client/data/portal.ts) sends `in`. */
+export interface JsonInput<S extends z.ZodType> {
+  in: { json: z.input<S> };
+  out: { json: z.output<S> };
+}
+
+/**
+ * The route middleware form of `readJsonBody`, with the same answers (415, 400 invalid_json, 400 invalid_body):
+ * put it last before the handler, which reads the body with `c.req.valid('json')`. Declaring the body this way
+ * puts its type into `AppType`, so a client call that sends a renamed or missing field fails the typecheck.
+ */
+export function jsonBody<S extends z.ZodType>(
+  schema: S,
+  mediaTypes: readonly string[] = ['application/json'],
+): MiddlewareHandler<any, string, JsonInput<S>> {
+  return async (c, next) => {
+    c.req.addValidatedData('json', (await readJsonBody(c, schema, mediaTypes)) as {});
+    await next();
+  };
 }

@@ -7,7 +7,7 @@ import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { tellHolder } from '../auth/second-factor.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { ApiError } from '../errors.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../http/require-session.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { maskPhone, normalizePhone } from '../notify/sms.js';
@@ -47,8 +47,8 @@ export function accountRoutes(deps: AppDeps) {
         notify: JSON.parse(account.notify_prefs || '{}') as unknown,
       });
     })
-    .put('/notifications', signedIn, async (c) => {
-      const { notify } = await readJsonBody(c, z.object({ notify: notifySchema }).strict());
+    .put('/notifications', signedIn, jsonBody(z.object({ notify: notifySchema }).strict()), async (c) => {
+      const { notify } = c.req.valid('json');
       const { account } = authOf(c);
       await store.db
         .updateTable('account')
@@ -62,8 +62,8 @@ export function accountRoutes(deps: AppDeps) {
       );
       return c.json({ notify });
     })
-    .put('/phone', signedIn, fresh, async (c) => {
-      const { phone: typed } = await readJsonBody(c, z.object({ phone: z.string().max(40) }).strict());
+    .put('/phone', signedIn, fresh, jsonBody(z.object({ phone: z.string().max(40) }).strict()), async (c) => {
+      const { phone: typed } = c.req.valid('json');
       const phone = typed.trim() === '' ? null : normalizePhone(typed);
       if (phone === undefined)
         throw new ApiError(
@@ -98,60 +98,63 @@ export function accountRoutes(deps: AppDeps) {
         message: phone ? `Text alerts now go to ${maskPhone(phone)}.` : 'Mobile number removed.',
       });
     })
-    .post('/email', signedIn, fresh, async (c) => {
-      const { email: typed } = await readJsonBody(
-        c,
-        z.object({ email: z.email('Enter an email address such as name@example.com.').max(254) }).strict(),
-      );
-      const email = normalizeEmail(typed);
-      const { account } = authOf(c);
-      const now = clock.now();
-      if (email === account.email)
-        throw new ApiError(400, 'same_email', 'That is already the email address of your account.');
-      const taken = await store.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst();
-      if (taken) {
-        // The same answer as for a free address (no enumeration); the address's owner is told instead.
-        sendInBackground(mailer, logger, {
-          to: email,
-          subject: `Your email address was entered at ${config.clinic.name}`,
-          text: 'Someone tried to move another portal account to this email address, which already has an account. Nothing was changed.',
-        });
-      } else {
-        const token = newToken();
-        await store.db
-          .insertInto('one_time_token')
-          .values({
-            hash: hashToken(token),
-            purpose: 'change-email',
-            account_id: account.id,
-            patient_id: null,
-            created_at: now.toISOString(),
-            expires_at: new Date(now.getTime() + DAY).toISOString(),
-            used_at: null,
-            payload: JSON.stringify({ email }),
-          })
-          .execute();
-        sendInBackground(mailer, logger, {
-          to: email,
-          subject: `Confirm your new email address for ${config.clinic.name}`,
-          text: `To use this address for your portal account, open this link within 24 hours:\n\n${config.publicOrigin}/confirm-email#token=${token}\n\nIf you did not ask for this, ignore this email.`,
-        });
-      }
-      await appendAudit(
-        store.db,
-        { actor: account.id, action: 'account.email-change-requested', outcome: 'success', ip: clientIp(c) },
-        now,
-      );
-      tellHolder(
-        deps,
-        account,
-        'A change of email address was asked for',
-        `Someone signed in to your portal account asked to change its email address to ${maskEmail(email)}. Nothing changes until the link sent there is opened.`,
-      );
-      return c.json({ message: `We sent a link to ${email}. Open it within 24 hours to finish the change.` }, 202);
-    })
-    .post('/email/confirm', async (c) => {
-      const { token } = await readJsonBody(c, z.object({ token: z.string().min(20).max(100) }).strict());
+    .post(
+      '/email',
+      signedIn,
+      fresh,
+      jsonBody(z.object({ email: z.email('Enter an email address such as name@example.com.').max(254) }).strict()),
+      async (c) => {
+        const { email: typed } = c.req.valid('json');
+        const email = normalizeEmail(typed);
+        const { account } = authOf(c);
+        const now = clock.now();
+        if (email === account.email)
+          throw new ApiError(400, 'same_email', 'That is already the email address of your account.');
+        const taken = await store.db.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst();
+        if (taken) {
+          // The same answer as for a free address (no enumeration); the address's owner is told instead.
+          sendInBackground(mailer, logger, {
+            to: email,
+            subject: `Your email address was entered at ${config.clinic.name}`,
+            text: 'Someone tried to move another portal account to this email address, which already has an account. Nothing was changed.',
+          });
+        } else {
+          const token = newToken();
+          await store.db
+            .insertInto('one_time_token')
+            .values({
+              hash: hashToken(token),
+              purpose: 'change-email',
+              account_id: account.id,
+              patient_id: null,
+              created_at: now.toISOString(),
+              expires_at: new Date(now.getTime() + DAY).toISOString(),
+              used_at: null,
+              payload: JSON.stringify({ email }),
+            })
+            .execute();
+          sendInBackground(mailer, logger, {
+            to: email,
+            subject: `Confirm your new email address for ${config.clinic.name}`,
+            text: `To use this address for your portal account, open this link within 24 hours:\n\n${config.publicOrigin}/confirm-email#token=${token}\n\nIf you did not ask for this, ignore this email.`,
+          });
+        }
+        await appendAudit(
+          store.db,
+          { actor: account.id, action: 'account.email-change-requested', outcome: 'success', ip: clientIp(c) },
+          now,
+        );
+        tellHolder(
+          deps,
+          account,
+          'A change of email address was asked for',
+          `Someone signed in to your portal account asked to change its email address to ${maskEmail(email)}. Nothing changes until the link sent there is opened.`,
+        );
+        return c.json({ message: `We sent a link to ${email}. Open it within 24 hours to finish the change.` }, 202);
+      },
+    )
+    .post('/email/confirm', jsonBody(z.object({ token: z.string().min(20).max(100) }).strict()), async (c) => {
+      const { token } = c.req.valid('json');
       const now = clock.now();
       const { account, email } = await withTransaction(store, async (trx) => {
         const row = await usableLinkToken(trx, token, 'change-email', now, CHANGE_TEXTS);

@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/log.js';
 import { mayRead, readablePatients } from '../auth/record-access.js';
 import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { fhirId, pathId } from '../http/ids.js';
 import {
@@ -134,8 +134,8 @@ export function appointmentRoutes(deps: AppDeps) {
         }),
       });
     })
-    .post('/', requireIdempotencyKey(deps), async (c) => {
-      const body = await readJsonBody(c, bookBody);
+    .post('/', requireIdempotencyKey(deps), jsonBody(bookBody), async (c) => {
+      const body = c.req.valid('json');
       const { account } = authOf(c);
       if (!mayRead(account, body.patientId)) {
         await appendAudit(
@@ -184,8 +184,8 @@ export function appointmentRoutes(deps: AppDeps) {
         return { status: 201, body: { appointment } };
       });
     })
-    .post('/requests', requireIdempotencyKey(deps), async (c) => {
-      const body = await readJsonBody(c, requestInput);
+    .post('/requests', requireIdempotencyKey(deps), jsonBody(requestInput), async (c) => {
+      const body = c.req.valid('json');
       const { account } = authOf(c);
       if (!mayRead(account, body.patientId)) {
         await appendAudit(
@@ -240,8 +240,8 @@ export function appointmentRoutes(deps: AppDeps) {
         return { status: 201, body: { appointment } };
       });
     })
-    .post('/:id/reschedule', requireIdempotencyKey(deps), async (c) => {
-      const body = await readJsonBody(c, moveBody);
+    .post('/:id/reschedule', requireIdempotencyKey(deps), jsonBody(moveBody), async (c) => {
+      const body = c.req.valid('json');
       const { account } = authOf(c);
       const found = await appointmentFor(store.db, pathId(c.req.param('id'), NOT_YOURS), readablePatients(account));
       if (!found) {
@@ -306,8 +306,8 @@ export function appointmentRoutes(deps: AppDeps) {
         return { status: 200, body: { appointment: moved } };
       });
     })
-    .post('/:id/cancel', async (c) => {
-      const body = await readJsonBody(c, cancelBody);
+    .post('/:id/cancel', jsonBody(cancelBody), async (c) => {
+      const body = c.req.valid('json');
       const { account } = authOf(c);
       const found = await appointmentFor(store.db, pathId(c.req.param('id'), NOT_YOURS), readablePatients(account));
       if (!found) {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, AppDeps } from '../deps.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 
 // The browser writes these (CSP Level 3 §5.3 `report-uri`, and the Reporting API); they name what was blocked.
 const legacyReport = z.object({
@@ -38,33 +38,37 @@ function withoutQuery(url: string | undefined): string | undefined {
 
 /** `POST /api/csp-reports`: Content-Security-Policy violations, logged so an injection attempt is seen. */
 export function cspReportRoutes({ logger }: AppDeps) {
-  return new Hono<AppEnv>().post('/', async (c) => {
-    const body = await readJsonBody(c, z.union([legacyReport, reportingApi]), [
+  return new Hono<AppEnv>().post(
+    '/',
+    jsonBody(z.union([legacyReport, reportingApi]), [
       'application/csp-report',
       'application/reports+json',
       'application/json',
-    ]);
-    const reports = Array.isArray(body)
-      ? body.map((r) => ({
-          directive: r.body.effectiveDirective,
-          blocked: r.body.blockedURL,
-          page: r.body.documentURL,
-        }))
-      : [
-          {
-            directive: body['csp-report']['effective-directive'] ?? body['csp-report']['violated-directive'],
-            blocked: body['csp-report']['blocked-uri'],
-            page: body['csp-report']['document-uri'],
-          },
-        ];
-    for (const r of reports) {
-      logger.warn('csp violation', {
-        requestId: c.get('requestId'),
-        directive: r.directive,
-        blocked: withoutQuery(r.blocked),
-        page: withoutQuery(r.page),
-      });
-    }
-    return c.body(null, 204);
-  });
+    ]),
+    async (c) => {
+      const body = c.req.valid('json');
+      const reports = Array.isArray(body)
+        ? body.map((r) => ({
+            directive: r.body.effectiveDirective,
+            blocked: r.body.blockedURL,
+            page: r.body.documentURL,
+          }))
+        : [
+            {
+              directive: body['csp-report']['effective-directive'] ?? body['csp-report']['violated-directive'],
+              blocked: body['csp-report']['blocked-uri'],
+              page: body['csp-report']['document-uri'],
+            },
+          ];
+      for (const r of reports) {
+        logger.warn('csp violation', {
+          requestId: c.get('requestId'),
+          directive: r.directive,
+          blocked: withoutQuery(r.blocked),
+          page: withoutQuery(r.page),
+        });
+      }
+      return c.body(null, 204);
+    },
+  );
 }

@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/log.js';
 import { mayRead } from '../auth/record-access.js';
 import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { fhirId } from '../http/ids.js';
 import { checkAttachment, type CheckedAttachment } from '../messages/attachments.js';
@@ -77,8 +77,8 @@ export function messageRoutes(deps: AppDeps) {
       }
       return c.json({ recipients: await recipientsFor(store.db, config.clinic, patientId) });
     })
-    .post('/', requireSession(deps), requireIdempotencyKey(deps), async (c) => {
-      const body = await readJsonBody(c, messageBody);
+    .post('/', requireSession(deps), requireIdempotencyKey(deps), jsonBody(messageBody), async (c) => {
+      const body = c.req.valid('json');
       const { account } = authOf(c);
       const ip = clientIp(c);
       if (!mayRead(account, body.patientId)) {

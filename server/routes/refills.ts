@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/log.js';
 import { readablePatients } from '../auth/record-access.js';
 import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { fhirId } from '../http/ids.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
@@ -68,82 +68,88 @@ export function refillTask(input: {
  */
 export function refillRoutes(deps: AppDeps) {
   const { store, clock } = deps;
-  return new Hono<AppEnv>().post('/', requireSession(deps), requireIdempotencyKey(deps), async (c) => {
-    const body = await readJsonBody(c, refillBody);
-    const { account } = authOf(c);
-    const now = clock.now();
-    const ip = clientIp(c);
-    // Whose prescription it is, checked (and a refusal audited) before any transaction is opened.
-    const owner = (
-      (await getResource(store.db, 'MedicationRequest', body.medicationRequestId))?.resource as
-        MedicationRequest | undefined
-    )?.subject?.reference?.replace(/^Patient\//, '');
-    if (!owner || !readablePatients(account).includes(owner)) {
-      await appendAudit(
-        store.db,
-        {
-          actor: account.id,
-          action: 'refill.access-denied',
-          outcome: 'denied',
-          ip,
-          target: `MedicationRequest/${body.medicationRequestId}`.slice(0, 200),
-        },
-        now,
-      );
-      throw new ApiError(404, 'not_found', NOT_FOUND);
-    }
-    const patientId = owner;
-    return idempotent(c, deps, async (trx) => {
-      // Read again inside the transaction: its status is the one the decision is made on.
-      const prescription = (await getResource(trx, 'MedicationRequest', body.medicationRequestId))!
-        .resource as unknown as MedicationRequest;
-      if (prescription.status !== 'active') {
-        throw new ApiError(
-          409,
-          'prescription_not_active',
-          `This prescription is ${prescription.status}, so it cannot be refilled. Please send your care team a message if you still need it.`,
+  return new Hono<AppEnv>().post(
+    '/',
+    requireSession(deps),
+    requireIdempotencyKey(deps),
+    jsonBody(refillBody),
+    async (c) => {
+      const body = c.req.valid('json');
+      const { account } = authOf(c);
+      const now = clock.now();
+      const ip = clientIp(c);
+      // Whose prescription it is, checked (and a refusal audited) before any transaction is opened.
+      const owner = (
+        (await getResource(store.db, 'MedicationRequest', body.medicationRequestId))?.resource as
+          MedicationRequest | undefined
+      )?.subject?.reference?.replace(/^Patient\//, '');
+      if (!owner || !readablePatients(account).includes(owner)) {
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            action: 'refill.access-denied',
+            outcome: 'denied',
+            ip,
+            target: `MedicationRequest/${body.medicationRequestId}`.slice(0, 200),
+          },
+          now,
         );
+        throw new ApiError(404, 'not_found', NOT_FOUND);
       }
-      // One writer per patient at a time (the patient's change counter row is the lock), so two requests for the
-      // same prescription cannot both see "none open".
-      await trx
-        .updateTable('fhir_patient_seq')
-        .set((eb) => ({ seq: eb('seq', '+', 0) }))
-        .where('patient_id', '=', patientId)
-        .execute();
-      const open = (await readCompartmentType(trx, patientId, 'Task'))
-        .map((t) => t.resource as unknown as Task)
-        .find((t) => t.focus?.reference === `MedicationRequest/${prescription.id}` && OPEN_TASK.includes(t.status));
-      if (open) {
-        throw new ApiError(
-          409,
-          'refill_open',
-          `You already asked for this on ${open.authoredOn?.slice(0, 10) ?? 'an earlier day'}, and that request is still open (${open.status}). You will be told when it is decided.`,
+      const patientId = owner;
+      return idempotent(c, deps, async (trx) => {
+        // Read again inside the transaction: its status is the one the decision is made on.
+        const prescription = (await getResource(trx, 'MedicationRequest', body.medicationRequestId))!
+          .resource as unknown as MedicationRequest;
+        if (prescription.status !== 'active') {
+          throw new ApiError(
+            409,
+            'prescription_not_active',
+            `This prescription is ${prescription.status}, so it cannot be refilled. Please send your care team a message if you still need it.`,
+          );
+        }
+        // One writer per patient at a time (the patient's change counter row is the lock), so two requests for the
+        // same prescription cannot both see "none open".
+        await trx
+          .updateTable('fhir_patient_seq')
+          .set((eb) => ({ seq: eb('seq', '+', 0) }))
+          .where('patient_id', '=', patientId)
+          .execute();
+        const open = (await readCompartmentType(trx, patientId, 'Task'))
+          .map((t) => t.resource as unknown as Task)
+          .find((t) => t.focus?.reference === `MedicationRequest/${prescription.id}` && OPEN_TASK.includes(t.status));
+        if (open) {
+          throw new ApiError(
+            409,
+            'refill_open',
+            `You already asked for this on ${open.authoredOn?.slice(0, 10) ?? 'an earlier day'}, and that request is still open (${open.status}). You will be told when it is decided.`,
+          );
+        }
+        const task = refillTask({
+          id: randomUUID(),
+          patientId,
+          prescription,
+          pharmacy: body.pharmacy,
+          ...(body.note ? { note: body.note } : {}),
+          requester: account.display_name,
+          now,
+        });
+        await putResources(trx, store.dialect, [task as unknown as JsonObject], now);
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: patientId,
+            action: 'refill.requested',
+            outcome: 'success',
+            ip,
+            target: `Task/${task.id}`,
+          },
+          now,
         );
-      }
-      const task = refillTask({
-        id: randomUUID(),
-        patientId,
-        prescription,
-        pharmacy: body.pharmacy,
-        ...(body.note ? { note: body.note } : {}),
-        requester: account.display_name,
-        now,
+        return { status: 201, body: { task } };
       });
-      await putResources(trx, store.dialect, [task as unknown as JsonObject], now);
-      await appendAudit(
-        trx,
-        {
-          actor: account.id,
-          onBehalfOf: patientId,
-          action: 'refill.requested',
-          outcome: 'success',
-          ip,
-          target: `Task/${task.id}`,
-        },
-        now,
-      );
-      return { status: 201, body: { task } };
-    });
-  });
+    },
+  );
 }

@@ -17,7 +17,7 @@ import { reauthenticateSession } from '../auth/sessions.js';
 import { asSecondFactorInput, flowToken, secondFactorBody, secondStep, sessionInfo } from '../auth/sign-in.js';
 import { authenticationOptions, authenticationResponseSchema, relyingParty } from '../auth/webauthn.js';
 import { ApiError } from '../errors.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { setSessionCookie } from '../http/session-cookie.js';
 import { rateLimit } from '../http/rate-limit.js';
@@ -81,8 +81,8 @@ export function sessionStepRoutes(deps: AppDeps) {
         return c.json(options);
       },
     )
-    .post('/passkey', async (c) => {
-      const { response } = await readJsonBody(c, z.object({ response: authenticationResponseSchema }).strict());
+    .post('/passkey', jsonBody(z.object({ response: authenticationResponseSchema }).strict()), async (c) => {
+      const { response } = c.req.valid('json');
       const { account } = await checkPasskey(
         deps,
         response,
@@ -97,8 +97,8 @@ export function sessionStepRoutes(deps: AppDeps) {
         );
       return startSession(c, deps, account, 'passkey', 'passkey');
     })
-    .post('/second-factor/sms', async (c) => {
-      const { flow: token } = await readJsonBody(c, z.object({ flow: flowToken }).strict());
+    .post('/second-factor/sms', jsonBody(z.object({ flow: flowToken }).strict()), async (c) => {
+      const { flow: token } = c.req.valid('json');
       const flow = await loadFlow(store.db, token, [...anyFlow], clock.now());
       const factors = await factorSummary(store.db, flow.accountId);
       if (!factors.smsPhone)
@@ -114,8 +114,8 @@ export function sessionStepRoutes(deps: AppDeps) {
         message: `We sent a code to ${maskPhone(factors.smsPhone)}. It works for 10 minutes.`,
       });
     })
-    .post('/second-factor/passkey-options', async (c) => {
-      const { flow: token } = await readJsonBody(c, z.object({ flow: flowToken }).strict());
+    .post('/second-factor/passkey-options', jsonBody(z.object({ flow: flowToken }).strict()), async (c) => {
+      const { flow: token } = c.req.valid('json');
       const flow = await loadFlow(store.db, token, [...anyFlow], clock.now());
       const { passkeys } = await factorSummary(store.db, flow.accountId);
       if (!passkeys.length)
@@ -130,8 +130,8 @@ export function sessionStepRoutes(deps: AppDeps) {
         ),
       );
     })
-    .post('/second-factor', async (c) => {
-      const body = await readJsonBody(c, secondFactorBody);
+    .post('/second-factor', jsonBody(secondFactorBody), async (c) => {
+      const body = c.req.valid('json');
       const flow = await loadFlow(store.db, body.flow, ['sign-in'], clock.now());
       const account = await accountOf(flow.accountId);
       const method = await verifySecondFactor(deps, account, flow, asSecondFactorInput(body), clientIp(c));
@@ -140,54 +140,61 @@ export function sessionStepRoutes(deps: AppDeps) {
         throw new ApiError(403, 'account_disabled', 'This account is closed. Please call support.');
       return startSession(c, deps, account, method === 'passkey' ? 'passkey' : 'mfa', `password+${method}`);
     })
-    .post('/reauth/second-factor', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
-      const body = await readJsonBody(c, secondFactorBody);
-      const { account, session } = authOf(c);
-      const flow = await loadFlow(store.db, body.flow, ['reauth'], clock.now());
-      // A step-up finishes only in the session that started it.
-      if (flow.accountId !== account.id || flow.payload.sessionHash !== session.id_hash)
-        throw new ApiError(400, 'flow_invalid', 'This step is not valid any more. Please start again.');
-      const method = await verifySecondFactor(deps, account, flow, asSecondFactorInput(body), clientIp(c));
-      await spendFlow(store.db, flow, clock.now());
-      return refreshed(c, method === 'passkey' ? 'passkey' : 'mfa', `password+${method}`);
-    })
-    .post('/reauth', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
-      const { password } = await readJsonBody(
-        c,
-        z.object({ password: z.string().min(1, 'Enter your password.').max(1024) }).strict(),
-      );
-      const { account, session } = authOf(c);
-      const now = clock.now();
-      const ip = clientIp(c);
-      const key = throttleKey(account.id, '');
-      const verdict = await reserveAttempt(store, key, now);
-      if (!verdict.allowed) {
-        await appendAudit(store.db, { actor: account.id, action: 'reauth.throttled', outcome: 'throttled', ip }, now);
-        throw new ApiError(
-          429,
-          'too_many_attempts',
-          'Too many wrong passwords. Please wait a while, or confirm with a passkey.',
-        );
-      }
-      if (!account.password_hash || !(await verifyPassword(account.password_hash, password))) {
-        await appendAudit(
-          store.db,
-          { actor: account.id, action: 'reauth.failed', outcome: 'failure', ip, detail: 'password' },
-          now,
-        );
-        throw new ApiError(401, 'invalid_credentials', 'That password is not right.');
-      }
-      await clearFailures(store.db, key);
-      const factors = await factorSummary(store.db, account.id);
-      const methods = secondFactorMethods(account.kind, factors);
-      if (methods.length > 0) {
-        const flow = await createFlow(store.db, account.id, { purpose: 'reauth', sessionHash: session.id_hash }, now);
-        return c.json(secondStep(flow, methods, factors));
-      }
-      if (account.kind === 'staff')
-        throw new ApiError(403, 'passkey_required', 'Staff confirm with a passkey. Add one first.');
-      return refreshed(c, 'password', 'password');
-    })
+    .post(
+      '/reauth/second-factor',
+      requireSession(deps, { staffWithoutPasskey: true }),
+      jsonBody(secondFactorBody),
+      async (c) => {
+        const body = c.req.valid('json');
+        const { account, session } = authOf(c);
+        const flow = await loadFlow(store.db, body.flow, ['reauth'], clock.now());
+        // A step-up finishes only in the session that started it.
+        if (flow.accountId !== account.id || flow.payload.sessionHash !== session.id_hash)
+          throw new ApiError(400, 'flow_invalid', 'This step is not valid any more. Please start again.');
+        const method = await verifySecondFactor(deps, account, flow, asSecondFactorInput(body), clientIp(c));
+        await spendFlow(store.db, flow, clock.now());
+        return refreshed(c, method === 'passkey' ? 'passkey' : 'mfa', `password+${method}`);
+      },
+    )
+    .post(
+      '/reauth',
+      requireSession(deps, { staffWithoutPasskey: true }),
+      jsonBody(z.object({ password: z.string().min(1, 'Enter your password.').max(1024) }).strict()),
+      async (c) => {
+        const { password } = c.req.valid('json');
+        const { account, session } = authOf(c);
+        const now = clock.now();
+        const ip = clientIp(c);
+        const key = throttleKey(account.id, '');
+        const verdict = await reserveAttempt(store, key, now);
+        if (!verdict.allowed) {
+          await appendAudit(store.db, { actor: account.id, action: 'reauth.throttled', outcome: 'throttled', ip }, now);
+          throw new ApiError(
+            429,
+            'too_many_attempts',
+            'Too many wrong passwords. Please wait a while, or confirm with a passkey.',
+          );
+        }
+        if (!account.password_hash || !(await verifyPassword(account.password_hash, password))) {
+          await appendAudit(
+            store.db,
+            { actor: account.id, action: 'reauth.failed', outcome: 'failure', ip, detail: 'password' },
+            now,
+          );
+          throw new ApiError(401, 'invalid_credentials', 'That password is not right.');
+        }
+        await clearFailures(store.db, key);
+        const factors = await factorSummary(store.db, account.id);
+        const methods = secondFactorMethods(account.kind, factors);
+        if (methods.length > 0) {
+          const flow = await createFlow(store.db, account.id, { purpose: 'reauth', sessionHash: session.id_hash }, now);
+          return c.json(secondStep(flow, methods, factors));
+        }
+        if (account.kind === 'staff')
+          throw new ApiError(403, 'passkey_required', 'Staff confirm with a passkey. Add one first.');
+        return refreshed(c, 'password', 'password');
+      },
+    )
     .post('/reauth/passkey-options', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
       const { account } = authOf(c);
       const { passkeys } = await factorSummary(store.db, account.id);
@@ -207,15 +214,20 @@ export function sessionStepRoutes(deps: AppDeps) {
         ),
       );
     })
-    .post('/reauth/passkey', requireSession(deps, { staffWithoutPasskey: true }), async (c) => {
-      const { response } = await readJsonBody(c, z.object({ response: authenticationResponseSchema }).strict());
-      const { account } = authOf(c);
-      await checkPasskey(
-        deps,
-        response,
-        { ceremony: 'authentication', accountId: account.id, use: 'reauth' },
-        clientIp(c),
-      );
-      return refreshed(c, 'passkey', 'passkey');
-    });
+    .post(
+      '/reauth/passkey',
+      requireSession(deps, { staffWithoutPasskey: true }),
+      jsonBody(z.object({ response: authenticationResponseSchema }).strict()),
+      async (c) => {
+        const { response } = c.req.valid('json');
+        const { account } = authOf(c);
+        await checkPasskey(
+          deps,
+          response,
+          { ceremony: 'authentication', accountId: account.id, use: 'reauth' },
+          clientIp(c),
+        );
+        return refreshed(c, 'passkey', 'passkey');
+      },
+    );
 }

@@ -10,7 +10,7 @@ import { factorSummary, secondFactorMethods } from '../auth/factors.js';
 import { createFlow } from '../auth/second-factor.js';
 import { secondStep, sessionInfo } from '../auth/sign-in.js';
 import { FREE_ATTEMPTS, waitPhrase } from '../auth/throttle.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { clearSessionCookie } from '../http/session-cookie.js';
@@ -42,8 +42,8 @@ export function sessionRoutes(deps: AppDeps) {
 
   return (
     new Hono<AppEnv>()
-      .post('/', async (c) => {
-        const body = await readJsonBody(c, signInBody);
+      .post('/', jsonBody(signInBody), async (c) => {
+        const body = c.req.valid('json');
         const now = clock.now();
         const ip = clientIp(c);
         const account = await findAccountByLogin(store.db, body.login);

@@ -12,7 +12,7 @@ import { checkPassword } from '../../common/password-policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { ApiError } from '../errors.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
 import { sendInBackground } from '../notify/mailer.js';
 import { clientIp } from '../http/require-session.js';
@@ -53,9 +53,9 @@ export function signupRoutes(deps: AppDeps) {
     sendInBackground(mailer, logger, { to, subject, text });
 
   return new Hono<AppEnv>()
-    .post('/', async (c) => {
+    .post('/', jsonBody(signupBody), async (c) => {
       const started = performance.now();
-      const body = await readJsonBody(c, signupBody);
+      const body = c.req.valid('json');
       const now = clock.now();
       // Every neutral answer leaves at the same moment, so the time taken does not tell how far the details matched.
       const neutralReply = async () => {
@@ -189,8 +189,8 @@ export function signupRoutes(deps: AppDeps) {
       );
       return neutralReply();
     })
-    .post('/confirm', async (c) => {
-      const { token } = await readJsonBody(c, z.object({ token: z.string().min(20).max(100) }).strict());
+    .post('/confirm', jsonBody(z.object({ token: z.string().min(20).max(100) }).strict()), async (c) => {
+      const { token } = c.req.valid('json');
       const now = clock.now();
       const account = await withTransaction(store, async (trx) => {
         const row = await usableLinkToken(trx, token, 'verify-email', now, VERIFY_TEXTS);

@@ -13,7 +13,7 @@ const ENROL_TEXTS = {
   afterUse: 'You can sign in.',
 };
 import { ApiError } from '../errors.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
 import { createSession } from '../auth/sessions.js';
 import { setSessionCookie } from '../http/session-cookie.js';
@@ -39,8 +39,8 @@ const body = z
  */
 export function staffEnrolRoutes(deps: AppDeps) {
   const { store, clock } = deps;
-  return new Hono<AppEnv>().post('/', async (c) => {
-    const input = await readJsonBody(c, body);
+  return new Hono<AppEnv>().post('/', jsonBody(body), async (c) => {
+    const input = c.req.valid('json');
     const now = clock.now();
     const row = await usableLinkToken(store.db, input.token, 'staff-enrol', now, ENROL_TEXTS);
     const account = await store.db

@@ -6,7 +6,7 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { pathId } from '../http/ids.js';
@@ -214,8 +214,8 @@ export function staffMessageRoutes(deps: AppDeps) {
         'X-Content-Type-Options': 'nosniff',
       });
     })
-    .post('/:id/reply', requireIdempotencyKey(deps), async (c) => {
-      const body = await readJsonBody(c, replyBody);
+    .post('/:id/reply', requireIdempotencyKey(deps), jsonBody(replyBody), async (c) => {
+      const body = c.req.valid('json');
       const { account } = authOf(c);
       const row = await threadRow(c.req.param('id'));
       const shared = body.document
@@ -284,8 +284,8 @@ export function staffMessageRoutes(deps: AppDeps) {
         await tellPatient(deps, row.patient_id, { subject: 'A new message from your care team', path: '/messages' });
       return answer;
     })
-    .post('/:id/handled', async (c) => {
-      const { handled, lastMessageAt } = await readJsonBody(c, handledBody);
+    .post('/:id/handled', jsonBody(handledBody), async (c) => {
+      const { handled, lastMessageAt } = c.req.valid('json');
       const { account } = authOf(c);
       const row = await threadRow(c.req.param('id'));
       const at = clock.now().toISOString();

@@ -4,7 +4,7 @@ import type { MedicationRequest, Patient, Task } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { ApiError } from '../errors.js';
-import { readJsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/json-body.js';
 import { requireRole } from '../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { pathId } from '../http/ids.js';
@@ -100,8 +100,8 @@ export function staffRefillRoutes(deps: AppDeps) {
       }
       return c.json({ requests: items });
     })
-    .post('/:id/decision', async (c) => {
-      const body = await readJsonBody(c, decisionBody);
+    .post('/:id/decision', jsonBody(decisionBody), async (c) => {
+      const body = c.req.valid('json');
       const { account } = authOf(c);
       const now = clock.now();
       const id = pathId(c.req.param('id'), 'There is no refill request with that id.');

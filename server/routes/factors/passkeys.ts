@@ -13,7 +13,7 @@ import {
   verifyRegistration,
 } from '../../auth/webauthn.js';
 import { ApiError } from '../../errors.js';
-import { readJsonBody } from '../../http/json-body.js';
+import { jsonBody } from '../../http/json-body.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../../http/require-session.js';
 import { isUniqueViolation } from '../../store/store.js';
 
@@ -59,87 +59,90 @@ export function passkeyRoutes(deps: AppDeps) {
       const { passkeys } = await factorSummary(store.db, account.id);
       return c.json(await registrationOptions(store.db, rp(), account, passkeys, clock.now()));
     })
-    .post('/', signedIn, fresh, async (c) => {
-      const body = await readJsonBody(
-        c,
-        z.object({ name: passkeyName, response: registrationResponseSchema }).strict(),
-      );
-      const { account } = authOf(c);
-      refuseStaffWithoutEnrol(c);
-      const now = clock.now();
-      const had = hasSecondFactor(await factorSummary(store.db, account.id));
-      const { challenge } = await takeChallenge(
-        store.db,
-        body.response.response.clientDataJSON,
-        { ceremony: 'registration', accountId: account.id, use: 'register' },
-        now,
-      );
-      let created;
-      try {
-        created = await verifyRegistration(rp(), body.response, challenge);
-      } catch (error) {
-        if (!(error instanceof PasskeyRejected)) throw error;
-        await appendAudit(
+    .post(
+      '/',
+      signedIn,
+      fresh,
+      jsonBody(z.object({ name: passkeyName, response: registrationResponseSchema }).strict()),
+      async (c) => {
+        const body = c.req.valid('json');
+        const { account } = authOf(c);
+        refuseStaffWithoutEnrol(c);
+        const now = clock.now();
+        const had = hasSecondFactor(await factorSummary(store.db, account.id));
+        const { challenge } = await takeChallenge(
           store.db,
-          {
-            actor: account.id,
-            action: 'passkey.add-failed',
-            outcome: 'failure',
-            ip: clientIp(c),
-            detail: error.message.slice(0, 200),
-          },
+          body.response.response.clientDataJSON,
+          { ceremony: 'registration', accountId: account.id, use: 'register' },
           now,
         );
-        throw new ApiError(
-          400,
-          'passkey_rejected',
-          'This passkey could not be checked, so it was not added. Please try again.',
+        let created;
+        try {
+          created = await verifyRegistration(rp(), body.response, challenge);
+        } catch (error) {
+          if (!(error instanceof PasskeyRejected)) throw error;
+          await appendAudit(
+            store.db,
+            {
+              actor: account.id,
+              action: 'passkey.add-failed',
+              outcome: 'failure',
+              ip: clientIp(c),
+              detail: error.message.slice(0, 200),
+            },
+            now,
+          );
+          throw new ApiError(
+            400,
+            'passkey_rejected',
+            'This passkey could not be checked, so it was not added. Please try again.',
+          );
+        }
+        const exists = await store.db
+          .selectFrom('webauthn_credential')
+          .select('id')
+          .where('id', '=', created.id)
+          .executeTakeFirst();
+        if (exists) throw new ApiError(409, 'passkey_exists', 'This passkey is already registered.');
+        await insertPasskey(
+          store.db
+            .insertInto('webauthn_credential')
+            .values({
+              id: created.id,
+              account_id: account.id,
+              name: body.name,
+              public_key: created.publicKey,
+              counter: created.counter,
+              transports: JSON.stringify(created.transports),
+              device_type: created.deviceType,
+              backed_up: created.backedUp ? 1 : 0,
+              prf: created.prf ? 1 : 0,
+              aaguid: created.aaguid,
+              created_at: now.toISOString(),
+              last_used_at: null,
+              counter_flagged_at: null,
+              prev_counter: 0,
+              counter_at: null,
+            })
+            .execute(),
         );
-      }
-      const exists = await store.db
-        .selectFrom('webauthn_credential')
-        .select('id')
-        .where('id', '=', created.id)
-        .executeTakeFirst();
-      if (exists) throw new ApiError(409, 'passkey_exists', 'This passkey is already registered.');
-      await insertPasskey(
-        store.db
-          .insertInto('webauthn_credential')
-          .values({
-            id: created.id,
-            account_id: account.id,
-            name: body.name,
-            public_key: created.publicKey,
-            counter: created.counter,
-            transports: JSON.stringify(created.transports),
-            device_type: created.deviceType,
-            backed_up: created.backedUp ? 1 : 0,
-            prf: created.prf ? 1 : 0,
-            aaguid: created.aaguid,
-            created_at: now.toISOString(),
-            last_used_at: null,
-            counter_flagged_at: null,
-            prev_counter: 0,
-            counter_at: null,
-          })
-          .execute(),
-      );
-      const extra = await factorChanged(deps, account, clientIp(c), {
-        action: 'passkey.added',
-        subject: 'A passkey was added',
-        sentence: `A passkey named "${body.name}" was added to your portal account.`,
-        hadFactor: had,
-        target: body.name,
-      });
-      const row = await store.db
-        .selectFrom('webauthn_credential')
-        .selectAll()
-        .where('id', '=', created.id)
-        .executeTakeFirstOrThrow();
-      return c.json({ passkey: passkeyView(row), ...extra }, 201);
-    })
-    .patch('/:id', signedIn, async (c) => {
-      const { name } = await readJsonBody(c, z.object({ name: passkeyName }).strict());
+        const extra = await factorChanged(deps, account, clientIp(c), {
+          action: 'passkey.added',
+          subject: 'A passkey was added',
+          sentence: `A passkey named "${body.name}" was added to your portal account.`,
+          hadFactor: had,
+          target: body.name,
+        });
+        const row = await store.db
+          .selectFrom('webauthn_credential')
+          .selectAll()
+          .where('id', '=', created.id)
+          .executeTakeFirstOrThrow();
+        return c.json({ passkey: passkeyView(row), ...extra }, 201);
+      },
+    )
+    .patch('/:id', signedIn, jsonBody(z.object({ name: passkeyName }).strict()), async (c) => {
+      const { name } = c.req.valid('json');
       const { account } = authOf(c);
       const result = await store.db
         .updateTable('webauthn_credential')

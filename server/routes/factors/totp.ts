@@ -8,7 +8,7 @@ import { factorSummary, hasSecondFactor } from '../../auth/factors.js';
 import { clearFailures, reserveAttempt } from '../../auth/login-throttle.js';
 import { newTotpSecret, totpUri, verifyTotp } from '../../auth/totp.js';
 import { ApiError } from '../../errors.js';
-import { readJsonBody } from '../../http/json-body.js';
+import { jsonBody } from '../../http/json-body.js';
 import { patientsOnly } from '../../http/require-role.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../../http/require-session.js';
 
@@ -47,8 +47,8 @@ export function totpRoutes(deps: AppDeps) {
       const qr = await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 256 });
       return c.json({ secret, uri, qr });
     })
-    .post('/confirm', signedIn, patientsOnly, async (c) => {
-      const { code } = await readJsonBody(c, z.object({ code: z.string().max(64) }).strict());
+    .post('/confirm', signedIn, patientsOnly, jsonBody(z.object({ code: z.string().max(64) }).strict()), async (c) => {
+      const { code } = c.req.valid('json');
       const { account } = authOf(c);
       const now = clock.now();
       const row = await store.db

@@ -7,7 +7,7 @@ import { appointmentFor, cancelAppointment, lockAppointment } from '../../appoin
 import { addDays, zonedTimeToUtc } from '../../appointments/clinic-time.js';
 import { ApiError } from '../../errors.js';
 import { pathId } from '../../http/ids.js';
-import { readJsonBody } from '../../http/json-body.js';
+import { jsonBody } from '../../http/json-body.js';
 import { requireRole } from '../../http/require-role.js';
 import { authOf, clientIp, requireSession } from '../../http/require-session.js';
 import { tellPatient } from '../../notify/patient-news.js';
@@ -115,8 +115,8 @@ export function staffAppointmentRoutes(deps: AppDeps) {
       await audit(c, 'staff.schedule.view', `schedule/${date}`, `${appointments.size} appointments`);
       return c.json({ date, timeZone: zone, schedules: [...schedules.values()] });
     })
-    .post('/:id/cancel', staff, async (c) => {
-      const { reason } = await readJsonBody(c, cancelBody);
+    .post('/:id/cancel', staff, jsonBody(cancelBody), async (c) => {
+      const { reason } = c.req.valid('json');
       const { account } = authOf(c);
       const now = clock.now();
       const result = await withTransaction(store, async (trx) => {

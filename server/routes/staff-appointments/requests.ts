@@ -19,7 +19,7 @@ import { closeRequest } from '../../appointments/requests.js';
 import { ApiError } from '../../errors.js';
 import type { JsonObject } from '../../fhir-json/references.js';
 import { fhirId, pathId } from '../../http/ids.js';
-import { readJsonBody } from '../../http/json-body.js';
+import { jsonBody } from '../../http/json-body.js';
 import { requireRole } from '../../http/require-role.js';
 import { authOf, clientIp } from '../../http/require-session.js';
 import { tellPatient } from '../../notify/patient-news.js';
@@ -137,8 +137,8 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
       const to = zonedTimeToUtc(addDays(period.end, 1), '00:00', zone);
       return c.json({ slots: await openSlots(store.db, { visitTypeId: visitType, from, to }) });
     })
-    .post('/:id/book', staff, async (c) => {
-      const { slotId } = await readJsonBody(c, bookBody);
+    .post('/:id/book', staff, jsonBody(bookBody), async (c) => {
+      const { slotId } = c.req.valid('json');
       const { account } = authOf(c);
       const id = pathId(c.req.param('id'), NO_REQUEST);
       const booked = await withTransaction(store, async (trx) => {
@@ -180,8 +180,8 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
       await tellPatient(deps, booked.patientId, news, 'appointmentReminder');
       return c.json({ appointment: booked.visit });
     })
-    .post('/:id/decline', staff, async (c) => {
-      const { reason } = await readJsonBody(c, declineBody);
+    .post('/:id/decline', staff, jsonBody(declineBody), async (c) => {
+      const { reason } = c.req.valid('json');
       const { account } = authOf(c);
       const id = pathId(c.req.param('id'), NO_REQUEST);
       const declined = await withTransaction(store, async (trx) => {

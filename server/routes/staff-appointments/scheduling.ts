@@ -12,7 +12,7 @@ import {
 } from '../../appointments/scheduling.js';
 import { ApiError } from '../../errors.js';
 import { pathId } from '../../http/ids.js';
-import { readJsonBody } from '../../http/json-body.js';
+import { jsonBody } from '../../http/json-body.js';
 import { requireRole } from '../../http/require-role.js';
 import { authOf, clientIp } from '../../http/require-session.js';
 
@@ -46,20 +46,20 @@ export function schedulingRoutes(deps: AppDeps) {
       ]);
       return c.json({ visitTypes, schedules });
     })
-    .post('/visit-types', admin, async (c) => {
-      const input = await readJsonBody(c, visitTypeInput);
+    .post('/visit-types', admin, jsonBody(visitTypeInput), async (c) => {
+      const input = c.req.valid('json');
       await saveVisitType(store.db, input, clock.now());
       await audit(c, 'staff.scheduling.visit-type', `visit_type/${input.id}`);
       return c.json({ visitType: input }, 201);
     })
-    .post('/schedules', admin, async (c) => {
-      const input = await readJsonBody(c, scheduleInput);
+    .post('/schedules', admin, jsonBody(scheduleInput), async (c) => {
+      const input = c.req.valid('json');
       await saveSchedule(store.db, input, clock.now());
       await audit(c, 'staff.scheduling.schedule', `schedule/${input.id}`);
       return c.json({ schedule: input }, 201);
     })
-    .post('/schedules/:id/slots', admin, async (c) => {
-      const plan = await readJsonBody(c, slotPlanInput);
+    .post('/schedules/:id/slots', admin, jsonBody(slotPlanInput), async (c) => {
+      const plan = c.req.valid('json');
       let result;
       try {
         result = await addSlots(
