@@ -55,7 +55,7 @@ export function jsonBody<S extends z.ZodType>(
   mediaTypes: readonly string[] = ['application/json'],
 ): MiddlewareHandler<any, string, JsonInput<S>> {
   return async (c, next) => {
-    c.req.addValidatedData('json', (await readJsonBody(c, schema, mediaTypes)) as {});
+    c.req.addValidatedData('json', (await readJsonBody(c, schema, mediaTypes)) as object);
     await next();
   };
 }
