@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { api, ApiProblem } from '../data/api.js';
+import { ApiProblem } from '../data/api.js';
+import { ok, portal } from '../data/portal.js';
 import { SESSION_CHANGE } from './session-watch.js';
 import { forgetUnlockedKey, rememberUnlockedKey } from '../record/unlocked-keys.js';
 import { forgetRecordMarks } from '../record/unlock-ways.js';
@@ -27,8 +28,11 @@ export interface SessionInfo {
   account: SignedInAccount;
   idleExpiresAt: string;
   idleSeconds: number;
-  /** How this session was authenticated: password, mfa (password + second factor) or passkey. */
-  authLevel: 'password' | 'mfa' | 'passkey';
+  /**
+   * How this session was authenticated: password, mfa (password + second factor) or passkey; `enrol` is the
+   * short session a new staff member's enrolment link opens (the server's AuthLevel).
+   */
+  authLevel: 'enrol' | 'password' | 'mfa' | 'passkey';
   /** Until when sensitive changes need no new confirmation (step-up). */
   freshUntil: string;
   /** Whether the account has a passkey or a second factor yet. */
@@ -55,7 +59,7 @@ export async function removeLocalData(): Promise<void> {
   });
   sessionStorage.clear();
   forgetRecordMarks(VAULT_DB);
-  await api('POST', '/api/session/forget-device').catch(() => {});
+  await ok(portal.api.session['forget-device'].$post()).catch(() => {});
 }
 
 /** Where to go back to after signing in again following a timeout (a path of this app only). */
@@ -133,7 +137,7 @@ export class SessionController implements ReactiveController {
 
   async refresh(): Promise<void> {
     try {
-      this.apply(await api<SessionInfo>('GET', '/api/session'));
+      this.apply(await ok(portal.api.session.$get()));
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 401)
         this.clear(error.code === 'session_ended' ? error.message : undefined);
@@ -142,7 +146,7 @@ export class SessionController implements ReactiveController {
 
   /** Password sign-in: done (undefined), or the second step the account needs. */
   async signIn(login: string, password: string): Promise<SecondStepAnswer | undefined> {
-    const answer = await api<SessionInfo | SecondStepAnswer>('POST', '/api/session', { login, password });
+    const answer = await ok(portal.api.session.$post({ json: { login, password } }));
     if ('step' in answer) return answer;
     this.accept(answer);
     return undefined;
@@ -160,7 +164,7 @@ export class SessionController implements ReactiveController {
    */
   async signOut(options: { removeData?: boolean } = {}): Promise<void> {
     try {
-      if (!this.unlockedOffline) await api('DELETE', '/api/session');
+      if (!this.unlockedOffline) await ok(portal.api.session.$delete());
     } finally {
       const remove = options.removeData || onSharedComputer();
       this.clear(remove ? 'You have signed out, and your data was removed from this device.' : 'You have signed out.');
@@ -197,7 +201,7 @@ export class SessionController implements ReactiveController {
       return;
     }
     try {
-      this.apply(await api<SessionInfo>('POST', '/api/session/keepalive'));
+      this.apply(await ok(portal.api.session.keepalive.$post()));
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 401) this.expire(error.message);
     }
@@ -242,7 +246,7 @@ export class SessionController implements ReactiveController {
     if (this.unlockedOffline)
       message = 'Your record was locked after a period of inactivity. Open it again with your PIN.';
     // Ask the server too, so the session is ended there even if this page is the first to notice.
-    void api('GET', '/api/session').catch(() => {});
+    void ok(portal.api.session.$get()).catch(() => {});
     // On a shared computer an inactivity timeout removes everything too: the person has walked away. Elsewhere the
     // page they were on is remembered, so that signing back in returns them to it (with what they were typing).
     const shared = onSharedComputer();
