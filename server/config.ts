@@ -21,7 +21,7 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   /**
-   * Text messages: unset → each text is written to a file under DATA_DIR/sms and logged; set → POSTed as JSON
+   * Text messages: unset → each text is written to a file under DATA_DIR/sms (the code is never logged); set → POSTed as JSON
    * `{to, text}` to this HTTPS endpoint of an SMS provider (a bearer token from SMS_PROVIDER_TOKEN).
    */
   sms: { providerUrl: string | undefined; providerToken: string | undefined };

@@ -1,18 +1,16 @@
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, redactDatabaseUrl } from './config.js';
 import { loadDemoOnce, demoLines, type DemoState } from './fhir/demo/load.js';
 import { createLogger } from './log.js';
-import { createSmsSender } from './notify/sms.js';
+import { createSenders } from './notify/senders.js';
 import { purgeExpiredTokens } from './auth/link-tokens.js';
 import { purgeIdempotencyKeys } from './http/idempotency.js';
 import { runReminders } from './appointments/reminders.js';
 import { loadDemoScheduleOnce } from './appointments/demo-schedule.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { createMailer } from './notify/mailer.js';
 import { openStore, StoreOpenError } from './store/store.js';
 
 /** Starts the portal from the environment. Any setting it cannot use stops it with one line naming the setting. */
@@ -50,15 +48,7 @@ async function main(): Promise<void> {
       fail(`cannot load the demo clinic's schedules: ${(error as Error).message}`);
     }
   }
-  const logLinks = new URL(config.publicOrigin).hostname === 'localhost';
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    from: config.mailFrom,
-    outbox: join(config.dataDir, 'mail'),
-    logger,
-    logLinks,
-  });
-  const sms = createSmsSender({ ...config.sms, outbox: join(config.dataDir, 'sms'), logger, logCodes: logLinks });
+  const { mailer, sms } = createSenders(config, logger);
   const app = createApp({ store, config, clock: systemClock, logger, mailer, sms });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', {

@@ -17,7 +17,7 @@ export class SmsError extends Error {}
 
 /**
  * The pluggable text-message sender. With no provider configured each text is written to a file under
- * `outbox` (DATA_DIR/sms) and logged, so `npm start` works with nothing else installed; with `providerUrl` it is
+ * `outbox` (DATA_DIR/sms), and only where it went is logged, so `npm start` works with nothing else installed; with `providerUrl` it is
  * POSTed as JSON `{to, text}` with a bearer token, the shape most SMS gateways (or a small relay in front of
  * one) accept. A refusal by the provider is an SmsError.
  */
@@ -26,7 +26,6 @@ export function createSmsSender(options: {
   providerToken?: string;
   outbox: string;
   logger: Logger;
-  logCodes?: boolean;
   fetch?: typeof fetch;
 }): SmsSender {
   const { logger } = options;
@@ -58,12 +57,8 @@ export function createSmsSender(options: {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const file = join(options.outbox, `${stamp}-${process.pid}-${++counter}.txt`);
       await writeFile(file, `To: ${text.to}\n\n${text.text}\n`, { mode: 0o600 });
-      // The text holds a sign-in code: shown in the log only for a portal on this machine (development and demos).
-      logger.info('text written to file (no SMS_PROVIDER_URL)', {
-        file,
-        to: maskPhone(text.to),
-        ...(options.logCodes ? { text: text.text } : {}),
-      });
+      // The text holds a sign-in code: it stays in the file, never in the log (on any host).
+      logger.info('text written to file (no SMS_PROVIDER_URL)', { file, to: maskPhone(text.to) });
     },
   };
 }
