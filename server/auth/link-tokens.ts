@@ -63,6 +63,20 @@ export async function spendLinkToken(db: Db, row: LinkToken, now: Date, afterUse
 }
 
 /**
+ * Marks an account's unused staff set-up links used: called when its first passkey is added, after which the
+ * link that let the person choose a password must not work again.
+ */
+export async function spendSetUpLinks(db: Db, accountId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('one_time_token')
+    .set({ used_at: now.toISOString() })
+    .where('account_id', '=', accountId)
+    .where('purpose', '=', 'staff-enrol')
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+/**
  * Deletes single-use tokens a day after they expired (challenges, sign-in flows, links, codes): anonymous passkey
  * challenges are cheap to ask for, so their rows must not pile up. The server runs this hourly.
  */

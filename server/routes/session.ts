@@ -131,7 +131,7 @@ export function sessionRoutes(deps: AppDeps) {
             {
               error: 'passkey_setup_required',
               message:
-                'Staff sign in with a passkey, and this account has none yet. Ask an administrator for a new set-up link.',
+                'Staff sign in with a passkey, and this account has none yet. Open the set-up link from your email again to add one (it works for 7 days), or ask an administrator for a new link.',
             },
             403,
           );

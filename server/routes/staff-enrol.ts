@@ -5,19 +5,20 @@ import { appendAudit } from '../audit/log.js';
 import { normalizeUsername } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { checkPassword } from '../../common/password-policy.js';
-import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
+import { usableLinkToken } from '../auth/link-tokens.js';
 
-const ENROL_TEXTS = {
-  renew: 'or ask an administrator for a new one',
-  lifetime: '7 days',
-  afterUse: 'You can sign in.',
-};
 import { ApiError } from '../errors.js';
 import { jsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
 import { createSession } from '../auth/sessions.js';
 import { setSessionCookie } from '../http/session-cookie.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
+
+const ENROL_TEXTS = {
+  renew: 'or ask an administrator for a new one',
+  lifetime: '7 days',
+  afterUse: 'You can sign in.',
+};
 
 const body = z
   .object({
@@ -34,8 +35,10 @@ const body = z
 
 /**
  * `POST /api/staff-enrol`: a staff member finishes the account an administrator created (`npm run cli -- staff
- * create`): the emailed link (single use, 7 days) proves the address; they choose a username and password.
- * (Passkeys, which staff must use, are added by the strong sign-in work.)
+ * create`): the emailed link (7 days) proves the address; they choose a username and password, and get a session
+ * that may only add the first passkey. The link works again until that passkey exists (it is spent then, by
+ * `spendSetUpLinks`), so closing the browser before adding one does not lock the person out; once a passkey
+ * exists it is refused, so an old mail cannot be used to choose a new password.
  */
 export function staffEnrolRoutes(deps: AppDeps) {
   const { store, clock } = deps;
@@ -48,6 +51,13 @@ export function staffEnrolRoutes(deps: AppDeps) {
       .selectAll()
       .where('id', '=', row.account_id!)
       .executeTakeFirstOrThrow();
+    const { n: passkeys } = await store.db
+      .selectFrom('webauthn_credential')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('account_id', '=', account.id)
+      .executeTakeFirstOrThrow();
+    if (Number(passkeys) > 0)
+      throw new ApiError(410, 'link_used', `This link has already been used. ${ENROL_TEXTS.afterUse}`);
     const username = normalizeUsername(input.username);
     const verdict = checkPassword(input.password, { personal: [username, account.email] });
     if (!verdict.ok)
@@ -69,7 +79,6 @@ export function staffEnrolRoutes(deps: AppDeps) {
       ]);
     const passwordHash = await hashPassword(input.password);
     await withTransaction(store, async (trx) => {
-      await spendLinkToken(trx, row, now, ENROL_TEXTS.afterUse);
       await trx
         .updateTable('account')
         .set({ username, password_hash: passwordHash, email_verified_at: now.toISOString() })

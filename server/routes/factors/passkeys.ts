@@ -16,6 +16,7 @@ import { ApiError } from '../../errors.js';
 import { jsonBody } from '../../http/json-body.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../../http/require-session.js';
 import { isUniqueViolation } from '../../store/store.js';
+import { spendSetUpLinks } from '../../auth/link-tokens.js';
 
 const passkeyName = z
   .string()
@@ -126,6 +127,8 @@ export function passkeyRoutes(deps: AppDeps) {
             })
             .execute(),
         );
+        // A staff member's set-up link has done its work once a passkey exists (server/routes/staff-enrol.ts).
+        if (account.kind === 'staff') await spendSetUpLinks(store.db, account.id, now);
         const extra = await factorChanged(deps, account, clientIp(c), {
           action: 'passkey.added',
           subject: 'A passkey was added',
