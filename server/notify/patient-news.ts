@@ -10,8 +10,8 @@ interface Prefs {
 
 /**
  * Tells the holder of a patient's account that something new waits in the portal (a reply, a decision on a
- * request, a visit the clinic cancelled), by the channels they chose for that kind of news: email unless they turned it off, a text when they asked for one and gave
- * a number. Never clinical content: only that there is news, and where to sign in. Never delays the answer.
+ * request, a visit the clinic cancelled), by the channels they chose for that kind of news: email unless they
+ * turned it off, a text when they asked for one and gave a number. Never clinical content: only that there is news, and where to sign in. Never delays the answer.
  */
 export async function tellPatient(
   deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>,
@@ -34,8 +34,8 @@ export async function tellPatient(
   if (prefs[kind]?.email !== false && holder.email_verified_at) {
     sendInBackground(mailer, logger, {
       to: holder.email,
-      subject: `${news.subject} in your ${config.clinic.name} portal`,
-      text: `${news.subject} is waiting for you in your ${config.clinic.name} portal. Sign in to see it: ${link}\n\nFor your privacy this email holds no health details.`,
+      subject: `${news.subject} (${config.clinic.name})`,
+      text: `${news.subject} is waiting for you in the ${config.clinic.name} patient portal. Sign in to see it: ${link}\n\nFor your privacy this email holds no health details.`,
     });
   }
   if (prefs[kind]?.text && holder.phone) {

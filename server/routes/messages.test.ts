@@ -402,6 +402,9 @@ for (const factory of storeFactories)
         mails = (await new Promise((r) => setTimeout(r, 30)), await toPatient());
       assert.equal(mails.length, toldBefore + 1, 'told once');
       assert.match(mails.at(-1)!.subject, /A new message from your care team/);
+      // One sentence a person reads: the news, then whose portal it is (it read "… in your <Clinic> portal").
+      assert.equal(mails.at(-1)!.subject, `A new message from your care team (${t.config.clinic.name})`);
+      assert.match(mails.at(-1)!.text, new RegExp(`waiting for you in the ${t.config.clinic.name} patient portal\\.`));
       assert.ok(
         mails.every((m) => !/readings|letter|blood/i.test(m.text)),
         'no clinical content in the mail',
