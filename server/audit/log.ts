@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { AuditAction } from '../../common/audit-actions.js';
 import { entryHash, verifyChain, type AuditFields, type ChainVerdict } from './chain.js';
 
 /** What happened, as the caller describes it; sequence, time and hash are added by appendAudit. */
@@ -8,8 +9,8 @@ export interface AuditEvent {
   actor: string | null;
   /** The patient the action concerned, when someone acted for them or on their record. */
   onBehalfOf?: string | null;
-  /** A stable verb such as `sign-in`, `sign-in.failed`, `record.view`. */
-  action: string;
+  /** A stable verb such as `sign-in`, `sign-in.failed`, `record.view` (the list: common/audit-actions.ts). */
+  action: AuditAction;
   target?: string | null;
   outcome: 'success' | 'failure' | 'denied' | 'throttled';
   ip?: string | null;

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../deps.js';
+import type { AuditAction } from '../../common/audit-actions.js';
 import { appendAudit } from '../audit/log.js';
 import { factorSummary, hasSecondFactor, replaceRecoveryCodes } from './factors.js';
 import { tellHolder } from './second-factor.js';
@@ -6,7 +7,7 @@ import type { Account } from './sessions.js';
 
 export interface FactorChange {
   /** The audit action, e.g. `passkey.added`. */
-  action: string;
+  action: AuditAction;
   /** The email to the holder: its subject and its sentence. */
   subject: string;
   sentence: string;

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Binary, Communication, Patient } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
+import type { AuditAction } from '../../common/audit-actions.js';
 import { appendAudit } from '../audit/log.js';
 import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
@@ -59,7 +60,7 @@ export function staffMessageRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
   const audit = (
     c: Parameters<typeof authOf>[0],
-    action: string,
+    action: AuditAction,
     patientId: string | null,
     target: string,
     outcome: 'success' | 'denied' = 'success',

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Appointment } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../../deps.js';
+import type { AuditAction } from '../../../common/audit-actions.js';
 import { appendAudit } from '../../audit/log.js';
 import { appointmentFor, cancelAppointment, lockAppointment } from '../../appointments/appointments.js';
 import { addDays, zonedTimeToUtc } from '../../appointments/clinic-time.js';
@@ -35,7 +36,7 @@ export function staffAppointmentRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
   const zone = config.clinic.timeZone;
   const staff = requireRole(deps, 'clinician', 'admin');
-  const audit = (c: Context<AppEnv>, action: string, target: string, detail?: string) =>
+  const audit = (c: Context<AppEnv>, action: AuditAction, target: string, detail?: string) =>
     appendAudit(
       store.db,
       {

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.js';
+import type { AuditAction } from '../../../common/audit-actions.js';
 import { appendAudit } from '../../audit/log.js';
 import {
   addSlots,
@@ -24,7 +25,7 @@ export function schedulingRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
   const zone = config.clinic.timeZone;
   const admin = requireRole(deps, 'admin');
-  const audit = (c: Context<AppEnv>, action: string, target: string, detail?: string) =>
+  const audit = (c: Context<AppEnv>, action: AuditAction, target: string, detail?: string) =>
     appendAudit(
       store.db,
       {
