@@ -8,7 +8,19 @@ import { sessionContext } from '../../session/session-context.js';
 import { SessionWatch } from '../../session/session-watch.js';
 import type { SessionController } from '../../session/session-controller.js';
 
-/** The landing page: what the portal is for, and where to turn when something is urgent. */
+/** Where a member of staff starts: the care team's work queues (the staff navigation's pages), by role. */
+const STAFF_WORK: { href: string; label: string; what: string; admin?: true }[] = [
+  { href: '/staff/messages', label: 'Messages', what: 'patients’ messages waiting for an answer' },
+  { href: '/staff/refills', label: 'Refill requests', what: 'prescription refills to approve, decline or mark ready' },
+  { href: '/staff/requests', label: 'Appointment requests', what: 'visits patients asked for, to book or decline' },
+  { href: '/staff/schedule', label: 'Day schedule', what: 'who is booked on a day, and cancelling a visit' },
+  { href: '/staff/scheduling', label: 'Scheduling', what: 'kinds of visit, schedules and bookable times', admin: true },
+];
+
+/**
+ * The landing page: what the portal is for, and where to turn when something is urgent. Staff see their own
+ * start instead: the patient welcome ("your health record…") is not theirs.
+ */
 @customElement('mcl-home-page')
 export class HomePage extends LitElement {
   static override styles = pageStyles;
@@ -30,6 +42,18 @@ export class HomePage extends LitElement {
 
   override render() {
     const clinic = this.clinic;
+    const account = this.session?.account;
+    if (account?.kind === 'staff') {
+      const work = STAFF_WORK.filter((w) => !w.admin || account.role === 'admin');
+      return html`
+        <h1>Care team${clinic ? html` · ${clinic.name}` : ''}</h1>
+        <p>Signed in as ${account.displayName}. What needs your attention:</p>
+        <ul class="staff-work">
+          ${work.map((w) => html`<li><a href=${w.href}>${w.label}</a>: ${w.what}</li>`)}
+        </ul>
+        <p><a href="/help">Help, support hours and contact details</a></p>
+      `;
+    }
     return html`
       <h1>Welcome${clinic ? html` to ${clinic.name}` : ''}</h1>
       <p>
