@@ -2,7 +2,7 @@ import type { AppDeps } from '../deps.js';
 import type { AuditAction } from '../../common/audit-actions.js';
 import { appendAudit } from '../audit/log.js';
 import { factorSummary, hasSecondFactor, replaceRecoveryCodes } from './factors.js';
-import { tellHolder } from './second-factor.js';
+import { tellHolder } from './holder-notice.js';
 import type { Account } from './sessions.js';
 
 export interface FactorChange {

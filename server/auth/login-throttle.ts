@@ -1,7 +1,8 @@
 import type { Db } from './sessions.js';
+import { ApiError } from '../errors.js';
 import { withTransaction, type Store } from '../store/store.js';
 import { hashToken } from './tokens.js';
-import { checkAttempt, MAX_FAILURES, type AttemptVerdict } from './throttle.js';
+import { checkAttempt, MAX_FAILURES, waitPhrase, type AttemptVerdict } from './throttle.js';
 
 /** The counter a sign-in attempt is charged to: the account when one has that login, else the typed name itself. */
 export function throttleKey(accountId: string | undefined, normalizedLogin: string): string {
@@ -49,4 +50,9 @@ export async function reserveAttempt(
       .execute();
     return { ...verdict, failures: row.failures + 1 };
   });
+}
+
+/** The answer when `reserveAttempt` refused an attempt for now: a 429 that says how long to wait, in words. */
+export function tooMany(retryAfterMs: number, lead = 'Too many wrong attempts.'): ApiError {
+  return new ApiError(429, 'too_many_attempts', `${lead} Please wait ${waitPhrase(retryAfterMs)} and try again.`);
 }

@@ -4,7 +4,7 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { normalizeEmail } from '../auth/accounts.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
-import { tellHolder } from '../auth/second-factor.js';
+import { tellHolder } from '../auth/holder-notice.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { ApiError } from '../errors.js';
 import { jsonBody } from '../http/json-body.js';

@@ -15,7 +15,8 @@ import { sendInBackground } from '../notify/mailer.js';
 import { clientIp } from '../http/require-session.js';
 import { withTransaction } from '../store/store.js';
 import { factorSummary, hasSecondFactor, secondFactorMethods } from '../auth/factors.js';
-import { createFlow, loadFlow, spendFlow, verifySecondFactor, type Flow } from '../auth/second-factor.js';
+import { createFlow, loadFlow, spendFlow, type Flow } from '../auth/auth-flow.js';
+import { verifySecondFactor } from '../auth/second-factor.js';
 import { asSecondFactorInput, secondFactorBody, secondStep } from '../auth/sign-in.js';
 import { NEUTRAL_REPLY_MS, sleepUntil } from '../http/neutral-reply.js';
 

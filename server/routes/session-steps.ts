@@ -2,17 +2,13 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
+import { createFlow, loadFlow, spendFlow } from '../auth/auth-flow.js';
 import { factorSummary, secondFactorMethods } from '../auth/factors.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { verifyPassword } from '../auth/password-hash.js';
-import {
-  checkPasskey,
-  createFlow,
-  loadFlow,
-  sendSmsCode,
-  spendFlow,
-  verifySecondFactor,
-} from '../auth/second-factor.js';
+import { checkPasskey } from '../auth/passkey-check.js';
+import { verifySecondFactor } from '../auth/second-factor.js';
+import { sendSmsCode } from '../auth/sms-codes.js';
 import { reauthenticateSession } from '../auth/sessions.js';
 import { asSecondFactorInput, flowToken, secondFactorBody, secondStep, sessionInfo } from '../auth/sign-in.js';
 import { authenticationOptions, authenticationResponseSchema, relyingParty } from '../auth/webauthn.js';

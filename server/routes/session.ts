@@ -7,7 +7,7 @@ import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-thrott
 import { dummyHash, verifyPassword } from '../auth/password-hash.js';
 import { endSession, listOpenSessions } from '../auth/sessions.js';
 import { factorSummary, secondFactorMethods } from '../auth/factors.js';
-import { createFlow } from '../auth/second-factor.js';
+import { createFlow } from '../auth/auth-flow.js';
 import { secondStep, sessionInfo } from '../auth/sign-in.js';
 import { FREE_ATTEMPTS, waitPhrase } from '../auth/throttle.js';
 import { jsonBody } from '../http/json-body.js';

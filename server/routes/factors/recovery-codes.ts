@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../deps.js';
 import { appendAudit } from '../../audit/log.js';
 import { factorSummary, hasSecondFactor, replaceRecoveryCodes } from '../../auth/factors.js';
-import { tellHolder } from '../../auth/second-factor.js';
+import { tellHolder } from '../../auth/holder-notice.js';
 import { ApiError } from '../../errors.js';
 import { patientsOnly } from '../../http/require-role.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../../http/require-session.js';
