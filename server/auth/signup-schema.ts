@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizePhone } from '../../common/phone.js';
 
 /** A calendar date a person typed: real, YYYY-MM-DD, not in the future, not before 1900. */
 export const pastDate = (label: string) =>
@@ -35,12 +36,22 @@ const accountFields = {
     .max(32, 'Username: at most 32 characters.')
     .regex(/^[\p{L}\p{N}._-]+$/u, 'Username: letters, digits, dots, dashes and underscores only.'),
   password: z.string().min(1, 'Choose a password.').max(1024, 'Password: at most 128 characters.'),
+  // Stored in E.164, as every number is (common/phone.ts).
   phone: z
     .string()
     .trim()
-    .regex(/^\+?[0-9 ()-]{7,20}$/, 'Mobile phone: digits, spaces, + ( ) - only.')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+    .max(40, 'Mobile phone: at most 40 characters.')
+    .transform((typed, ctx) => {
+      if (typed === '') return undefined;
+      const e164 = normalizePhone(typed);
+      if (!e164)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Mobile phone: start with + and the country code, for example +1 507 555 0123.',
+        });
+      return e164;
+    })
+    .optional(),
   notify: notifySchema,
 };
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../log.js';
-import { createSmsSender, maskPhone, normalizePhone, SmsError } from './sms.js';
+import { createSmsSender, maskPhone, SmsError } from './sms.js';
 
 const logs: Record<string, unknown>[] = [];
 const logger = createLogger('debug', (line) => logs.push(JSON.parse(line)));
@@ -58,11 +58,7 @@ describe('text-message sender', () => {
     await assert.rejects(down.send({ to: '+447700900123', text: 'x' }), /could not be reached/);
   });
 
-  it('reads phone numbers in international form only', () => {
-    assert.equal(normalizePhone('+1 (555) 555-0123'), '+15555550123');
-    assert.equal(normalizePhone('+44 7700 900123'), '+447700900123');
-    for (const bad of ['5555550123', '+0123456789', '+1', 'call me', '+1234567890123456', ''])
-      assert.equal(normalizePhone(bad), undefined, bad);
+  it('masks a number: enough to recognise, not enough to use (reading numbers: common/phone.test.ts)', () => {
     assert.equal(maskPhone('+447700900123'), '+4•••••••0123');
   });
 });

@@ -69,12 +69,3 @@ export function maskPhone(phone: string): string {
     ? '•'.repeat(phone.length)
     : `${phone.slice(0, 2)}${'•'.repeat(phone.length - 6)}${phone.slice(-4)}`;
 }
-
-/**
- * A phone number as typed, in E.164 (ITU-T E.164: "+", country code, up to 15 digits), or undefined. Spaces, dots,
- * dashes and brackets are ignored; a number without "+" is not guessed at (the portal serves travellers).
- */
-export function normalizePhone(typed: string): string | undefined {
-  const compact = typed.normalize('NFKC').replace(/[\s().-]/g, '');
-  return /^\+[1-9]\d{6,14}$/.test(compact) ? compact : undefined;
-}

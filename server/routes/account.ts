@@ -10,7 +10,8 @@ import { ApiError } from '../errors.js';
 import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../http/require-session.js';
 import { sendInBackground } from '../notify/mailer.js';
-import { maskPhone, normalizePhone } from '../notify/sms.js';
+import { maskPhone } from '../notify/sms.js';
+import { normalizePhone } from '../../common/phone.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 import { notifySchema } from '../auth/signup-schema.js';
 

@@ -8,6 +8,7 @@ import { migrations } from './migrations/index.js';
 import { getMeta, setMeta } from './meta.js';
 import { dialectOf, migrateToLatest, openStore, StoreOpenError, withTransaction } from './store.js';
 import { storeFactories, type TestStore } from '../testing/stores.js';
+import { createAccount } from '../auth/accounts.js';
 
 // One contract, two databases: every test here runs on SQLite (the embedded default) and on PostgreSQL.
 for (const factory of storeFactories) {
@@ -27,6 +28,31 @@ for (const factory of storeFactories) {
         Object.keys(migrations).sort(),
       );
       assert.deepEqual(await migrateToLatest(t.store.db), []);
+    });
+
+    it('rewrites phone numbers kept as typed into E.164, and drops one it cannot read (0011)', async () => {
+      const now = new Date('2026-12-01T00:00:00Z');
+      const ids: string[] = [];
+      for (const [n, phone] of [
+        ['typed', '+1 (507) 555-0123'],
+        ['local', '507 555 0123'],
+        ['fine', '+447700900123'],
+      ] as const) {
+        const a = await createAccount(
+          t.store.db,
+          { kind: 'patient', username: `phone-${n}`, email: `phone-${n}@example.com`, displayName: n },
+          now,
+        );
+        await t.store.db.updateTable('account').set({ phone }).where('id', '=', a.id).execute();
+        ids.push(a.id);
+      }
+      await migrations['0011-phones-e164']!.up(t.store.db as never);
+      const phones = await t.store.db.selectFrom('account').select(['id', 'phone']).where('id', 'in', ids).execute();
+      const byId = new Map(phones.map((p) => [p.id, p.phone]));
+      assert.deepEqual(
+        ids.map((id) => byId.get(id)),
+        ['+15075550123', null, '+447700900123'],
+      );
     });
 
     it('answers a ping', async () => {

@@ -11,7 +11,8 @@ import { ApiError } from '../../errors.js';
 import { jsonBody } from '../../http/json-body.js';
 import { patientsOnly } from '../../http/require-role.js';
 import { authOf, clientIp, requireFreshAuth, requireSession } from '../../http/require-session.js';
-import { maskPhone, normalizePhone } from '../../notify/sms.js';
+import { maskPhone } from '../../notify/sms.js';
+import { normalizePhone } from '../../../common/phone.js';
 import { withTransaction } from '../../store/store.js';
 
 /**
