@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Appointment } from 'fhir/r4';
 import type { AppDeps } from '../deps.js';
+import { readNotifyPrefs } from '../../common/notify-topics.js';
 import { getResource } from '../store/resource-reads.js';
 import type { ReminderTable } from '../store/schema.js';
 import type { Selectable } from 'kysely';
@@ -9,10 +10,6 @@ type Reminder = Selectable<ReminderTable>;
 
 /** How long a runner may hold a claimed reminder before another may take it over (it crashed mid-send). */
 export const REMINDER_LEASE_MS = 5 * 60_000;
-
-interface Prefs {
-  appointmentReminder?: { email?: boolean; text?: boolean };
-}
 
 /**
  * Claims up to `limit` due reminders for this runner, atomically: each is moved to `sending` with a lease, in one
@@ -103,18 +100,18 @@ export async function runReminders(
       .where('patient_id', '=', r.patient_id)
       .where('kind', '=', 'patient')
       .executeTakeFirst();
-    const prefs = (holder ? JSON.parse(holder.notify_prefs || '{}') : {}) as Prefs;
+    const prefs = readNotifyPrefs(holder?.notify_prefs);
     const text = reminderText(appointment!, {
       name: config.clinic.name,
       timeZone: config.clinic.timeZone,
       phone: config.clinic.support.phone,
     });
     const channels: (() => Promise<void>)[] = [];
-    if (holder?.email_verified_at && prefs.appointmentReminder?.email !== false)
+    if (holder?.email_verified_at && prefs.appointmentReminder.email)
       channels.push(() =>
         mailer.send({ to: holder.email, subject: `Appointment reminder from ${config.clinic.name}`, text }),
       );
-    if (holder?.phone && prefs.appointmentReminder?.text) channels.push(() => sms.send({ to: holder.phone!, text }));
+    if (holder?.phone && prefs.appointmentReminder.text) channels.push(() => sms.send({ to: holder.phone!, text }));
     const results = await Promise.allSettled(channels.map((send) => send()));
     for (const failure of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected'))
       logger.error('reminder failed', { reminder: r.id, error: (failure.reason as Error).message });

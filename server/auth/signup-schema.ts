@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizePhone } from '../../common/phone.js';
+import { DEFAULT_NOTIFY, type NotifyPrefs } from '../../common/notify-topics.js';
 
 /** A calendar date a person typed: real, YYYY-MM-DD, not in the future, not before 1900. */
 export const pastDate = (label: string) =>
@@ -21,11 +22,7 @@ const channel = z.object({ email: z.boolean(), text: z.boolean() }).strict();
 export const notifySchema = z
   .object({ newMessage: channel, appointmentReminder: channel, newResult: channel })
   .strict()
-  .default({
-    newMessage: { email: true, text: false },
-    appointmentReminder: { email: true, text: false },
-    newResult: { email: true, text: false },
-  });
+  .default(DEFAULT_NOTIFY) satisfies z.ZodType<NotifyPrefs>;
 
 const accountFields = {
   email: z.email('Enter an email address such as name@example.com.').max(254),

@@ -1,12 +1,6 @@
 import type { AppDeps } from '../deps.js';
 import { sendInBackground } from './mailer.js';
-
-/** The channels a patient chose for news from their care team (sign-up and Account → Notifications). */
-type Channels = { email?: boolean; text?: boolean };
-interface Prefs {
-  newMessage?: Channels;
-  appointmentReminder?: Channels;
-}
+import { readNotifyPrefs, type NotifyTopic } from '../../common/notify-topics.js';
 
 /**
  * Tells the holder of a patient's account that something new waits in the portal (a reply, a decision on a
@@ -17,7 +11,7 @@ export async function tellPatient(
   deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'logger' | 'config'>,
   patientId: string,
   news: { subject: string; path: string },
-  kind: keyof Prefs = 'newMessage',
+  kind: NotifyTopic = 'newMessage',
 ): Promise<void> {
   const { store, mailer, sms, logger, config } = deps;
   // Called after the work it tells of was committed: a failure here is logged, never turned into an error answer.
@@ -29,16 +23,17 @@ export async function tellPatient(
     .executeTakeFirst()
     .catch((error: Error) => void logger.error('telling the patient failed', { error: error.message }));
   if (!holder) return;
-  const prefs = JSON.parse(holder.notify_prefs || '{}') as Prefs;
+  // The channels the patient chose for this kind of news (sign-up and Account → Notifications).
+  const prefs = readNotifyPrefs(holder.notify_prefs);
   const link = `${config.publicOrigin}${news.path}`;
-  if (prefs[kind]?.email !== false && holder.email_verified_at) {
+  if (prefs[kind].email && holder.email_verified_at) {
     sendInBackground(mailer, logger, {
       to: holder.email,
       subject: `${news.subject} (${config.clinic.name})`,
       text: `${news.subject} is waiting for you in the ${config.clinic.name} patient portal. Sign in to see it: ${link}\n\nFor your privacy this email holds no health details.`,
     });
   }
-  if (prefs[kind]?.text && holder.phone) {
+  if (prefs[kind].text && holder.phone) {
     void sms
       .send({
         to: holder.phone,

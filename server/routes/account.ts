@@ -12,6 +12,7 @@ import { authOf, clientIp, requireFreshAuth, requireSession } from '../http/requ
 import { sendInBackground } from '../notify/mailer.js';
 import { maskPhone } from '../notify/sms.js';
 import { normalizePhone } from '../../common/phone.js';
+import { readNotifyPrefs } from '../../common/notify-topics.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 import { notifySchema } from '../auth/signup-schema.js';
 
@@ -45,7 +46,7 @@ export function accountRoutes(deps: AppDeps) {
       return c.json({
         email: account.email,
         phone: account.phone,
-        notify: JSON.parse(account.notify_prefs || '{}') as unknown,
+        notify: readNotifyPrefs(account.notify_prefs),
       });
     })
     .put('/notifications', signedIn, jsonBody(z.object({ notify: notifySchema }).strict()), async (c) => {
