@@ -233,14 +233,14 @@ export const routes: Route[] = [
     tag: 'mcl-forgot-password-page',
     title: 'Forgot password',
     nav: false,
-    load: () => import('../features/password/password-pages.js'),
+    load: () => import('../features/password/forgot-password-page.js'),
   },
   {
     path: '/reset-password',
     tag: 'mcl-reset-password-page',
     title: 'Choose a new password',
     nav: false,
-    load: () => import('../features/password/password-pages.js'),
+    load: () => import('../features/password/reset-password-page.js'),
   },
   {
     path: '/staff-enrol',

@@ -9,39 +9,6 @@ import { tokenFromHash } from '../../ui/token-from-hash.js';
 import type { PasswordField } from '../../ui/fields/password-field.js';
 import '../../ui/fields/password-field.js';
 
-/** Forgot password: ask for a reset link by email. The answer does not say whether the address has an account. */
-@customElement('mcl-forgot-password-page')
-export class ForgotPasswordPage extends LitElement {
-  static override styles = [pageStyles, formStyles];
-  @state() private message: { ok: boolean; text: string } | undefined;
-
-  private async submit(event: SubmitEvent) {
-    event.preventDefault();
-    const email = String(new FormData(event.target as HTMLFormElement).get('email') ?? '');
-    try {
-      const r = await api<{ message: string }>('POST', '/api/password-reset', { email });
-      this.message = { ok: true, text: r.message };
-    } catch (error) {
-      this.message = {
-        ok: false,
-        text: error instanceof ApiProblem ? error.message : 'That did not work. Please try again.',
-      };
-    }
-  }
-
-  override render() {
-    return html`<h1>Forgot password</h1>
-      ${this.message ? html`<p class=${this.message.ok ? 'success' : 'alert'} role=${this.message.ok ? 'status' : 'alert'}>${this.message.text}</p>` : nothing}
-      <form @submit=${this.submit} novalidate>
-        <div class="field">
-          <label for="email">Email address of your account</label>
-          <input id="email" name="email" type="email" autocomplete="email" required />
-        </div>
-        <button type="submit">Send me a link</button>
-      </form>`;
-  }
-}
-
 /** Opened from the reset mail: choose a new password. Every session of the account ends when it is changed. */
 @customElement('mcl-reset-password-page')
 export class ResetPasswordPage extends LitElement {
@@ -119,7 +86,6 @@ export class ResetPasswordPage extends LitElement {
 
 declare global {
   interface HTMLElementTagNameMap {
-    'mcl-forgot-password-page': ForgotPasswordPage;
     'mcl-reset-password-page': ResetPasswordPage;
   }
 }
