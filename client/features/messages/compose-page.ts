@@ -9,8 +9,9 @@ import type { Vault } from '../../record/vault.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { DraftKeeper } from '../../record/draft-keeper.js';
 import { RecordPage } from '../../session/record-page.js';
-import { composerStyles, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../ui/composer.js';
-import '../../ui/composer.js';
+import { composerStyles, MAX_MESSAGE_CHARS } from '../../ui/composer.js';
+import type { AttachmentPicker } from '../../ui/attachment-picker.js';
+import '../../ui/attachment-picker.js';
 import { urgentNotice } from './urgent-notice.js';
 import { COMPOSE_PAGE } from './pending-messages.js';
 

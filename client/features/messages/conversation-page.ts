@@ -11,8 +11,9 @@ import { DraftKeeper } from '../../record/draft-keeper.js';
 import { formatDate } from '../../record/fhir-display.js';
 import { RecordPage } from '../../session/record-page.js';
 import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
-import { composerStyles, fileSize, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../ui/composer.js';
-import '../../ui/composer.js';
+import { composerStyles, fileSize, MAX_MESSAGE_CHARS } from '../../ui/composer.js';
+import type { AttachmentPicker } from '../../ui/attachment-picker.js';
+import '../../ui/attachment-picker.js';
 import {
   conversations,
   documentsOf,
