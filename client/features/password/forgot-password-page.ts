@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 
@@ -14,7 +15,7 @@ export class ForgotPasswordPage extends LitElement {
     event.preventDefault();
     const email = String(new FormData(event.target as HTMLFormElement).get('email') ?? '');
     try {
-      const r = await api<{ message: string }>('POST', '/api/password-reset', { email });
+      const r = await ok(portal.api['password-reset'].$post({ json: { email } }));
       this.message = { ok: true, text: r.message };
     } catch (error) {
       this.message = {
