@@ -3,7 +3,8 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
 import { navigate } from '../../session/navigate.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal, type Success } from '../../data/portal.js';
 import { submit } from '../../record/outbox.js';
 import type { Vault } from '../../record/vault.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -15,11 +16,8 @@ import '../../ui/attachment-picker.js';
 import { urgentNotice } from './urgent-notice.js';
 import { COMPOSE_PAGE } from './pending-messages.js';
 
-interface Recipient {
-  key: string;
-  name: string;
-  kind: 'department' | 'care-team' | 'clinician';
-}
+/** Someone this patient may write to, as the portal lists them (server/messages/messages.ts). */
+type Recipient = Success<Awaited<ReturnType<typeof portal.api.messages.recipients.$get>>>['recipients'][number];
 
 /** A new message: to whom, subject, text and files; drafts are kept as the person types; the urgent notice first. */
 @customElement('mcl-compose-page')
@@ -41,12 +39,7 @@ export class ComposePage extends RecordPage {
     this.vault = vault;
     this.patientId = patientId;
     try {
-      this.recipients = (
-        await api<{ recipients: Recipient[] }>(
-          'GET',
-          `/api/messages/recipients?patient=${encodeURIComponent(patientId)}`,
-        )
-      ).recipients;
+      this.recipients = (await ok(portal.api.messages.recipients.$get({ query: { patient: patientId } }))).recipients;
       this.offlineList = false;
     } catch (error) {
       // Without the list (no connection, or the portal did not answer) the clinic's departments are still known.
