@@ -6,7 +6,9 @@ import { mountRecordPage, openTestRecord } from '../../session/mount-record-page
 import { demoClinic } from '../../../common/demo-clinic.js';
 import { conversations } from '../../record/conversations.js';
 import { news } from '../../record/news.js';
-import './messages-pages.js';
+import './messages-page.js';
+import './conversation-page.js';
+import './compose-page.js';
 
 // A conversation in the shapes the server writes (server/messages/messages.ts), stored through the real vault.
 const P = 'patient-1';

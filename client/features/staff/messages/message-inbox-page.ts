@@ -6,8 +6,9 @@ import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
 import { downloadFile } from '../../../ui/download.js';
 import { ActionController } from '../../../ui/action-controller.js';
-import { composerStyles, fileSize, MAX_MESSAGE_CHARS, type AttachmentPicker } from '../../../ui/composer.js';
-import '../../../ui/composer.js';
+import { composerStyles, fileSize, MAX_MESSAGE_CHARS } from '../../../ui/composer.js';
+import type { AttachmentPicker } from '../../../ui/attachment-picker.js';
+import '../../../ui/attachment-picker.js';
 
 interface ThreadRow {
   id: string;

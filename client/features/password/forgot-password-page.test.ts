@@ -1,5 +1,5 @@
 import { expectLabelledFields } from '../../ui/expect-labelled.js';
-import './password-pages.js';
+import './forgot-password-page.js';
 
 describe('password pages', () => {
   it('mcl-forgot-password-page labels every field and passes axe', () =>

@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { MAX_FILE_BYTES, type AttachmentPicker } from './composer.js';
-import './composer.js';
+import { MAX_FILE_BYTES } from './composer.js';
+import type { AttachmentPicker } from './attachment-picker.js';
+import './attachment-picker.js';
 
 describe('mcl-attachment-picker', () => {
   it('attachments: more than 10 MB is refused at once, a picture is read as base64', async () => {
