@@ -1,4 +1,4 @@
-import { api } from '../data/api.js';
+import { ok, portal } from '../data/portal.js';
 import { fromBase64Url } from '../data/vault-crypto.js';
 import { openVault } from './open-vault.js';
 import type { Vault } from './vault.js';
@@ -19,16 +19,9 @@ export interface SyncResult {
   lastSyncAt: string;
 }
 
-interface FeedPage {
-  next: number;
-  latest: number;
-  done: boolean;
-  changes: { seq: number; type: string; id: string; resource?: Record<string, any>; deleted?: true }[];
-}
-
 /** The patients this account may read (asked once per worker: it changes only when access is granted or revoked). */
 export async function listPatients(): Promise<SyncResult['patients']> {
-  return (await api<{ patients: SyncResult['patients'] }>('GET', '/api/records/patients')).patients;
+  return (await ok(portal.api.records.patients.$get())).patients;
 }
 
 /**
@@ -40,7 +33,9 @@ export async function openAccountVault(accountId: string, make = true): Promise<
   // A key unlocked on this device that no longer opens the record must not start a new one: that would delete
   // what waits in the outbox. The error says so instead.
   if (local) return openVault(accountId, local, undefined, false, make);
-  const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
+  const { key } = await ok(portal.api.records['vault-key'].$get());
+  // The server's row type leaves the key nullable; it makes one before answering, so none is a broken answer.
+  if (key === null) throw new Error('The portal answered without the key to this record.');
   return openVault(accountId, fromBase64Url(key), undefined, true, make);
 }
 
@@ -69,16 +64,18 @@ export async function syncAll(
     // each with its own cursor, so an interrupted sync resumes at the last page fully stored.
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const page = await api<FeedPage>(
-        'GET',
-        `/api/records/feed?patient=${encodeURIComponent(patient.id)}&since=${cursor}&limit=${PAGE_SIZE}`,
+      const page = await ok(
+        portal.api.records.feed.$get({
+          query: { patient: patient.id, since: String(cursor), limit: String(PAGE_SIZE) },
+        }),
       );
       total ??= Math.max(0, page.latest - cursor);
+      // Each change is a resource or a deletion (the server's answer type says which, by its fields).
       const rows = await vault.seal(
         patient.id,
-        page.changes.filter((c) => c.resource).map((c) => c.resource!),
+        page.changes.flatMap((c) => ('resource' in c ? [c.resource] : [])),
       );
-      const removed = page.changes.filter((c) => c.deleted).map((c) => ({ type: c.type, id: c.id }));
+      const removed = page.changes.flatMap((c) => ('deleted' in c ? [{ type: c.type, id: c.id }] : []));
       await writing;
       const count = page.changes.length;
       // On the first download everything already there counts as seen: "new" is what arrives after it.

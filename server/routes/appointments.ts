@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { validator } from 'hono/validator';
 import { z } from 'zod';
 import type { Appointment, Patient } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
@@ -47,7 +48,14 @@ const slotsQuery = z.object({
     .regex(/^[a-z0-9-]{1,64}$/, 'schedule: not a schedule id')
     .optional(),
   from: z.iso.date('from: a date such as 2026-12-01').optional(),
-  days: z.coerce.number().int().min(1).max(60).default(21),
+  /** 21 when not given (read as `q.days ?? 21`: optional here, so the typed client need not send it). */
+  days: z.coerce.number().int().min(1).max(60).optional(),
+});
+/** The slots query, declared so the typed client sends it; the same 400 as when the handler parsed it by hand. */
+const slotsQueryIn = validator('query', (_query, c) => {
+  const parsed = slotsQuery.safeParse(c.req.query());
+  if (!parsed.success) throw new ApiError(400, 'invalid_query', parsed.error.issues[0]!.message);
+  return parsed.data;
 });
 
 const NOT_YOURS = 'There is no appointment here that you may change.';
@@ -106,10 +114,8 @@ export function appointmentRoutes(deps: AppDeps) {
         ],
       });
     })
-    .get('/slots', async (c) => {
-      const parsed = slotsQuery.safeParse(c.req.query());
-      if (!parsed.success) throw new ApiError(400, 'invalid_query', parsed.error.issues[0]!.message);
-      const q = parsed.data;
+    .get('/slots', slotsQueryIn, async (c) => {
+      const q = c.req.valid('query');
       const type = await store.db
         .selectFrom('visit_type')
         .select(['bookable_online', 'name'])
@@ -124,7 +130,7 @@ export function appointmentRoutes(deps: AppDeps) {
         );
       const now = clock.now();
       const from = q.from ? new Date(Math.max(Date.parse(`${q.from}T00:00:00Z`) - 86_400_000, now.getTime())) : now;
-      const to = new Date(from.getTime() + q.days * 86_400_000);
+      const to = new Date(from.getTime() + (q.days ?? 21) * 86_400_000);
       return c.json({
         slots: await openSlots(store.db, {
           visitTypeId: q.visitType,

@@ -3,7 +3,8 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { Appointment } from 'fhir/r4';
 import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
-import { api, ApiProblem, OFFLINE_MESSAGE } from '../../data/api.js';
+import { ApiProblem, OFFLINE_MESSAGE } from '../../data/api.js';
+import { ok, portal } from '../../data/portal.js';
 import type { OutboxItem, Vault } from '../../record/vault.js';
 import { navigate } from '../../session/navigate.js';
 import { draftKey } from '../../record/draft-keeper.js';
@@ -94,7 +95,12 @@ export class AppointmentsPage extends RecordPage {
     this.busy = true;
     this.problem = undefined;
     try {
-      await api('POST', `/api/appointments/${encodeURIComponent(a.id!)}/cancel`, reason ? { reason } : {});
+      await ok(
+        portal.api.appointments[':id'].cancel.$post({
+          param: { id: encodeURIComponent(a.id!) },
+          json: reason ? { reason } : {},
+        }),
+      );
       this.cancelling = undefined;
       this.notice = a.start
         ? `Your ${visitDetails(a).type.toLowerCase()} on ${visitTime(a.start, this.zone).clinic} is cancelled.`

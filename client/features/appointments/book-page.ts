@@ -6,7 +6,8 @@ import { sessionContext } from '../../session/session-context.js';
 import type { SessionController } from '../../session/session-controller.js';
 import { SessionWatch } from '../../session/session-watch.js';
 import { navigate } from '../../session/navigate.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal, type Success } from '../../data/portal.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { ActionController } from '../../ui/action-controller.js';
@@ -14,26 +15,12 @@ import { recordSession } from '../../record/record-session.js';
 import { recordStyles } from '../../session/record-page.js';
 import { dayIn, deviceZone, visitTime } from '../../record/visit-time.js';
 
-interface VisitType {
-  id: string;
-  name: string;
-  minutes: number;
-  instructions: string;
-}
-interface ScheduleOption {
-  id: string;
-  name: string;
-  kind: 'clinician' | 'department';
-  department: string;
-  visitTypes: string[];
-}
-interface Slot {
-  id: string;
-  start: string;
-  end: string;
-  visitType: { id: string; name: string; minutes: number };
-  schedule: { id: string; name: string; kind: string; department: string; location: string; address: string };
-}
+/** The visit types patients may book and the schedules offering them, as the server answers. */
+type Options = Success<Awaited<ReturnType<typeof portal.api.appointments.options.$get>>>;
+type VisitType = Options['visitTypes'][number];
+type ScheduleOption = Options['schedules'][number];
+/** A free time, as the server lists it. */
+type Slot = Success<Awaited<ReturnType<typeof portal.api.appointments.slots.$get>>>['slots'][number];
 
 /** Why booking did not work, in words; without a connection, what to do instead. */
 function bookingProblem(error: unknown): string {
@@ -75,10 +62,7 @@ export class BookPage extends LitElement {
     if (this.session?.account && !this.started) {
       this.started = true;
       void this.action.run(async () => {
-        const options = await api<{ visitTypes: VisitType[]; schedules: ScheduleOption[] }>(
-          'GET',
-          '/api/appointments/options',
-        );
+        const options = await ok(portal.api.appointments.options.$get());
         this.types = options.visitTypes;
         this.schedules = options.schedules;
       });
@@ -89,8 +73,8 @@ export class BookPage extends LitElement {
     event.preventDefault();
     this.chosen = undefined;
     void this.action.run(async () => {
-      const q = new URLSearchParams({ visitType: this.type, ...(this.schedule ? { schedule: this.schedule } : {}) });
-      this.slots = (await api<{ slots: Slot[] }>('GET', `/api/appointments/slots?${q}`)).slots;
+      const query = { visitType: this.type, ...(this.schedule ? { schedule: this.schedule } : {}) };
+      this.slots = (await ok(portal.api.appointments.slots.$get({ query }))).slots;
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('#times-title')?.focus();
     });
@@ -109,19 +93,20 @@ export class BookPage extends LitElement {
     this.key ??= crypto.randomUUID();
     const key = this.key;
     void this.action.run(async () => {
+      const headers = { 'Idempotency-Key': key };
+      // hono/client puts a param into the path as it is (no encoding): this id comes from the address bar, and
+      // unencoded a `../` or `?` in it would send the booking to another path.
       if (this.reschedule)
-        await api(
-          'POST',
-          `/api/appointments/${encodeURIComponent(this.reschedule)}/reschedule`,
-          { slotId: slot.id },
-          { 'Idempotency-Key': key },
+        await ok(
+          portal.api.appointments[':id'].reschedule.$post(
+            { param: { id: encodeURIComponent(this.reschedule) }, json: { slotId: slot.id } },
+            { headers },
+          ),
         );
+      // An account without a patient record has nothing to book for: the server refuses the empty id (400).
       else
-        await api(
-          'POST',
-          '/api/appointments',
-          { patientId: account.patientId, slotId: slot.id },
-          { 'Idempotency-Key': key },
+        await ok(
+          portal.api.appointments.$post({ json: { patientId: account.patientId ?? '', slotId: slot.id } }, { headers }),
         );
       await recordSession(account).sync();
       navigate(this, '/appointments');

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { validator } from 'hono/validator';
 import { z } from 'zod';
 import type { Appointment } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../../deps.js';
@@ -16,6 +17,13 @@ import { getResources } from '../../store/resource-reads.js';
 import { withTransaction } from '../../store/store.js';
 import { staffAppointmentRequestRoutes } from './requests.js';
 import { schedulingRoutes } from './scheduling.js';
+
+/** `?date=YYYY-MM-DD`, declared so the typed client sends it; the same 400 as when the handler read it by hand. */
+const dayQuery = validator('query', (_query, c) => {
+  const date = c.req.query('date') ?? '';
+  if (!z.iso.date().safeParse(date).success) throw new ApiError(400, 'invalid_query', 'date: a day such as 2026-12-01');
+  return { date };
+});
 
 const cancelBody = z
   .object({
@@ -52,10 +60,8 @@ export function staffAppointmentRoutes(deps: AppDeps) {
 
   return new Hono<AppEnv>()
     .use(requireSession(deps))
-    .get('/day', staff, async (c) => {
-      const date = c.req.query('date') ?? '';
-      if (!z.iso.date().safeParse(date).success)
-        throw new ApiError(400, 'invalid_query', 'date: a day such as 2026-12-01');
+    .get('/day', staff, dayQuery, async (c) => {
+      const { date } = c.req.valid('query');
       const from = zonedTimeToUtc(date, '00:00', zone).toISOString();
       const to = zonedTimeToUtc(addDays(date, 1), '00:00', zone).toISOString();
       const rows = await store.db
@@ -84,22 +90,10 @@ export function staffAppointmentRoutes(deps: AppDeps) {
         rows.flatMap((r) => (r.appointment_id ? [r.appointment_id] : [])),
       );
       const appointments = new Map(booked.map((a) => [a.id, a.resource as unknown as Appointment]));
-      const schedules = new Map<
-        string,
-        { id: string; name: string; department: string; location: string; slots: unknown[] }
-      >();
-      for (const r of rows) {
-        if (!schedules.has(r.schedule_id)) {
-          schedules.set(r.schedule_id, {
-            id: r.schedule_id,
-            name: r.schedule_name,
-            department: r.department,
-            location: r.location_name,
-            slots: [],
-          });
-        }
+      // One time of the day as the page shows it; its type is the answer's, which the typed client reads.
+      const slotOf = (r: (typeof rows)[number]) => {
         const a = r.appointment_id ? appointments.get(r.appointment_id) : undefined;
-        schedules.get(r.schedule_id)!.slots.push({
+        return {
           id: r.id,
           start: r.start_at,
           end: r.end_at,
@@ -111,7 +105,23 @@ export function staffAppointmentRoutes(deps: AppDeps) {
                 status: a.status,
               }
             : null,
-        });
+        };
+      };
+      const schedules = new Map<
+        string,
+        { id: string; name: string; department: string; location: string; slots: ReturnType<typeof slotOf>[] }
+      >();
+      for (const r of rows) {
+        if (!schedules.has(r.schedule_id)) {
+          schedules.set(r.schedule_id, {
+            id: r.schedule_id,
+            name: r.schedule_name,
+            department: r.department,
+            location: r.location_name,
+            slots: [],
+          });
+        }
+        schedules.get(r.schedule_id)!.slots.push(slotOf(r));
       }
       await audit(c, 'staff.schedule.view', `schedule/${date}`, `${appointments.size} appointments`);
       return c.json({ date, timeZone: zone, schedules: [...schedules.values()] });

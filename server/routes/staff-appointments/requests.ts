@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { validator } from 'hono/validator';
 import { z } from 'zod';
 import type { Appointment } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../../deps.js';
@@ -34,6 +35,11 @@ const declineBody = z
   })
   .strict();
 const NO_REQUEST = 'There is no open appointment request with that id.';
+/**
+ * `?visitType=`, declared so the typed client sends it. Only read here: the handler checks it after finding the
+ * request, so an unknown request is still a 404 (and a known one is audited) whatever the query says.
+ */
+const slotsQuery = validator('query', (_query, c) => ({ visitType: c.req.query('visitType') ?? '' }));
 
 /**
  * `/api/staff/appointments/requests` (clinicians, administrators; behind requireSession in index.ts): patients' open
@@ -111,7 +117,7 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
       }
       return c.json({ requests, visitTypes, timeZone: zone });
     })
-    .get('/:id/slots', staff, async (c) => {
+    .get('/:id/slots', staff, slotsQuery, async (c) => {
       const request = await openRequest(pathId(c.req.param('id'), NO_REQUEST));
       await appendAudit(
         store.db,
@@ -125,7 +131,7 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
         },
         clock.now(),
       );
-      const visitType = c.req.query('visitType') ?? '';
+      const { visitType } = c.req.valid('query');
       if (!/^[a-z0-9-]{1,40}$/.test(visitType)) throw new ApiError(400, 'invalid_query', 'Choose a visit type.');
       const period = request.appointment.requestedPeriod?.[0];
       const now = clock.now();

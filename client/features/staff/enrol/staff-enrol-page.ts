@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, ApiProblem } from '../../../data/api.js';
+import { ApiProblem } from '../../../data/api.js';
+import { ok, portal } from '../../../data/portal.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
 import { tokenFromHash } from '../../../ui/token-from-hash.js';
@@ -26,11 +27,14 @@ export class StaffEnrolPage extends LitElement {
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
+    // The form is shown only with a token (render); the server's body requires one.
+    const token = this.token;
+    if (!token) return;
     const username = String(new FormData(event.target as HTMLFormElement).get('username') ?? '');
     const password = this.renderRoot.querySelector<PasswordField>('mcl-password-field')!.value;
     this.errors = {};
     try {
-      const r = await api<{ message: string }>('POST', '/api/staff-enrol', { token: this.token, username, password });
+      const r = await ok(portal.api['staff-enrol'].$post({ json: { token, username, password } }));
       this.result = { ok: true, text: r.message };
       history.replaceState(null, '', location.pathname);
       await this.session?.refresh();

@@ -1,7 +1,8 @@
 import { css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { StaffPage } from '../../../session/staff-page.js';
-import { api, ApiProblem, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../../data/api.js';
+import { ApiProblem, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../../data/api.js';
+import { ok, portal, type Success } from '../../../data/portal.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
 import { downloadFile } from '../../../ui/download.js';
@@ -10,39 +11,15 @@ import { composerStyles, fileSize, MAX_MESSAGE_CHARS } from '../../../ui/compose
 import type { AttachmentPicker } from '../../../ui/attachment-picker.js';
 import '../../../ui/attachment-picker.js';
 
-interface ThreadRow {
-  id: string;
-  patient: { id: string; name: string };
-  team: { key: string; name: string };
-  subject: string;
-  lastMessageAt: string;
-  unread: boolean;
-  unanswered: boolean;
-  handled: boolean;
-}
+const inbox = portal.api.staff.messages;
+/** One conversation of the inbox, as the server lists it. */
+type ThreadRow = Success<Awaited<ReturnType<typeof inbox.$get>>>['threads'][number];
+/** One conversation with its messages, as the server answers it. */
+type ThreadView = Success<Awaited<ReturnType<(typeof inbox)[':id']['$get']>>>;
 
-interface ThreadView {
-  thread: {
-    id: string;
-    lastMessageAt: string;
-    subject: string;
-    team: { name: string };
-    patient: { name: string };
-    handled: boolean;
-    unanswered: boolean;
-  };
-  messages: {
-    id: string;
-    fromPatient: boolean;
-    sender: string;
-    sent: string;
-    text: string;
-    attachments: { id: string; title: string; contentType: string; size: number }[];
-    documents: { id: string; title: string }[];
-  }[];
-}
-
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** A message's `sent` is optional in the FHIR Communication the server reads it from (it always writes one). */
+const when = (iso: string | undefined) =>
+  new Date(iso ?? NaN).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * The care team's message inbox: conversations grouped by team, those waiting first (unread, then unanswered);
@@ -65,12 +42,12 @@ export class MessageInboxPage extends StaffPage {
 
   protected load() {
     return this.action.run(async () => {
-      this.threads = (await api<{ threads: ThreadRow[] }>('GET', '/api/staff/messages')).threads;
+      this.threads = (await ok(inbox.$get())).threads;
     }, 'The inbox could not be loaded.');
   }
 
   private async fetchThread(id: string) {
-    this.open = await api<ThreadView>('GET', `/api/staff/messages/${encodeURIComponent(id)}`);
+    this.open = await ok(inbox[':id'].$get({ param: { id: encodeURIComponent(id) } }));
     void this.load();
   }
 
@@ -108,14 +85,17 @@ export class MessageInboxPage extends StaffPage {
     // One key per reply written: a retry of this same reply (a lost answer) is carried out once.
     const key = form.dataset.key ?? (form.dataset.key = crypto.randomUUID());
     await this.action.run(async () => {
-      await api(
-        'POST',
-        `/api/staff/messages/${encodeURIComponent(thread.id)}/reply`,
-        {
-          body: String(data.get('reply') ?? ''),
-          ...(file ? { document: { name: file.name, data: file.data, title } } : {}),
-        },
-        { 'Idempotency-Key': key },
+      await ok(
+        inbox[':id'].reply.$post(
+          {
+            param: { id: encodeURIComponent(thread.id) },
+            json: {
+              body: String(data.get('reply') ?? ''),
+              ...(file ? { document: { name: file.name, data: file.data, title } } : {}),
+            },
+          },
+          { headers: { 'Idempotency-Key': key } },
+        ),
       );
       delete form.dataset.key;
       form.reset();
@@ -128,10 +108,12 @@ export class MessageInboxPage extends StaffPage {
   private handled(handled: boolean) {
     const thread = this.open!.thread;
     return this.action.run(async () => {
-      await api('POST', `/api/staff/messages/${encodeURIComponent(thread.id)}/handled`, {
-        handled,
-        lastMessageAt: thread.lastMessageAt,
-      });
+      await ok(
+        inbox[':id'].handled.$post({
+          param: { id: encodeURIComponent(thread.id) },
+          json: { handled, lastMessageAt: thread.lastMessageAt },
+        }),
+      );
       this.notice = handled ? `“${thread.subject}” marked handled.` : `“${thread.subject}” is open again.`;
       this.open = { ...this.open!, thread: { ...thread, handled } };
       await this.load();

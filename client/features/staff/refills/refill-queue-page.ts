@@ -1,21 +1,17 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { StaffPage } from '../../../session/staff-page.js';
-import { api, ApiProblem } from '../../../data/api.js';
+import { ApiProblem } from '../../../data/api.js';
+import { ok, portal, type Success } from '../../../data/portal.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
 import { ActionController } from '../../../ui/action-controller.js';
 
-interface Request {
-  id: string;
-  status: string;
-  kind: string;
-  requestedAt: string;
-  patient: { id: string; name: string };
-  medication: string;
-  pharmacy: string | null;
-  note: string | null;
-}
+/**
+ * One open request as the server lists it. Its `id` and `requestedAt` come from the FHIR Task, whose type leaves
+ * them optional: the server always stores both, so they are read as the page read them before.
+ */
+type Request = Success<Awaited<ReturnType<typeof portal.api.staff.refills.$get>>>['requests'][number];
 
 /**
  * The care team's refill queue: oldest first, each with patient, medication, pharmacy and note; approve (after
@@ -37,7 +33,7 @@ export class RefillQueuePage extends StaffPage {
 
   protected async load() {
     try {
-      this.requests = (await api<{ requests: Request[] }>('GET', '/api/staff/refills')).requests;
+      this.requests = (await ok(portal.api.staff.refills.$get())).requests;
     } catch (error) {
       this.action.problem = error instanceof ApiProblem ? error.message : 'The queue could not be loaded.';
     }
@@ -49,11 +45,16 @@ export class RefillQueuePage extends StaffPage {
     detail: { reason?: string; pharmacy?: string } = {},
   ) {
     return this.action.run(async () => {
-      await api('POST', `/api/staff/refills/${encodeURIComponent(r.id)}/decision`, {
-        decision,
-        ...(detail.reason ? { reason: detail.reason } : {}),
-        ...(detail.pharmacy ? { pharmacy: detail.pharmacy } : {}),
-      });
+      await ok(
+        portal.api.staff.refills[':id'].decision.$post({
+          param: { id: encodeURIComponent(String(r.id)) },
+          json: {
+            decision,
+            ...(detail.reason ? { reason: detail.reason } : {}),
+            ...(detail.pharmacy ? { pharmacy: detail.pharmacy } : {}),
+          },
+        }),
+      );
       this.notice = `${r.medication} for ${r.patient.name}: ${decision === 'approve' ? `approved, to ${detail.pharmacy}` : decision === 'deny' ? 'denied' : 'marked ready'}.`;
       this.denying = undefined;
       this.approving = undefined;
@@ -64,7 +65,8 @@ export class RefillQueuePage extends StaffPage {
   override render() {
     if (this.session?.account?.kind !== 'staff')
       return html`<h1>Refill requests</h1><p>This page is for the care team.</p>`;
-    const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    const when = (iso: string | undefined) =>
+      new Date(iso ?? NaN).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
     return html`<h1>Refill requests</h1>
       ${this.action.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.action.problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}

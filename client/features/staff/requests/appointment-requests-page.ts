@@ -1,25 +1,17 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { StaffPage } from '../../../session/staff-page.js';
-import { api, ApiProblem } from '../../../data/api.js';
+import { ApiProblem } from '../../../data/api.js';
+import { ok, portal, type Success } from '../../../data/portal.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
 import { ActionController } from '../../../ui/action-controller.js';
 
-interface AppointmentRequest {
-  id: string;
-  created: string;
-  patient: { id: string; name: string };
-  reason: string;
-  earliest: string;
-  latest: string;
-  preference: string;
-}
-interface FreeTime {
-  id: string;
-  start: string;
-  schedule: { name: string; location: string };
-}
+const requestsApi = portal.api.staff.appointments.requests;
+/** The queue as the server answers it: open requests, the visit types to book them as, the clinic's zone. */
+type Queue = Success<Awaited<ReturnType<typeof requestsApi.$get>>>;
+type AppointmentRequest = Queue['requests'][number];
+type FreeTime = Success<Awaited<ReturnType<(typeof requestsApi)[':id']['slots']['$get']>>>['slots'][number];
 
 /**
  * Patients' appointment requests (written in the app, often offline): oldest first, with what for, which days and
@@ -34,7 +26,7 @@ export class AppointmentRequestsPage extends StaffPage {
     css`ul.items { list-style: none; padding: 0; margin: 0; } ul.items > li { margin: 0 0 0.75rem; } .times button { margin: 0 0.4rem 0.4rem 0; }`,
   ];
   @state() private requests: AppointmentRequest[] | undefined;
-  @state() private visitTypes: { id: string; name: string; minutes: number }[] = [];
+  @state() private visitTypes: Queue['visitTypes'] = [];
   @state() private zone: string | undefined;
   @state() private open: string | undefined;
   @state() private declining: string | undefined;
@@ -44,11 +36,7 @@ export class AppointmentRequestsPage extends StaffPage {
 
   protected async load() {
     try {
-      const answer = await api<{
-        requests: AppointmentRequest[];
-        visitTypes: { id: string; name: string; minutes: number }[];
-        timeZone: string;
-      }>('GET', '/api/staff/appointments/requests');
+      const answer = await ok(requestsApi.$get());
       ({ requests: this.requests, visitTypes: this.visitTypes, timeZone: this.zone } = answer);
     } catch (error) {
       this.action.problem = error instanceof ApiProblem ? error.message : 'The requests could not be loaded.';
@@ -66,17 +54,14 @@ export class AppointmentRequestsPage extends StaffPage {
     const visitType = String(new FormData(event.target as HTMLFormElement).get('visitType') ?? '');
     void this.act(async () => {
       this.times = (
-        await api<{ slots: FreeTime[] }>(
-          'GET',
-          `/api/staff/appointments/requests/${encodeURIComponent(r.id)}/slots?visitType=${encodeURIComponent(visitType)}`,
-        )
+        await ok(requestsApi[':id'].slots.$get({ param: { id: encodeURIComponent(r.id) }, query: { visitType } }))
       ).slots;
     });
   }
 
   private book(r: AppointmentRequest, time: FreeTime) {
     void this.act(async () => {
-      await api('POST', `/api/staff/appointments/requests/${encodeURIComponent(r.id)}/book`, { slotId: time.id });
+      await ok(requestsApi[':id'].book.$post({ param: { id: encodeURIComponent(r.id) }, json: { slotId: time.id } }));
       this.notice = `Booked for ${r.patient.name}: ${this.when(time.start)} with ${time.schedule.name}. They have been told.`;
       this.open = undefined;
       this.times = undefined;
@@ -88,7 +73,7 @@ export class AppointmentRequestsPage extends StaffPage {
     event.preventDefault();
     const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
     void this.act(async () => {
-      await api('POST', `/api/staff/appointments/requests/${encodeURIComponent(r.id)}/decline`, { reason });
+      await ok(requestsApi[':id'].decline.$post({ param: { id: encodeURIComponent(r.id) }, json: { reason } }));
       this.notice = `The request of ${r.patient.name} is declined. They have been told why.`;
       this.declining = undefined;
       await this.load();

@@ -1,23 +1,15 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { StaffPage } from '../../../session/staff-page.js';
-import { api, ApiProblem } from '../../../data/api.js';
+import { ApiProblem } from '../../../data/api.js';
+import { ok, portal, type Success } from '../../../data/portal.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
 import { ActionController } from '../../../ui/action-controller.js';
 
-interface DaySlot {
-  id: string;
-  start: string;
-  end: string;
-  visitType: string;
-  booked: { appointmentId: string; patient: { id: string; name: string }; status: string } | null;
-}
-interface Day {
-  date: string;
-  timeZone: string;
-  schedules: { id: string; name: string; department: string; location: string; slots: DaySlot[] }[];
-}
+/** The day as the server answers it: per schedule, its times and who is booked. */
+type Day = Success<Awaited<ReturnType<typeof portal.api.staff.appointments.day.$get>>>;
+type DaySlot = Day['schedules'][number]['slots'][number];
 
 /**
  * The day's schedule for the care team: each clinician's and department's times, who is booked, and cancelling a
@@ -39,7 +31,7 @@ export class DaySchedulePage extends StaffPage {
   protected async load() {
     this.action.problem = undefined;
     try {
-      this.day = await api<Day>('GET', `/api/staff/appointments/day?date=${encodeURIComponent(this.date)}`);
+      this.day = await ok(portal.api.staff.appointments.day.$get({ query: { date: this.date } }));
     } catch (error) {
       this.action.problem = error instanceof ApiProblem ? error.message : 'The schedule could not be loaded.';
     }
@@ -49,7 +41,13 @@ export class DaySchedulePage extends StaffPage {
     event.preventDefault();
     const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
     return this.action.run(async () => {
-      await api('POST', `/api/staff/appointments/${encodeURIComponent(slot.booked!.appointmentId)}/cancel`, { reason });
+      // The server takes the booked visit's id from its FHIR Appointment, whose type leaves `id` optional.
+      await ok(
+        portal.api.staff.appointments[':id'].cancel.$post({
+          param: { id: encodeURIComponent(String(slot.booked!.appointmentId)) },
+          json: { reason },
+        }),
+      );
       this.notice = `The visit of ${slot.booked!.patient.name} is cancelled; they have been told.`;
       this.cancelling = undefined;
       await this.load();

@@ -1,26 +1,15 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { StaffPage } from '../../../session/staff-page.js';
-import { api } from '../../../data/api.js';
+import { ok, portal, type Success } from '../../../data/portal.js';
 import { pageStyles } from '../../../ui/shared-styles.js';
 import { formStyles } from '../../../ui/form-styles.js';
 import { ActionController } from '../../../ui/action-controller.js';
 
-interface VisitType {
-  id: string;
-  name: string;
-  minutes: number;
-  bookable_online: number;
-  instructions: string;
-}
-interface Schedule {
-  id: string;
-  kind: string;
-  name: string;
-  department: string;
-  location_name: string;
-  location_address: string;
-}
+/** The visit types and schedules as the server lists them (its table rows). */
+type Lists = Success<Awaited<ReturnType<typeof portal.api.staff.appointments.scheduling.$get>>>;
+type VisitType = Lists['visitTypes'][number];
+type Schedule = Lists['schedules'][number];
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -48,10 +37,7 @@ export class SchedulingPage extends StaffPage {
   }
 
   private async fetchAll() {
-    const data = await api<{ visitTypes: VisitType[]; schedules: Schedule[] }>(
-      'GET',
-      '/api/staff/appointments/scheduling',
-    );
+    const data = await ok(portal.api.staff.appointments.scheduling.$get());
     this.types = data.visitTypes;
     this.schedules = data.schedules;
   }
@@ -67,36 +53,46 @@ export class SchedulingPage extends StaffPage {
   }
 
   private readonly addType = (data: FormData) =>
-    api('POST', '/api/staff/appointments/scheduling/visit-types', {
-      id: String(data.get('id')),
-      name: String(data.get('name')),
-      minutes: Number(data.get('minutes')),
-      bookableOnline: data.get('online') === 'on',
-      instructions: String(data.get('instructions') ?? ''),
-    }).then(() => `Visit type “${String(data.get('name'))}” saved.`);
+    ok(
+      portal.api.staff.appointments.scheduling['visit-types'].$post({
+        json: {
+          id: String(data.get('id')),
+          name: String(data.get('name')),
+          minutes: Number(data.get('minutes')),
+          bookableOnline: data.get('online') === 'on',
+          instructions: String(data.get('instructions') ?? ''),
+        },
+      }),
+    ).then(() => `Visit type “${String(data.get('name'))}” saved.`);
 
   private readonly addSchedule = (data: FormData) =>
-    api('POST', '/api/staff/appointments/scheduling/schedules', {
-      id: String(data.get('id')),
-      kind: String(data.get('kind')),
-      name: String(data.get('name')),
-      department: String(data.get('department')),
-      locationName: String(data.get('location')),
-      locationAddress: String(data.get('address')),
-    }).then(() => `Schedule “${String(data.get('name'))}” saved.`);
+    ok(
+      portal.api.staff.appointments.scheduling.schedules.$post({
+        json: {
+          id: String(data.get('id')),
+          // The form's select offers only the server's two kinds; the typed body accepts no other string.
+          kind: data.get('kind') === 'department' ? 'department' : 'clinician',
+          name: String(data.get('name')),
+          department: String(data.get('department')),
+          locationName: String(data.get('location')),
+          locationAddress: String(data.get('address')),
+        },
+      }),
+    ).then(() => `Schedule “${String(data.get('name'))}” saved.`);
 
   private readonly addTimes = (data: FormData) =>
-    api<{ added: number; skipped: number }>(
-      'POST',
-      `/api/staff/appointments/scheduling/schedules/${encodeURIComponent(String(data.get('schedule')))}/slots`,
-      {
-        visitTypeId: String(data.get('type')),
-        from: String(data.get('from')),
-        to: String(data.get('to')),
-        weekdays: data.getAll('day').map(Number),
-        start: String(data.get('start')),
-        end: String(data.get('end')),
-      },
+    ok(
+      portal.api.staff.appointments.scheduling.schedules[':id'].slots.$post({
+        param: { id: encodeURIComponent(String(data.get('schedule'))) },
+        json: {
+          visitTypeId: String(data.get('type')),
+          from: String(data.get('from')),
+          to: String(data.get('to')),
+          weekdays: data.getAll('day').map(Number),
+          start: String(data.get('start')),
+          end: String(data.get('end')),
+        },
+      }),
     ).then(
       (r) => `${r.added} times added${r.skipped ? ` (${r.skipped} skipped: they overlap times already there)` : ''}.`,
     );
