@@ -47,7 +47,7 @@ export class NotifyChoices extends LitElement {
   override render() {
     const wantsText = NOTIFY_TOPICS.some(({ key }) => this.value[key].text);
     return html`${NOTIFY_TOPICS.map(
-        ({ key, label }) => html`<fieldset class="topic">
+      ({ key, label }) => html`<fieldset class="topic">
           <legend>${label}</legend>
           <label class="choice"
             ><input
@@ -66,10 +66,12 @@ export class NotifyChoices extends LitElement {
             />by text message</label
           >
         </fieldset>`,
-      )}
-      ${wantsText && !this.hasPhone
-        ? html`<p class="hint" id="needs-phone">Texts need a mobile number: add one, or we can only email you.</p>`
-        : ''}`;
+    )}
+      ${
+        wantsText && !this.hasPhone
+          ? html`<p class="hint" id="needs-phone">Texts need a mobile number: add one, or we can only email you.</p>`
+          : ''
+      }`;
   }
 }
 
