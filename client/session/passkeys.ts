@@ -7,12 +7,12 @@ import {
   WebAuthnError,
 } from '@simplewebauthn/browser';
 import type {
+  AuthenticationExtensionsClientInputs,
   AuthenticationResponseJSON,
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
-import { api, ApiProblem } from '../data/api.js';
+import { ApiProblem } from '../data/api.js';
+import { ok, portal, type Success } from '../data/portal.js';
 
 /**
  * The page's side of passkeys (@simplewebauthn/browser, loaded only with the account pages). The server issues and
@@ -27,37 +27,64 @@ export function cancelPasskeyRequest(): void {
   WebAuthnAbortService.cancelCeremony();
 }
 
+/**
+ * A new passkey's answer as it is posted: of its extension outputs only PRF's yes or no is kept. The server
+ * takes any other output keys (its schema is loose), which the DOM's `AuthenticationExtensionsClientOutputs`
+ * interface cannot promise to the typed client; this type literal can.
+ */
+export type RegistrationAnswer = Omit<RegistrationResponseJSON, 'clientExtensionResults'> & {
+  clientExtensionResults: { prf?: { enabled: boolean } };
+};
+
+/** A passkey's assertion as it is posted: no extension outputs at all (a PRF result never leaves the page). */
+export type AssertionAnswer = Omit<AuthenticationResponseJSON, 'clientExtensionResults'> & {
+  clientExtensionResults: Record<string, never>;
+};
+
 /** Only the yes/no of PRF support goes to the server. */
-export function stripRegistration(response: RegistrationResponseJSON): RegistrationResponseJSON {
-  const prf = (response.clientExtensionResults as { prf?: { enabled?: boolean } }).prf;
-  return {
-    ...response,
-    clientExtensionResults: prf
-      ? ({ prf: { enabled: prf.enabled === true } } as RegistrationResponseJSON['clientExtensionResults'])
-      : {},
-  };
+export function stripRegistration(response: RegistrationResponseJSON): RegistrationAnswer {
+  const prf = response.clientExtensionResults.prf;
+  return { ...response, clientExtensionResults: prf ? { prf: { enabled: prf.enabled === true } } : {} };
 }
 
-export function stripAssertion(response: AuthenticationResponseJSON): AuthenticationResponseJSON {
+export function stripAssertion(response: AuthenticationResponseJSON): AssertionAnswer {
   return { ...response, clientExtensionResults: {} };
 }
 
-/** Creates a passkey for the signed-in account and registers it under `name`; returns the server's answer. */
-export async function createPasskey<T>(name: string): Promise<T> {
-  const optionsJSON = await api<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/factors/passkeys/options', {});
-  const response = await startRegistration({ optionsJSON });
-  return api<T>('POST', '/api/factors/passkeys', { name, response: stripRegistration(response) });
+/** The options the server sends to prove a passkey: the same for every use (sign-in, step-up, a flow's second step). */
+type RequestOptions = Success<Awaited<ReturnType<(typeof portal.api.session)['passkey-options']['$post']>>>;
+
+/**
+ * The extension inputs of the server's options, as the browser takes them. @simplewebauthn types them as the DOM
+ * does, with binary PRF inputs (`prf.eval`), which JSON cannot carry: the server only asks whether PRF is supported
+ * (`prf: {}`), so that is what is passed on; the page evaluates PRF itself (record/passkey-unlock.ts).
+ */
+function jsonExtensions({
+  prf,
+  ...others
+}: NonNullable<RequestOptions['extensions']>): AuthenticationExtensionsClientInputs {
+  return prf ? { ...others, prf: {} } : others;
 }
 
-/** Asks the server for a challenge at `optionsPath`, and the authenticator to answer it. */
-export async function passkeyAssertion(
-  optionsPath: string,
-  body: unknown = {},
-  autofill = false,
-): Promise<AuthenticationResponseJSON> {
-  const optionsJSON = await api<PublicKeyCredentialRequestOptionsJSON>('POST', optionsPath, body);
+/** Creates a passkey for the signed-in account and registers it under `name`; returns the server's answer. */
+export async function createPasskey(name: string) {
+  const { extensions, ...options } = await ok(portal.api.factors.passkeys.options.$post());
+  const optionsJSON = extensions ? { ...options, extensions: jsonExtensions(extensions) } : options;
+  const response = await startRegistration({ optionsJSON });
+  return ok(portal.api.factors.passkeys.$post({ json: { name, response: stripRegistration(response) } }));
+}
+
+/**
+ * Asks the server for a challenge, e.g. `() => ok(portal.api.session['passkey-options'].$post())`: the call that
+ * fits what the passkey is for (sign-in, step-up, the second step of a flow).
+ */
+export type PasskeyChallenge = () => Promise<RequestOptions>;
+
+/** Gets a challenge from the server (`challenge`), and asks the authenticator to answer it. */
+export async function passkeyAssertion(challenge: PasskeyChallenge, autofill = false): Promise<AssertionAnswer> {
+  const { extensions, ...options } = await challenge();
   const response = await startAuthentication({
-    optionsJSON,
+    optionsJSON: extensions ? { ...options, extensions: jsonExtensions(extensions) } : options,
     ...(autofill ? { useBrowserAutofill: true, verifyBrowserAutofillInput: false } : {}),
   });
   return stripAssertion(response);

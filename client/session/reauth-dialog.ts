@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { SecondStepAnswer, SessionController, SessionInfo } from './session-controller.js';
-import { api, ApiProblem } from '../data/api.js';
+import { ApiProblem } from '../data/api.js';
+import { ok, portal } from '../data/portal.js';
 import { pageStyles } from '../ui/shared-styles.js';
 import { formStyles } from '../ui/form-styles.js';
 import { ActionController } from '../ui/action-controller.js';
@@ -61,8 +62,8 @@ export class ReauthDialog extends LitElement {
 
   private withPasskey() {
     return this.action.run(async () => {
-      const response = await passkeyAssertion('/api/session/reauth/passkey-options');
-      this.accepted(await api<SessionInfo>('POST', '/api/session/reauth/passkey', { response }));
+      const response = await passkeyAssertion(() => ok(portal.api.session.reauth['passkey-options'].$post()));
+      this.accepted(await ok(portal.api.session.reauth.passkey.$post({ json: { response } })));
     });
   }
 
@@ -70,7 +71,7 @@ export class ReauthDialog extends LitElement {
     event.preventDefault();
     const password = String(new FormData(event.target as HTMLFormElement).get('password') ?? '');
     return this.action.run(async () => {
-      const answer = await api<SessionInfo | SecondStepAnswer>('POST', '/api/session/reauth', { password });
+      const answer = await ok(portal.api.session.reauth.$post({ json: { password } }));
       if ('step' in answer) this.second = answer;
       else this.accepted(answer);
     });
@@ -78,7 +79,7 @@ export class ReauthDialog extends LitElement {
 
   private readonly secondFactor = async (input: SecondFactorInput) => {
     this.accepted(
-      await api<SessionInfo>('POST', '/api/session/reauth/second-factor', { flow: this.second!.flow, ...input }),
+      await ok(portal.api.session.reauth['second-factor'].$post({ json: { flow: this.second!.flow, ...input } })),
     );
   };
 

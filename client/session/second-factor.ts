@@ -1,15 +1,14 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
-import { api } from '../data/api.js';
+import { ok, portal } from '../data/portal.js';
 import { pageStyles } from '../ui/shared-styles.js';
 import { formStyles } from '../ui/form-styles.js';
 import { ActionController } from '../ui/action-controller.js';
-import { passkeyAssertion, passkeyProblem } from './passkeys.js';
+import { passkeyAssertion, passkeyProblem, type AssertionAnswer } from './passkeys.js';
 
 export type SecondFactorMethod = 'passkey' | 'totp' | 'sms' | 'recovery';
 export type SecondFactorInput =
-  { method: 'totp' | 'sms' | 'recovery'; code: string } | { method: 'passkey'; response: AuthenticationResponseJSON };
+  { method: 'totp' | 'sms' | 'recovery'; code: string } | { method: 'passkey'; response: AssertionAnswer };
 
 /** What the server answers when a password (or reset link) was right and a second step is needed. */
 export interface SecondStep {
@@ -44,14 +43,17 @@ export class SecondFactor extends LitElement {
 
   private usePasskey() {
     return this.action.run(async () => {
-      const response = await passkeyAssertion('/api/session/second-factor/passkey-options', { flow: this.step.flow });
+      const { flow } = this.step;
+      const response = await passkeyAssertion(() =>
+        ok(portal.api.session['second-factor']['passkey-options'].$post({ json: { flow } })),
+      );
       await this.submit({ method: 'passkey', response });
     });
   }
 
   private sendText() {
     return this.action.run(async () => {
-      const r = await api<{ message: string }>('POST', '/api/session/second-factor/sms', { flow: this.step.flow });
+      const r = await ok(portal.api.session['second-factor'].sms.$post({ json: { flow: this.step.flow } }));
       this.notice = r.message;
       this.chosen = 'sms';
       await this.updateComplete;

@@ -1,13 +1,14 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
-import { api, ApiProblem } from '../data/api.js';
+import { ApiProblem } from '../data/api.js';
 import { pageStyles } from './shared-styles.js';
 import { formStyles } from './form-styles.js';
 import { tokenFromHash } from './token-from-hash.js';
 
 /** What a page opened from a mail link confirms, and its words. */
 export interface ConfirmLinkTexts {
-  endpoint: string;
+  /** Spends the link's token with the server; its answer's sentence is shown. */
+  confirm: (token: string) => Promise<{ message: string }>;
   title: string;
   intro: string;
   button: string;
@@ -27,9 +28,11 @@ export abstract class ConfirmLinkPage extends LitElement {
   protected abstract texts: ConfirmLinkTexts;
 
   private async confirm() {
+    const token = this.token;
+    if (!token) return; // the button is shown only with a token
     this.busy = true;
     try {
-      const r = await api<{ message: string }>('POST', this.texts.endpoint, { token: this.token });
+      const r = await this.texts.confirm(token);
       this.result = { ok: true, message: r.message };
       history.replaceState(null, '', location.pathname); // the token is spent; keep it out of history
     } catch (error) {

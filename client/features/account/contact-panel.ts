@@ -1,16 +1,15 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { SessionController } from '../../session/session-controller.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal, type Success } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { withStepUp, type ReauthDialog } from '../../session/reauth-dialog.js';
 import '../../session/reauth-dialog.js';
 
-interface AccountDetails {
-  email: string;
-  phone: string | null;
-}
+/** The account's contact details and notification choices, as the server sends them (GET /api/account). */
+type AccountDetails = Success<Awaited<ReturnType<typeof portal.api.account.$get>>>;
 
 /**
  * Account → Security, "Contact details": the email address (changed through a link sent to the new address) and
@@ -32,7 +31,7 @@ export class ContactPanel extends LitElement {
 
   private async load() {
     try {
-      this.details = await api<AccountDetails>('GET', '/api/account');
+      this.details = await ok(portal.api.account.$get());
     } catch (error) {
       this.problem = {
         field: 'email',
@@ -49,8 +48,8 @@ export class ContactPanel extends LitElement {
     try {
       const answer = await withStepUp(this.dialog, () =>
         field === 'email'
-          ? api<{ message: string }>('POST', '/api/account/email', { email: value })
-          : api<{ message: string }>('PUT', '/api/account/phone', { phone: value }),
+          ? ok(portal.api.account.email.$post({ json: { email: value } }))
+          : ok(portal.api.account.phone.$put({ json: { phone: value } })),
       );
       if (answer) this.notice = answer.message;
       await this.load();

@@ -1,7 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { onSharedComputer, type OfflineSecret, type SessionController } from '../../session/session-controller.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal } from '../../data/portal.js';
 import {
   offlineUnlockAvailable,
   pinProblem,
@@ -15,6 +16,16 @@ import { formStyles } from '../../ui/form-styles.js';
 /** "12.4 MB" for people. */
 export function megabytes(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * The key that unwraps this account's local record (GET /api/records/vault-key). The server's answer types it as
+ * possibly null (it reads the column back after making it at first use): no key must ever be sealed on the device.
+ */
+async function vaultKey(): Promise<string> {
+  const { key } = await ok(portal.api.records['vault-key'].$get());
+  if (!key) throw new Error('The portal did not send the key to your record. Please try again.');
+  return key;
 }
 
 /**
@@ -65,7 +76,7 @@ export class DevicePanel extends LitElement {
     if (this.problem || !account) return;
     this.busy = true;
     try {
-      const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
+      const key = await vaultKey();
       const secret: OfflineSecret = { kek: key, account, idleSeconds: this.session?.info?.idleSeconds ?? 900 };
       await saveOfflineUnlock(secret, pin);
       form.reset();
@@ -87,7 +98,7 @@ export class DevicePanel extends LitElement {
     this.busy = true;
     this.problem = undefined;
     try {
-      const { key } = await api<{ key: string }>('GET', '/api/records/vault-key');
+      const key = await vaultKey();
       const { savePasskeyUnlock } = await import('../../record/passkey-unlock.js');
       await savePasskeyUnlock<OfflineSecret>({
         kek: key,

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { onSharedComputer, type SessionController } from '../../session/session-controller.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal, type Success } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { createPasskey, passkeyProblem, supportsPasskeys } from '../../session/passkeys.js';
@@ -10,22 +11,9 @@ import { deviceName } from './device-name.js';
 import './recovery-codes.js';
 import '../../session/reauth-dialog.js';
 
-interface PasskeyView {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  syncs: boolean;
-  prf: boolean;
-  flagged: boolean;
-}
-interface Factors {
-  passkeys: PasskeyView[];
-  totp: boolean;
-  sms: { to: string } | null;
-  recoveryCodesLeft: number;
-  staff: boolean;
-}
+/** The account's ways of signing in, as the server lists them (GET /api/factors). */
+type Factors = Success<Awaited<ReturnType<typeof portal.api.factors.$get>>>;
+type PasskeyView = Factors['passkeys'][number];
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -65,7 +53,7 @@ export class FactorsPanel extends LitElement {
 
   async load() {
     try {
-      this.factors = await api<Factors>('GET', '/api/factors');
+      this.factors = await ok(portal.api.factors.$get());
     } catch (error) {
       this.problem = error instanceof ApiProblem ? error.message : 'How you sign in could not be loaded.';
     }
@@ -93,7 +81,8 @@ export class FactorsPanel extends LitElement {
     }
   }
 
-  private showCodes(answer: { recoveryCodes?: string[] }) {
+  /** A patient's first second factor comes with ten recovery codes (shown once); other answers bring none. */
+  private showCodes(answer: { recoveryCodes?: string[]; [field: string]: unknown }) {
     if (answer.recoveryCodes) this.codes = answer.recoveryCodes;
   }
 
@@ -102,7 +91,7 @@ export class FactorsPanel extends LitElement {
     const name =
       String(new FormData(event.target as HTMLFormElement).get('name') ?? '').trim() || deviceName(navigator.userAgent);
     return this.change(async () => {
-      this.showCodes(await createPasskey<{ recoveryCodes?: string[] }>(name));
+      this.showCodes(await createPasskey(name));
       return `Passkey "${name}" added. Next time, choose "Sign in with a passkey".`;
     });
   }
@@ -111,7 +100,8 @@ export class FactorsPanel extends LitElement {
     event.preventDefault();
     const name = String(new FormData(event.target as HTMLFormElement).get('name') ?? '');
     return this.change(async () => {
-      await api('PATCH', `/api/factors/passkeys/${encodeURIComponent(id)}`, { name });
+      // hono/client puts params into the path as they are: the id is encoded here, as before.
+      await ok(portal.api.factors.passkeys[':id'].$patch({ param: { id: encodeURIComponent(id) }, json: { name } }));
       this.renaming = undefined;
       return `Renamed to "${name.trim()}".`;
     });
@@ -120,14 +110,14 @@ export class FactorsPanel extends LitElement {
   private removePasskey(p: PasskeyView) {
     if (!confirm(`Remove the passkey "${p.name}"? It will no longer sign you in.`)) return;
     return this.change(async () => {
-      await api('DELETE', `/api/factors/passkeys/${encodeURIComponent(p.id)}`);
+      await ok(portal.api.factors.passkeys[':id'].$delete({ param: { id: encodeURIComponent(p.id) } }));
       return `Passkey "${p.name}" removed.`;
     });
   }
 
   private startTotp() {
     return this.change(async () => {
-      this.totpSetup = await api<{ secret: string; qr: string }>('POST', '/api/factors/totp', {});
+      this.totpSetup = await ok(portal.api.factors.totp.$post());
       return undefined;
     });
   }
@@ -136,7 +126,7 @@ export class FactorsPanel extends LitElement {
     event.preventDefault();
     const code = String(new FormData(event.target as HTMLFormElement).get('totp-code') ?? '');
     return this.change(async () => {
-      this.showCodes(await api<{ recoveryCodes?: string[] }>('POST', '/api/factors/totp/confirm', { code }));
+      this.showCodes(await ok(portal.api.factors.totp.confirm.$post({ json: { code } })));
       this.totpSetup = undefined;
       return 'Your authenticator app is set up. You will be asked for a code when you sign in with your password.';
     });
@@ -145,7 +135,7 @@ export class FactorsPanel extends LitElement {
   private removeTotp() {
     if (!confirm('Turn off codes from your authenticator app?')) return;
     return this.change(async () => {
-      await api('DELETE', '/api/factors/totp');
+      await ok(portal.api.factors.totp.$delete());
       return 'Authenticator app removed.';
     });
   }
@@ -154,7 +144,7 @@ export class FactorsPanel extends LitElement {
     event.preventDefault();
     const phone = String(new FormData(event.target as HTMLFormElement).get('phone') ?? '');
     return this.change(async () => {
-      this.smsFlow = await api<{ flow: string; message: string }>('POST', '/api/factors/sms', { phone });
+      this.smsFlow = await ok(portal.api.factors.sms.$post({ json: { phone } }));
       return undefined;
     });
   }
@@ -163,9 +153,7 @@ export class FactorsPanel extends LitElement {
     event.preventDefault();
     const code = String(new FormData(event.target as HTMLFormElement).get('sms-code') ?? '');
     return this.change(async () => {
-      this.showCodes(
-        await api<{ recoveryCodes?: string[] }>('POST', '/api/factors/sms/confirm', { flow: this.smsFlow!.flow, code }),
-      );
+      this.showCodes(await ok(portal.api.factors.sms.confirm.$post({ json: { flow: this.smsFlow!.flow, code } })));
       this.smsFlow = undefined;
       return 'Text-message codes are on.';
     });
@@ -174,7 +162,7 @@ export class FactorsPanel extends LitElement {
   private removeSms() {
     if (!confirm('Turn off text-message codes?')) return;
     return this.change(async () => {
-      await api('DELETE', '/api/factors/sms');
+      await ok(portal.api.factors.sms.$delete());
       return 'Text-message codes turned off.';
     });
   }
@@ -182,7 +170,7 @@ export class FactorsPanel extends LitElement {
   private newCodes() {
     if (!confirm('Make ten new recovery codes? The old ones will stop working.')) return;
     return this.change(async () => {
-      this.showCodes(await api<{ recoveryCodes: string[] }>('POST', '/api/factors/recovery-codes', {}));
+      this.showCodes(await ok(portal.api.factors['recovery-codes'].$post()));
       return 'New recovery codes made. The old ones no longer work.';
     });
   }

@@ -3,8 +3,9 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../session/session-context.js';
 import { SessionWatch } from '../../session/session-watch.js';
-import { onSharedComputer, type SessionController, type SessionInfo } from '../../session/session-controller.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { onSharedComputer, type SessionController } from '../../session/session-controller.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal } from '../../data/portal.js';
 import { navigate } from '../../session/navigate.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { createPasskey, passkeyAssertion, passkeyProblem, supportsPasskeys } from '../../session/passkeys.js';
@@ -34,16 +35,16 @@ export class ProtectPage extends LitElement {
     this.busy = true;
     this.problem = undefined;
     try {
-      const answer = await createPasskey<{ recoveryCodes?: string[] }>(deviceName(navigator.userAgent));
+      const answer = await createPasskey(deviceName(navigator.userAgent));
       if (this.staff) {
         // Staff confirm with the new passkey: this session becomes a passkey session.
-        const response = await passkeyAssertion('/api/session/reauth/passkey-options');
-        this.session?.accept(await api<SessionInfo>('POST', '/api/session/reauth/passkey', { response }));
+        const response = await passkeyAssertion(() => ok(portal.api.session.reauth['passkey-options'].$post()));
+        this.session?.accept(await ok(portal.api.session.reauth.passkey.$post({ json: { response } })));
         navigate(this, '/');
         return;
       }
       await this.session?.refresh();
-      if (answer.recoveryCodes) this.codes = answer.recoveryCodes;
+      if ('recoveryCodes' in answer) this.codes = answer.recoveryCodes;
       else navigate(this, '/');
     } catch (error) {
       this.problem =

@@ -4,7 +4,8 @@ import { consume } from '@lit/context';
 import { sessionContext } from '../../session/session-context.js';
 import { SessionWatch } from '../../session/session-watch.js';
 import type { SessionController } from '../../session/session-controller.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal, type Success } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { deviceName } from './device-name.js';
 import './factors-panel.js';
@@ -13,22 +14,9 @@ import './device-panel.js';
 
 export { deviceName };
 
-interface SessionRow {
-  handle: string;
-  current: boolean;
-  createdAt: string;
-  lastActiveAt: string;
-  ip: string | null;
-  userAgent: string | null;
-}
-
-interface AuditEntry {
-  seq: number;
-  at: string;
-  action: string;
-  outcome: string;
-  ip: string | null;
-}
+/** The account's open sessions and its recent audit entries, as the server lists them. */
+type SessionRow = Success<Awaited<ReturnType<typeof portal.api.session.all.$get>>>['sessions'][number];
+type AuditEntry = Success<Awaited<ReturnType<typeof portal.api.audit.$get>>>['entries'][number];
 
 const ACTIONS: Record<string, string> = {
   'sign-in': 'Signed in',
@@ -98,8 +86,8 @@ export class SecurityPage extends LitElement {
 
   private async load() {
     try {
-      this.sessions = (await api<{ sessions: SessionRow[] }>('GET', '/api/session/all')).sessions;
-      this.activity = (await api<{ entries: AuditEntry[] }>('GET', '/api/audit?limit=20')).entries;
+      this.sessions = (await ok(portal.api.session.all.$get())).sessions;
+      this.activity = (await ok(portal.api.audit.$get({ query: { limit: '20' } }))).entries;
     } catch (error) {
       this.problem = error instanceof ApiProblem ? error.message : 'Your sessions could not be loaded.';
     }
@@ -107,7 +95,7 @@ export class SecurityPage extends LitElement {
 
   private async end(handle: string) {
     try {
-      await api('DELETE', `/api/session/all/${handle}`);
+      await ok(portal.api.session.all[':handle'].$delete({ param: { handle } }));
     } catch (error) {
       this.problem = error instanceof ApiProblem ? error.message : 'That session could not be ended.';
     }

@@ -13,7 +13,8 @@ import {
   type SessionController,
   type SessionInfo,
 } from '../../session/session-controller.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { navigate, prepareSignedIn } from '../../session/navigate.js';
@@ -28,6 +29,9 @@ import {
 } from '../../session/passkeys.js';
 import type { SecondFactorInput } from '../../session/second-factor.js';
 import '../../session/second-factor.js';
+
+/** A challenge for signing in with a passkey alone (any of this site's passkeys). */
+const signInChallenge = () => ok(portal.api.session['passkey-options'].$post());
 
 /**
  * Sign in: with a passkey alone (a button, and the browser's passkey autofill on the username field where it
@@ -145,7 +149,7 @@ export class SignInPage extends LitElement {
   private async offerAutofill() {
     if (!this.passkeys || !navigator.onLine || !(await supportsPasskeyAutofill())) return;
     try {
-      const response = await passkeyAssertion('/api/session/passkey-options', {}, true);
+      const response = await passkeyAssertion(signInChallenge, true);
       await this.finishWithPasskey(response);
     } catch (error) {
       if (!isAbort(error)) this.error = passkeyProblem(error);
@@ -153,7 +157,7 @@ export class SignInPage extends LitElement {
   }
 
   private async finishWithPasskey(response: Awaited<ReturnType<typeof passkeyAssertion>>) {
-    this.done(await api<SessionInfo>('POST', '/api/session/passkey', { response }));
+    this.done(await ok(portal.api.session.passkey.$post({ json: { response } })));
   }
 
   private done(info: SessionInfo) {
@@ -179,7 +183,7 @@ export class SignInPage extends LitElement {
     this.busy = true;
     this.error = undefined;
     try {
-      await this.finishWithPasskey(await passkeyAssertion('/api/session/passkey-options'));
+      await this.finishWithPasskey(await passkeyAssertion(signInChallenge));
     } catch (error) {
       await this.showProblem(error);
     } finally {
@@ -213,7 +217,7 @@ export class SignInPage extends LitElement {
   }
 
   private readonly secondFactor = async (input: SecondFactorInput) => {
-    this.done(await api<SessionInfo>('POST', '/api/session/second-factor', { flow: this.second!.flow, ...input }));
+    this.done(await ok(portal.api.session['second-factor'].$post({ json: { flow: this.second!.flow, ...input } })));
   };
 
   override render() {

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, ApiProblem } from '../../data/api.js';
+import { ApiProblem } from '../../data/api.js';
+import { ok, portal } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import type { PasswordField } from '../../ui/fields/password-field.js';
@@ -12,6 +13,7 @@ const TOPICS = [
   ['appointmentReminder', 'Appointment reminders'],
   ['newResult', 'A new test result'],
 ] as const;
+type Topic = (typeof TOPICS)[number][0];
 
 /**
  * Create an account: prove who you are (activation code, or record details), then choose sign-in details and how
@@ -47,34 +49,44 @@ export class SignUpPage extends LitElement {
   private async submit(event: SubmitEvent) {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
-    const data = Object.fromEntries(new FormData(form)) as Record<string, string>;
-    const notify = Object.fromEntries(
-      TOPICS.map(([key]) => [
-        key,
-        {
-          email: form.querySelector<HTMLInputElement>(`#${key}-email`)!.checked,
-          text: form.querySelector<HTMLInputElement>(`#${key}-text`)!.checked,
-        },
-      ]),
-    );
-    const identity =
+    const data = new FormData(form);
+    const value = (name: string) => String(data.get(name) ?? '');
+    const chosen = (key: Topic) => ({
+      email: form.querySelector<HTMLInputElement>(`#${key}-email`)!.checked,
+      text: form.querySelector<HTMLInputElement>(`#${key}-text`)!.checked,
+    });
+    const account = {
+      email: value('email'),
+      username: value('username'),
+      password: this.renderRoot.querySelector<PasswordField>('mcl-password-field')!.value,
+      phone: value('phone'),
+      notify: {
+        newMessage: chosen('newMessage'),
+        appointmentReminder: chosen('appointmentReminder'),
+        newResult: chosen('newResult'),
+      },
+    };
+    const body =
       this.method === 'activation-code'
-        ? { activationCode: data.activationCode, birthDate: data.birthDate }
-        : { mrn: data.mrn, birthDate: data.birthDate, lastName: data.lastName, lastVisitDate: data.lastVisitDate };
-    const password = this.renderRoot.querySelector<PasswordField>('mcl-password-field')!.value;
+        ? {
+            method: this.method,
+            activationCode: value('activationCode'),
+            birthDate: value('birthDate'),
+            ...account,
+          }
+        : {
+            method: this.method,
+            mrn: value('mrn'),
+            birthDate: value('birthDate'),
+            lastName: value('lastName'),
+            lastVisitDate: value('lastVisitDate'),
+            ...account,
+          };
     this.busy = true;
     this.errors = {};
     this.problem = undefined;
     try {
-      const r = await api<{ message: string }>('POST', '/api/signup', {
-        method: this.method,
-        ...identity,
-        email: data.email,
-        username: data.username,
-        password,
-        phone: data.phone,
-        notify,
-      });
+      const r = await ok(portal.api.signup.$post({ json: body }));
       this.done = r.message;
     } catch (error) {
       if (error instanceof ApiProblem) {
