@@ -1,7 +1,7 @@
 /**
- * Calls to the portal's API for online-only work (sign-in, sign-up, account settings). Every call carries the
- * header the server's CSRF check expects; errors come back as ApiProblem with the server's sentence for a person.
- * Records never come through here: they are read from the local database (ARCHITECTURE.md).
+ * What every call to the portal's API goes through (the typed client in portal.ts and the outbox): the CSRF
+ * header, the offline check, the time limit; errors come back as ApiProblem with the server's sentence for a
+ * person. Records never come through here for a page: pages read the local database (ARCHITECTURE.md).
  */
 export const CSRF_HEADER = 'X-Requested-With';
 export const CSRF_HEADER_VALUE = 'mayocarelink';
@@ -74,15 +74,4 @@ export async function readAnswer<T>(response: Response): Promise<T> {
     );
   }
   return data as T;
-}
-
-/** Untyped call, kept only until every caller uses the typed client (client/data/portal.ts). */
-export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const json = body === undefined ? undefined : JSON.stringify(body);
-  const response = await portalFetch(path, {
-    method,
-    headers: { ...(json === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-    ...(json === undefined ? {} : { body: json }),
-  });
-  return readAnswer<T>(response);
 }
