@@ -25,7 +25,7 @@ export const DEFAULT_NOTIFY: NotifyPrefs = {
 
 /** Stored choices (JSON, possibly from before a topic existed) with every topic filled in. */
 export function readNotifyPrefs(stored: string | null | undefined): NotifyPrefs {
-  let parsed: Partial<Record<string, Partial<NotifyChannels>>> = {};
+  let parsed: Partial<Record<string, Partial<NotifyChannels>>>;
   try {
     parsed = JSON.parse(stored || '{}') ?? {};
   } catch {

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { describeAction, deviceName } from './security-page.js';
+import { deviceName } from './security-page.js';
+import { describeAction } from './activity-words.js';
 
 describe('account pages', () => {
   it('names devices for people', () => {
@@ -13,6 +14,9 @@ describe('account pages', () => {
     ).to.equal('Safari on iPhone or iPad');
     expect(deviceName(null)).to.equal('Unknown device');
     expect(describeAction('session.timeout')).to.equal('Signed out after inactivity');
-    expect(describeAction('something.new-here')).to.equal('something new here');
+    // [2/11]: an unknown action is a sentence too (it was shown as its bare name, "something new here").
+    expect(describeAction('something.new-here')).to.equal(
+      'Something else happened on your account (something.new-here)',
+    );
   });
 });

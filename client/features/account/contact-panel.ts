@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { SessionController } from '../../session/session-controller.js';
 import { ApiProblem } from '../../data/api.js';
 import { ok, portal, type Success } from '../../data/portal.js';
+import { formatPhone } from '../../../common/phone.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { withStepUp, type ReauthDialog } from '../../session/reauth-dialog.js';
@@ -87,7 +88,7 @@ export class ContactPanel extends LitElement {
             <form @submit=${(e: SubmitEvent) => this.save('phone', e)} novalidate>
               <div class="field">
                 <label for="phone">Mobile number for text alerts</label>
-                <span class="hint" id="phone-hint">${d.phone ? `Now ${d.phone}.` : 'None yet.'} With the country code, for example +1 507 555 0123. Leave empty to remove it.</span>
+                <span class="hint" id="phone-hint">${d.phone ? `Now ${formatPhone(d.phone)}.` : 'None yet.'} With the country code, for example +1 507 555 0123. Leave empty to remove it.</span>
                 <input id="phone" name="phone" type="tel" autocomplete="tel" aria-describedby="phone-hint${this.problem?.field === 'phone' ? ' phone-error' : ''}"
                   aria-invalid=${this.problem?.field === 'phone' ? 'true' : 'false'} />
                 ${error('phone')}

@@ -45,17 +45,19 @@ export class NotificationsPanel extends LitElement {
     const problem = this.save.problem ?? this.load.problem;
     return html`${problem ? html`<p class="error" role="alert" tabindex="-1">${problem}</p>` : nothing}
       ${this.notice ? html`<p class="success" role="status" tabindex="-1">${this.notice}</p>` : nothing}
-      ${this.prefs
-        ? html`<form @submit=${this.submit} novalidate>
+      ${
+        this.prefs
+          ? html`<form @submit=${this.submit} novalidate>
             <p class="hint">Emails and texts only say there is something new, never health details.</p>
             <mcl-notify-choices .value=${this.prefs} ?hasPhone=${this.hasPhone}></mcl-notify-choices>
             <button type="submit" class="secondary" ?disabled=${this.save.busy}>
               ${this.save.busy ? 'Saving…' : 'Save notification choices'}
             </button>
           </form>`
-        : this.load.busy
-          ? html`<p>Loading your choices…</p>`
-          : nothing}`;
+          : this.load.busy
+            ? html`<p>Loading your choices…</p>`
+            : nothing
+      }`;
   }
 }
 

@@ -8,8 +8,10 @@ import { ApiProblem } from '../../data/api.js';
 import { ok, portal, type Success } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { deviceName } from './device-name.js';
+import { describeAction } from './activity-words.js';
 import './factors-panel.js';
 import './contact-panel.js';
+import './notifications-panel.js';
 import './device-panel.js';
 
 export { deviceName };
@@ -17,47 +19,6 @@ export { deviceName };
 /** The account's open sessions and its recent audit entries, as the server lists them. */
 type SessionRow = Success<Awaited<ReturnType<typeof portal.api.session.all.$get>>>['sessions'][number];
 type AuditEntry = Success<Awaited<ReturnType<typeof portal.api.audit.$get>>>['entries'][number];
-
-const ACTIONS: Record<string, string> = {
-  'sign-in': 'Signed in',
-  'sign-in.failed': 'Wrong password entered',
-  'sign-in.throttled': 'Sign-in slowed down after wrong passwords',
-  'sign-out': 'Signed out',
-  'session.timeout': 'Signed out after inactivity',
-  'session.end': 'Ended a session on another device',
-  'signup.verified': 'Account created',
-  'password-reset': 'Password changed with a reset link',
-  'password-reset.requested': 'Password reset requested',
-  'record.view': 'Your record was viewed',
-  'record.export': 'Your record was exported',
-  'activation-code.issued': 'The clinic issued an activation code',
-  'sign-in.password-ok': 'Password accepted, second step asked',
-  'second-factor.failed': 'A wrong second-step code was entered',
-  'second-factor.throttled': 'Second step slowed down after wrong codes',
-  'passkey.added': 'Passkey added',
-  'passkey.removed': 'Passkey removed',
-  'passkey.renamed': 'Passkey renamed',
-  'passkey.failed': 'A passkey sign-in failed',
-  'passkey.counter-regressed': 'A passkey was blocked for safety',
-  'totp.added': 'Authenticator app set up',
-  'totp.removed': 'Authenticator app removed',
-  'sms.added': 'Text-message codes turned on',
-  'sms.removed': 'Text-message codes turned off',
-  'sms-code.sent': 'A sign-in code was texted',
-  'recovery-code.used': 'A recovery code was used',
-  'recovery-codes.created': 'New recovery codes made',
-  reauth: 'Confirmed it was you',
-  'account.phone-changed': 'Mobile number changed',
-  'account.email-change-requested': 'Change of email address asked for',
-  'account.email-changed': 'Email address changed',
-  'account.notifications-changed': 'Notification choices changed',
-  'reauth.failed': 'A wrong password was entered to confirm it was you',
-};
-
-/** What an audit action means, in words for the account holder. */
-export function describeAction(action: string): string {
-  return ACTIONS[action] ?? action.replace(/[.-]/g, ' ');
-}
 
 /** Account → Security: where you are signed in, ending any of those sessions, and recent activity. */
 @customElement('mcl-security-page')
@@ -111,6 +72,7 @@ export class SecurityPage extends LitElement {
       <mcl-factors-panel .session=${this.session}></mcl-factors-panel>
       <h2>Contact details</h2>
       <mcl-contact-panel .session=${this.session}></mcl-contact-panel>
+      ${this.session?.account?.kind === 'patient' ? html`<h2>Notifications</h2><mcl-notifications-panel></mcl-notifications-panel>` : nothing}
       <h2>This device</h2>
       <mcl-device-panel .session=${this.session}></mcl-device-panel>
       <h2>Where you are signed in</h2>

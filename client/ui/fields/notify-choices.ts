@@ -37,7 +37,7 @@ export class NotifyChoices extends LitElement {
   ];
 
   @property({ attribute: false }) value: NotifyPrefs = structuredClone(DEFAULT_NOTIFY);
-  @property({ type: Boolean }) hasPhone = true;
+  @property({ type: Boolean, attribute: 'has-phone' }) hasPhone = true;
 
   private toggle(key: NotifyTopic, channel: 'email' | 'text', checked: boolean) {
     this.value = { ...this.value, [key]: { ...this.value[key], [channel]: checked } };
