@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { normalizePhone } from '../../common/phone.js';
-import { DEFAULT_NOTIFY, type NotifyPrefs } from '../../common/notify-topics.js';
+import { normalizePhone } from './phone.js';
+import { DEFAULT_NOTIFY, type NotifyPrefs } from './notify-topics.js';
 
 /** A calendar date a person typed: real, YYYY-MM-DD, not in the future, not before 1900. */
 export const pastDate = (label: string) =>

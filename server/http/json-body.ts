@@ -25,14 +25,20 @@ export async function readJsonBody<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 20).map((issue) => ({
-      path: issue.path.map(String).join('.') || '(body)',
-      message: issue.message,
-    }));
+    // One issue per field, the first: a person fixes one thing at a time ("use the form YYYY-MM-DD", not also
+    // "that date does not exist" for the same empty box).
+    const byPath = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join('.') || '(body)';
+      if (!byPath.has(path)) byPath.set(path, issue.message);
+    }
+    const issues = [...byPath].slice(0, 20).map(([path, message]) => ({ path, message }));
     throw new ApiError(
       400,
       'invalid_body',
-      `The request has ${issues.length} problem(s): ${issues[0]!.path}: ${issues[0]!.message}`,
+      issues.length === 1
+        ? issues[0]!.message
+        : `${issues.length} answers need another look. The first: ${issues[0]!.message}`,
       issues,
     );
   }

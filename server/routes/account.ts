@@ -14,7 +14,7 @@ import { maskPhone } from '../notify/sms.js';
 import { normalizePhone } from '../../common/phone.js';
 import { readNotifyPrefs } from '../../common/notify-topics.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
-import { notifySchema } from '../auth/signup-schema.js';
+import { notifySchema } from '../../common/signup-schema.js';
 
 const DAY = 24 * 3600_000;
 const CHANGE_TEXTS = {

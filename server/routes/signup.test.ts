@@ -80,6 +80,17 @@ describe('sign-up with identity proofing', () => {
     await t.close();
   });
 
+  it('refuses a form with missing answers in words, one issue per field (it read "The request has 12 problem(s): mrn: …")', async () => {
+    const res = await byRecord('words', { mrn: '', lastName: '', birthDate: '' });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { message: string; issues: { path: string; message: string }[] };
+    assert.doesNotMatch(body.message, /problem\(s\)|request has/);
+    assert.match(body.message, /^\d+ answers need another look\. The first: Enter your medical record number\.$/);
+    assert.deepEqual(body.issues.map((i) => i.path).sort(), ['birthDate', 'lastName', 'mrn']);
+    const one = await byRecord('words', { mrn: '' });
+    assert.equal(((await one.json()) as { message: string }).message, 'Enter your medical record number.');
+  });
+
   it('answers the same whether or not the details match, and mails a link only on a match', async () => {
     const miss = await byRecord('wrongvisit', { lastVisitDate: '2020-03-02' }); // a visit, but not the latest
     const hit = await byRecord('margery');

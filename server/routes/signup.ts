@@ -19,7 +19,7 @@ import { clientIp } from '../http/require-session.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 import { getResource } from '../store/resource-reads.js';
 import type { Patient } from 'fhir/r4';
-import { signupBody, type SignupBody } from '../auth/signup-schema.js';
+import { signupBody, type SignupBody } from '../../common/signup-schema.js';
 
 const DAY = 24 * 3600_000;
 

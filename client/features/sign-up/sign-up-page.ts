@@ -6,14 +6,18 @@ import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import type { PasswordField } from '../../ui/fields/password-field.js';
 import '../../ui/fields/password-field.js';
+import type { NotifyChoices } from '../../ui/fields/notify-choices.js';
+import '../../ui/fields/notify-choices.js';
+import { signupBody } from '../../../common/signup-schema.js';
+
+/** The top of the form when answers need another look: how many, and that each says why beside it. */
+export function checkAnswersSentence(count: number): string {
+  return count === 1
+    ? 'One answer needs another look: it is marked below, with what to change.'
+    : `${count} answers need another look: each is marked below, with what to change.`;
+}
 
 type Method = 'activation-code' | 'record';
-const TOPICS = [
-  ['newMessage', 'A new message from your care team'],
-  ['appointmentReminder', 'Appointment reminders'],
-  ['newResult', 'A new test result'],
-] as const;
-type Topic = (typeof TOPICS)[number][0];
 
 /**
  * Create an account: prove who you are (activation code, or record details), then choose sign-in details and how
@@ -51,20 +55,12 @@ export class SignUpPage extends LitElement {
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
     const value = (name: string) => String(data.get(name) ?? '');
-    const chosen = (key: Topic) => ({
-      email: form.querySelector<HTMLInputElement>(`#${key}-email`)!.checked,
-      text: form.querySelector<HTMLInputElement>(`#${key}-text`)!.checked,
-    });
     const account = {
       email: value('email'),
       username: value('username'),
       password: this.renderRoot.querySelector<PasswordField>('mcl-password-field')!.value,
       phone: value('phone'),
-      notify: {
-        newMessage: chosen('newMessage'),
-        appointmentReminder: chosen('appointmentReminder'),
-        newResult: chosen('newResult'),
-      },
+      notify: this.renderRoot.querySelector<NotifyChoices>('mcl-notify-choices')!.value,
     };
     const body =
       this.method === 'activation-code'
@@ -82,16 +78,28 @@ export class SignUpPage extends LitElement {
             lastVisitDate: value('lastVisitDate'),
             ...account,
           };
-    this.busy = true;
     this.errors = {};
     this.problem = undefined;
+    // The server's own rules (common/signup-schema.ts), checked here first: nothing is sent until each answer
+    // can be, and each problem is told beside its field.
+    const checked = signupBody.safeParse(body);
+    if (!checked.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of checked.error.issues) errors[String(issue.path[0])] ??= issue.message;
+      this.showErrors(errors);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[tabindex="-1"]')?.focus();
+      return;
+    }
+    this.busy = true;
     try {
       const r = await ok(portal.api.signup.$post({ json: body }));
       this.done = r.message;
     } catch (error) {
-      if (error instanceof ApiProblem) {
+      if (error instanceof ApiProblem && error.issues.length) {
+        this.showErrors(Object.fromEntries(error.issues.map((i) => [i.path.split('.')[0], i.message])));
+      } else if (error instanceof ApiProblem) {
         this.problem = error.message;
-        this.errors = Object.fromEntries(error.issues.map((i) => [i.path, i.message]));
       } else {
         this.problem = 'That did not work. Please try again.';
       }
@@ -100,6 +108,16 @@ export class SignUpPage extends LitElement {
     }
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('[tabindex="-1"]')?.focus();
+  }
+
+  /** Each problem beside its field; the top says how many. A problem without a field of its own is said at the top. */
+  private showErrors(errors: Record<string, string>) {
+    const fields = new Set(
+      [...this.renderRoot.querySelectorAll('input[id], mcl-password-field')].map((e) => e.id || 'password'),
+    );
+    const loose = Object.entries(errors).filter(([path]) => !fields.has(path));
+    this.errors = errors;
+    this.problem = [checkAnswersSentence(Object.keys(errors).length), ...loose.map(([, m]) => m)].join(' ');
   }
 
   override render() {
@@ -137,11 +155,7 @@ export class SignUpPage extends LitElement {
         ${this.field('phone', 'Mobile phone (optional)', 'tel', 'tel', 'Only for text alerts you choose below.')}
         <fieldset>
           <legend>Tell me when there is…</legend>
-          ${TOPICS.map(
-            ([key, label]) => html`<p class="hint">${label}:</p>
-              <label class="choice"><input type="checkbox" id="${key}-email" checked />by email</label>
-              <label class="choice"><input type="checkbox" id="${key}-text" />by text message</label>`,
-          )}
+          <mcl-notify-choices></mcl-notify-choices>
         </fieldset>
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Sending…' : 'Create my account'}</button>
       </form>
