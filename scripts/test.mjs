@@ -79,7 +79,8 @@ if (wanted('browser')) {
     const args = [
       '--config',
       'web-test-runner.config.mjs',
-      ...(filter ? ['--files', `client/**/*${filter}*.test.ts`] : []),
+      // The path has it: in a file's name, or in a folder's (`--filter=records` runs client/features/records/).
+      ...(filter ? ['--files', `client/**/*${filter}*.test.ts`, `client/**/*${filter}*/**/*.test.ts`] : []),
     ];
     const code = await run(bin('web-test-runner'), args, { WTR_SUMMARY_FILE: summary });
     const counts = existsSync(summary) ? JSON.parse(readFileSync(summary, 'utf8')) : { passed: 0, failed: 0 };

@@ -68,6 +68,13 @@ export const routes: Route[] = [
     load: () => import('../features/records/medications-page.js'),
   },
   {
+    path: '/refills',
+    tag: 'mcl-refills-page',
+    title: 'Refills',
+    nav: false,
+    load: () => import('../features/refills/refills-page.js'),
+  },
+  {
     path: '/records/visits',
     tag: 'mcl-visits-page',
     title: 'Visits',

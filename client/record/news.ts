@@ -20,7 +20,7 @@ export const decisionKey = (t: Task) => `${t.id}:${t.status}`;
 
 /**
  * The in-app notifications: replies from the care team not yet opened, refill decisions not yet seen on
- * Medications, and visits the clinic cancelled, not yet seen on Appointments. Read from the local record, like everything on Home.
+ * Refills, and visits the clinic cancelled, not yet seen on Appointments. Read from the local record, like everything on Home.
  */
 export async function news(
   vault: Vault,
@@ -50,7 +50,7 @@ export async function news(
     const med = await vault.get<MedicationRequest>(patientId, 'MedicationRequest', medId);
     items.push({
       text: `Your request for ${med ? medicationName(med) : 'a prescription'} was ${DECIDED[t.status]}${t.status === 'rejected' && t.statusReason?.text ? `: ${t.statusReason.text}` : '.'}`,
-      href: '/records/medications',
+      href: '/refills',
     });
   }
   // Visits the clinic cancelled (the server words the reason so), until the Appointments page is opened.

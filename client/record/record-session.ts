@@ -192,21 +192,36 @@ navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
 
 /**
  * Re-renders its host when the record session changes (sync progress, new data), and runs the host's reading of
- * the record once it is open and again after each sync that finished (never in the middle of one).
+ * the record once it is open and again after each sync that finished (never in the middle of one), or, when the
+ * host watches the record with a live query, after each change it reports. One reading at a time: news that
+ * arrives during one is read once it has finished.
  */
 export class RecordController implements ReactiveController {
   session: RecordSession | undefined;
-  private loadedFor: string | undefined;
+  private loadedFor: unknown;
+  private reading: Promise<unknown> | undefined;
 
-  /** Call from willUpdate: attaches to the account's record session and calls `read` when there is news. */
-  update(account: RecordAccount | undefined, read: (vault: Vault, patientId: string) => Promise<unknown>): void {
+  /**
+   * Call from willUpdate: attaches to the account's record session and calls `read` when there is news. Without
+   * `change`, news is a sync that finished; with it, news is each new thing it returns (asked after attaching:
+   * the latest result of a live query over the record), and undefined means "not known yet": nothing is read.
+   */
+  update(
+    account: RecordAccount | undefined,
+    read: (vault: Vault, patientId: string) => Promise<unknown>,
+    change?: () => unknown,
+  ): void {
     this.attach(account ? recordSession(account) : undefined);
     const rs = this.session;
-    const key = rs?.lastSyncAt ?? 'never';
-    if (rs?.vault && rs.patientId && !rs.syncing && key !== this.loadedFor) {
-      this.loadedFor = key;
-      void read(rs.vault, rs.patientId);
-    }
+    const key = change ? change() : (rs?.lastSyncAt ?? 'never');
+    if (key === undefined || this.reading || !rs?.vault || !rs.patientId || rs.syncing || key === this.loadedFor)
+      return;
+    this.loadedFor = key;
+    this.reading = read(rs.vault, rs.patientId).finally(() => {
+      this.reading = undefined;
+      // Whatever changed meanwhile is read now.
+      this.host.requestUpdate();
+    });
   }
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {

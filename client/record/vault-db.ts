@@ -86,7 +86,9 @@ export class VaultDb extends Dexie {
   prfUnlock!: Table<PrfWrapped, string>;
 
   constructor(name = VAULT_DB) {
-    super(name);
+    // No query cache: some writes bypass Dexie (Vault.putOnDisk, for their durability) and only announce
+    // themselves, which would leave a cached live-query result stale.
+    super(name, { cache: 'disabled' });
     this.version(1).stores({
       resources: '[patientId+type+id], [patientId+type+date], [patientId+type+code]',
       meta: 'key',

@@ -1,4 +1,4 @@
-import Dexie from 'dexie';
+import Dexie, { RangeSet, type ObservabilitySet } from 'dexie';
 import { codeIndex, open, seal, type VaultKeys } from '../data/vault-crypto.js';
 import { resourceCode, resourceDate } from './fhir-index.js';
 import type { StoredDraft, StoredOutboxItem, StoredResource, SyncState, VaultDb } from './vault-db.js';
@@ -149,6 +149,22 @@ export class Vault {
       .count();
   }
 
+  /**
+   * A sign of change for a live query (client/record/live-query.ts): reads, with Dexie only (nothing decrypted),
+   * what a record page shows: the patient's resources, their sync cursor and the outbox. Dexie runs it again after
+   * every write that touches any of them (a sync's page, an item sent, a row written by another tab or the
+   * worker), and each run gives a new object: the page then reads what it shows again.
+   */
+  async changes(patientId: string): Promise<{ resources: number; cursor: number | undefined; outbox: number }> {
+    const resources = await this.db.resources
+      .where('[patientId+type+date]')
+      .between([patientId, Dexie.minKey, Dexie.minKey], [patientId, Dexie.maxKey, Dexie.maxKey])
+      .count();
+    const cursor = (await this.db.sync.get(patientId))?.cursor;
+    const outbox = await this.db.outbox.count();
+    return { resources, cursor, outbox };
+  }
+
   /** Results not opened yet ("new until viewed"), by id. */
   async unseen(patientId: string, type: string, ids: string[]): Promise<Set<string>> {
     // One read of the keys seen for this kind (a key range), not one request per id: a record of hundreds of
@@ -206,6 +222,15 @@ export class Vault {
       tx.onabort = tx.onerror = () =>
         reject(tx.error ?? new DOMException('The write was not completed.', 'AbortError'));
     });
+    // Dexie did not make this write, so it tells its live queries (here, in other tabs, in the worker) itself,
+    // naming what changed the way Dexie's own writes do: the table's primary key and, for the outbox, its index.
+    const parts: ObservabilitySet = {};
+    const part = (index: string, key: string) => (parts[`idb://${this.db.name}/${store}/${index}`] = new RangeSet(key));
+    if ('id' in row) {
+      part('', row.id);
+      part('createdAt', row.createdAt);
+    } else part('', row.key);
+    Dexie.on.storagemutated.fire(parts);
   }
 
   /** What waits to be sent, oldest first. A row that does not open with this record's keys is left aside. */

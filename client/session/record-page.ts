@@ -7,6 +7,7 @@ import type { SessionController } from './session-controller.js';
 import { pageStyles } from '../ui/shared-styles.js';
 import type { Vault } from '../record/vault.js';
 import { RecordController } from '../record/record-session.js';
+import { LiveQuery } from '../record/live-query.js';
 import { formatDate } from '../record/fhir-display.js';
 
 /** Styles every record view shares: readable lists and tables that fit a phone. */
@@ -42,7 +43,9 @@ export function showMore(total: number, shown: number, what: string, more: () =>
 
 /**
  * A page that shows part of the local record. It reads only the local database (through the record session's
- * vault), so it behaves the same online and offline, and it reloads when a sync brings something new.
+ * vault), so it behaves the same online and offline. It reads again whenever the record changes, whoever changed
+ * it (a sync, the outbox sending, another tab): a live query watches the record (`changes`); during a sync it
+ * waits for the sync to finish, then reads once.
  */
 export abstract class RecordPage extends LitElement {
   static override styles = [pageStyles, recordStyles];
@@ -52,6 +55,15 @@ export abstract class RecordPage extends LitElement {
   protected readonly sessionWatch = new SessionWatch(this);
   protected readonly record = new RecordController(this);
   @state() protected loaded = false;
+  /** The record's sign of change (Vault.changes), live: each new one makes the page read again. */
+  protected readonly changes = new LiveQuery(
+    this,
+    () => {
+      const rs = this.record.session;
+      return rs?.vault && rs.patientId ? rs.vault.changes(rs.patientId) : null;
+    },
+    () => [this.record.session?.vault, this.record.session?.patientId],
+  );
 
   protected abstract readonly heading: string;
   /** Reads what the page shows from the vault. */
@@ -60,8 +72,14 @@ export abstract class RecordPage extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    this.record.update(this.session?.account, (vault, patientId) =>
-      this.load(vault, patientId).then(() => (this.loaded = true)),
+    this.record.update(
+      this.session?.account,
+      (vault, patientId) => this.load(vault, patientId).then(() => (this.loaded = true)),
+      () => {
+        // Watching the vault of the session just attached to; "not known yet" until it has answered.
+        this.changes.track();
+        return this.changes.loading ? undefined : (this.changes.value ?? this.changes.error);
+      },
     );
   }
 

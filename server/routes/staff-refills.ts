@@ -143,7 +143,7 @@ export function staffRefillRoutes(deps: AppDeps) {
         );
         return { task: updated, patientId };
       });
-      await tellPatient(deps, patientId, { subject: 'News about a request you made', path: '/records/medications' });
+      await tellPatient(deps, patientId, { subject: 'News about a request you made', path: '/refills' });
       return c.json({ task });
     });
 }

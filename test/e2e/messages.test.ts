@@ -92,11 +92,17 @@ describe('a patient and a clinician, in two browsers: a message with a PDF, a re
 
   it('the patient asks for a refill', async () => {
     await patient.goto(`${server.origin}/records/medications`);
-    const card = patient.locator('mcl-medications-page li.card', { hasText: medName }).first();
-    await card.getByRole('button', { name: /^Request (refill|renewal):/ }).click();
-    await card.locator('input[name="pharmacy"]').fill('Main Street Pharmacy');
-    await card.getByRole('button', { name: 'Send request' }).click();
-    await card
+    await patient
+      .locator('mcl-medications-page li.card', { hasText: medName })
+      .first()
+      .getByRole('link', { name: /^Request (refill|renewal):/ })
+      .click();
+    const refills = patient.locator('mcl-refills-page');
+    await refills.locator('input[name="pharmacy"]').fill('Main Street Pharmacy');
+    await refills.getByRole('button', { name: 'Send request' }).click();
+    await refills
+      .locator('li.card', { hasText: medName })
+      .first()
       .locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ })
       .waitFor({ timeout: 20_000 });
   });

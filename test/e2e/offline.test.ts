@@ -207,11 +207,15 @@ describe('the same phone, restarted: offline for a trip, then back online', () =
     await page.locator('mcl-messages-page').getByText('Waiting for a connection').waitFor();
     await page.locator('mcl-app nav a', { hasText: 'Health record' }).click();
     await page.locator('mcl-records-page a', { hasText: 'Medications' }).first().click();
-    const card = page.locator('mcl-medications-page li.card', { hasText: medText }).first();
-    await card.getByRole('button', { name: /^Request (refill|renewal):/ }).click();
-    await card.locator('input[name="pharmacy"]').fill('Pharmacy at home');
-    await card.getByRole('button', { name: 'Send request' }).click();
-    await card.getByText('Waiting for a connection').waitFor();
+    await page
+      .locator('mcl-medications-page li.card', { hasText: medText })
+      .first()
+      .getByRole('link', { name: /^Request (refill|renewal):/ })
+      .click();
+    const refills = page.locator('mcl-refills-page');
+    await refills.locator('input[name="pharmacy"]').fill('Pharmacy at home');
+    await refills.getByRole('button', { name: 'Send request' }).click();
+    await refills.locator('li.card', { hasText: medText }).first().getByText('Waiting for a connection').waitFor();
     await phone.close();
   });
 
@@ -222,9 +226,9 @@ describe('the same phone, restarted: offline for a trip, then back online', () =
       await signInPatient(page, server.origin, 'reyna', PASSWORD);
       await page.locator('mcl-app nav a', { hasText: 'Messages' }).click();
       await page.locator('mcl-messages-page li.card h2', { hasText: 'From the trip' }).waitFor({ timeout: 20_000 });
-      await page.goto(server.origin + '/records/medications');
+      await page.goto(server.origin + '/refills');
       await page
-        .locator('mcl-medications-page li.card', { hasText: medText })
+        .locator('mcl-refills-page li.card', { hasText: medText })
         .first()
         .locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ })
         .waitFor({ timeout: 20_000 });

@@ -120,15 +120,27 @@ describe("a patient's record syncs into the encrypted local database and every v
     assert.deepEqual(await axeViolations(page), [], 'medications');
     // A refill request goes through the outbox (Idempotency-Key) and comes back through the record as a Task.
     const name = active[0]!.medicationCodeableConcept.text ?? active[0]!.medicationCodeableConcept.coding[0].display;
-    const card = meds.locator('li.card', { hasText: name }).first();
-    await card.getByRole('button', { name: /^Request (refill|renewal):/ }).click();
-    await card.locator('input[name="pharmacy"]').fill('Main Street Pharmacy');
+    // Asked on Refills, which the medication links to with the prescription chosen.
+    const link = meds
+      .locator('li.card', { hasText: name })
+      .first()
+      .getByRole('link', { name: /^Request (refill|renewal):/ });
+    const prescription = new URL((await link.getAttribute('href'))!, server.origin).searchParams.get('for')!;
+    await link.click();
+    const refills = page.locator('mcl-refills-page');
+    assert.equal(await refills.getByLabel('Medication').inputValue(), prescription, 'the medication is chosen');
+    await refills.locator('input[name="pharmacy"]').fill('Main Street Pharmacy');
     const posted = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/refills');
-    await card.getByRole('button', { name: 'Send request' }).click();
+    await refills.getByRole('button', { name: 'Send request' }).click();
     assert.match((await posted).headers()['idempotency-key'] ?? '', /^[0-9a-f-]{36}$/);
+    const card = refills.locator('li.card', { hasText: name }).first();
     await card.locator('[role="status"]', { hasText: /requested on .*waiting for your care team/ }).waitFor();
-    assert.equal(await card.getByRole('button', { name: /Request/ }).count(), 0, 'no second request while one is open');
-    assert.deepEqual(await axeViolations(page), [], 'medications with a request');
+    assert.equal(
+      await refills.locator(`option[value="${prescription}"]`).count(),
+      0,
+      'no second request while one is open',
+    );
+    assert.deepEqual(await axeViolations(page), [], 'refills with a request');
     await page.goto(`${server.origin}/records/visits`);
     const visits = page.locator('mcl-visits-page');
     await visits.locator('li.card').first().waitFor();

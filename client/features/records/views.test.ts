@@ -178,6 +178,11 @@ describe('record views (real vault in IndexedDB)', () => {
       .and.contain('Take 1 twice a day')
       .and.contain('2 refills allowed')
       .and.contain('Past medications (1)');
+    // Refills have their own page: each current prescription links there, naming itself.
+    const links = el.shadowRoot!.querySelectorAll('a[href^="/refills"]');
+    expect(links).to.have.length(1);
+    expect(links[0]!.getAttribute('aria-label')).to.equal('Request refill: Metformin 500 MG Oral Tablet');
+    expect(links[0]!.getAttribute('href')).to.equal('/refills?for=m1');
     await expect(el).to.be.accessible();
   });
 
