@@ -15,7 +15,7 @@ import { listChanges } from '../store/changes.js';
 const PASSWORD = 'correct horse battery staple';
 
 /**
- * A model of the app's outbox (client/data/outbox.ts) as the server sees it: items stored first with a client id,
+ * A model of the app's outbox (client/record/outbox.ts) as the server sees it: items stored first with a client id,
  * sent with it as Idempotency-Key, kept on anything but a clear answer. The network and the device misbehave at
  * random: offline, an answer lost after the server committed, a crash of the app (its stored outbox survives), the
  * server dying while carrying out an item (its key stays leased until the lease runs out), two tabs at once.
