@@ -24,14 +24,17 @@ export const notifySchema = z
   .strict()
   .default(DEFAULT_NOTIFY) satisfies z.ZodType<NotifyPrefs>;
 
+/** A username anyone chooses (patients at sign-up, staff at set-up): 3–32 letters, digits, dots, dashes, underscores. */
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, 'Username: at least 3 characters.')
+  .max(32, 'Username: at most 32 characters.')
+  .regex(/^[\p{L}\p{N}._-]+$/u, 'Username: letters, digits, dots, dashes and underscores only.');
+
 const accountFields = {
   email: z.email('Enter an email address such as name@example.com.').max(254),
-  username: z
-    .string()
-    .trim()
-    .min(3, 'Username: at least 3 characters.')
-    .max(32, 'Username: at most 32 characters.')
-    .regex(/^[\p{L}\p{N}._-]+$/u, 'Username: letters, digits, dots, dashes and underscores only.'),
+  username: usernameSchema,
   password: z.string().min(1, 'Choose a password.').max(1024, 'Password: at most 128 characters.'),
   // Stored in E.164, as every number is (common/phone.ts).
   phone: z

@@ -30,7 +30,10 @@ export async function readJsonBody<S extends z.ZodType>(
     const byPath = new Map<string, string>();
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String).join('.') || '(body)';
-      if (!byPath.has(path)) byPath.set(path, issue.message);
+      // The schemas' own messages are sentences that name their field; zod's defaults ("Invalid input: …") do
+      // not, so the field's name is put before them.
+      const generic = /^(Invalid|Too (small|big)|Unrecognized|Expected)/.test(issue.message);
+      if (!byPath.has(path)) byPath.set(path, generic ? `${path}: ${issue.message}` : issue.message);
     }
     const issues = [...byPath].slice(0, 20).map(([path, message]) => ({ path, message }));
     throw new ApiError(

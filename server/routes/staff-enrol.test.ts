@@ -4,7 +4,8 @@ import { createTestApp, type TestApp } from '../testing/app.js';
 import { createAccount } from '../auth/accounts.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
 import { SoftAuthenticator } from '../testing/soft-authenticator.js';
-import { hashToken, newToken } from '../auth/tokens.js';
+import { hashToken } from '../auth/tokens.js';
+import { insertSetUpLink } from '../testing/staff-session.js';
 
 const PASSWORD = 'a long staff passphrase 4 clinic';
 
@@ -16,7 +17,7 @@ const PASSWORD = 'a long staff passphrase 4 clinic';
 describe('staff set-up link', () => {
   let t: TestApp;
   const now = new Date('2026-11-25T12:00:00Z');
-  const link = newToken();
+  let link: string;
 
   const call = async (path: string, body: unknown, cookie?: string) => {
     const res = await t.app.request(path, {
@@ -43,19 +44,7 @@ describe('staff set-up link', () => {
       { kind: 'staff', username: 'staff-new', email: 'new@clinic.example', displayName: 'Dr New', role: 'clinician' },
       now,
     );
-    await t.testStore.store.db
-      .insertInto('one_time_token')
-      .values({
-        hash: hashToken(link),
-        purpose: 'staff-enrol',
-        account_id: staff.id,
-        patient_id: null,
-        created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
-        used_at: null,
-        payload: null,
-      })
-      .execute();
+    link = await insertSetUpLink(t, staff.id, now);
   });
   after(() => t.close());
 

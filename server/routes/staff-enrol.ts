@@ -8,6 +8,7 @@ import { checkPassword } from '../../common/password-policy.js';
 import { usableLinkToken } from '../auth/link-tokens.js';
 
 import { ApiError } from '../errors.js';
+import { usernameSchema } from '../../common/signup-schema.js';
 import { jsonBody } from '../http/json-body.js';
 import { clientIp } from '../http/require-session.js';
 import { createSession } from '../auth/sessions.js';
@@ -23,12 +24,7 @@ const ENROL_TEXTS = {
 const body = z
   .object({
     token: z.string().min(20).max(100),
-    username: z
-      .string()
-      .trim()
-      .min(3, 'Username: at least 3 characters.')
-      .max(32, 'Username: at most 32 characters.')
-      .regex(/^[\p{L}\p{N}._-]+$/u, 'Username: letters, digits, dots, dashes and underscores only.'),
+    username: usernameSchema,
     password: z.string().min(1, 'Choose a password.').max(1024),
   })
   .strict();

@@ -11,7 +11,7 @@ import { SoftAuthenticator } from '../testing/soft-authenticator.js';
 import { waitForMail } from '../testing/mail.js';
 import { totpCode } from '../auth/totp.js';
 import { purgeExpiredTokens } from '../auth/link-tokens.js';
-import { hashToken, newToken } from '../auth/tokens.js';
+import { insertSetUpLink } from '../testing/staff-session.js';
 
 const PASSWORD = 'correct horse battery staple';
 type Json = Record<string, any>;
@@ -601,25 +601,12 @@ describe('strong sign-in: passkeys, authenticator app, text codes, recovery code
       assert.equal(refused.status, 403);
       assert.equal(refused.body.error, 'passkey_setup_required');
       assert.equal(refused.cookie, undefined);
-      const link = newToken();
       const staff = await t.testStore.store.db
         .selectFrom('account')
         .select('id')
         .where('username', '=', 'drlee')
         .executeTakeFirstOrThrow();
-      await t.testStore.store.db
-        .insertInto('one_time_token')
-        .values({
-          hash: hashToken(link),
-          purpose: 'staff-enrol',
-          account_id: staff.id,
-          patient_id: null,
-          created_at: now.toISOString(),
-          expires_at: new Date(now.getTime() + 86_400_000).toISOString(),
-          used_at: null,
-          payload: null,
-        })
-        .execute();
+      const link = await insertSetUpLink(t, staff.id, now);
       const enrolled = await call('POST', '/api/staff-enrol', { token: link, username: 'drlee', password: PASSWORD });
       assert.equal(enrolled.status, 201);
       const cookie = enrolled.cookie!;

@@ -2,6 +2,25 @@ import type { TestApp } from './app.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 
+/** A staff set-up link (as `npm run cli -- staff create` mails it) for an account, valid 7 days from `now`. */
+export async function insertSetUpLink(t: Pick<TestApp, 'testStore'>, accountId: string, now: Date): Promise<string> {
+  const link = newToken();
+  await t.testStore.store.db
+    .insertInto('one_time_token')
+    .values({
+      hash: hashToken(link),
+      purpose: 'staff-enrol',
+      account_id: accountId,
+      patient_id: null,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+      used_at: null,
+      payload: null,
+    })
+    .execute();
+  return link;
+}
+
 /**
  * A staff session the way staff really get one ([4/8]: staff must use passkeys): the set-up link (a session that
  * may only add the first passkey), register a software passkey, confirm with it. Returns the session cookie.
@@ -12,21 +31,7 @@ export async function staffPasskeySession(t: TestApp, login: string, password: s
     .select('id')
     .where('username', '=', login)
     .executeTakeFirstOrThrow();
-  const link = newToken();
-  const now = new Date();
-  await t.testStore.store.db
-    .insertInto('one_time_token')
-    .values({
-      hash: hashToken(link),
-      purpose: 'staff-enrol',
-      account_id: account.id,
-      patient_id: null,
-      created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
-      used_at: null,
-      payload: null,
-    })
-    .execute();
+  const link = await insertSetUpLink(t, account.id, new Date());
   const headers = {
     Origin: t.config.publicOrigin,
     'X-Requested-With': 'mayocarelink',
