@@ -1,17 +1,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { core } from 'zod';
 import { ApiError } from '../errors.js';
 
 /**
- * Reads and validates a JSON request body at the edge. Every failure is a 4xx with a reason:
+ * Reads and validates a JSON request body at the edge (any Zod schema: classic, or zod/mini as common/ uses). Every failure is a 4xx with a reason:
  * wrong media type → 415, unparsable JSON → 400 invalid_json, schema mismatch → 400 invalid_body with one issue
  * per bad field. Size limits are enforced before this by the body-limit middleware (413).
  */
-export async function readJsonBody<S extends z.ZodType>(
+export async function readJsonBody<S extends core.$ZodType>(
   c: Context,
   schema: S,
   mediaTypes: readonly string[] = ['application/json'],
-): Promise<z.infer<S>> {
+): Promise<z.output<S>> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!mediaTypes.includes(type)) {
     throw new ApiError(415, 'unsupported_media_type', `Send the body as ${mediaTypes.join(' or ')}.`);
@@ -23,7 +24,7 @@ export async function readJsonBody<S extends z.ZodType>(
   } catch (error) {
     throw new ApiError(400, 'invalid_json', `The body is not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     // One issue per field, the first: a person fixes one thing at a time ("use the form YYYY-MM-DD", not also
     // "that date does not exist" for the same empty box).
@@ -49,7 +50,7 @@ export async function readJsonBody<S extends z.ZodType>(
 }
 
 /** What a route declares it takes as its JSON body: the typed client (client/data/portal.ts) sends `in`. */
-export interface JsonInput<S extends z.ZodType> {
+export interface JsonInput<S extends core.$ZodType> {
   in: { json: z.input<S> };
   out: { json: z.output<S> };
 }
@@ -59,7 +60,7 @@ export interface JsonInput<S extends z.ZodType> {
  * put it last before the handler, which reads the body with `c.req.valid('json')`. Declaring the body this way
  * puts its type into `AppType`, so a client call that sends a renamed or missing field fails the typecheck.
  */
-export function jsonBody<S extends z.ZodType>(
+export function jsonBody<S extends core.$ZodType>(
   schema: S,
   mediaTypes: readonly string[] = ['application/json'],
 ): MiddlewareHandler<any, string, JsonInput<S>> {
