@@ -2,6 +2,7 @@ import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClinicInfo } from '../common/clinic.js';
 import { loadClinic } from './clinic.js';
+import { readClockOffset } from './clock.js';
 
 export interface Config {
   port: number;
@@ -33,6 +34,8 @@ export interface Config {
    * for due reminders (REMINDER_POLL_SECONDS).
    */
   appointments: { reminders: { label: string; ms: number }[]; cancelCutoffMs: number; reminderPollMs: number };
+  /** Tests only: a file holding how many milliseconds the server's clock is moved (TEST_CLOCK_FILE; clock.ts). */
+  testClockFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -44,7 +47,10 @@ export function defaultPublicDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', 'public');
 }
 
-/** Reads configuration from an environment. Pure apart from reading CLINIC_CONFIG; throws ConfigError naming the setting. */
+/**
+ * Reads configuration from an environment. Pure apart from reading CLINIC_CONFIG and TEST_CLOCK_FILE; throws
+ * ConfigError naming the setting.
+ */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const port = parsePort(env.PORT ?? '8080');
   const host = env.HOST || '127.0.0.1';
@@ -80,8 +86,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     cancelCutoffMs: parseBounded(env, 'CANCEL_CUTOFF_HOURS', 24, 0, 336) * 3600_000,
     reminderPollMs: parseBounded(env, 'REMINDER_POLL_SECONDS', 60, 1, 3600) * 1000,
   };
+  const testClockFile = parseTestClock(env, publicOrigin);
   return {
     appointments,
+    testClockFile,
     port,
     host,
     dataDir,
@@ -137,6 +145,32 @@ function parseLeads(raw: string): { label: string; ms: number }[] {
   if (leads.length > 5 || new Set(leads.map((l) => l.ms)).size !== leads.length)
     throw new ConfigError('APPOINTMENT_REMINDERS: at most five different lead times.');
   return leads.sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * TEST_CLOCK_FILE moves the server's clock (every session, token, booking rule and reminder follows it), so that an
+ * end-to-end test can run the real server days ahead. It cannot be turned on by accident in production: it is
+ * refused unless NODE_ENV is exactly `test` (read from the running environment, not fixed at build) and the portal
+ * is on localhost (a production PUBLIC_ORIGIN is https on its own host name), and the file must exist and hold a
+ * whole number when the server starts. A refused setting stops the server at start with this message.
+ */
+function parseTestClock(env: Record<string, string | undefined>, publicOrigin: string): string | undefined {
+  if (!env.TEST_CLOCK_FILE) return undefined;
+  if (env.NODE_ENV !== 'test')
+    throw new ConfigError(
+      `TEST_CLOCK_FILE moves the server's clock and is for tests only: it needs NODE_ENV=test (NODE_ENV is ${env.NODE_ENV ? `"${env.NODE_ENV}"` : 'not set'}). Remove TEST_CLOCK_FILE.`,
+    );
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(new URL(publicOrigin).hostname))
+    throw new ConfigError(
+      `TEST_CLOCK_FILE is for tests only and needs a PUBLIC_ORIGIN on localhost; it is "${publicOrigin}". Remove TEST_CLOCK_FILE.`,
+    );
+  const file = resolve(env.TEST_CLOCK_FILE);
+  try {
+    readClockOffset(file);
+  } catch (error) {
+    throw new ConfigError(`TEST_CLOCK_FILE: ${(error as Error).message}.`);
+  }
+  return file;
 }
 
 function parsePort(value: string): number {

@@ -56,6 +56,10 @@ export function reminderText(a: Appointment, clinic: { name: string; timeZone: s
  * dropped. The lease is renewed just before each send (a runner that lost it leaves the row alone). Once one
  * channel took it the row is `sent` (only by the runner that holds it), so nothing goes out twice; when every
  * channel failed it is tried again on a later pass, up to five attempts. Returns how many were sent.
+ *
+ * `now` is the runner's clock at the start of the pass (the server's clock, which a test may have moved); later
+ * moments in the pass are `now` plus the time the pass has taken (a monotonic timer), never the wall clock, so a
+ * renewed lease and the claims of other runners are measured on the same clock.
  */
 export async function runReminders(
   deps: Pick<AppDeps, 'store' | 'mailer' | 'sms' | 'config' | 'logger'>,
@@ -63,6 +67,8 @@ export async function runReminders(
   now: Date,
 ): Promise<number> {
   const { store, mailer, sms, config, logger } = deps;
+  const started = performance.now();
+  const clockNow = () => now.getTime() + (performance.now() - started);
   let sent = 0;
   for (const r of await claimDueReminders(deps, runner, now)) {
     const finish = (state: Reminder['state'], extra: { sent_at?: string } = {}) =>
@@ -88,7 +94,7 @@ export async function runReminders(
     // Still ours? Sends run one after another: renew the lease just before this one, or leave it to its new holder.
     const held = await store.db
       .updateTable('reminder')
-      .set({ lease_until: new Date(Date.now() + REMINDER_LEASE_MS).toISOString() })
+      .set({ lease_until: new Date(clockNow() + REMINDER_LEASE_MS).toISOString() })
       .where('id', '=', r.id)
       .where('claimed_by', '=', runner)
       .where('state', '=', 'sending')

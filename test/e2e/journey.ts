@@ -32,13 +32,15 @@ export function patientJourney(
   username: string,
   password: string,
   steps: {
+    /** Settings for the server beside the harness's own (e.g. lead times, a moved clock). */
+    env?: Record<string, string>;
     withContext?: (context: BrowserContext) => Promise<unknown>;
     withPage?: (journey: Journey) => Promise<unknown>;
   } = {},
 ): Journey {
   const journey = {} as Journey;
   before(async () => {
-    journey.server = await startServer();
+    journey.server = await startServer({ env: steps.env });
     await patientAccount(journey.server, bundleFile, username, password);
     journey.browser = await launchBrowser();
     journey.context = await journey.browser.newContext({ bypassCSP: true });
