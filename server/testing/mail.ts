@@ -21,7 +21,7 @@ export async function readOutbox(dataDir: string): Promise<ReadMail[]> {
 }
 
 /** Waits (briefly) until the outbox holds `count` mails; mail is sent in the background. */
-export async function waitForMail(dataDir: string, count: number, timeoutMs = 3000): Promise<ReadMail[]> {
+export async function waitForMail(dataDir: string, count: number, timeoutMs = 15_000): Promise<ReadMail[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const mails = await readOutbox(dataDir);
