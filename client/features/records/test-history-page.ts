@@ -1,4 +1,4 @@
-import { html, nothing, svg } from 'lit';
+import { css, html, nothing, svg } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Observation } from 'fhir/r4';
 import type { Vault } from '../../record/vault.js';
@@ -23,6 +23,14 @@ export function points(history: Observation[]): Point[] {
  */
 @customElement('mcl-test-history-page')
 export class TestHistoryPage extends RecordPage {
+  // In the stylesheet, not a style attribute: the CSP (style-src 'self', server/http/security-headers.ts) refuses
+  // inline styles; Lit adopts these as a constructed stylesheet, which it allows.
+  static override styles = [
+    ...RecordPage.styles,
+    css`
+    svg.chart { max-width: 40rem; }
+  `,
+  ];
   protected heading = 'Test history';
   @state() private history: Observation[] = [];
 
@@ -59,7 +67,7 @@ export class TestHistoryPage extends RecordPage {
     const last = data.at(-1)!;
     const summary = `${data.length} results from ${formatDate(data[0]!.date)} to ${formatDate(last.date)}, lowest ${Math.min(...values)}, highest ${Math.max(...values)}, latest ${last.value} ${unit}.`;
     return html`<figure>
-      <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Chart of ${this.heading}: ${summary}" style="max-width: 40rem">
+      <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Chart of ${this.heading}: ${summary}" class="chart">
         ${svg`<line x1=${pad.l} y1=${H - pad.b} x2=${W - pad.r} y2=${H - pad.b} stroke="#5c6b73" />
           <line x1=${pad.l} y1=${pad.t} x2=${pad.l} y2=${H - pad.b} stroke="#5c6b73" />
           <text x=${pad.l - 6} y=${y(v1) + 4} text-anchor="end" font-size="13" fill="#1a1a1a">${Number(v1.toFixed(1))}</text>
