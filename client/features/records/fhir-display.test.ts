@@ -129,6 +129,24 @@ describe('FHIR in words', () => {
     expect(search(all, { text: '', type: 'Observation', from: '2025-01-01', to: '' }).length).to.equal(1);
     expect(search(all, { text: 'glucose metformin', type: '', from: '', to: '' }).length).to.equal(0);
     expect(search(all, { text: 'GLUCOSE', type: 'MedicationRequest', from: '', to: '' }).length).to.equal(0);
+    // A test is shown under its plain name and found by it or by the lab's name.
+    const ldl: Observation = {
+      ...glucose('l', 104, '2025-03-01T08:00:00Z'),
+      code: {
+        coding: [
+          {
+            system: 'http://loinc.org',
+            code: '18262-6',
+            display: 'Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay',
+          },
+        ],
+        text: 'Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay',
+      },
+    };
+    expect(search([ldl], { text: 'bad cholesterol', type: '', from: '', to: '' })[0]!.title).to.equal(
+      'LDL cholesterol ("bad" cholesterol)',
+    );
+    expect(search([ldl], { text: 'direct assay', type: '', from: '', to: '' }).length).to.equal(1);
   });
 
   it('decodes notes as text: markup stays text, never HTML', () => {
