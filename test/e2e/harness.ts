@@ -217,13 +217,28 @@ export async function patientAccount(
   const imported = await runCli(server.dataDir, ['import', bundleFile, '--json']);
   if (imported.code !== 0) throw new Error(imported.stderr);
   const patientId = (JSON.parse(imported.stdout.trim().split('\n')[0]!) as { patients: string[] }).patients[0]!;
-  const code = (await runCli(server.dataDir, ['activation-code', patientId])).stdout.match(
-    /[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/,
-  )![0];
   const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as {
     entry: { resource: { resourceType: string; birthDate?: string } }[];
   };
   const birthDate = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource.birthDate!;
+  await signUpWithActivationCode(server, patientId, birthDate, username, password);
+  return { patientId };
+}
+
+/**
+ * An account for a patient already on the server (imported, or one of the demo clinic's): the clinic issues an
+ * activation code (CLI), the patient signs up with it and their date of birth (API) and opens the emailed link.
+ */
+export async function signUpWithActivationCode(
+  server: RunningServer,
+  patientId: string,
+  birthDate: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  const code = (await runCli(server.dataDir, ['activation-code', patientId])).stdout.match(
+    /[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/,
+  )![0];
   const headers = { 'Content-Type': 'application/json', Origin: server.origin, 'X-Requested-With': 'mayocarelink' };
   const signup = await fetch(`${server.origin}/api/signup`, {
     method: 'POST',
@@ -247,7 +262,6 @@ export async function patientAccount(
     body: JSON.stringify({ token }),
   });
   if (confirmed.status !== 201) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
-  return { patientId };
 }
 
 /**

@@ -103,7 +103,18 @@ describe("a patient's record syncs into the encrypted local database and every v
       (await trend.locator('svg').getAttribute('aria-label'))!,
       new RegExp(`${history.length} results from`),
     );
-    assert.equal(await trend.locator('h1').innerText(), history[0]!.code.text ?? history[0]!.code.coding[0].display);
+    // Under a plain name; the coded one stays on the page with its code. Synthea sends no range: the clinic's is drawn.
+    const coding = history[0]!.code.coding[0];
+    assert.doesNotMatch(await trend.locator('h1').innerText(), /\[|^$/);
+    assert.equal(
+      await trend.locator('.technical').innerText(),
+      `Technical name: ${coding.display} (LOINC ${coding.code})`,
+    );
+    assert.equal(await trend.locator('svg rect.band').count(), 1);
+    assert.match(
+      await trend.locator('figcaption').innerText(),
+      /Shaded: Normal range: .*clinic's usual range for adults/,
+    );
     assert.deepEqual(await axeViolations(page), [], 'test history');
   });
 

@@ -4,7 +4,7 @@ import { dosageText, flagOf, observationValue, rangeText, refillsText } from '..
 import { groupResults } from './results-page.js';
 import { notesByEncounter, noteText } from './visits-page.js';
 import { documentFile } from './documents-page.js';
-import { points } from './test-history-page.js';
+import { axisValues, points, rangeWords, valueSpan } from './test-history-page.js';
 import { search } from './search-page.js';
 
 // Shapes as Synthea and US Core write them (../shared/fhir).
@@ -94,6 +94,23 @@ describe('FHIR in words', () => {
     expect(points(obs).map((p) => p.value)).to.deep.equal([90, 99, 101]);
   });
 
+  it("spans the trend chart over the results and the normal range, and writes the band's words", () => {
+    const lab = { high: 99, unit: 'mg/dL', source: 'lab', text: 'up to 99 mg/dL' } as const;
+    // An upper limit only: the band runs from 0, so the chart starts there.
+    expect(valueSpan([108, 172], lab)).to.deep.equal([0, 172]);
+    expect(valueSpan([52, 58], { low: 40, unit: 'mg/dL', source: 'clinic', text: '40 mg/dL or more' })).to.deep.equal([
+      40, 58,
+    ]);
+    expect(valueSpan([90, 90], undefined)).to.deep.equal([89, 91]);
+    expect(rangeWords(lab)).to.equal("Normal range: up to 99 mg/dL (the lab's range)");
+    expect(rangeWords({ ...lab, source: 'clinic' })).to.equal(
+      "Normal range: up to 99 mg/dL (the clinic's usual range for adults; the lab sent none)",
+    );
+    const y = (v: number) => 200 - v; // one pixel a unit
+    expect(axisValues(0, 172, lab, y)).to.deep.equal([172, 0, 99]);
+    expect(axisValues(90, 100, lab, y)).to.deep.equal([100, 90], 'an edge beside an end is not written twice');
+  });
+
   it('searches by words, kind and dates', () => {
     const obs = [glucose('a', 90, '2024-01-01T08:00:00Z'), glucose('b', 99, '2025-06-01T08:00:00Z')];
     const med = {
@@ -112,6 +129,24 @@ describe('FHIR in words', () => {
     expect(search(all, { text: '', type: 'Observation', from: '2025-01-01', to: '' }).length).to.equal(1);
     expect(search(all, { text: 'glucose metformin', type: '', from: '', to: '' }).length).to.equal(0);
     expect(search(all, { text: 'GLUCOSE', type: 'MedicationRequest', from: '', to: '' }).length).to.equal(0);
+    // A test is shown under its plain name and found by it or by the lab's name.
+    const ldl: Observation = {
+      ...glucose('l', 104, '2025-03-01T08:00:00Z'),
+      code: {
+        coding: [
+          {
+            system: 'http://loinc.org',
+            code: '18262-6',
+            display: 'Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay',
+          },
+        ],
+        text: 'Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay',
+      },
+    };
+    expect(search([ldl], { text: 'bad cholesterol', type: '', from: '', to: '' })[0]!.title).to.equal(
+      'LDL cholesterol ("bad" cholesterol)',
+    );
+    expect(search([ldl], { text: 'direct assay', type: '', from: '', to: '' }).length).to.equal(1);
   });
 
   it('decodes notes as text: markup stays text, never HTML', () => {

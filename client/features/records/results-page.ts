@@ -5,13 +5,13 @@ import type { Vault } from '../../record/vault.js';
 import { RecordPage, showMore } from '../../session/record-page.js';
 import {
   codeKey,
-  conceptText,
   flagOf,
   formatDate,
   observationValue,
   rangeText,
   reportResultIds,
 } from '../../record/fhir-display.js';
+import { labName } from '../../record/lab-names.js';
 
 interface Group {
   key: string;
@@ -32,7 +32,7 @@ export function groupResults(reports: DiagnosticReport[], observations: Observat
     results.forEach((o) => inReport.add(o.id!));
     groups.push({
       key: `report-${report.id}`,
-      title: conceptText(report.code),
+      title: labName(report.code, 'Report'),
       date: report.effectiveDateTime ?? report.issued ?? '',
       results,
     });
@@ -53,7 +53,8 @@ export function testHref(o: Observation): string {
 }
 
 /**
- * Test results: grouped by report (panel) and date, each with its value, unit, reference range and a flag in words;
+ * Test results, under names a patient understands (lab-names.ts; the technical name is on each test's page):
+ * grouped by report (panel) and date, each with its value, unit, reference range and a flag in words;
  * "New" until the test is opened. Opening a test shows its history.
  */
 @customElement('mcl-results-page')
@@ -80,7 +81,7 @@ export class ResultsPage extends RecordPage {
     const flag = flagOf(o);
     const range = rangeText(o);
     return html`<tr>
-      <th scope="row"><a href=${testHref(o)}>${conceptText(o.code)}</a>${this.unseen.has(o.id!) ? html` <span class="new">New</span>` : nothing}</th>
+      <th scope="row"><a href=${testHref(o)}>${labName(o.code)}</a>${this.unseen.has(o.id!) ? html` <span class="new">New</span>` : nothing}</th>
       <td>${observationValue(o)}${flag ? html` <span class="flag ${flag.level}">${flag.label}</span>` : nothing}</td>
       <td>${range ? html`<span class="visually-hidden">Normal range </span>${range}` : html`<span class="meta">No range given</span>`}</td>
     </tr>`;

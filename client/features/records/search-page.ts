@@ -7,6 +7,7 @@ import { RecordPage } from '../../session/record-page.js';
 import { SECTIONS } from '../../record/summary.js';
 import { conceptText, formatDate, medicationName } from '../../record/fhir-display.js';
 import { resourceDate } from '../../record/fhir-index.js';
+import { labName } from '../../record/lab-names.js';
 import { DraftKeeper } from '../../record/draft-keeper.js';
 
 type Json = Record<string, any>;
@@ -14,6 +15,8 @@ type Json = Record<string, any>;
 export interface Hit {
   type: string;
   title: string;
+  /** Other words it is found by: a test's coded (technical) name beside its plain title. */
+  also?: string;
   date: string;
   href: string;
 }
@@ -30,16 +33,19 @@ export function describe(r: Json): Hit {
           ? [conceptText(r.type?.[0], 'Visit'), ...(r.reasonCode ?? []).map((c: Json) => conceptText(c))].join(' – ')
           : r.resourceType === 'DocumentReference'
             ? conceptText(r.type, 'Document')
-            : conceptText(r.code);
+            : r.resourceType === 'Observation'
+              ? labName(r.code)
+              : conceptText(r.code);
+  const also = r.resourceType === 'Observation' ? conceptText(r.code) : undefined;
   const href =
     r.resourceType === 'Observation' && r.code?.coding?.[0]?.code
       ? `/records/test?code=${encodeURIComponent(`${r.code.coding[0].system ?? ''}|${r.code.coding[0].code}`)}`
       : (section?.path ?? '/records');
-  return { type: r.resourceType, title, date: resourceDate(r), href };
+  return { type: r.resourceType, title, ...(also && also !== title ? { also } : {}), date: resourceDate(r), href };
 }
 
 /**
- * Search across the record: words in the names of tests, medicines, problems, vaccines, visits and documents,
+ * Search across the record: words in the names of tests (the plain name or the lab's), medicines, problems, vaccines, visits and documents,
  * narrowed by kind and by dates. Runs on the local record (works offline).
  */
 export function search(resources: Json[], query: { text: string; type: string; from: string; to: string }): Hit[] {
@@ -48,7 +54,10 @@ export function search(resources: Json[], query: { text: string; type: string; f
     .filter((r) => !query.type || r.resourceType === query.type)
     .map(describe)
     .filter((h) => (!query.from || h.date.slice(0, 10) >= query.from) && (!query.to || h.date.slice(0, 10) <= query.to))
-    .filter((h) => words.every((w) => h.title.toLowerCase().includes(w)))
+    .filter((h) => {
+      const text = `${h.title} ${h.also ?? ''}`.toLowerCase();
+      return words.every((w) => text.includes(w));
+    })
     .sort((a, b) => b.date.localeCompare(a.date));
 }
 

@@ -31,15 +31,28 @@ const glucose = (id: string, value: number, date: string, extra = {}) => ({
   referenceRange: [{ low: { value: 70, unit: 'mg/dL' }, high: { value: 99, unit: 'mg/dL' } }],
   ...extra,
 });
+// LDL as the demo clinic names it (the LOINC long name as display and text) and as Synthea sends it: no range.
+const LDL_LONG = 'Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay';
+const ldl = (id: string, value: number, date: string) => ({
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  code: loinc('18262-6', LDL_LONG),
+  effectiveDateTime: date,
+  valueQuantity: { value, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
+});
 const record = [
   {
     resourceType: 'Patient',
     id: P,
     name: [{ family: 'Gibson', given: ['Margery'] }],
+    birthDate: '1948-03-10',
     deceasedDateTime: '2020-02-02T00:00:00Z',
   },
   glucose('g1', 88, '2023-01-05T09:00:00Z'),
   glucose('g2', 131, '2024-01-05T09:00:00Z'),
+  ldl('l1', 142, '2018-03-01T09:00:00Z'),
+  ldl('l2', 118, '2019-03-01T09:00:00Z'),
   {
     resourceType: 'DiagnosticReport',
     id: 'r1',
@@ -140,6 +153,7 @@ describe('record views (real vault in IndexedDB)', () => {
         await vault.put(P, record.slice(0, 2)); // the first glucose was seen at the first download
         await vault.markSeen(P, 'Observation', ['g1']);
         await vault.put(P, record.slice(2));
+        await vault.markSeen(P, 'Observation', ['l1', 'l2']);
       },
       '2024-02-01T12:00:00Z',
     );
@@ -159,6 +173,14 @@ describe('record views (real vault in IndexedDB)', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('results: each test under the name a patient understands, never the LOINC long name', async () => {
+    const el = await page('mcl-results-page');
+    const names = [...el.shadowRoot!.querySelectorAll('tbody th a')].map((a) => a.textContent!.trim());
+    expect(names).to.include('Blood sugar (glucose)').and.include('LDL cholesterol ("bad" cholesterol)');
+    expect(names.filter((n) => n.includes('[') || n === LDL_LONG)).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+
   it('test history: a chart with a text summary and a table; opening it marks the results seen', async () => {
     history.replaceState(null, '', `?code=${encodeURIComponent('http://loinc.org|2339-0')}`);
     const el = await page('mcl-test-history-page');
@@ -167,6 +189,40 @@ describe('record views (real vault in IndexedDB)', () => {
     expect(root.querySelectorAll('tbody tr').length).to.equal(2);
     await expect(el).to.be.accessible();
     expect((await record_.vault.unseen(P, 'Observation', ['g1', 'g2'])).size).to.equal(0);
+    history.replaceState(null, '', location.pathname);
+  });
+
+  it("test history: the plain name, the technical one with its code, and the lab's range as a band", async () => {
+    history.replaceState(null, '', `?code=${encodeURIComponent('http://loinc.org|2339-0')}`);
+    const el = await page('mcl-test-history-page');
+    const root = el.shadowRoot!;
+    expect(root.querySelector('h1')!.textContent).to.equal('Blood sugar (glucose)');
+    expect(root.querySelector('.technical')!.textContent).to.equal('Technical name: Glucose (LOINC 2339-0)');
+    const label = root.querySelector('svg[role="img"]')!.getAttribute('aria-label')!;
+    expect(label).to.contain("Shaded band: Normal range: 70–99 mg/dL (the lab's range).");
+    expect(root.querySelector('figcaption')!.textContent!.replace(/\s+/g, ' ')).to.contain(
+      "Shaded: Normal range: 70–99 mg/dL (the lab's range).",
+    );
+    // The band spans 70 to 99 on the chart's own scale: its top is higher (smaller y) than its bottom.
+    const band = root.querySelector('svg rect.band')!;
+    expect(Number(band.getAttribute('height'))).to.be.greaterThan(0);
+    await expect(el).to.be.accessible();
+    history.replaceState(null, '', location.pathname);
+  });
+
+  it("test history with no lab range: the clinic's usual adult range, said to be the clinic's; no inline style", async () => {
+    history.replaceState(null, '', `?code=${encodeURIComponent('http://loinc.org|18262-6')}`);
+    const el = await page('mcl-test-history-page');
+    const root = el.shadowRoot!;
+    expect(root.querySelector('h1')!.textContent).to.equal('LDL cholesterol ("bad" cholesterol)');
+    expect(root.querySelector('.technical')!.textContent).to.equal(`Technical name: ${LDL_LONG} (LOINC 18262-6)`);
+    expect(root.querySelector('svg[role="img"]')!.getAttribute('aria-label')).to.contain(
+      "Normal range: up to 99 mg/dL (the clinic's usual range for adults; the lab sent none)",
+    );
+    expect(root.querySelector('svg rect.band')).to.exist;
+    // The server's CSP (style-src 'self') refuses style attributes: the page must not need one.
+    expect([...root.querySelectorAll('[style]')].map((e) => e.outerHTML)).to.deep.equal([]);
+    await expect(el).to.be.accessible();
     history.replaceState(null, '', location.pathname);
   });
 
@@ -222,7 +278,7 @@ describe('record views (real vault in IndexedDB)', () => {
     expect(text)
       .to.contain('a person who has died')
       .and.contain('Medications (2, 1 current)')
-      .and.contain('Test results (2)');
+      .and.contain('Test results (4)');
     await expect(el).to.be.accessible();
   });
 });
