@@ -73,13 +73,15 @@ export async function loadDemoScheduleOnce(store: Store, zone: string, now: Date
     },
     now,
   );
-  for (const doctor of [CLINICIANS.park, CLINICIANS.reyes])
+  for (const doctor of [CLINICIANS.park, CLINICIANS.reyes, CLINICIANS.liu])
     await saveSchedule(
       store.db,
       {
         id: doctor.id.replace(/^demo-/, ''),
         kind: 'clinician',
-        name: `${doctor.prefix} ${doctor.given} ${doctor.family}`,
+        name:
+          [doctor.prefix, doctor.given, doctor.family].filter(Boolean).join(' ') +
+          (doctor.prefix ? '' : `, ${doctor.suffix}`),
         practitionerRef: `Practitioner/${doctor.id}`,
         department: 'Primary care',
         ...main,
@@ -105,6 +107,7 @@ export async function loadDemoScheduleOnce(store: Store, zone: string, now: Date
   for (const [doctor, weekdays] of [
     [CLINICIANS.park, [1, 3, 5]],
     [CLINICIANS.reyes, [2, 4]],
+    [CLINICIANS.liu, [2, 4]],
   ] as const)
     await addSlots(
       store.db,
