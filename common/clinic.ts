@@ -55,7 +55,17 @@ export const clinicSchema = z
   })
   .strict();
 
-export type ClinicInfo = z.infer<typeof clinicSchema>;
+/**
+ * The booking rules the server keeps (set by its environment, CANCEL_CUTOFF_HOURS, not by a clinic file), sent in
+ * /clinic.json so that pages can say them before a patient starts, offline too: patients may book, move or cancel
+ * a visit online until `changeCutoffHours` before it starts; after that they call the support number.
+ */
+export interface BookingRules {
+  changeCutoffHours: number;
+}
+
+/** The clinic's settings as the page gets them: the clinic file, with the server's booking rules. */
+export type ClinicInfo = z.infer<typeof clinicSchema> & { booking?: BookingRules };
 
 function isTimeZone(zone: string): boolean {
   try {

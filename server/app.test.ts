@@ -246,7 +246,7 @@ describe('HTTP app', () => {
     it('serves the clinic details for the Help page', async () => {
       const res = await t.app.request('/clinic.json');
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), t.config.clinic);
+      assert.deepEqual(await res.json(), { ...t.config.clinic, booking: { changeCutoffHours: 24 } });
     });
 
     it('says the app needs building when there is no build, and keeps the API working', async () => {

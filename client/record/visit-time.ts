@@ -1,4 +1,4 @@
-import type { Appointment } from 'fhir/r4';
+import type { Appointment, Encounter } from 'fhir/r4';
 
 /** The device's own time zone (a travelling patient's phone follows the local one). */
 export const deviceZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -115,8 +115,8 @@ export function visitDetails(a: Appointment) {
 }
 
 /**
- * Upcoming visits (soonest first); requests still waiting for the clinic to choose a time (newest first); then past
- * and cancelled visits and answered requests (most recent first).
+ * Upcoming visits (soonest first); requests still waiting for the clinic to choose a time (newest first); past
+ * visits (most recent first); cancelled visits and answered requests (most recent first).
  */
 export function splitVisits(all: Appointment[], now = Date.now()) {
   const upcoming = all
@@ -125,11 +125,43 @@ export function splitVisits(all: Appointment[], now = Date.now()) {
   const requests = all
     .filter((a) => a.status === 'proposed')
     .sort((a, b) => String(b.created).localeCompare(String(a.created)));
-  const past = all
-    .filter((a) => !upcoming.includes(a) && a.status !== 'proposed')
-    .sort((a, b) => String(b.start ?? b.created).localeCompare(String(a.start ?? a.created)));
-  return { upcoming, requests, past };
+  const newestFirst = (a: Appointment, b: Appointment) =>
+    String(b.start ?? b.created).localeCompare(String(a.start ?? a.created));
+  const rest = all.filter((a) => !upcoming.includes(a) && a.status !== 'proposed');
+  const cancelled = rest.filter((a) => a.status === 'cancelled').sort(newestFirst);
+  const past = rest.filter((a) => !cancelled.includes(a)).sort(newestFirst);
+  return { upcoming, requests, past, cancelled };
 }
+
+/** A visit under Past: an Appointment that has happened, or a visit (Encounter) the record holds. */
+export type PastVisit =
+  | { kind: 'appointment'; at: string; appointment: Appointment }
+  | { kind: 'encounter'; at: string; encounter: Encounter };
+
+/**
+ * Past visits, newest first: past Appointments and the record's Encounters (visits the clinic's systems recorded,
+ * booked in the portal or not). An Encounter for an Appointment already listed is not listed twice; planned,
+ * cancelled and mistaken Encounters are not visits that happened.
+ */
+export function pastVisits(past: Appointment[], encounters: Encounter[], now = Date.now()): PastVisit[] {
+  const listed = new Set(past.map((a) => `Appointment/${a.id}`));
+  const visits: PastVisit[] = past.map((a) => ({
+    kind: 'appointment',
+    at: a.start ?? a.created ?? '1970-01-01T00:00:00Z',
+    appointment: a,
+  }));
+  for (const e of encounters) {
+    const at = e.period?.start;
+    if (!at || Date.parse(at) > now || ['planned', 'cancelled', 'entered-in-error'].includes(e.status)) continue;
+    if ((e.appointment ?? []).some((r) => r.reference && listed.has(r.reference))) continue;
+    visits.push({ kind: 'encounter', at, encounter: e });
+  }
+  return visits.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+}
+
+/** "Tuesday, May 27, 2020": the day of a past visit in the clinic's zone. */
+export const visitDay = (iso: string, zone: string) =>
+  new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'full' }).format(new Date(iso));
 
 /** "Monday, November 30 – Friday, December 4" for the days a request asks for (calendar days, no zone). */
 export function requestedDays(a: Appointment): string {

@@ -21,7 +21,33 @@ export interface OpenSlot {
     department: string;
     location: string;
     address: string;
+    /** `Practitioner/<id>` of a clinician's schedule, so the page can put the patient's own clinician first. */
+    practitioner: string | null;
   };
+}
+
+/**
+ * What patients may do online: book, move or cancel a visit until `cutoffMs` before it starts
+ * (CANCEL_CUTOFF_HOURS); after that they call `phone`. The clinic's own staff are not held to it.
+ */
+export interface OnlineRules {
+  cutoffMs: number;
+  phone: string;
+}
+
+/** "24 hours", "1 hour", "90 minutes": the cut-off as the sentences say it. */
+export function cutoffText(ms: number): string {
+  const hours = ms / 3600_000;
+  if (Number.isInteger(hours)) return `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+  return `${Math.round(ms / 60_000)} minutes`;
+}
+
+/** The first moment a patient may still book online: `now` plus the cut-off. */
+export const earliestOnline = (now: Date, rules: OnlineRules) => new Date(now.getTime() + rules.cutoffMs);
+
+/** The visit type (its id) a booked Appointment is of, as `appointmentResource` wrote it; undefined if not ours. */
+export function visitTypeOf(a: Appointment, origin: string): string | undefined {
+  return a.appointmentType?.coding?.find((c) => c.system === `${origin}/fhir/visit-types`)?.code;
 }
 
 const slotColumns = [
@@ -64,6 +90,7 @@ function toOpenSlot(r: SlotRow): OpenSlot {
       department: r.department,
       location: r.location_name,
       address: r.location_address,
+      practitioner: r.practitioner_ref,
     },
   };
 }
@@ -136,17 +163,31 @@ export async function slotById(db: Kysely<Database>, slotId: string): Promise<Sl
   return slotQuery(db).where('s.id', '=', slotId).executeTakeFirst();
 }
 
-/** Checks that a slot can be booked now by this kind of person; throws a 4xx that says why not. */
-export function assertBookable(slot: SlotRow | undefined, now: Date, byClinic = false): asserts slot is SlotRow {
+/**
+ * Checks that a slot can be booked now, by a patient online (held to the cut-off: a visit less than that away is
+ * one they could not cancel online either) or by the clinic; throws a 4xx that says why not.
+ */
+export function assertBookable(
+  slot: SlotRow | undefined,
+  now: Date,
+  who: OnlineRules | 'by-clinic',
+): asserts slot is SlotRow {
   if (!slot)
     throw new ApiError(404, 'slot_not_found', 'That time is not on the clinic’s schedule. Please choose another.');
   if (Date.parse(slot.start_at) <= now.getTime())
     throw new ApiError(409, 'slot_past', 'That time has already passed. Please choose a later one.');
-  if (!byClinic && !slot.bookable_online)
+  if (who === 'by-clinic') return;
+  if (!slot.bookable_online)
     throw new ApiError(
       403,
       'not_bookable_online',
-      `“${slot.visit_type_name}” visits are booked by the clinic. Please call to book one.`,
+      `“${slot.visit_type_name}” visits are booked by the clinic. Please call ${who.phone} to book one.`,
+    );
+  if (Date.parse(slot.start_at) < earliestOnline(now, who).getTime())
+    throw new ApiError(
+      409,
+      'too_soon',
+      `Visits less than ${cutoffText(who.cutoffMs)} away cannot be booked or moved online. Please choose a later time, or call ${who.phone}.`,
     );
 }
 

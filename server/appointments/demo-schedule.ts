@@ -2,12 +2,14 @@ import { getMeta, setMeta } from '../store/meta.js';
 import type { Store } from '../store/store.js';
 import { addDays, zonedDate } from './clinic-time.js';
 import { addSlots, saveSchedule, saveVisitType } from './scheduling.js';
+import { CLINICIANS } from '../fhir/demo/patients.js';
 
 export const DEMO_SCHEDULE_KEY = 'demo-schedule';
 
 /**
  * The demo clinic's schedules, once per database (recorded in app_meta): three visit types (one the clinic books
- * itself), a clinician, the primary care team and cardiology, with three weeks of open times from tomorrow.
+ * itself), a clinician, the primary care team and cardiology, with three weeks of open times from tomorrow; and
+ * afternoons of the demo patients' own doctors (their Practitioner in the record), whose times their patients see first.
  */
 export async function loadDemoScheduleOnce(store: Store, zone: string, now: Date): Promise<boolean> {
   if ((await getMeta(store.db, DEMO_SCHEDULE_KEY)) !== undefined) return false;
@@ -71,6 +73,21 @@ export async function loadDemoScheduleOnce(store: Store, zone: string, now: Date
     },
     now,
   );
+  for (const doctor of [CLINICIANS.park, CLINICIANS.reyes, CLINICIANS.liu])
+    await saveSchedule(
+      store.db,
+      {
+        id: doctor.id.replace(/^demo-/, ''),
+        kind: 'clinician',
+        name:
+          [doctor.prefix, doctor.given, doctor.family].filter(Boolean).join(' ') +
+          (doctor.prefix ? '' : `, ${doctor.suffix}`),
+        practitionerRef: `Practitioner/${doctor.id}`,
+        department: 'Primary care',
+        ...main,
+      },
+      now,
+    );
   const from = addDays(zonedDate(now, zone), 1);
   const to = addDays(from, 20);
   await addSlots(
@@ -87,6 +104,18 @@ export async function loadDemoScheduleOnce(store: Store, zone: string, now: Date
     zone,
     now,
   );
+  for (const [doctor, weekdays] of [
+    [CLINICIANS.park, [1, 3, 5]],
+    [CLINICIANS.reyes, [2, 4]],
+    [CLINICIANS.liu, [2, 4]],
+  ] as const)
+    await addSlots(
+      store.db,
+      doctor.id.replace(/^demo-/, ''),
+      { visitTypeId: 'follow-up', from, to, weekdays: [...weekdays], start: '14:00', end: '16:00' },
+      zone,
+      now,
+    );
   await addSlots(
     store.db,
     'cardiology',

@@ -26,7 +26,9 @@ type Json = Record<string, any>;
 for (const factory of storeFactories)
   describe(`appointments on ${factory.name}: book, race, move, cancel, remind once`, () => {
     let t: TestApp;
-    const now = new Date('2026-11-25T12:00:00Z'); // a Wednesday, 6 am in Chicago
+    const start = new Date('2026-11-25T12:00:00Z'); // a Wednesday, 6 am in Chicago
+    // The clock seam: the app reads the time from here; a test may move it (and puts it back).
+    let now = start;
     const cookies: Record<string, string> = {};
     const ids: Record<string, string> = {};
     let slots: Json[] = [];
@@ -61,6 +63,18 @@ for (const factory of storeFactories)
         { 'Idempotency-Key': `booking-${++keys}-${who}` },
       );
     const bookings = () => t.testStore.store.db.selectFrom('slot_booking').selectAll().execute();
+    const signIn = async (username: string) => {
+      const res = await t.app.request('/api/session', {
+        method: 'POST',
+        headers: {
+          Origin: t.config.publicOrigin,
+          [CSRF_HEADER]: CSRF_HEADER_VALUE,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ login: username, password: PASSWORD }),
+      });
+      return res.headers.get('set-cookie')!.split(';')[0]!;
+    };
     const latest = async (patient: string, id: string) =>
       (await listChanges(t.testStore.store.db, patient, 0, 50_000)).filter((c) => c.id === id).at(-1)!.resource as Json;
 
@@ -103,16 +117,7 @@ for (const factory of storeFactories)
           })
           .where('id', '=', a.id)
           .execute();
-        const res = await t.app.request('/api/session', {
-          method: 'POST',
-          headers: {
-            Origin: t.config.publicOrigin,
-            [CSRF_HEADER]: CSRF_HEADER_VALUE,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ login: username, password: PASSWORD }),
-        });
-        cookies[username] = res.headers.get('set-cookie')!.split(';')[0]!;
+        cookies[username] = await signIn(username);
       }
       for (const [username, role] of [
         ['drlee', 'clinician'],
@@ -146,6 +151,11 @@ for (const factory of storeFactories)
       );
       await saveVisitType(
         db,
+        { id: 'annual', name: 'Annual physical', minutes: 40, bookableOnline: true, instructions: '' },
+        now,
+      );
+      await saveVisitType(
+        db,
         { id: 'procedure', name: 'Minor procedure', minutes: 60, bookableOnline: false, instructions: '' },
         now,
       );
@@ -155,6 +165,7 @@ for (const factory of storeFactories)
           id: 'dr-lee',
           kind: 'clinician',
           name: 'Dr. Ana Lee',
+          practitionerRef: 'Practitioner/dr-ana-lee',
           department: 'Primary care',
           locationName: 'Main Street Clinic',
           locationAddress: '100 Main Street',
@@ -197,6 +208,13 @@ for (const factory of storeFactories)
       await addSlots(
         db,
         'dr-lee',
+        { visitTypeId: 'annual', from: '2026-12-01', to: '2026-12-01', weekdays: [2], start: '13:00', end: '13:40' },
+        ZONE,
+        now,
+      );
+      await addSlots(
+        db,
+        'dr-lee',
         { visitTypeId: 'procedure', from: '2026-11-30', to: '2026-11-30', weekdays: [1], start: '13:00', end: '14:00' },
         ZONE,
         now,
@@ -208,12 +226,14 @@ for (const factory of storeFactories)
       const options = await call('GET', '/api/appointments/options', 'reyna');
       assert.deepEqual(
         options.body.visitTypes.map((v: Json) => v.id),
-        ['follow-up'],
+        ['annual', 'follow-up'],
       );
       const found = await call('GET', '/api/appointments/slots?visitType=follow-up', 'reyna');
       slots = found.body.slots;
-      assert.equal(slots[0]!.start, '2026-11-25T15:00:00.000Z', '9:00 in Chicago');
+      assert.equal(slots[0]!.start, '2026-11-26T15:00:00.000Z', '9:00 in Chicago, the first day past the cut-off');
       assert.equal(slots[0]!.schedule.address, '100 Main Street');
+      assert.equal(slots[0]!.schedule.practitioner, 'Practitioner/dr-ana-lee', 'so the page can put her first');
+      assert.equal(options.body.schedules.find((s: Json) => s.id === 'dr-lee').practitioner, 'Practitioner/dr-ana-lee');
       assert.equal((await call('GET', '/api/appointments/slots?visitType=procedure', 'reyna')).status, 403);
       assert.equal((await call('GET', '/api/appointments/slots', 'reyna')).status, 400);
     });
@@ -250,6 +270,55 @@ for (const factory of storeFactories)
       assert.deepEqual(reminders.map((r) => r.lead).sort(), ['1d', '7d']);
       assert.deepEqual(reminders.map((r) => r.due_at).sort(), ['2026-11-26T15:00:00.000Z', '2026-12-02T15:00:00.000Z']);
       ids.first = a.id;
+    });
+
+    it('holds online booking to the cut-off: nothing sooner is offered, booked or moved to; the rule reaches the page', async () => {
+      const soon = await t.testStore.store.db
+        .selectFrom('slot')
+        .select('id')
+        .where('start_at', '=', '2026-11-25T15:00:00.000Z')
+        .executeTakeFirstOrThrow();
+      const refused = await book(soon.id);
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error, 'too_soon');
+      assert.match(refused.body.message, /less than 24 hours away .*call \+1 507-555-0100/);
+      const move = await call(
+        'POST',
+        `/api/appointments/${ids.first}/reschedule`,
+        'reyna',
+        { slotId: soon.id },
+        { 'Idempotency-Key': 'move-too-soon' },
+      );
+      assert.equal(move.body.error, 'too_soon');
+      assert.equal((await latest(ids.reyna!, ids.first!)).start, '2026-12-03T15:00:00.000Z', 'not moved');
+      assert.ok(!(await bookings()).some((b) => b.slot_id === soon.id));
+      const clinic = (await (await t.app.request('/clinic.json')).json()) as Json;
+      assert.deepEqual(clinic.booking, { changeCutoffHours: 24 }, 'in the clinic settings the page keeps offline');
+      // Today's 9:00 is three hours away: not offered, even when the page asks for today.
+      const today = await call('GET', '/api/appointments/slots?visitType=follow-up&from=2026-11-25', 'reyna');
+      assert.ok(today.body.slots.length > 0);
+      assert.ok(
+        today.body.slots.every((s: Json) => Date.parse(s.start) >= now.getTime() + 24 * 3600_000),
+        today.body.slots[0].start,
+      );
+    });
+
+    it('a move keeps the kind of visit: a time for another kind is refused, the visit stays', async () => {
+      const annual = (await call('GET', '/api/appointments/slots?visitType=annual', 'reyna')).body.slots[0];
+      assert.equal(annual.visitType.id, 'annual');
+      const move = await call(
+        'POST',
+        `/api/appointments/${ids.first}/reschedule`,
+        'reyna',
+        { slotId: annual.id },
+        { 'Idempotency-Key': 'move-other-kind' },
+      );
+      assert.equal(move.status, 422, JSON.stringify(move.body));
+      assert.equal(move.body.error, 'other_visit_type');
+      assert.match(move.body.message, /keeps the kind of visit \(Follow-up visit\)/);
+      const kept = await latest(ids.reyna!, ids.first!);
+      assert.deepEqual([kept.start, kept.appointmentType.text], ['2026-12-03T15:00:00.000Z', 'Follow-up visit']);
+      assert.ok(!(await bookings()).some((b) => b.slot_id === annual.id));
     });
 
     it('20 concurrent attempts on one time make exactly one booking', async () => {
@@ -378,12 +447,19 @@ for (const factory of storeFactories)
     });
 
     it('cancels until the cut-off, releasing the time; after it, says to call', async () => {
-      const soon = slots.find((s) => s.start === '2026-11-25T15:00:00.000Z')!; // in 3 hours
-      const booked = await book(soon.id);
-      assert.equal(booked.status, 201);
-      const late = await call('POST', `/api/appointments/${booked.body.appointment.id}/cancel`, 'reyna', {});
-      assert.equal(late.status, 409);
-      assert.match(late.body.message, /less than 24 hours .* call/);
+      const tomorrow = slots.find((s) => s.start === '2026-11-26T15:00:00.000Z')!; // in 27 hours: bookable
+      const booked = await book(tomorrow.id);
+      assert.equal(booked.status, 201, JSON.stringify(booked.body));
+      // Four hours later it is 23 hours away (a fresh sign-in: the morning's sessions have timed out meanwhile).
+      now = new Date(start.getTime() + 4 * 3600_000);
+      try {
+        cookies.later = await signIn('reyna');
+        const late = await call('POST', `/api/appointments/${booked.body.appointment.id}/cancel`, 'later', {});
+        assert.equal(late.status, 409);
+        assert.match(late.body.message, /less than 24 hours .* call/);
+      } finally {
+        now = start;
+      }
       const cancel = await call('POST', `/api/appointments/${ids.first}/cancel`, 'reyna', { reason: 'Feeling better' });
       assert.equal(cancel.status, 200);
       assert.equal(cancel.body.appointment.status, 'cancelled');
@@ -408,11 +484,11 @@ for (const factory of storeFactories)
     });
 
     it("staff see the day's schedule (audited) and cancel on the clinic's side; the patient is told", async () => {
-      const day = await call('GET', '/api/staff/appointments/day?date=2026-11-25', 'drlee');
+      const day = await call('GET', '/api/staff/appointments/day?date=2026-11-26', 'drlee');
       assert.equal(day.status, 200);
       const booked = day.body.schedules[0].slots.find((s: Json) => s.booked);
       assert.match(booked.booked.patient.name, /Reyna/);
-      assert.equal((await call('GET', '/api/staff/appointments/day?date=2026-11-25', 'reyna')).status, 403);
+      assert.equal((await call('GET', '/api/staff/appointments/day?date=2026-11-26', 'reyna')).status, 403);
       assert.equal(
         (await call('POST', `/api/staff/appointments/${booked.booked.appointmentId}/cancel`, 'drlee', {})).status,
         400,

@@ -18,10 +18,14 @@ import {
   assertBookable,
   cancelAppointment,
   cancelReminders,
+  cutoffText,
+  earliestOnline,
   holdSlot,
   openSlots,
   planReminders,
   slotById,
+  visitTypeOf,
+  type OnlineRules,
 } from '../appointments/appointments.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { getResource } from '../store/resource-reads.js';
@@ -64,10 +68,13 @@ const NOT_YOURS = 'There is no appointment here that you may change.';
  * Appointments, patient side ([7/8]). Reading is through the record (Appointment resources sync like the rest);
  * these need a connection:
  * - `GET /options`: visit types patients may book themselves, and the schedules (clinicians, departments) offering them.
- * - `GET /slots?visitType=&schedule=&from=&days=`: free times, soonest first.
- * - `POST /` (Idempotency-Key) `{patientId, slotId}`: books; a taken slot is a 409 (the database decides).
+ * - `GET /slots?visitType=&schedule=&from=&days=`: free times, soonest first, none sooner than the cut-off
+ *   (CANCEL_CUTOFF_HOURS: what could not be cancelled online is not booked online either; /clinic.json says it).
+ * - `POST /` (Idempotency-Key) `{patientId, slotId}`: books; a taken slot is a 409 (the database decides), one
+ *   sooner than the cut-off a 409 that says to call.
  * - `POST /:id/reschedule` (Idempotency-Key) `{slotId}`: moves in one transaction: the new slot is held first, the
- *   old one released only then, so a failure leaves the old booking as it was.
+ *   old one released only then, so a failure leaves the old booking as it was. A move keeps the kind of visit: a
+ *   slot of another visit type is a 422.
  * - `POST /:id/cancel` `{reason?}`: until the cut-off before the visit (CANCEL_CUTOFF_HOURS).
  * - `POST /requests` (Idempotency-Key) `{patientId, reason, earliest, latest, timeOfDay}`: asks the clinic for a
  *   visit without choosing a time ([8/8]: it can be written offline and sent from the outbox). It becomes a
@@ -75,10 +82,10 @@ const NOT_YOURS = 'There is no appointment here that you may change.';
  */
 export function appointmentRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
-  const cutoff = config.appointments.cancelCutoffMs;
-  const tooLate = (a: Appointment, now: Date) => Date.parse(a.start ?? '') - now.getTime() < cutoff;
+  const online: OnlineRules = { cutoffMs: config.appointments.cancelCutoffMs, phone: config.clinic.support.phone };
+  const tooLate = (a: Appointment, now: Date) => Date.parse(a.start ?? '') - now.getTime() < online.cutoffMs;
   const tooLateMessage = () =>
-    `It is less than ${Math.round(cutoff / 3600_000)} hours before the visit, so it can no longer be changed online. Please call ${config.clinic.support.phone}.`;
+    `It is less than ${cutoffText(online.cutoffMs)} before the visit, so it can no longer be changed online. Please call ${online.phone}.`;
 
   return new Hono<AppEnv>()
     .use(requireSession(deps))
@@ -92,8 +99,8 @@ export function appointmentRoutes(deps: AppDeps) {
       const offered = await store.db
         .selectFrom('slot as s')
         .innerJoin('schedule as c', 'c.id', 's.schedule_id')
-        .select(['s.visit_type_id', 'c.id', 'c.name', 'c.kind', 'c.department'])
-        .where('s.start_at', '>', clock.now().toISOString())
+        .select(['s.visit_type_id', 'c.id', 'c.name', 'c.kind', 'c.department', 'c.practitioner_ref'])
+        .where('s.start_at', '>=', earliestOnline(clock.now(), online).toISOString())
         .distinct()
         .execute();
       return c.json({
@@ -107,6 +114,7 @@ export function appointmentRoutes(deps: AppDeps) {
                 name: o.name,
                 kind: o.kind,
                 department: o.department,
+                practitioner: o.practitioner_ref,
                 visitTypes: offered.filter((x) => x.id === o.id).map((x) => x.visit_type_id),
               },
             ]),
@@ -128,8 +136,11 @@ export function appointmentRoutes(deps: AppDeps) {
           'not_bookable_online',
           `“${type.name}” visits are booked by the clinic. Please call ${config.clinic.support.phone}.`,
         );
-      const now = clock.now();
-      const from = q.from ? new Date(Math.max(Date.parse(`${q.from}T00:00:00Z`) - 86_400_000, now.getTime())) : now;
+      // Nothing sooner than the cut-off: a time the patient could not book (nor cancel) online is not offered.
+      const earliest = earliestOnline(clock.now(), online);
+      const from = q.from
+        ? new Date(Math.max(Date.parse(`${q.from}T00:00:00Z`) - 86_400_000, earliest.getTime()))
+        : earliest;
       const to = new Date(from.getTime() + (q.days ?? 21) * 86_400_000);
       return c.json({
         slots: await openSlots(store.db, {
@@ -162,7 +173,7 @@ export function appointmentRoutes(deps: AppDeps) {
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
         const slot = await slotById(trx, body.slotId);
-        assertBookable(slot, now);
+        assertBookable(slot, now, online);
         const appointmentId = randomUUID();
         await holdSlot(trx, slot.slot_id, appointmentId, body.patientId, now);
         const appointment = appointmentResource({
@@ -274,7 +285,14 @@ export function appointmentRoutes(deps: AppDeps) {
           throw new ApiError(409, 'not_booked', `This appointment is ${current.status}; it cannot be moved.`);
         if (tooLate(current, now)) throw new ApiError(409, 'too_late', tooLateMessage());
         const slot = await slotById(trx, body.slotId);
-        assertBookable(slot, now);
+        assertBookable(slot, now, online);
+        const kind = visitTypeOf(current, config.publicOrigin);
+        if (kind && slot.visit_type_id !== kind)
+          throw new ApiError(
+            422,
+            'other_visit_type',
+            `A move keeps the kind of visit (${current.appointmentType?.text ?? kind}); that time is for a “${slot.visit_type_name}”. Please choose a time for the same kind of visit.`,
+          );
         if ((current.slot ?? []).some((r) => r.reference === `Slot/${slot.slot_id}`))
           throw new ApiError(409, 'same_slot', 'That is the time you already have.');
         // The new time is held first; only then is the old one let go. A taken slot ends here, nothing changed.

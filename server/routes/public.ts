@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv, AppDeps } from '../deps.js';
+import type { BookingRules, ClinicInfo } from '../../common/clinic.js';
 
 export const ICONS = [
   { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
@@ -10,7 +11,8 @@ export const ICONS = [
 
 /**
  * Public, non-clinical documents built from configuration: the Web App Manifest (so the installed app carries the
- * clinic's name and colours) and `/clinic.json` (support and urgent-care details the Help page shows, offline too).
+ * clinic's name and colours) and `/clinic.json` (support and urgent-care details the Help page shows, and the
+ * booking rules the appointment pages say up front, offline too).
  * Both are revalidated on every use so a configuration change reaches installed apps.
  */
 export function publicRoutes({ config }: AppDeps) {
@@ -40,6 +42,7 @@ export function publicRoutes({ config }: AppDeps) {
     })
     .get('/clinic.json', (c) => {
       c.header('Cache-Control', 'no-cache');
-      return c.json(clinic);
+      const booking: BookingRules = { changeCutoffHours: config.appointments.cancelCutoffMs / 3600_000 };
+      return c.json({ ...clinic, booking } satisfies ClinicInfo);
     });
 }

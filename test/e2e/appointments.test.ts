@@ -23,6 +23,11 @@ const bundleFile = join(
   readdirSync(shared).find((f) => f.startsWith('Reyna_Ziemann'))!,
 );
 const PASSWORD = 'sunlight over the northern hills';
+// Her record's newest visit (Encounter), which the appointments page lists first under Past.
+const newestVisit = (JSON.parse(readFileSync(bundleFile, 'utf8')).entry as { resource: Record<string, any> }[])
+  .map((e) => e.resource)
+  .filter((r) => r.resourceType === 'Encounter')
+  .sort((a, b) => Date.parse(b.period.start) - Date.parse(a.period.start))[0]!;
 
 describe('a travelling patient books, moves, saves to the calendar and cancels a visit', () => {
   let server: RunningServer;
@@ -44,18 +49,19 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
   });
 
   const appointments = () => page.locator('mcl-appointments-page');
-  // Days from the third on: changing or cancelling online closes 24 hours before a visit.
+  // The rule, as the pages say it before anything is chosen (the demo clinic: 24 hours, its support number).
+  const rule =
+    /^You can change or cancel this online until \w{3}, \w{3} \d{1,2}, \d{1,2}:\d{2} (AM|PM) Chicago time; after that, call \+1 507-555-0100\.$/;
+  // Free times start 24 hours from now (sooner ones could not be cancelled online, so they are not offered).
   const pickTime = async (day: number) => {
     const book = page.locator('mcl-book-page');
     await book.getByLabel('Kind of visit').selectOption({ label: 'Follow-up visit (20 minutes)' });
     await book.getByLabel('With').selectOption({ label: 'Dr. Ana Lee (Primary care)' });
     await book.getByRole('button', { name: 'Show free times' }).click();
-    const times = book.locator('section').nth(day).locator('button');
+    const times = book.locator('section.day').nth(day).locator('button');
     await times.first().waitFor();
-    const label = (await times.nth(1).getAttribute('aria-label'))!;
     await times.nth(1).click();
     await book.locator('#confirm-title').waitFor();
-    return label;
   };
 
   it('books a follow-up with Dr. Lee: shown in Chicago time and in Berlin time, with what to bring', async () => {
@@ -64,6 +70,11 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
     await page.locator('mcl-app nav a', { hasText: 'Appointments' }).click();
     await appointments().getByText('No upcoming appointments.').waitFor();
     await appointments().getByRole('link', { name: 'Book a visit' }).click();
+    // The rule is said before anything is chosen.
+    assert.equal(
+      await page.locator('mcl-book-page p.rule').innerText(),
+      'You can book, change or cancel a visit online until 24 hours before it starts; after that, please call +1 507-555-0100. Sooner times are not shown here.',
+    );
     await pickTime(2);
     const confirm = await page.locator('mcl-book-page section.card').innerText();
     assert.match(confirm, /Follow-up visit.*with Dr\. Ana Lee/);
@@ -82,6 +93,18 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
     assert.match(card, /Main Street Clinic/);
     assert.match(card, /100 Main Street, Rochester/);
     assert.match(card, /where you are \(Berlin\)/);
+    // Up front, on the list: until when it can be changed online, and the number after that.
+    const said = appointments().locator('li.card').first().locator('p.rule');
+    assert.match(await said.innerText(), rule);
+    assert.equal(await said.getByRole('link', { name: '+1 507-555-0100' }).getAttribute('href'), 'tel:+15075550100');
+    // Past: her record's own visits, newest first, from the local record.
+    await appointments()
+      .getByRole('heading', { name: /^Past \(\d+\)$/ })
+      .waitFor();
+    assert.equal(
+      await appointments().locator('ul[aria-label="Past visits"] > li h3').first().innerText(),
+      newestVisit.type[0].text,
+    );
     assert.deepEqual(await axeViolations(page), [], 'appointments');
     await page.locator('mcl-app nav a', { hasText: 'Home' }).click();
     await page
@@ -90,15 +113,32 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
       .waitFor();
   });
 
-  it('moves it to another time in one step', async () => {
+  it('moves it to another time in one step, by keyboard; the kind of visit is kept, not asked again', async () => {
     await page.goto(`${server.origin}/appointments`);
     const before = await appointments().locator('li.card').first().locator('strong').first().innerText();
     await appointments()
       .getByRole('link', { name: /^Change the time/ })
-      .click();
-    await page.locator('mcl-book-page h1', { hasText: 'Change the time of your appointment' }).waitFor();
-    await pickTime(3);
-    await page.locator('mcl-book-page').getByRole('button', { name: 'Move to this time' }).click();
+      .focus();
+    await page.keyboard.press('Enter');
+    const book = page.locator('mcl-book-page');
+    await book.locator('h1', { hasText: 'Change the time of your appointment' }).waitFor();
+    await book.getByText('Kind of visit: Follow-up visit (20 minutes). A move keeps the kind of visit.').waitFor();
+    assert.equal(await book.locator('select#type').count(), 0, 'the kind of visit is not asked again');
+    assert.match(
+      await book.locator('p.rule').innerText(),
+      /^You can book, change or cancel a visit online until 24 hours/,
+    );
+    assert.deepEqual(await axeViolations(page), [], 'change the time');
+    await book.getByLabel('With').selectOption({ label: 'Dr. Ana Lee (Primary care)' });
+    await book.getByRole('button', { name: 'Show free times' }).focus();
+    await page.keyboard.press('Enter');
+    const time = book.locator('section.day').nth(3).locator('button').nth(1);
+    await time.focus();
+    await page.keyboard.press('Space');
+    await book.locator('#confirm-title').waitFor();
+    assert.match(await book.locator('section.card').innerText(), /Follow-up visit.*with Dr\. Ana Lee/);
+    await book.getByRole('button', { name: 'Move to this time' }).focus();
+    await page.keyboard.press('Enter');
     await appointments().getByRole('heading', { name: 'Upcoming (1)' }).waitFor({ timeout: 20_000 });
     await page.waitForFunction((old) => {
       const el = document
@@ -108,10 +148,15 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
       return el && el.textContent !== old;
     }, before);
     assert.equal(
-      await appointments().getByRole('heading', { name: 'Past and cancelled (0)' }).count(),
+      await appointments().getByRole('heading', { name: 'Cancelled (0)' }).count(),
       1,
       'moved, not a second visit',
     );
+    const visits = (await recordResources(server, 'reyna', PASSWORD, 'Appointment')).filter(
+      (a) => a.status === 'booked',
+    );
+    assert.equal(visits.length, 1);
+    assert.equal(visits[0]!.appointmentType.text, 'Follow-up visit', 'the server kept the kind of visit');
   });
 
   it('saves it to a calendar as an .ics file', async () => {
@@ -127,7 +172,7 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
     assert.match(ics, /LOCATION:Main Street Clinic\\, 100 Main Street/);
   });
 
-  it('cancels it, with a reason, and it moves to the past and cancelled list', async () => {
+  it('cancels it, with a reason, and it moves to the cancelled list', async () => {
     await appointments()
       .getByRole('button', { name: /^Cancel:/ })
       .click();
@@ -135,7 +180,10 @@ describe('a travelling patient books, moves, saves to the calendar and cancels a
     await appointments().getByRole('button', { name: 'Cancel this appointment' }).click();
     await appointments().locator('[role="status"].success', { hasText: 'is cancelled' }).waitFor();
     await appointments().getByRole('heading', { name: 'Upcoming (0)' }).waitFor({ timeout: 20_000 });
-    assert.match(await appointments().locator('li.card').first().innerText(), /Cancelled \(Travelling that week\)/);
+    assert.match(
+      await appointments().locator('ul[aria-label="Cancelled visits"] li.card').first().innerText(),
+      /Cancelled \(Travelling that week\)/,
+    );
     const audit = await runCli(server.dataDir, ['audit', 'verify']);
     assert.equal(audit.code, 0, audit.stderr);
   });

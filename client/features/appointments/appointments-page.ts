@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import type { Appointment } from 'fhir/r4';
+import type { Appointment, Encounter } from 'fhir/r4';
 import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
 import { ApiProblem, OFFLINE_MESSAGE } from '../../data/api.js';
 import { ok, portal } from '../../data/portal.js';
@@ -12,9 +12,22 @@ import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
 import { REQUEST_PAGE } from './request-page.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
-import { RecordPage } from '../../session/record-page.js';
+import { RecordPage, showMore } from '../../session/record-page.js';
 import { cancelKey } from '../../record/news.js';
-import { deviceZone, icsFor, requestedDays, splitVisits, visitDetails, visitTime } from '../../record/visit-time.js';
+import { conceptText } from '../../record/fhir-display.js';
+import { telHref } from '../../ui/tel-href.js';
+import { changeWindow, deadlineText } from '../../record/visit-rules.js';
+import {
+  deviceZone,
+  icsFor,
+  pastVisits,
+  requestedDays,
+  splitVisits,
+  visitDay,
+  visitDetails,
+  visitTime,
+  type PastVisit,
+} from '../../record/visit-time.js';
 
 const STATUS: Record<string, string> = {
   booked: 'Booked',
@@ -29,7 +42,9 @@ const STATUS: Record<string, string> = {
 /**
  * Appointments: upcoming and past visits from the local record (so they read offline), each with its time in the
  * clinic's zone (and the device's when it differs), who, where, what to bring; "Add to calendar" (.ics, offline
- * too); changing or cancelling needs a connection and says so.
+ * too). Each upcoming visit says up front until when it can be changed or cancelled online (the clinic's cut-off)
+ * and whom to call after that; past it, there are no buttons to change it, only the number. Changing or
+ * cancelling needs a connection and says so. Past holds the portal's past visits and the record's own (Encounters).
  */
 @customElement('mcl-appointments-page')
 export class AppointmentsPage extends RecordPage {
@@ -38,7 +53,9 @@ export class AppointmentsPage extends RecordPage {
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;
   @state() private upcoming: Appointment[] = [];
-  @state() private past: Appointment[] = [];
+  @state() private past: PastVisit[] = [];
+  @state() private cancelled: Appointment[] = [];
+  @state() private shownPast = 20;
   /** Requests the clinic has, not yet answered (proposed Appointments in the record). */
   @state() private requests: Appointment[] = [];
   /** Requests still in the outbox (written offline, or being sent). */
@@ -58,7 +75,9 @@ export class AppointmentsPage extends RecordPage {
     this.vault = vault;
     this.patientId = patientId;
     const all = await vault.list<Appointment>(patientId, 'Appointment');
-    ({ upcoming: this.upcoming, requests: this.requests, past: this.past } = splitVisits(all));
+    const split = splitVisits(all);
+    ({ upcoming: this.upcoming, requests: this.requests, cancelled: this.cancelled } = split);
+    this.past = pastVisits(split.past, await vault.list<Encounter>(patientId, 'Encounter'));
     // A sent request is done once the clinic's copy of it is in the local record.
     const known = new Set(all.map((a) => a.id));
     const mine = (await vault.outboxItems()).filter((i) => i.kind === 'appointment');
@@ -152,10 +171,38 @@ export class AppointmentsPage extends RecordPage {
     </li>`;
   }
 
+  /** Whether a visit can still be changed online and until when, said before the patient starts; undefined if not known. */
+  private changeRule(a: Appointment) {
+    const w = changeWindow(a, this.clinic);
+    if (!w || !this.clinic) return undefined;
+    const phone = this.clinic.support.phone;
+    const call = html`<a href=${telHref(phone)}>${phone}</a>`;
+    const until = deadlineText(w.until, this.zone);
+    return {
+      open: w.open,
+      sentence: w.open
+        ? html`<p class="rule">You can change or cancel this online until ${until}; after that, call ${call}.</p>`
+        : html`<p class="rule">It is too late to change or cancel this online (that closed ${until}). To change or cancel it, call ${call}.</p>`,
+    };
+  }
+
+  /** A visit from the record (an Encounter): what kind, which day, with whom and where. */
+  private encounterCard(e: Encounter) {
+    const who = e.participant?.find((p) => p.individual?.display)?.individual?.display;
+    const place = e.location?.[0]?.location?.display ?? e.serviceProvider?.display;
+    return html`<li class="card">
+      <h3>${conceptText(e.type?.[0], 'Visit')}</h3>
+      <p><strong>${visitDay(e.period!.start!, this.zone)}</strong></p>
+      ${who || place ? html`<p>${[who && `With ${who}`, place && `at ${place}`].filter(Boolean).join(', ')}</p>` : nothing}
+      ${e.reasonCode?.length ? html`<p>Reason: ${e.reasonCode.map((r) => conceptText(r)).join(', ')}</p>` : nothing}
+    </li>`;
+  }
+
   private card(a: Appointment, upcoming: boolean) {
     if (!a.start) return this.requestCard(a);
     const d = visitDetails(a);
     const t = visitTime(a.start!, this.zone);
+    const rule = upcoming ? this.changeRule(a) : undefined;
     return html`<li class="card">
       <h3>${d.type}${d.who ? html` with ${d.who}` : nothing}</h3>
       <p><strong>${t.clinic}</strong>${t.device ? html`<br />${t.device}` : nothing}</p>
@@ -171,10 +218,14 @@ export class AppointmentsPage extends RecordPage {
               <p><button type="submit" ?disabled=${this.busy}>Cancel this appointment</button>
                 <button type="button" class="secondary" @click=${() => (this.cancelling = undefined)}>Keep it</button></p>
             </form>`
-            : html`<p>
+            : html`${rule?.sentence ?? nothing}<p>
               <button type="button" class="secondary" @click=${() => this.calendar(a)} aria-label="Add to calendar: ${d.type} on ${t.clinic}">Add to calendar</button>
-              <a class="button" href="/appointments/book?reschedule=${encodeURIComponent(a.id!)}" aria-label="Change the time: ${d.type} on ${t.clinic}">Change the time</a>
-              <button type="button" class="secondary" @click=${() => ((this.cancelling = a.id), (this.notice = undefined))} aria-label="Cancel: ${d.type} on ${t.clinic}">Cancel…</button>
+              ${
+                rule?.open === false
+                  ? nothing
+                  : html`<a class="button" href="/appointments/book?reschedule=${encodeURIComponent(a.id!)}" aria-label="Change the time: ${d.type} on ${t.clinic}">Change the time</a>
+              <button type="button" class="secondary" @click=${() => ((this.cancelling = a.id), (this.notice = undefined))} aria-label="Cancel: ${d.type} on ${t.clinic}">Cancel…</button>`
+              }
             </p>`
           : a.status !== 'cancelled'
             ? html`<p><a href="/records/visits">Visit summaries</a></p>`
@@ -203,8 +254,20 @@ export class AppointmentsPage extends RecordPage {
       }
       <h2>Upcoming (${this.upcoming.length})</h2>
       ${this.upcoming.length ? html`<ul class="items">${this.upcoming.map((a) => this.card(a, true))}</ul>` : html`<p>No upcoming appointments.</p>`}
-      <h2>Past and cancelled (${this.past.length})</h2>
-      ${this.past.length ? html`<ul class="items">${this.past.slice(0, 50).map((a) => this.card(a, false))}</ul>` : html`<p>None.</p>`}`;
+      <h2>Past (${this.past.length})</h2>
+      ${
+        this.past.length
+          ? html`<p class="meta">Newest first, from your record. What was found and decided at each visit is under <a href="/records/visits">Visits</a> in your record.</p>
+            <ul class="items" aria-label="Past visits">${this.past
+              .slice(0, this.shownPast)
+              .map((v) =>
+                v.kind === 'encounter' ? this.encounterCard(v.encounter) : this.card(v.appointment, false),
+              )}</ul>
+            ${showMore(this.past.length, this.shownPast, 'visits', () => (this.shownPast += 20))}`
+          : html`<p>None.</p>`
+      }
+      <h2>Cancelled (${this.cancelled.length})</h2>
+      ${this.cancelled.length ? html`<ul class="items" aria-label="Cancelled visits">${this.cancelled.slice(0, 50).map((a) => this.card(a, false))}</ul>` : html`<p>None.</p>`}`;
   }
 }
 

@@ -1,17 +1,15 @@
-import { expect, fixture, html } from '@open-wc/testing';
-import type { Appointment } from 'fhir/r4';
+import { expect } from '@open-wc/testing';
+import type { Appointment, CareTeam, Encounter } from 'fhir/r4';
 import type { RecordPage } from '../../session/record-page.js';
 import type { Vault } from '../../record/vault.js';
 import { news } from '../../record/news.js';
 import { mountRecordPage, openTestRecord } from '../../session/mount-record-page.js';
 import { demoClinic } from '../../../common/demo-clinic.js';
 import { icsFor, splitVisits, visitTime } from '../../record/visit-time.js';
-import type { BookPage } from './book-page.js';
-import type { SessionController } from '../../session/session-controller.js';
+import { changeWindow, deadlineText, ownClinicians } from '../../record/visit-rules.js';
 import { draftKey } from '../../record/draft-keeper.js';
 import { REQUEST_PAGE, requestFrom } from './request-page.js';
 import './appointments-page.js';
-import './book-page.js';
 import './request-page.js';
 
 const P = 'patient-1';
@@ -84,8 +82,8 @@ describe('appointments', () => {
     expect(ics.split('\r\n').every((l) => new TextEncoder().encode(l).length <= 75)).to.equal(true);
   });
 
-  it('splits upcoming (soonest first) from requests waiting for a time and from past and cancelled', () => {
-    const { upcoming, requests, past } = splitVisits([
+  it('splits upcoming (soonest first) from requests waiting for a time, past visits and cancelled ones', () => {
+    const { upcoming, requests, past, cancelled } = splitVisits([
       visit('b', soon),
       visit('a', '2020-01-01T15:00:00Z'),
       visit('c', soon, 'cancelled'),
@@ -94,7 +92,8 @@ describe('appointments', () => {
     ]);
     expect(upcoming.map((a) => a.id)).to.deep.equal(['b']);
     expect(requests.map((a) => a.id)).to.deep.equal(['r']);
-    expect(past.map((a) => a.id).sort()).to.deep.equal(['a', 'c', 'declined']);
+    expect(past.map((a) => a.id)).to.deep.equal(['a']);
+    expect(cancelled.map((a) => a.id).sort()).to.deep.equal(['c', 'declined']);
   });
 
   it('checks a request before it goes into the outbox, with a sentence for each problem', () => {
@@ -236,10 +235,10 @@ describe('appointments', () => {
         .and.contain('Follow-up visit with Dr. Ana Lee')
         .and.contain('100 Main Street, Rochester')
         .and.contain('Before you come: Bring your medicines.');
-      expect(text)
-        .to.contain('Past and cancelled (4)')
-        .and.contain('Status: Attended')
-        .and.contain('Status: Cancelled');
+      expect(text).to.contain('Past (1)').and.contain('Status: Attended').and.contain('Cancelled (3)');
+      expect(
+        el.shadowRoot!.querySelector('ul[aria-label="Cancelled visits"]')!.textContent!.replace(/\s+/g, ' '),
+      ).to.contain('Status: Cancelled');
       expect(text)
         .to.contain('Your requests (2)')
         .and.contain('Days that suit you: Monday, November 30 – Friday, December 4 · mornings')
@@ -265,22 +264,129 @@ describe('appointments', () => {
     });
   });
 
-  it('booking without a connection says so plainly', async () => {
-    // The network is gone: every request fails the way a browser's fetch fails offline.
+  it('a visit can be changed online until the cut-off before it, not at it or after (the server’s rule)', () => {
+    const clinic = { ...demoClinic, booking: { changeCutoffHours: 24 } };
+    const a = visit('a', '2026-12-08T15:00:00.000Z');
+    expect(changeWindow(a, clinic, Date.parse('2026-12-07T15:00:00.000Z'))).to.deep.equal({
+      until: '2026-12-07T15:00:00.000Z',
+      open: true,
+    });
+    expect(changeWindow(a, clinic, Date.parse('2026-12-07T15:00:01.000Z'))!.open).to.equal(false);
+    expect(changeWindow(a, demoClinic), 'rule not known yet').to.equal(undefined);
+    expect(deadlineText('2026-12-08T15:00:00.000Z', 'America/Chicago')).to.equal('Tue, Dec 8, 9:00 AM Chicago time');
+  });
+
+  it('finds the patient’s own clinician in the record: the GP, else the care team, else the latest visit’s', () => {
+    const gp = 'Practitioner/demo-dr-helen-park';
+    const team: CareTeam = {
+      resourceType: 'CareTeam',
+      status: 'active',
+      participant: [{ member: { reference: `Patient/${P}` } }, { member: { reference: 'Practitioner/np-liu' } }],
+    };
+    const seen = (id: string, start: string, who: string): Encounter => ({
+      resourceType: 'Encounter',
+      id,
+      status: 'finished',
+      class: { code: 'AMB' },
+      period: { start },
+      participant: [{ individual: { reference: who } }],
+    });
+    const visits = [
+      seen('e1', '2019-01-01T10:00:00Z', 'Practitioner/old'),
+      seen('e2', '2020-05-27T05:40:19Z', 'Practitioner/recent'),
+    ];
+    // The demo clinic's records name a GP and a care team; Synthea's name only who saw the patient.
+    expect(
+      ownClinicians({ resourceType: 'Patient', generalPractitioner: [{ reference: gp }] }, [team], visits),
+    ).to.deep.equal([gp, 'Practitioner/np-liu', 'Practitioner/recent']);
+    expect(ownClinicians({ resourceType: 'Patient' }, [], visits)).to.deep.equal(['Practitioner/recent']);
+  });
+
+  describe('what can be changed online, said up front (real vault)', () => {
+    const clinic = { ...demoClinic, booking: { changeCutoffHours: 24 } };
+    const near = new Date(Date.now() + 5 * 3600_000).toISOString();
+    let close: () => Promise<void>;
+    before(async () => {
+      ({ close } = await openTestRecord(`${DB}-rules`, P, (v) =>
+        v.put(P, [{ resourceType: 'Patient', id: P }, visit('later', soon), visit('near', near)]),
+      ));
+    });
+    after(() => close());
+
+    it('each upcoming visit says until when it can be changed online and whom to call; inside the cut-off only the number', async () => {
+      const el = await mountRecordPage<RecordPage>('mcl-appointments-page', P, { clinic });
+      const cards = [...el.shadowRoot!.querySelectorAll<HTMLElement>('li.card')];
+      const later = cards.find((c) => c.querySelector('a[href$="reschedule=later"]'))!;
+      const until = deadlineText(new Date(Date.parse(soon) - 24 * 3600_000).toISOString(), 'America/Chicago');
+      expect(later.textContent!.replace(/\s+/g, ' ')).to.contain(
+        `You can change or cancel this online until ${until}; after that, call +1 507-555-0100.`,
+      );
+      expect(later.querySelector('a[href="tel:+15075550100"]')).to.exist;
+      expect(later.querySelector('button[aria-label^="Cancel:"]')).to.exist;
+      const inside = cards.find((c) => c !== later)!;
+      expect(inside.textContent!.replace(/\s+/g, ' ')).to.contain('It is too late to change or cancel this online');
+      expect(inside.querySelector('a[href="tel:+15075550100"]')!.textContent).to.equal('+1 507-555-0100');
+      expect(inside.querySelector('a[href*="reschedule"]'), 'no "Change the time"').to.equal(null);
+      expect(inside.querySelector('button[aria-label^="Cancel:"]'), 'no "Cancel"').to.equal(null);
+      expect(inside.querySelector('button[aria-label^="Add to calendar"]')).to.exist;
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('past visits from the record (real vault, no connection)', () => {
+    const encounter = (id: string, start: string, type: string, extra: Partial<Encounter> = {}): Encounter => ({
+      resourceType: 'Encounter',
+      id,
+      status: 'finished',
+      class: { code: 'AMB' },
+      type: [{ text: type }],
+      period: { start, end: start },
+      participant: [{ individual: { reference: 'Practitioner/demo-dr-helen-park', display: 'Dr. Helen Park, MD' } }],
+      serviceProvider: { display: 'Mayocarelink Demo Clinic' },
+      ...extra,
+    });
+    let close: () => Promise<void>;
     const realFetch = window.fetch;
-    window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
-    after(() => void (window.fetch = realFetch));
-    const host = await fixture<HTMLElement>(html`<div></div>`);
-    const el = document.createElement('mcl-book-page') as BookPage;
-    el.session = { account: { id: 'acct', patientId: P } } as unknown as SessionController;
-    el.clinic = demoClinic;
-    host.append(el);
-    for (let i = 0; i < 100 && !el.shadowRoot!.querySelector('[role=alert]'); i++)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent)
-      .to.contain('could not be reached')
-      .and.contain('You can ask for an appointment instead');
-    expect(el.shadowRoot!.querySelector('a[href="/appointments/request"]')).to.exist;
-    await expect(el).to.be.accessible();
+    before(async () => {
+      // Read from the local record only: the API is not there.
+      window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
+      ({ close } = await openTestRecord(`${DB}-past`, P, (v) =>
+        v.put(P, [
+          { resourceType: 'Patient', id: P },
+          visit('attended', '2024-05-01T14:00:00Z', 'fulfilled'),
+          visit('off', '2026-01-01T15:00:00Z', 'cancelled'),
+          encounter('e-old', '2020-03-17T05:40:19Z', 'Encounter for symptom', { participant: [] }),
+          encounter('e-new', '2025-01-10T15:00:00Z', 'Encounter for check up'),
+          // The visit the portal booked, as the clinic's system recorded it: listed once, not twice.
+          encounter('e-attended', '2024-05-01T14:05:00Z', 'Office visit', {
+            appointment: [{ reference: 'Appointment/attended' }],
+          }),
+          encounter('e-planned', '2031-01-01T15:00:00Z', 'Planned visit', { status: 'planned' }),
+        ]),
+      ));
+    });
+    after(async () => {
+      window.fetch = realFetch;
+      await close();
+    });
+
+    it('lists the record’s visits and past appointments under Past, newest first; cancelled ones apart', async () => {
+      const el = await mountRecordPage<RecordPage>('mcl-appointments-page', P, { clinic: demoClinic });
+      const root = el.shadowRoot!;
+      const titles = [...root.querySelectorAll('ul[aria-label="Past visits"] > li h3')].map((h) =>
+        h.textContent!.replace(/\s+/g, ' ').trim(),
+      );
+      expect(titles).to.deep.equal([
+        'Encounter for check up',
+        'Follow-up visit with Dr. Ana Lee',
+        'Encounter for symptom',
+      ]);
+      const text = root.textContent!.replace(/\s+/g, ' ');
+      expect(text).to.contain('Past (3)').and.contain('Cancelled (1)');
+      expect(text).to.contain('With Dr. Helen Park, MD, at Mayocarelink Demo Clinic');
+      expect(text).to.contain('Friday, January 10, 2025');
+      expect(text).not.to.contain('Planned visit');
+      await expect(el).to.be.accessible();
+    });
   });
 });

@@ -152,7 +152,7 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
         await lockAppointment(trx, store.dialect, id);
         const { appointment, patientId } = await openRequest(id, trx);
         const slot = await slotById(trx, slotId);
-        assertBookable(slot, now, true);
+        assertBookable(slot, now, 'by-clinic');
         await holdSlot(trx, slot.slot_id, id, patientId, now);
         const visit = {
           ...appointmentResource({
