@@ -1,6 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { onSharedComputer, type OfflineSecret, type SessionController } from '../../session/session-controller.js';
+import {
+  onSharedComputer,
+  SHARED_NOTICE,
+  type OfflineSecret,
+  type SessionController,
+} from '../../session/session-controller.js';
 import { ApiProblem } from '../../data/api.js';
 import { ok, portal } from '../../data/portal.js';
 import {
@@ -142,8 +147,7 @@ export class DevicePanel extends LitElement {
   }
 
   override render() {
-    if (onSharedComputer())
-      return html`<p>You marked this computer as shared: nothing about you is kept on it after you sign out.</p>`;
+    if (onSharedComputer()) return html`<p>${SHARED_NOTICE}</p>`;
     return html`${this.usage !== undefined ? html`<p>The app and your encrypted record use about <strong>${megabytes(this.usage)}</strong> on this device.</p>` : nothing}
       ${
         this.persisted === true
