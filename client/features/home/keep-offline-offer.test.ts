@@ -34,7 +34,6 @@ describe('mcl-keep-offline-offer', () => {
     (record = await openTestRecord(VAULT_DB, P, (v) => v.put(P, [{ resourceType: 'Patient', id: P }])));
   afterEach(async () => {
     sessionStorage.removeItem(SHARED_KEY);
-    localStorage.clear();
     await record?.close();
     record = undefined;
   });
@@ -88,6 +87,10 @@ describe('mcl-keep-offline-offer', () => {
     expect(offerAnswer('someone-else')).to.equal(undefined);
     const again = await mount();
     expect(again.shadowRoot!.querySelector('section')).to.equal(null);
+    // Deleting the record (here as "sign out and remove my data" does) forgets the answer with it.
+    await record!.close();
+    record = undefined;
+    expect(offerAnswer('acct')).to.equal(undefined);
   });
 
   it('is never offered on a computer marked as shared', async () => {
