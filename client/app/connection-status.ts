@@ -1,10 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { ConnectionController } from './connection-controller.js';
+import { onSharedComputer } from '../session/session-controller.js';
 
 /**
  * Says whether the app is online. Offline, it explains what still works, in words (not colour alone), and the
- * change is announced to screen readers through a status region.
+ * change is announced to screen readers through a status region. On a computer marked as shared it does not say
+ * that anything is kept on it.
  */
 @customElement('mcl-connection-status')
 export class ConnectionStatus extends LitElement {
@@ -43,7 +45,11 @@ export class ConnectionStatus extends LitElement {
       ${
         this.connection.online
           ? html`<p class="online"><span class="dot" aria-hidden="true"></span>Online</p>`
-          : html`<p class="offline"><strong>You are offline.</strong> What is saved on this device still opens.</p>`
+          : html`<p class="offline"><strong>You are offline.</strong> ${
+              onSharedComputer()
+                ? 'What is open still works; nothing about you is kept on this computer after you sign out.'
+                : 'What is saved on this device still opens.'
+            }</p>`
       }
     </div>`;
   }

@@ -20,10 +20,33 @@ export function forgetUnlockWays(name = VAULT_DB): void {
   pageStorage()?.removeItem(HINT + name);
 }
 
-/** The record is deleted: what this device remembers of it outside IndexedDB (that it kept it, how it opened) goes too. */
+/** The record is deleted: what this device remembers of it outside IndexedDB (that it kept it, how it opened, the answer to the offer) goes too. */
 export function forgetRecordMarks(name = VAULT_DB): void {
   pageStorage()?.removeItem(`${KEPT_MARK}${name}`);
+  pageStorage()?.removeItem(OFFER + name);
   forgetUnlockWays(name);
+}
+
+/**
+ * Home offers once to keep the record here for use with no connection ([2/11]); the answer ("kept", "not now") is
+ * remembered per account on this device, in localStorage (opaque account ids and a word each, no health data),
+ * so the offer is not made again. Deleting the record ("sign out and remove my data", 10 wrong PINs) forgets it:
+ * a record downloaded again is offered again.
+ */
+const OFFER = 'mcl-keep-offer:';
+export type OfferAnswer = 'kept' | 'not-now';
+function offerAnswers(name: string): Record<string, OfferAnswer> {
+  try {
+    return JSON.parse(pageStorage()?.getItem(OFFER + name) ?? '{}') as Record<string, OfferAnswer>;
+  } catch {
+    return {};
+  }
+}
+export function offerAnswer(accountId: string, name = VAULT_DB): OfferAnswer | undefined {
+  return offerAnswers(name)[accountId];
+}
+export function rememberOfferAnswer(accountId: string, answer: OfferAnswer, name = VAULT_DB): void {
+  pageStorage()?.setItem(OFFER + name, JSON.stringify({ ...offerAnswers(name), [accountId]: answer }));
 }
 
 /** Whether the local record's database exists, asked without opening it (opening would make an empty one). */

@@ -75,6 +75,12 @@ export const SHARED_KEY = 'mcl-shared-computer';
 export function onSharedComputer(): boolean {
   return sessionStorage.getItem(SHARED_KEY) === '1';
 }
+/**
+ * What the pages say about this device once "this is a shared computer" was chosen ([2/11]): every text about what
+ * is kept here follows the choice, and none says the record is kept on a computer others use.
+ */
+export const SHARED_NOTICE =
+  'You said this is a shared or public computer: nothing about you is kept on it after you sign out.';
 
 /** Tabs of the app on this device tell each other when the person signs out (BroadcastChannel, same origin only). */
 const TABS_CHANNEL = 'mcl-session';

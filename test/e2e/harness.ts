@@ -304,13 +304,20 @@ export async function enrolStaff(
 
 /**
  * Signs a patient in with a password on a fresh page (skipping the passkey suggestion) and waits until the first
- * download of the record has finished on Home.
+ * download of the record has finished on Home. `shared`: "This is a shared or public computer" is ticked first.
  */
-export async function signInPatient(page: Page, origin: string, login: string, password: string): Promise<void> {
+export async function signInPatient(
+  page: Page,
+  origin: string,
+  login: string,
+  password: string,
+  options: { shared?: boolean } = {},
+): Promise<void> {
   await page.goto(origin + '/sign-in');
   const signIn = page.locator('mcl-sign-in-page');
   await signIn.locator('#login').fill(login);
   await signIn.locator('#password').fill(password);
+  if (options.shared) await signIn.getByLabel('This is a shared or public computer').check();
   await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('mcl-protect-page').getByRole('link', { name: 'Skip for now' }).click();
   await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
@@ -347,20 +354,15 @@ export async function keepOfflineWithPin(page: Page, pin: string): Promise<void>
   const panel = page.locator('mcl-device-panel');
   await panel.getByLabel('New PIN for this device').fill(pin);
   await panel.getByLabel('The same PIN again').fill(pin);
-  await panel.getByRole('button', { name: 'Keep my record for offline use' }).click();
+  await panel.getByRole('button', { name: 'Keep my record with this PIN' }).click();
   await panel.getByText('with this PIN you can open your record').waitFor();
 }
 
 /**
- * Signs in with a password and adds a passkey when asked (the page needs a virtual authenticator), then keeps the
- * record for offline use with that passkey (its PRF output), and waits until it says so.
+ * Signs in with a password and adds a passkey when asked (the page needs a virtual authenticator), and waits until
+ * the first download of the record has finished on Home and the service worker controls the page.
  */
-export async function keepOfflineWithPasskey(
-  page: Page,
-  origin: string,
-  login: string,
-  password: string,
-): Promise<void> {
+export async function signInAddingPasskey(page: Page, origin: string, login: string, password: string): Promise<void> {
   await page.goto(origin + '/sign-in');
   const signIn = page.locator('mcl-sign-in-page');
   await signIn.locator('#login').fill(login);
@@ -370,6 +372,27 @@ export async function keepOfflineWithPasskey(
   await page.locator('mcl-protect-page').getByRole('button', { name: 'I have saved them' }).click();
   await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
   await waitForController(page);
+}
+
+/**
+ * Signs out, cuts the network and opens the sign-in page (the service worker answers it): where a record kept on
+ * the device is opened with its PIN or passkey. The caller gives the network back (`context.setOffline(false)`).
+ */
+export async function signOutAndGoOffline(page: Page, origin: string): Promise<void> {
+  await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();
+  await page.locator('mcl-sign-in-page').waitFor();
+  await page.context().setOffline(true);
+  await page.goto(origin + '/sign-in');
+}
+
+/** Signs in adding a passkey (`signInAddingPasskey`), then keeps the record for offline use with it (its PRF output). */
+export async function keepOfflineWithPasskey(
+  page: Page,
+  origin: string,
+  login: string,
+  password: string,
+): Promise<void> {
+  await signInAddingPasskey(page, origin, login, password);
   await page.locator('mcl-app nav a', { hasText: 'Account' }).click();
   const panel = page.locator('mcl-device-panel');
   await panel.getByRole('button', { name: 'Use my passkey on this device' }).click();

@@ -18,12 +18,10 @@ import {
   waitForController,
   type RunningServer,
 } from './harness.js';
-import { patientBundle, patientJourney } from './journey.js';
+import { activeMedications, patientBundle, patientJourney } from './journey.js';
 
 const bundleFile = patientBundle('Reyna_Ziemann');
-const active = (JSON.parse(readFileSync(bundleFile, 'utf8')) as { entry: { resource: Record<string, any> }[] }).entry
-  .map((e) => e.resource)
-  .filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active').length;
+const active = activeMedications(bundleFile);
 const PASSWORD = 'sunlight over the northern hills';
 const PIN = '428613';
 
@@ -41,11 +39,11 @@ describe('a traveller opens the record with a device PIN and no connection, writ
     const panel = page.locator('mcl-device-panel');
     await panel.getByLabel('New PIN for this device').fill('123456');
     await panel.getByLabel('The same PIN again').fill('123456');
-    await panel.getByRole('button', { name: 'Keep my record for offline use' }).click();
+    await panel.getByRole('button', { name: 'Keep my record with this PIN' }).click();
     await panel.getByRole('alert').getByText('straight run').waitFor();
     await panel.getByLabel('New PIN for this device').fill(PIN);
     await panel.getByLabel('The same PIN again').fill(PIN);
-    await panel.getByRole('button', { name: 'Keep my record for offline use' }).click();
+    await panel.getByRole('button', { name: 'Keep my record with this PIN' }).click();
     await panel.getByText('with this PIN you can open your record on this device without a connection').waitFor();
     assert.deepEqual(await axeViolations(page), [], 'account with offline use');
     await page.locator('mcl-app nav button', { hasText: 'Sign out' }).click();

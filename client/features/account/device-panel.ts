@@ -1,14 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { onSharedComputer, type OfflineSecret, type SessionController } from '../../session/session-controller.js';
-import { ApiProblem } from '../../data/api.js';
-import { ok, portal } from '../../data/portal.js';
-import {
-  offlineUnlockAvailable,
-  pinProblem,
-  saveOfflineUnlock,
-  turnOffOfflineUnlock,
-} from '../../record/offline-unlock.js';
+import { onSharedComputer, SHARED_NOTICE, type SessionController } from '../../session/session-controller.js';
+import { offlineUnlockAvailable, turnOffOfflineUnlock } from '../../record/offline-unlock.js';
+import type { KeptDetail } from '../../session/keep-offline-form.js';
+import '../../session/keep-offline-form.js';
 import { canInstall, install, INSTALL_CHANGE, isInstalled } from '../../ui/install-prompt.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
@@ -19,19 +14,9 @@ export function megabytes(bytes: number): string {
 }
 
 /**
- * The key that unwraps this account's local record (GET /api/records/vault-key). The server's answer types it as
- * possibly null (it reads the column back after making it at first use): no key must ever be sealed on the device.
- */
-async function vaultKey(): Promise<string> {
-  const { key } = await ok(portal.api.records['vault-key'].$get());
-  if (!key) throw new Error('The portal did not send the key to your record. Please try again.');
-  return key;
-}
-
-/**
  * This device: how much space the app and the encrypted record use here, whether the browser has agreed to keep
  * them when space runs low (`navigator.storage.persist()`, asked for only when the person chooses), keeping the
- * record for offline use behind a device PIN ([8/8]), and installing the app where the browser offers it. On a computer marked as shared nothing is kept, so nothing is offered.
+ * record for offline use with this device's passkey or a PIN ([8/8]; the form Home's one-time offer shows too), and installing the app where the browser offers it. On a computer marked as shared nothing is kept, so nothing is offered.
  */
 @customElement('mcl-device-panel')
 export class DevicePanel extends LitElement {
@@ -42,8 +27,6 @@ export class DevicePanel extends LitElement {
   @state() private installable = canInstall();
   @property({ attribute: false }) session: SessionController | undefined;
   @state() private offline: boolean | undefined;
-  @state() private problem: string | undefined;
-  @state() private busy = false;
   private readonly onInstall = () => (this.installable = canInstall());
 
   override connectedCallback(): void {
@@ -64,62 +47,14 @@ export class DevicePanel extends LitElement {
     this.offline = await offlineUnlockAvailable();
   }
 
-  /** "Keep my record on this device for offline use": the record's key, sealed under a PIN only the person knows. */
-  private async keepOffline(event: SubmitEvent) {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
-    const pin = String(data.get('pin') ?? '');
-    this.problem =
-      pinProblem(pin) ?? (pin !== String(data.get('pin2') ?? '') ? 'The two PINs are not the same.' : undefined);
-    const account = this.session?.account;
-    if (this.problem || !account) return;
-    this.busy = true;
-    try {
-      const key = await vaultKey();
-      const secret: OfflineSecret = { kek: key, account, idleSeconds: this.session?.info?.idleSeconds ?? 900 };
-      await saveOfflineUnlock(secret, pin);
-      form.reset();
-      this.offline = true;
-      this.persisted = (await navigator.storage.persist?.()) ?? this.persisted;
-      this.notice =
-        'Done: with this PIN you can open your record on this device without a connection. After 10 wrong PINs the copy here is deleted.';
-    } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  /** The same, sealed under this device's passkey (WebAuthn PRF): no PIN to remember. */
-  private async keepWithPasskey() {
-    const account = this.session?.account;
-    if (!account) return;
-    this.busy = true;
-    this.problem = undefined;
-    try {
-      const key = await vaultKey();
-      const { savePasskeyUnlock } = await import('../../record/passkey-unlock.js');
-      await savePasskeyUnlock<OfflineSecret>({
-        kek: key,
-        account,
-        idleSeconds: this.session?.info?.idleSeconds ?? 900,
-      });
-      this.offline = true;
-      this.persisted = (await navigator.storage.persist?.()) ?? this.persisted;
-      this.notice = 'Done: your passkey opens your record on this device, also without a connection.';
-    } catch (error) {
-      this.problem =
-        error instanceof ApiProblem
-          ? error.message
-          : error instanceof Error && error.name === 'NotAllowedError'
-            ? 'The passkey was not used. You can try again, or choose a PIN below.'
-            : error instanceof Error
-              ? error.message
-              : 'That did not work.';
-    } finally {
-      this.busy = false;
-    }
+  /** Kept for offline use (with the passkey or a PIN): said, and what the browser answered about keeping storage. */
+  private kept(event: CustomEvent<KeptDetail>) {
+    this.offline = true;
+    this.persisted = event.detail.persisted ?? this.persisted;
+    this.notice =
+      event.detail.way === 'pin'
+        ? 'Done: with this PIN you can open your record on this device without a connection. After 10 wrong PINs the copy here is deleted.'
+        : 'Done: your passkey opens your record on this device, also without a connection.';
   }
 
   private async stopOffline() {
@@ -142,8 +77,7 @@ export class DevicePanel extends LitElement {
   }
 
   override render() {
-    if (onSharedComputer())
-      return html`<p>You marked this computer as shared: nothing about you is kept on it after you sign out.</p>`;
+    if (onSharedComputer()) return html`<p>${SHARED_NOTICE}</p>`;
     return html`${this.usage !== undefined ? html`<p>The app and your encrypted record use about <strong>${megabytes(this.usage)}</strong> on this device.</p>` : nothing}
       ${
         this.persisted === true
@@ -156,19 +90,13 @@ export class DevicePanel extends LitElement {
       ${
         this.session?.account?.kind === 'patient' && this.offline !== undefined
           ? this.offline
-            ? html`<p>Your record can be opened on this device without a connection, with your PIN.</p>
+            ? html`<p>Your record can be opened on this device without a connection, with your passkey or PIN.</p>
               <p><button type="button" class="secondary" @click=${() => void this.stopOffline()}>Stop keeping it for offline use</button></p>`
-            : html`<form @submit=${this.keepOffline} aria-labelledby="offline-title">
+            : html`<section aria-labelledby="offline-title">
               <h3 id="offline-title">Keep my record on this device for offline use</h3>
-              <p class="hint">For travel: read your record and write messages with no connection. Open it with this device's passkey, or with a PIN of 6 or more digits. Do not use this on a computer others use.</p>
-              ${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
-              ${'PublicKeyCredential' in window ? html`<p><button type="button" class="secondary" ?disabled=${this.busy} @click=${() => void this.keepWithPasskey()}>Use my passkey on this device</button></p><p>Or choose a PIN:</p>` : nothing}
-              <div class="field"><label for="pin">New PIN for this device</label>
-                <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
-              <div class="field"><label for="pin2">The same PIN again</label>
-                <input id="pin2" name="pin2" type="password" inputmode="numeric" autocomplete="new-password" required minlength="6" maxlength="12" /></div>
-              <button type="submit" ?disabled=${this.busy}>Keep my record for offline use</button>
-            </form>`
+              <p class="hint">For travel: read your record and write messages with no connection. Do not use this on a computer others use.</p>
+              <mcl-keep-offline-form .session=${this.session} @kept=${this.kept}></mcl-keep-offline-form>
+            </section>`
           : nothing
       }
       ${isInstalled() ? html`<p>The app is installed on this device.</p>` : this.installable ? html`<p><button type="button" class="secondary" @click=${() => void this.installApp()}>Install the app</button></p>` : nothing}

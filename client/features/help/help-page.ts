@@ -2,12 +2,16 @@ import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
+import { sessionContext } from '../../session/session-context.js';
+import { onSharedComputer, SHARED_NOTICE, type SessionController } from '../../session/session-controller.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { telHref } from '../../ui/tel-href.js';
 
 /**
- * Help: what to do in an emergency, how to reach the nurse line and portal support, and when support is open.
- * Everything comes from the clinic's configuration, and it opens offline.
+ * Help: what to do in an emergency, how to reach the nurse line and portal support, and when support is open
+ * (from the clinic's configuration), using the portal with no connection, and what keeping the record on the device
+ * protects and what it does not ([2/11]; SECURITY.md "Data on the device"). It opens offline. On a computer marked
+ * as shared it says first that nothing is kept on it.
  */
 @customElement('mcl-help-page')
 export class HelpPage extends LitElement {
@@ -32,6 +36,59 @@ export class HelpPage extends LitElement {
 
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;
+
+  @consume({ context: sessionContext, subscribe: true })
+  session: SessionController | undefined;
+
+  /** Using the portal with no connection, and keeping the record on the device: what it protects and what not. */
+  private renderOffline() {
+    const shared = onSharedComputer();
+    const idle = this.session?.info?.idleSeconds;
+    const locks = idle ? `after ${Math.round(idle / 60)} minutes without use` : 'after a few minutes without use';
+    return html`<section class="card" aria-labelledby="offline">
+        <h2 id="offline">Using the portal without a connection</h2>
+        ${
+          shared
+            ? html`<p>On your own phone or computer the portal and your record open without a connection, such as on a
+              plane or abroad. ${SHARED_NOTICE}</p>`
+            : html`<p>Once you have opened the portal on this device, its pages open without a connection, such as on a
+              plane or abroad. When you are offline, the top of the screen says so.</p>`
+        }
+      </section>
+      <section class="card" aria-labelledby="keep">
+        <h2 id="keep">Keeping your record on your phone or computer</h2>
+        ${
+          shared
+            ? html`<p><strong>${SHARED_NOTICE}</strong> Keep your record only on a phone or computer of your own.</p>`
+            : html`<p>On your own phone or computer you can keep your record for when you have no connection. Home offers
+              it once, after your record has downloaded. You can turn it on or off at any time in Account, under
+              “This device”.</p>`
+        }
+        <h3>What it protects</h3>
+        <ul>
+          <li>The copy of your record is locked (encrypted). It opens only with your passkey (your fingerprint, face or
+            screen lock) or the PIN you chose.</li>
+          <li>It locks itself when you sign out, and ${locks}.</li>
+          <li>After 10 wrong PINs in a row, the copy is deleted from the device.</li>
+        </ul>
+        <h3>What it does not protect</h3>
+        <ul>
+          <li>Someone who knows your PIN and has your phone can open it. Keep your PIN to yourself, and do not use your
+            birthday or a number others know.</li>
+          <li>Screenshots, photos of the screen, and files you download or print are not locked.</li>
+          <li>A phone or computer with harmful software (malware) on it may see what you see. Keep it up to date, and
+            install apps only from its app store.</li>
+        </ul>
+        <h3>How to remove it</h3>
+        <ul>
+          <li>To stop opening it without a connection: Account, “This device”, then “Stop keeping it for offline use”.
+            The copy then opens only when you are signed in.</li>
+          <li>To delete the copy completely: Health record, then “Sign out and remove my data from this device”.</li>
+          <li>Phone or computer lost or stolen? The copy stays locked, and 10 wrong PINs delete it. Sign in on another
+            device and end its session in Account, under “Where you are signed in”, or call portal support.</li>
+        </ul>
+      </section>`;
+  }
 
   override render() {
     const clinic = this.clinic;
@@ -77,13 +134,7 @@ export class HelpPage extends LitElement {
           </tbody>
         </table>
       </section>
-      <section class="card" aria-labelledby="offline">
-        <h2 id="offline">Using the portal without a connection</h2>
-        <p>
-          Once you have opened the portal on this device, its pages open without a connection, such as on a plane or
-          abroad. When you are offline, the top of the screen says so.
-        </p>
-      </section>
+      ${this.renderOffline()}
     `;
   }
 }

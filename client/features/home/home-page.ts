@@ -35,9 +35,10 @@ export class HomePage extends LitElement {
   private dashboardLoading: Promise<unknown> | undefined;
 
   override willUpdate(): void {
-    // The dashboard (and the local database with it) loads only for a signed-in person, off the first paint.
+    // The dashboard (and the local database with it) loads only for a signed-in person, off the first paint; so
+    // does the one-time offer to keep the record here for when there is no connection ([2/11]).
     if (this.session?.account?.kind === 'patient' && !this.dashboardLoading)
-      this.dashboardLoading = import('./dashboard.js');
+      this.dashboardLoading = Promise.all([import('./dashboard.js'), import('./keep-offline-offer.js')]);
   }
 
   override render() {
@@ -60,7 +61,7 @@ export class HomePage extends LitElement {
         This is your patient portal: your health record, messages with your care team, prescription refills and
         appointments, on your own phone or computer, even with no connection.
       </p>
-      ${this.session?.account?.kind === 'patient' ? html`<mcl-dashboard .account=${this.session.account}></mcl-dashboard>` : ''}
+      ${this.session?.account?.kind === 'patient' ? html`<mcl-keep-offline-offer .session=${this.session}></mcl-keep-offline-offer><mcl-dashboard .account=${this.session.account}></mcl-dashboard>` : ''}
       <section class="card urgent" aria-labelledby="urgent">
         <h2 id="urgent">Is it urgent?</h2>
         <p>

@@ -10,6 +10,7 @@ import type { Vault } from '../../record/vault.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { DraftKeeper } from '../../record/draft-keeper.js';
 import { RecordPage } from '../../session/record-page.js';
+import { onSharedComputer } from '../../session/session-controller.js';
 import { composerStyles, MAX_MESSAGE_CHARS } from '../../ui/composer.js';
 import type { AttachmentPicker } from '../../ui/attachment-picker.js';
 import '../../ui/attachment-picker.js';
@@ -105,7 +106,7 @@ export class ComposePage extends RecordPage {
         <input id="subject" name="subject" type="text" required maxlength="150" data-draft="subject" /></div>
       <div class="field"><label for="body">Message</label>
         <textarea id="body" name="body" required maxlength=${MAX_MESSAGE_CHARS} data-draft="body" aria-describedby="body-hint"></textarea>
-        <p id="body-hint" class="hint">Up to 10,000 characters. What you type is kept on this device until you send it.</p></div>
+        <p id="body-hint" class="hint">Up to 10,000 characters. ${onSharedComputer() ? 'What you type is kept until you send it or sign out.' : 'What you type is kept on this device until you send it.'}</p></div>
       <mcl-attachment-picker></mcl-attachment-picker>
       ${urgentNotice(this.clinic)}
       <button type="submit" ?disabled=${this.sending}>Send message</button>

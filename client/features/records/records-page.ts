@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Vault } from '../../record/vault.js';
 import { RecordPage } from '../../session/record-page.js';
+import { onSharedComputer, SHARED_NOTICE } from '../../session/session-controller.js';
 import { formatDate } from '../../record/fhir-display.js';
 import { SECTIONS, summarize, type Summary } from '../../record/summary.js';
 
@@ -31,9 +32,14 @@ export class RecordsPage extends RecordPage {
       <ul class="items">
         ${SECTIONS.map((sec) => html`<li><a href=${sec.path}>${sec.title}</a> <span class="meta">(${s.counts[sec.type] ?? 0}${sec.type === 'MedicationRequest' ? `, ${s.activeMedications} current` : ''})</span></li>`)}
       </ul>
-      <h2>Shared or public computer?</h2>
-      <p>Your record is kept on this device, encrypted, so it opens without a connection. On a computer others use, remove it when you leave.</p>
-      <button type="button" class="secondary" @click=${() => void this.session?.signOut({ removeData: true })}>Sign out and remove my data from this device</button>`;
+      ${
+        onSharedComputer()
+          ? html`<h2>On this shared computer</h2>
+            <p>${SHARED_NOTICE}</p>`
+          : html`<h2>Shared or public computer?</h2>
+            <p>Your record is kept on this device, encrypted, so it opens without a connection. On a computer others use, remove it when you leave.</p>`
+      }
+      <button type="button" class="secondary" @click=${() => void this.session?.signOut({ removeData: true })}>Sign out and remove my data${onSharedComputer() ? '' : ' from this device'}</button>`;
   }
 }
 

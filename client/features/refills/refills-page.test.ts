@@ -4,6 +4,7 @@ import { mountRecordPage, openTestRecord } from '../../session/mount-record-page
 import { decisionKey } from '../../record/news.js';
 import { arrived, latestRequests, refillState } from '../../record/refills.js';
 import type { OutboxItem } from '../../record/vault.js';
+import { SHARED_KEY } from '../../session/session-controller.js';
 import type { RefillsPage } from './refills-page.js';
 import './refills-page.js';
 
@@ -115,6 +116,20 @@ describe('refills page (real vault in IndexedDB, the outbox posting to the test 
     expect(offered(el), 'no second request while one is on its way').to.deep.equal(['m2', 'm5']);
     expect(text(el)).to.contain('Your request for Metformin 500 MG is saved on this device and on its way.');
     await expect(el).to.be.accessible();
+  });
+
+  it('on a computer marked as shared, the confirmation does not say the request is kept on this device', async () => {
+    sessionStorage.setItem(SHARED_KEY, '1');
+    try {
+      const el = await open('?for=m1');
+      await ask(el, 'Main Street Pharmacy', 'unreachable');
+      await until(() => text(el).includes('Your request for Metformin 500 MG is'));
+      expect(text(el)).to.contain('Your request for Metformin 500 MG is saved and on its way.');
+      expect(text(el)).not.to.contain('on this device');
+      await expect(el).to.be.accessible();
+    } finally {
+      sessionStorage.removeItem(SHARED_KEY);
+    }
   });
 
   it('keeps a refused request with the reason until it is removed, then offers the prescription again', async () => {

@@ -10,6 +10,7 @@ import { dosageText, formatDate, medicationName } from '../../record/fhir-displa
 import { ActionController } from '../../ui/action-controller.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { RecordPage } from '../../session/record-page.js';
+import { onSharedComputer } from '../../session/session-controller.js';
 
 /**
  * Refills (`/refills`, `?for=<prescription id>` to choose one, as each medication on Medications links here):
@@ -78,8 +79,8 @@ export class RefillsPage extends RecordPage {
       });
       form.reset();
       this.chosen = '';
-      this.notice = `Your request for ${medicationName(m)} is saved on this device and on its way.`;
-    }, 'Your request could not be saved on this device. Please try again.');
+      this.notice = `Your request for ${medicationName(m)} is saved${onSharedComputer() ? '' : ' on this device'} and on its way.`;
+    }, 'Your request could not be saved. Please try again.');
   }
 
   private async discard(item: OutboxItem) {
