@@ -151,18 +151,23 @@ export class Vault {
 
   /**
    * A sign of change for a live query (client/record/live-query.ts): reads, with Dexie only (nothing decrypted),
-   * what a record page shows: the patient's resources, their sync cursor and the outbox. Dexie runs it again after
-   * every write that touches any of them (a sync's page, an item sent, a row written by another tab or the
-   * worker), and each run gives a new object: the page then reads what it shows again.
+   * what a record page shows: the patient's resources, what they have opened here (`seen`) and the outbox. Dexie
+   * runs it again after every write that touches any of them (a sync's page, a reply opened, an item sent, a row
+   * written by another tab or the worker), and each run gives a new object: the page then reads what it shows
+   * again. The sync cursor is left out on purpose: it moves only with resources, except in a sync that found
+   * nothing new, which (every 45 s) must not make every open page read and decrypt everything again.
    */
-  async changes(patientId: string): Promise<{ resources: number; cursor: number | undefined; outbox: number }> {
+  async changes(patientId: string): Promise<{ resources: number; seen: number; outbox: number }> {
     const resources = await this.db.resources
       .where('[patientId+type+date]')
       .between([patientId, Dexie.minKey, Dexie.minKey], [patientId, Dexie.maxKey, Dexie.maxKey])
       .count();
-    const cursor = (await this.db.sync.get(patientId))?.cursor;
+    const seen = await this.db.seen
+      .where('[patientId+type+id]')
+      .between([patientId, Dexie.minKey, Dexie.minKey], [patientId, Dexie.maxKey, Dexie.maxKey])
+      .count();
     const outbox = await this.db.outbox.count();
-    return { resources, cursor, outbox };
+    return { resources, seen, outbox };
   }
 
   /** Results not opened yet ("new until viewed"), by id. */
@@ -177,8 +182,10 @@ export class Vault {
     return new Set(ids.filter((id) => !seen.has(id)));
   }
 
+  /** Marks ids opened. Only new ones are written: pages mark on every reading, and a write makes them read again. */
   async markSeen(patientId: string, type: string, ids: string[]): Promise<void> {
-    await this.db.seen.bulkPut(ids.map((id) => ({ patientId, type, id })));
+    const fresh = await this.unseen(patientId, type, ids);
+    if (fresh.size) await this.db.seen.bulkPut([...fresh].map((id) => ({ patientId, type, id })));
   }
 
   async saveDraft(key: string, text: string): Promise<void> {
