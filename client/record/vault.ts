@@ -4,14 +4,15 @@ import { resourceCode, resourceDate } from './fhir-index.js';
 import type { StoredDraft, StoredOutboxItem, StoredResource, SyncState, VaultDb } from './vault-db.js';
 
 /** The things a person can send through the outbox. */
-export type OutboxAction = 'message.send' | 'refill.request' | 'appointment.request';
+export type OutboxAction = 'message.send' | 'message.read' | 'refill.request' | 'appointment.request';
 
 /** An outbox item as the page and the service worker read it (opened): what to post, where, and how it went. */
 export interface OutboxItem {
   id: string;
   createdAt: string;
   state: StoredOutboxItem['state'];
-  kind: 'refill' | 'message' | 'appointment';
+  /** 'read': a conversation opened (its read mark on its way to the server); no page lists these. */
+  kind: 'refill' | 'message' | 'appointment' | 'read';
   /** What it is about, for finding it again: the prescription id, a conversation id, or 'new' (a new conversation). */
   subject: string;
   /** How to show it in a list while it is on its way ("To Cardiology: Knee pain"). */
@@ -26,6 +27,12 @@ export interface OutboxItem {
 
 /** The kinds of resource that are "new until viewed" (results; messages, of which the care team's count). */
 const NEWS = ['Observation', 'DiagnosticReport', 'Communication'];
+/**
+ * On a first download everything already there counts as seen, except the care team's recent replies: whether
+ * those were read is the server's to say (Communication.received, set when any of the patient's devices opened
+ * one), so a reply still unread shows as unread on a new device too. Older ones are history, as for refill news.
+ */
+const UNREAD_REPLY_DAYS = 30;
 
 export interface LentVault {
   accountId: string;
@@ -105,10 +112,14 @@ export class Vault {
   ): Promise<void> {
     await this.db.transaction('rw', this.db.resources, this.db.sync, this.db.seen, async () => {
       if (rows.length) await this.db.resources.bulkPut(rows);
-      if (markSeen)
+      if (markSeen) {
+        const recent = new Date(Date.now() - UNREAD_REPLY_DAYS * 86_400_000).toISOString();
         await this.db.seen.bulkPut(
-          rows.filter((r) => NEWS.includes(r.type)).map(({ patientId, type, id }) => ({ patientId, type, id })),
+          rows
+            .filter((r) => NEWS.includes(r.type) && (r.type !== 'Communication' || r.date < recent))
+            .map(({ patientId, type, id }) => ({ patientId, type, id })),
         );
+      }
       if (removed.length)
         await this.db.resources.bulkDelete(removed.map((r) => [patientId, r.type, r.id] as [string, string, string]));
       if (state) await this.db.sync.put(state);
