@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'appointment.rescheduled',
   'audit.read',
   'message.access-denied',
+  'message.read',
   'message.sent',
   'passkey.add-failed',
   'passkey.added',

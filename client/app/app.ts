@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import { keyed } from 'lit/directives/keyed.js';
@@ -152,6 +152,15 @@ export class App extends LitElement {
   private readonly onPrepare = (event: CustomEvent<{ path: string }>) => this.router.prepareSignedIn(event.detail.path);
   private readonly onStay = () => void this.session.stay();
 
+  /** The unread count beside Messages (it reads the local record) loads only once a patient is signed in. */
+  private unreadLoading: Promise<unknown> | undefined;
+  /** Unread replies, as the count beside Messages last said: the link's accessible name ("Messages, 2 unread"). */
+  @state() private unread = 0;
+
+  override willUpdate(): void {
+    if (this.session.account?.kind === 'patient') this.unreadLoading ??= import('../session/unread-messages.js');
+  }
+
   override updated(): void {
     document.title = `${this.router.route?.title ?? 'Page not found'} – ${this.clinic?.name ?? 'Patient portal'}`;
   }
@@ -204,8 +213,14 @@ export class App extends LitElement {
               if (r.nav === 'admin') return account.role === 'admin';
               return r.nav === 'signed-in' || r.nav === account.kind;
             })
-            .map(
-              (r) => html`<li><a href=${r.path} aria-current=${r === current ? 'page' : nothing}>${r.title}</a></li>`,
+            .map((r) =>
+              r.path === '/messages' && this.session.account?.kind === 'patient'
+                ? html`<li><a href=${r.path} aria-current=${r === current ? 'page' : nothing}
+                      aria-label=${this.unread ? `${r.title}, ${this.unread} unread` : nothing}
+                      >${r.title}<mcl-unread-messages .account=${this.session.account}
+                        @mcl-unread-change=${(e: CustomEvent<{ count: number }>) => (this.unread = e.detail.count)}
+                      ></mcl-unread-messages></a></li>`
+                : html`<li><a href=${r.path} aria-current=${r === current ? 'page' : nothing}>${r.title}</a></li>`,
             )}
           ${
             this.session.account

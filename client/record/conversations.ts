@@ -1,5 +1,6 @@
 import type { Communication } from 'fhir/r4';
-import type { OutboxItem } from './vault.js';
+import type { OutboxItem, Vault } from './vault.js';
+import { submit } from './outbox.js';
 
 /** A conversation with the care team: its first message and the replies, oldest first. */
 export interface Conversation {
@@ -53,6 +54,64 @@ export function documentsOf(m: Communication): { id: string; title: string }[] {
         ]
       : [],
   );
+}
+
+/**
+ * The care team's replies (ids) the patient has not opened: not read on the server (Communication.received: set
+ * when any of their devices opened it) nor on this device (`seen`: opened here, the read mark perhaps still in the
+ * outbox). The patient's own messages are never unread.
+ */
+export async function unreadReplies(vault: Vault, patientId: string, messages: Communication[]): Promise<Set<string>> {
+  return vault.unseen(
+    patientId,
+    'Communication',
+    messages.filter((m) => !fromPatient(m) && !m.received).map((m) => m.id!),
+  );
+}
+
+/** How many replies from the care team are unread (the navigation's count, Home's "Messages" line). */
+export async function unreadCount(vault: Vault, patientId: string): Promise<number> {
+  return (await unreadReplies(vault, patientId, await vault.list<Communication>(patientId, 'Communication'))).size;
+}
+
+/**
+ * A conversation opened, showing `messages`: read here at once, and the server told (through the outbox, so
+ * offline too) up to the last reply shown, so the patient's other devices learn it from the record feed. Returns
+ * the reply it was marked read up to, or undefined when the server already had it all (or there are no replies);
+ * an identical mark still waiting to be sent is not queued twice.
+ */
+export async function markRead(
+  vault: Vault,
+  patientId: string,
+  conversation: Pick<Conversation, 'id' | 'subject' | 'messages'>,
+): Promise<string | undefined> {
+  const { id, messages } = conversation;
+  await vault.markSeen(
+    patientId,
+    'Communication',
+    messages.map((m) => m.id!),
+  );
+  const replies = messages.filter((m) => !fromPatient(m));
+  const last = replies.reduce<Communication | undefined>(
+    (a, m) => (!a || String(m.sent ?? '') >= String(a.sent ?? '') ? m : a),
+    undefined,
+  );
+  if (!last || replies.every((m) => m.received)) return undefined;
+  const queued = (await vault.outboxItems()).some(
+    (i) =>
+      i.action === 'message.read' &&
+      i.state === 'waiting' &&
+      i.subject === id &&
+      (i.body as { upTo?: string }).upTo === last.id,
+  );
+  if (!queued)
+    await submit(vault, {
+      action: 'message.read',
+      subject: id,
+      title: `Read: ${conversation.subject}`,
+      body: { upTo: last.id! },
+    });
+  return last.id;
 }
 
 /** The record's messages as conversations, the most recent first; `unseen`: ids of messages not opened yet. */

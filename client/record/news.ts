@@ -1,6 +1,6 @@
 import type { Appointment, Communication, MedicationRequest, Task } from 'fhir/r4';
 import type { Vault } from './vault.js';
-import { conversations, fromPatient } from './conversations.js';
+import { conversations, fromPatient, unreadReplies } from './conversations.js';
 import { medicationName } from './fhir-display.js';
 import { visitTime } from './visit-time.js';
 
@@ -19,7 +19,7 @@ const NEWS_DAYS = 30;
 export const decisionKey = (t: Task) => `${t.id}:${t.status}`;
 
 /**
- * The in-app notifications: replies from the care team not yet opened, refill decisions not yet seen on
+ * The in-app notifications: replies from the care team not yet opened (on any of the patient's devices), refill decisions not yet seen on
  * Refills, and visits the clinic cancelled, not yet seen on Appointments. Read from the local record, like everything on Home.
  */
 export async function news(
@@ -29,12 +29,8 @@ export async function news(
   now = new Date(),
 ): Promise<{ unreadMessages: number; items: NewsItem[] }> {
   const messages = await vault.list<Communication>(patientId, 'Communication');
-  const unseen = await vault.unseen(
-    patientId,
-    'Communication',
-    messages.filter((m) => !fromPatient(m)).map((m) => m.id!),
-  );
-  const items: NewsItem[] = conversations(messages, unseen)
+  const unread = await unreadReplies(vault, patientId, messages);
+  const items: NewsItem[] = conversations(messages, unread)
     .filter((c) => c.unread)
     .map((c) => ({
       text: `New reply from ${c.messages.filter((m) => !fromPatient(m)).at(-1)?.sender?.display ?? c.team}: ${c.subject}`,
@@ -76,7 +72,7 @@ export async function news(
       href: '/appointments',
     });
   }
-  return { unreadMessages: unseen.size, items };
+  return { unreadMessages: unread.size, items };
 }
 
 /** The key a cancelled visit is "seen" under (the same visit may be booked and cancelled again later). */

@@ -62,6 +62,20 @@ describe('the outbox (real IndexedDB, real fetch)', () => {
     vault.db.close();
   });
 
+  it('a read mark goes to its conversation (the id encoded in the path), waits while unreachable, and is let go once answered', async () => {
+    const vault = await openVault('acct', new Uint8Array(32).fill(5), NAME);
+    const waits = await enqueue(vault, { action: 'message.read', subject: 'thread-1', body: { upTo: 'unreachable' } });
+    // Answered (404 here): nothing the person wrote, so nothing is kept to change or discard.
+    await enqueue(vault, { action: 'message.read', subject: 'odd id/2', body: { upTo: 'r1' } });
+    expect(waits.kind).to.equal('read');
+    expect(await flush(vault)).to.equal(1);
+    expect((await vault.outboxItems()).map((i) => i.id)).to.deep.equal([waits.id]);
+    const paths = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+    expect(paths).to.include('/api/messages/threads/thread-1/read');
+    expect(paths).to.include('/api/messages/threads/odd%20id%2F2/read');
+    vault.db.close();
+  });
+
   it('groups what must arrive in order (one conversation, one prescription); new conversations and requests stand alone', () => {
     const item = (id: string, kind: OutboxItem['kind'], subject: string, createdAt: string): OutboxItem => ({
       id,

@@ -5,10 +5,16 @@ import type { OutboxAction, OutboxItem, Vault } from './vault.js';
 /**
  * What the person can send through the outbox, by name, and the request each becomes. Only this module turns an
  * action into a request (pages name the action, never a URL); the address comes from the typed API client, so a
- * renamed route breaks the typecheck.
+ * renamed route breaks the typecheck (hono/client puts a path parameter in as it is: it is encoded here).
+ * `forget`: nothing the person wrote, so once the server has answered (done, or refused) the item goes.
  */
-const ACTIONS: Record<OutboxAction, { kind: OutboxItem['kind']; url: () => URL }> = {
+const ACTIONS: Record<OutboxAction, { kind: OutboxItem['kind']; url: (item: OutboxItem) => URL; forget?: true }> = {
   'message.send': { kind: 'message', url: () => portal.api.messages.$url() },
+  'message.read': {
+    kind: 'read',
+    url: (item) => portal.api.messages.threads[':id'].read.$url({ param: { id: encodeURIComponent(item.subject) } }),
+    forget: true,
+  },
   'refill.request': { kind: 'refill', url: () => portal.api.refills.$url() },
   'appointment.request': { kind: 'appointment', url: () => portal.api.appointments.requests.$url() },
 };
@@ -54,7 +60,7 @@ async function send(item: OutboxItem): Promise<{ outcome: FlushOutcome; problem?
     const action = actionOf(item);
     if (!action)
       return { outcome: 'refused', problem: 'This app no longer knows how to send this. Please write it again.' };
-    const response = await portalFetch(ACTIONS[action].url(), {
+    const response = await portalFetch(ACTIONS[action].url(item), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': item.id },
       body: JSON.stringify(item.body),
@@ -118,12 +124,15 @@ export async function flush(vault: Vault): Promise<number> {
           waiting += group.length - i;
           return;
         }
-        await vault.putOutbox({
-          ...item,
-          state: result.outcome,
-          ...(result.problem ? { problem: result.problem } : {}),
-          ...(result.response ? { response: result.response } : {}),
-        });
+        const action = actionOf(item);
+        if (action && ACTIONS[action].forget) await vault.deleteOutbox(item.id);
+        else
+          await vault.putOutbox({
+            ...item,
+            state: result.outcome,
+            ...(result.problem ? { problem: result.problem } : {}),
+            ...(result.response ? { response: result.response } : {}),
+          });
         changed++;
       }
     };

@@ -5,6 +5,8 @@ import { openAccountVault } from './sync.js';
 import type { Vault } from './vault.js';
 import { flush, LEND_VAULT_KEYS, requestBackgroundSend } from './outbox.js';
 import type { SyncWorkerApi } from './sync-worker.js';
+import { SyncSchedule, type ScheduleSeams } from './sync-schedule.js';
+import { LiveQuery } from './live-query.js';
 
 declare const __SYNC_WORKER_URL__: string | undefined;
 
@@ -15,15 +17,16 @@ function workerUrl(): string {
     : new URL('./sync-worker.ts', import.meta.url).href;
 }
 
-export const REFRESH_EVERY_MS = 5 * 60_000;
-/** The first retry of items still waiting while online; each next one waits twice as long, up to REFRESH_EVERY_MS. */
+/** The first retry of items still waiting while online; each next one waits twice as long, up to RETRY_MAX_MS. */
 export const RETRY_FIRST_MS = 5000;
+export const RETRY_MAX_MS = 5 * 60_000;
 const OFFLINE_PROBLEM = 'You are offline: this is your record as it was last brought up to date.';
 
 /**
  * The signed-in account's local record in this tab: opened (decryptable) while the session lasts and locked
- * (keys dropped) when it ends. It syncs in a worker on sign-in, when the tab regains focus, when the connection
- * returns and every five minutes, and tells the views when there is something new.
+ * (keys dropped) when it ends. It syncs in a worker on sign-in, and then as its SyncSchedule says (every 45 s while
+ * the page is visible and online; at once on focus, on becoming visible again and when the connection returns),
+ * one sync at a time, and tells the views when there is something new.
  */
 export class RecordSession extends EventTarget {
   vault: Vault | undefined;
@@ -37,19 +40,21 @@ export class RecordSession extends EventTarget {
   private opening: Promise<Vault> | undefined;
   private worker: Comlink.Remote<SyncWorkerApi> | undefined;
   private rawWorker: Worker | undefined;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  /** When the record is brought up to date while the session lasts (the one place that decides it). */
+  readonly schedule: SyncSchedule;
 
   constructor(
     readonly accountId: string,
     patientId: string | null,
     /** Seam: how the vault is opened (default: with the key the server hands this session). */
     private readonly openWith: () => Promise<Vault> = () => openAccountVault(accountId),
+    /** Seam: how often and on which page events it syncs (tests give their own timers and visibility). */
+    schedule: { everyMs?: number; seams?: ScheduleSeams } = {},
   ) {
     super();
     this.patientId = patientId ?? undefined;
-    addEventListener('focus', this.refresh);
-    addEventListener('online', this.refresh);
-    this.timer = setInterval(this.refresh, REFRESH_EVERY_MS);
+    this.schedule = new SyncSchedule(this.refresh, schedule.everyMs, schedule.seams);
+    this.schedule.start();
   }
 
   private changed() {
@@ -82,7 +87,7 @@ export class RecordSession extends EventTarget {
   private retryMs = 0;
   private retryLater(): void {
     if (this.retryTimer || !navigator.onLine) return;
-    this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : RETRY_FIRST_MS, REFRESH_EVERY_MS);
+    this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : RETRY_FIRST_MS, RETRY_MAX_MS);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.refresh();
@@ -137,9 +142,7 @@ export class RecordSession extends EventTarget {
 
   /** Locks the record: keys dropped, worker ended. The data stays on the device, encrypted. */
   close(): void {
-    removeEventListener('focus', this.refresh);
-    removeEventListener('online', this.refresh);
-    clearInterval(this.timer);
+    this.schedule.stop();
     clearTimeout(this.retryTimer);
     this.rawWorker?.terminate();
     this.vault?.db.close();
@@ -193,18 +196,21 @@ navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
 /**
  * Re-renders its host when the record session changes (sync progress, new data), and runs the host's reading of
  * the record once it is open and again after each sync that finished (never in the middle of one), or, when the
- * host watches the record with a live query, after each change it reports. One reading at a time: news that
- * arrives during one is read once it has finished.
+ * host watches the record (`live`, or its own `change`), after each change it reports. One reading at a time:
+ * news that arrives during one is read once it has finished.
  */
 export class RecordController implements ReactiveController {
   session: RecordSession | undefined;
   private loadedFor: unknown;
   private reading: Promise<unknown> | undefined;
+  /** With `live`: the record's sign of change (Vault.changes), watched with a live query. */
+  private readonly changes: LiveQuery<unknown> | undefined;
 
   /**
    * Call from willUpdate: attaches to the account's record session and calls `read` when there is news. Without
-   * `change`, news is a sync that finished; with it, news is each new thing it returns (asked after attaching:
-   * the latest result of a live query over the record), and undefined means "not known yet": nothing is read.
+   * `live` or `change`, news is a sync that finished; with `live`, it is each write to what the record's views
+   * show (Vault.changes: a sync's page, a read mark, the outbox), whoever made it (this tab, the worker, another
+   * tab); with `change`, each new thing it returns, and undefined means "not known yet": nothing is read.
    */
   update(
     account: RecordAccount | undefined,
@@ -213,7 +219,7 @@ export class RecordController implements ReactiveController {
   ): void {
     this.attach(account ? recordSession(account) : undefined);
     const rs = this.session;
-    const key = change ? change() : (rs?.lastSyncAt ?? 'never');
+    const key = change ? change() : this.changes ? this.liveKey() : (rs?.lastSyncAt ?? 'never');
     if (key === undefined || this.reading || !rs?.vault || !rs.patientId || rs.syncing || key === this.loadedFor)
       return;
     this.loadedFor = key;
@@ -224,8 +230,27 @@ export class RecordController implements ReactiveController {
     });
   }
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  /** The live sign of change for the session just attached to; undefined until it has answered. */
+  private liveKey(): unknown {
+    const changes = this.changes!;
+    changes.track();
+    return changes.loading ? undefined : (changes.value ?? changes.error ?? undefined);
+  }
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    options: { live?: boolean } = {},
+  ) {
     host.addController(this);
+    if (options.live)
+      this.changes = new LiveQuery(
+        host,
+        () => {
+          const rs = this.session;
+          return rs?.vault && rs.patientId ? rs.vault.changes(rs.patientId) : null;
+        },
+        () => [this.session?.vault, this.session?.patientId],
+      );
   }
   private readonly onChange = () => this.host.requestUpdate();
   attach(session: RecordSession | undefined) {

@@ -4,14 +4,15 @@ import { resourceCode, resourceDate } from './fhir-index.js';
 import type { StoredDraft, StoredOutboxItem, StoredResource, SyncState, VaultDb } from './vault-db.js';
 
 /** The things a person can send through the outbox. */
-export type OutboxAction = 'message.send' | 'refill.request' | 'appointment.request';
+export type OutboxAction = 'message.send' | 'message.read' | 'refill.request' | 'appointment.request';
 
 /** An outbox item as the page and the service worker read it (opened): what to post, where, and how it went. */
 export interface OutboxItem {
   id: string;
   createdAt: string;
   state: StoredOutboxItem['state'];
-  kind: 'refill' | 'message' | 'appointment';
+  /** 'read': a conversation opened (its read mark on its way to the server); no page lists these. */
+  kind: 'refill' | 'message' | 'appointment' | 'read';
   /** What it is about, for finding it again: the prescription id, a conversation id, or 'new' (a new conversation). */
   subject: string;
   /** How to show it in a list while it is on its way ("To Cardiology: Knee pain"). */
@@ -26,6 +27,12 @@ export interface OutboxItem {
 
 /** The kinds of resource that are "new until viewed" (results; messages, of which the care team's count). */
 const NEWS = ['Observation', 'DiagnosticReport', 'Communication'];
+/**
+ * On a first download everything already there counts as seen, except the care team's recent replies: whether
+ * those were read is the server's to say (Communication.received, set when any of the patient's devices opened
+ * one), so a reply still unread shows as unread on a new device too. Older ones are history, as for refill news.
+ */
+const UNREAD_REPLY_DAYS = 30;
 
 export interface LentVault {
   accountId: string;
@@ -105,10 +112,14 @@ export class Vault {
   ): Promise<void> {
     await this.db.transaction('rw', this.db.resources, this.db.sync, this.db.seen, async () => {
       if (rows.length) await this.db.resources.bulkPut(rows);
-      if (markSeen)
+      if (markSeen) {
+        const recent = new Date(Date.now() - UNREAD_REPLY_DAYS * 86_400_000).toISOString();
         await this.db.seen.bulkPut(
-          rows.filter((r) => NEWS.includes(r.type)).map(({ patientId, type, id }) => ({ patientId, type, id })),
+          rows
+            .filter((r) => NEWS.includes(r.type) && (r.type !== 'Communication' || r.date < recent))
+            .map(({ patientId, type, id }) => ({ patientId, type, id })),
         );
+      }
       if (removed.length)
         await this.db.resources.bulkDelete(removed.map((r) => [patientId, r.type, r.id] as [string, string, string]));
       if (state) await this.db.sync.put(state);
@@ -151,18 +162,23 @@ export class Vault {
 
   /**
    * A sign of change for a live query (client/record/live-query.ts): reads, with Dexie only (nothing decrypted),
-   * what a record page shows: the patient's resources, their sync cursor and the outbox. Dexie runs it again after
-   * every write that touches any of them (a sync's page, an item sent, a row written by another tab or the
-   * worker), and each run gives a new object: the page then reads what it shows again.
+   * what a record page shows: the patient's resources, what they have opened here (`seen`) and the outbox. Dexie
+   * runs it again after every write that touches any of them (a sync's page, a reply opened, an item sent, a row
+   * written by another tab or the worker), and each run gives a new object: the page then reads what it shows
+   * again. The sync cursor is left out on purpose: it moves only with resources, except in a sync that found
+   * nothing new, which (every 45 s) must not make every open page read and decrypt everything again.
    */
-  async changes(patientId: string): Promise<{ resources: number; cursor: number | undefined; outbox: number }> {
+  async changes(patientId: string): Promise<{ resources: number; seen: number; outbox: number }> {
     const resources = await this.db.resources
       .where('[patientId+type+date]')
       .between([patientId, Dexie.minKey, Dexie.minKey], [patientId, Dexie.maxKey, Dexie.maxKey])
       .count();
-    const cursor = (await this.db.sync.get(patientId))?.cursor;
+    const seen = await this.db.seen
+      .where('[patientId+type+id]')
+      .between([patientId, Dexie.minKey, Dexie.minKey], [patientId, Dexie.maxKey, Dexie.maxKey])
+      .count();
     const outbox = await this.db.outbox.count();
-    return { resources, cursor, outbox };
+    return { resources, seen, outbox };
   }
 
   /** Results not opened yet ("new until viewed"), by id. */
@@ -177,8 +193,10 @@ export class Vault {
     return new Set(ids.filter((id) => !seen.has(id)));
   }
 
+  /** Marks ids opened. Only new ones are written: pages mark on every reading, and a write makes them read again. */
   async markSeen(patientId: string, type: string, ids: string[]): Promise<void> {
-    await this.db.seen.bulkPut(ids.map((id) => ({ patientId, type, id })));
+    const fresh = await this.unseen(patientId, type, ids);
+    if (fresh.size) await this.db.seen.bulkPut([...fresh].map((id) => ({ patientId, type, id })));
   }
 
   async saveDraft(key: string, text: string): Promise<void> {

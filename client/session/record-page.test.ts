@@ -96,6 +96,22 @@ describe('record page base: the page follows the local record (live query)', () 
     expect(el.reads, 'read once').to.equal(before + 1);
   });
 
+  it('does not read again after a sync that found nothing new (every 45 s it only notes when it looked)', async () => {
+    const el = await mountRecordPage<LiveTestPage>('mcl-live-test-page', P);
+    const before = el.reads;
+    await record.vault.db.sync.put({ patientId: P, cursor: 1, lastSyncAt: new Date().toISOString() });
+    await record.vault.markSeen(P, 'Observation', []);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(el.reads).to.equal(before);
+    // Something opened (in another tab, say) is news to the page.
+    await record.vault.markSeen(P, 'Communication', ['r1']);
+    await until(() => el.reads === before + 1);
+    expect(el.reads).to.equal(before + 1);
+    await record.vault.markSeen(P, 'Communication', ['r1']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(el.reads, 'marking again what was already seen writes nothing').to.equal(before + 1);
+  });
+
   it('stops watching when it leaves the page', async () => {
     const el = await mountRecordPage<LiveTestPage>('mcl-live-test-page', P);
     const before = el.reads;

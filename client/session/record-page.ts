@@ -7,7 +7,6 @@ import type { SessionController } from './session-controller.js';
 import { pageStyles } from '../ui/shared-styles.js';
 import type { Vault } from '../record/vault.js';
 import { RecordController } from '../record/record-session.js';
-import { LiveQuery } from '../record/live-query.js';
 import { formatDate } from '../record/fhir-display.js';
 
 /** Styles every record view shares: readable lists and tables that fit a phone. */
@@ -53,17 +52,9 @@ export abstract class RecordPage extends LitElement {
   @consume({ context: sessionContext, subscribe: true })
   session: SessionController | undefined;
   protected readonly sessionWatch = new SessionWatch(this);
-  protected readonly record = new RecordController(this);
+  /** Live: each change to the record (Vault.changes) makes the page read again. */
+  protected readonly record = new RecordController(this, { live: true });
   @state() protected loaded = false;
-  /** The record's sign of change (Vault.changes), live: each new one makes the page read again. */
-  protected readonly changes = new LiveQuery(
-    this,
-    () => {
-      const rs = this.record.session;
-      return rs?.vault && rs.patientId ? rs.vault.changes(rs.patientId) : null;
-    },
-    () => [this.record.session?.vault, this.record.session?.patientId],
-  );
 
   protected abstract readonly heading: string;
   /** Reads what the page shows from the vault. */
@@ -72,14 +63,8 @@ export abstract class RecordPage extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    this.record.update(
-      this.session?.account,
-      (vault, patientId) => this.load(vault, patientId).then(() => (this.loaded = true)),
-      () => {
-        // Watching the vault of the session just attached to; "not known yet" until it has answered.
-        this.changes.track();
-        return this.changes.loading ? undefined : (this.changes.value ?? this.changes.error);
-      },
+    this.record.update(this.session?.account, (vault, patientId) =>
+      this.load(vault, patientId).then(() => (this.loaded = true)),
     );
   }
 

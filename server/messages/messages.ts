@@ -145,6 +145,12 @@ export interface MessageInput {
   now: Date;
 }
 
+/** The id of the conversation a message belongs to: its first message (a reply points at it). */
+export const threadOf = (m: Communication) => m.inResponseTo?.[0]?.reference?.replace(/^Communication\//, '') ?? m.id!;
+
+/** Written by the patient (their own record), not by the care team. */
+export const fromPatient = (m: Communication) => m.sender?.reference?.startsWith('Patient/') ?? false;
+
 function teamReference(origin: string, team: { key: string; name: string }) {
   return team.key.startsWith('department:')
     ? { identifier: { system: DEPARTMENTS(origin), value: team.key.slice('department:'.length) }, display: team.name }
@@ -155,6 +161,8 @@ function teamReference(origin: string, team: { key: string; name: string }) {
  * One secure message as a FHIR Communication: subject (the patient), topic (the conversation's subject), sender
  * and recipient (the team or clinician is named), the text and any attachments (by reference to their Binary)
  * or shared documents (DocumentReference) as payloads. A reply points at the conversation's first message.
+ * A message from the care team gets `received` once the patient has opened it on any device (POST
+ * /api/messages/threads/:id/read): until then it is unread, on each of the patient's devices.
  */
 export function messageCommunication(m: MessageInput): Communication {
   const patient = { reference: `Patient/${m.patientId}` };

@@ -8,17 +8,22 @@ import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
-import { fhirId } from '../http/ids.js';
+import { FHIR_ID, fhirId, pathId } from '../http/ids.js';
 import { checkAttachment, type CheckedAttachment } from '../messages/attachments.js';
 import { attachmentInput, messageText } from '../messages/message-input.js';
 import {
   ATTACHMENTS_MAX,
   attachmentBinary,
+  fromPatient,
   messageCommunication,
   recipientsFor,
   SUBJECT_MAX_CHARS,
+  threadOf,
 } from '../messages/messages.js';
+import { readCompartmentType } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
+import { withTransaction } from '../store/store.js';
+import type { Communication } from 'fhir/r4';
 import type { JsonObject } from '../fhir-json/references.js';
 
 const messageBody = z
@@ -48,6 +53,17 @@ const messageBody = z
   });
 
 const NOT_YOURS = 'There is no conversation here that you may reply to.';
+const NOT_YOURS_TO_READ = 'There is no conversation here that you may read.';
+
+/** Marking a conversation read: up to which message the patient has seen it (the last one shown to them). */
+const readBody = z
+  .object({
+    upTo: z
+      .string({ error: 'upTo: say up to which message the conversation was read (its id).' })
+      .trim()
+      .regex(FHIR_ID, 'upTo: not a message id'),
+  })
+  .strict();
 
 /**
  * Secure messages, patient side ([6/8]):
@@ -56,6 +72,12 @@ const NOT_YOURS = 'There is no conversation here that you may reply to.';
  *   (thread), with up to three pictures or PDFs checked by content. Stored as a FHIR Communication (attachments as
  *   Binary) in the patient's record, so it syncs back as sent; the care team's inbox row is updated in the same
  *   transaction. Someone else's record or conversation: 404 with nothing stored, audited.
+ * - `POST /threads/:id/read` `{ upTo }` (through the outbox): the patient opened the conversation and saw it up to
+ *   the message `upTo`. Each reply from the care team sent until then that was unread gets `received` (FHIR R4
+ *   Communication.received: when it reached its recipient, here the patient's eyes) set to now, so the read state
+ *   reaches the patient's other devices through the record feed like any change. Idempotent by nature: a repeat
+ *   (a retry, a second device) finds nothing left to mark, changes nothing and answers `read: 0`. Someone else's
+ *   conversation: 404, audited; `upTo` not in this conversation: 400.
  * Messages are read through the record feed like every other resource.
  */
 export function messageRoutes(deps: AppDeps) {
@@ -176,5 +198,47 @@ export function messageRoutes(deps: AppDeps) {
         );
         return { status: 201, body: { message, thread: body.thread ?? id } };
       });
+    })
+    .post('/threads/:id/read', requireSession(deps), jsonBody(readBody), async (c) => {
+      const { upTo } = c.req.valid('json');
+      const { account } = authOf(c);
+      const id = pathId(c.req.param('id'), NOT_YOURS_TO_READ);
+      const thread = await store.db.selectFrom('message_thread').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!thread || !mayRead(account, thread.patient_id)) {
+        await denied(account.id, clientIp(c), `Communication/${id}`);
+        throw new ApiError(404, 'not_found', NOT_YOURS_TO_READ);
+      }
+      const read = await withTransaction(store, async (trx) => {
+        const messages = (await readCompartmentType(trx, thread.patient_id, 'Communication'))
+          .map((r) => r.resource as unknown as Communication)
+          .filter((m) => threadOf(m) === thread.id);
+        const last = messages.find((m) => m.id === upTo);
+        if (!last) return undefined;
+        // Only what the patient could have seen: a reply that arrived after `upTo` stays unread.
+        const seen = messages.filter(
+          (m) => !fromPatient(m) && !m.received && String(m.sent ?? '') <= String(last.sent ?? ''),
+        );
+        if (!seen.length) return 0;
+        const now = clock.now();
+        const marked = seen.map((m) => ({ ...m, received: now.toISOString() }));
+        await putResources(trx, store.dialect, marked as unknown as JsonObject[], now);
+        await appendAudit(
+          trx,
+          {
+            actor: account.id,
+            onBehalfOf: thread.patient_id,
+            action: 'message.read',
+            outcome: 'success',
+            ip: clientIp(c),
+            target: `Communication/${thread.id}`,
+            detail: `${seen.length} repl${seen.length === 1 ? 'y' : 'ies'}`,
+          },
+          now,
+        );
+        return seen.length;
+      });
+      if (read === undefined)
+        throw new ApiError(400, 'not_in_thread', 'upTo: that message is not part of this conversation.');
+      return c.json({ thread: thread.id, upTo, read });
     });
 }

@@ -197,3 +197,60 @@ describe('records change feed: the one path records leave the server by', () => 
     assert.notEqual((await json('/api/records/vault-key', 'reyna')).body.key, a);
   });
 });
+
+describe('the sync is not the person: reading the record never keeps a session alive', () => {
+  let t: TestApp;
+  let now = new Date('2026-11-25T12:00:00Z');
+  let cookie = '';
+  const minutes = (n: number) => (now = new Date(now.getTime() + n * 60_000));
+  const get = (path: string) => t.app.request(path, { headers: { Cookie: cookie } });
+
+  before(async () => {
+    t = await createTestApp({ clock: { now: () => now } });
+    const store = t.testStore.store;
+    await withTransaction(store, (trx) =>
+      putResources(trx, store.dialect, [{ resourceType: 'Patient', id: 'p-idle' }], now),
+    );
+    const a = await createAccount(
+      store.db,
+      {
+        kind: 'patient',
+        username: 'idle',
+        email: 'idle@example.com',
+        displayName: 'Idle',
+        passwordHash: await hashPassword(PASSWORD),
+        patientId: 'p-idle',
+      },
+      now,
+    );
+    await store.db
+      .updateTable('account')
+      .set({ email_verified_at: now.toISOString() })
+      .where('id', '=', a.id)
+      .execute();
+    const res = await t.app.request('/api/session', {
+      method: 'POST',
+      headers: { Origin: t.config.publicOrigin, [CSRF_HEADER]: CSRF_HEADER_VALUE, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: 'idle', password: PASSWORD }),
+    });
+    cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  });
+  after(() => t.close());
+
+  it('an open app syncing every 45 s with nobody at it is still signed out at the idle limit (15 minutes)', async () => {
+    // Nobody touches the page; its sync asks the feed (and the patients, the key) every 45 s.
+    for (let elapsed = 0.75; elapsed < 15; elapsed += 0.75) {
+      minutes(0.75);
+      for (const path of [
+        '/api/records/patients',
+        '/api/records/feed?patient=p-idle&since=0',
+        '/api/records/vault-key',
+      ])
+        assert.equal((await get(path)).status, 200, `${path} at ${elapsed} min`);
+    }
+    minutes(0.75);
+    const ended = await get('/api/records/feed?patient=p-idle&since=0');
+    assert.equal(ended.status, 401);
+    assert.equal(((await ended.json()) as Json).reason, 'idle-timeout');
+  });
+});

@@ -46,11 +46,14 @@ const NOT_FOUND = 'There is no record here that you may read.';
  *   reached the latest change. A sync with nothing new is one small request. A patient the account may not read
  *   gets the same 404 as a patient that does not exist, and the attempt is audited.
  * - `GET /vault-key`: the key that unwraps this account's local record on this device (held by the server).
+ * None of them counts as activity for the idle limit.
  */
 export function recordRoutes(deps: AppDeps) {
   const { store, clock } = deps;
+  // The app's sync asks these by itself (every 45 s while it is open): that is not the person's activity, and must
+  // not keep a session alive past its idle limit. The page reports real activity (session keepalive).
   return new Hono<AppEnv>()
-    .use(requireSession(deps))
+    .use(requireSession(deps, { touch: false }))
     .get('/patients', async (c) => {
       const { account } = authOf(c);
       const patients = [];

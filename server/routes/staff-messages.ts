@@ -13,7 +13,7 @@ import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { pathId } from '../http/ids.js';
 import { checkAttachment } from '../messages/attachments.js';
 import { attachmentInput, messageText } from '../messages/message-input.js';
-import { attachmentBinary, messageCommunication, sharedDocument } from '../messages/messages.js';
+import { attachmentBinary, messageCommunication, sharedDocument, threadOf } from '../messages/messages.js';
 import { tellPatient } from '../notify/patient-news.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
 import { getResource, getResources, readCompartmentType } from '../store/resource-reads.js';
@@ -42,9 +42,6 @@ const replyBody = z
 const handledBody = z.object({ handled: z.boolean(), lastMessageAt: z.string().max(40) }).strict();
 
 const NO_THREAD = 'There is no conversation with that id.';
-
-/** The id of the conversation a message belongs to: its first message. */
-const threadOf = (m: Communication) => m.inResponseTo?.[0]?.reference?.replace(/^Communication\//, '') ?? m.id!;
 
 /**
  * The care team's message inbox ([6/8]), for clinicians and administrators (signed in with a passkey):

@@ -20,6 +20,7 @@ const ACTIONS: Record<AuditAction, string> = {
   'appointment.rescheduled': 'An appointment was moved to another time',
   'audit.read': 'The activity list of the whole portal was read by an administrator',
   'message.access-denied': 'A message this account may not see was refused',
+  'message.read': 'A reply from your care team was opened and marked read',
   'message.sent': 'A message was sent to the care team',
   'passkey.add-failed': 'A passkey could not be added',
   'passkey.added': 'Passkey added',

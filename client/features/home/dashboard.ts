@@ -20,7 +20,8 @@ import { deviceZone, splitVisits, visitDetails, visitTime } from '../../record/v
 export class Dashboard extends LitElement {
   static override styles = [pageStyles, recordStyles];
   @property({ attribute: false }) account: SignedInAccount | undefined;
-  private readonly record = new RecordController(this);
+  /** Live: Home reads again when the record changes (a reply synced, read here or on another device), whoever wrote it. */
+  private readonly record = new RecordController(this, { live: true });
   @state() private summary: Summary | undefined;
   @state() private news: { unreadMessages: number; items: NewsItem[] } | undefined;
   @state() private visits: Appointment[] = [];
@@ -78,7 +79,7 @@ export class Dashboard extends LitElement {
         s
           ? html`<ul class="items">
             <li><a href="/records/results">Test results</a>: ${s.newResults ? html`<span class="new">${s.newResults} new</span>` : 'nothing new'}</li>
-            <li><a href="/messages">Messages</a>: ${n?.unreadMessages ? html`<span class="new">${n.unreadMessages} unread</span>` : 'nothing unread'}</li>
+            <li><a href="/messages">Messages</a>: ${n?.unreadMessages ? html`<span class="new">${n.unreadMessages} unread ${n.unreadMessages === 1 ? 'reply' : 'replies'}</span>` : 'nothing unread'}</li>
             <li><a href="/records/medications">Medications</a>: ${s.activeMedications} current</li>
             <li><a href="/records/visits">Visits</a>: ${s.counts.Encounter ?? 0}</li>
           </ul>

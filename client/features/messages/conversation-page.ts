@@ -19,8 +19,10 @@ import {
   documentsOf,
   filesOf,
   fromPatient,
+  markRead,
   textOf,
   threadOf,
+  unreadReplies,
   type Conversation,
 } from '../../record/conversations.js';
 import { urgentNotice } from './urgent-notice.js';
@@ -54,6 +56,8 @@ export class ConversationPage extends RecordPage {
   private readonly threadId = new URLSearchParams(location.search).get('id') ?? '';
   /** Which replies were new when the page opened (they stay marked while it is open). */
   private readonly unseenAtOpen = new Set<string>();
+  /** The last reply this page has marked read (read marks go once per reply shown, not on every reading). */
+  private toldUpTo: string | undefined;
 
   protected async load(vault: Vault, patientId: string) {
     this.vault = vault;
@@ -61,19 +65,14 @@ export class ConversationPage extends RecordPage {
     const messages = (await vault.list<Communication>(patientId, 'Communication')).filter(
       (m) => threadOf(m) === this.threadId,
     );
-    const unseen = await vault.unseen(
-      patientId,
-      'Communication',
-      messages.map((m) => m.id!),
-    );
-    for (const id of unseen) this.unseenAtOpen.add(id);
-    this.conversation = conversations(messages, unseen)[0];
-    // Opened: the care team's replies are no longer new.
-    await vault.markSeen(
-      patientId,
-      'Communication',
-      messages.map((m) => m.id!),
-    );
+    const unread = await unreadReplies(vault, patientId, messages);
+    for (const id of unread) this.unseenAtOpen.add(id);
+    this.conversation = conversations(messages, unread)[0];
+    // Opened: the care team's replies are no longer new, here at once and on the patient's other devices once the
+    // read mark has reached the server. Told once per reply shown: the page reads again after each change.
+    const last = this.conversation?.messages.filter((m) => !fromPatient(m)).at(-1)?.id;
+    if (this.conversation && last !== this.toldUpTo)
+      this.toldUpTo = (await markRead(vault, patientId, this.conversation)) ?? last;
     this.outbox = (await pendingMessages(vault, patientId)).filter((i) => i.subject === this.threadId);
   }
 

@@ -8,7 +8,7 @@ import { draftKey } from '../../record/draft-keeper.js';
 import { formatDate } from '../../record/fhir-display.js';
 import { RecordPage } from '../../session/record-page.js';
 import { OutboxWatch, outboxList } from '../../record/outbox-view.js';
-import { conversations, fromPatient, type Conversation } from '../../record/conversations.js';
+import { conversations, unreadReplies, type Conversation } from '../../record/conversations.js';
 import { COMPOSE_PAGE, pendingMessages } from './pending-messages.js';
 
 /**
@@ -32,12 +32,7 @@ export class MessagesPage extends RecordPage {
     this.vault = vault;
     this.patientId = patientId;
     const messages = await vault.list<Communication>(patientId, 'Communication');
-    const unseen = await vault.unseen(
-      patientId,
-      'Communication',
-      messages.filter((m) => !fromPatient(m)).map((m) => m.id!),
-    );
-    this.list = conversations(messages, unseen);
+    this.list = conversations(messages, await unreadReplies(vault, patientId, messages));
     this.outbox = (await pendingMessages(vault, patientId)).filter((i) => i.subject === 'new');
   }
 

@@ -4,7 +4,7 @@ import type { Vault } from '../../record/vault.js';
 import type { RecordPage } from '../../session/record-page.js';
 import { mountRecordPage, openTestRecord } from '../../session/mount-record-page.js';
 import { demoClinic } from '../../../common/demo-clinic.js';
-import { conversations } from '../../record/conversations.js';
+import { conversations, unreadReplies } from '../../record/conversations.js';
 import { news } from '../../record/news.js';
 import './messages-page.js';
 import './conversation-page.js';
@@ -173,6 +173,22 @@ describe('messages (real vault in IndexedDB)', () => {
     await expect(el).to.be.accessible();
     expect((await vault.unseen(P, 'Communication', ['r1'])).size).to.equal(0);
     expect((await news(vault, P, 'America/Chicago')).unreadMessages).to.equal(0);
+    // The server is told too, through the outbox, up to the reply shown (the test server answers it 404, and a
+    // refused read mark is let go: nothing the person wrote is lost).
+    const posted = () =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => new URL(e.name).pathname === '/api/messages/threads/t1/read');
+    for (let i = 0; i < 50 && !posted().length; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(posted()).to.have.length(1);
+    for (let i = 0; i < 50 && (await vault.outboxItems()).length; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await vault.outboxItems()).to.have.length(0);
+  });
+
+  it('a reply read on another device (received, from the feed) is not unread here; one nobody opened is', async () => {
+    const fresh = { ...reply, id: 'r9' };
+    expect((await unreadReplies(vault, P, [first, fresh])).size).to.equal(1);
+    expect((await unreadReplies(vault, P, [first, { ...fresh, received: '2026-11-21T11:00:00Z' }])).size).to.equal(0);
   });
 
   it('a reply goes into the outbox, sealed, and shows as on its way', async () => {
@@ -181,9 +197,9 @@ describe('messages (real vault in IndexedDB)', () => {
     const root = el.shadowRoot!;
     root.querySelector<HTMLTextAreaElement>('#reply')!.value = 'Thank you, doctor.';
     root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
-    let items = await vault.outboxItems();
-    for (let i = 0; i < 50 && !items.length; i++)
-      items = (await new Promise((r) => setTimeout(r, 20)), await vault.outboxItems());
+    const sends = async () => (await vault.outboxItems()).filter((i) => i.action === 'message.send');
+    let items = await sends();
+    for (let i = 0; i < 50 && !items.length; i++) items = (await new Promise((r) => setTimeout(r, 20)), await sends());
     expect(items).to.have.length(1);
     expect(items[0]!.body).to.deep.include({ patientId: P, thread: 't1', body: 'Thank you, doctor.' });
     const stored = await vault.db.outbox.get(items[0]!.id);
