@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { putInOutbox } from './file-outbox.js';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../log.js';
 
@@ -50,10 +49,12 @@ export function createMailer(options: MailerOptions): Mailer {
         subject: mail.subject,
         text: mail.text,
       });
-      await mkdir(options.outbox, { recursive: true });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const file = join(options.outbox, `${stamp}-${process.pid}-${++counter}.eml`);
-      await writeFile(file, info.message as Buffer, { mode: 0o600 });
+      const file = await putInOutbox(
+        options.outbox,
+        `${stamp}-${process.pid}-${++counter}.eml`,
+        info.message as Buffer,
+      );
       // Links carry single-use secrets: they are logged only for a portal on this machine (development and demos).
       const links = options.logLinks ? (mail.text.match(/https?:\/\/\S+/g) ?? []) : [];
       options.logger.info('mail written to file (no SMTP_URL)', {

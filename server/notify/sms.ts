@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { putInOutbox } from './file-outbox.js';
 import type { Logger } from '../log.js';
 
 /** A text message to one phone. Like mail, texts never carry clinical content. */
@@ -53,10 +52,12 @@ export function createSmsSender(options: {
   let counter = 0;
   return {
     async send(text) {
-      await mkdir(options.outbox, { recursive: true });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const file = join(options.outbox, `${stamp}-${process.pid}-${++counter}.txt`);
-      await writeFile(file, `To: ${text.to}\n\n${text.text}\n`, { mode: 0o600 });
+      const file = await putInOutbox(
+        options.outbox,
+        `${stamp}-${process.pid}-${++counter}.txt`,
+        `To: ${text.to}\n\n${text.text}\n`,
+      );
       // The text holds a sign-in code: it stays in the file, never in the log (on any host).
       logger.info('text written to file (no SMS_PROVIDER_URL)', { file, to: maskPhone(text.to) });
     },
