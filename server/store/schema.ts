@@ -312,8 +312,9 @@ export interface CaregiverGrantTable {
 
 /** A consent accepted for a grant: the text's version and the scopes it covered. */
 export interface CaregiverConsentTable {
-  id: string;
   grant_id: string;
+  /** 1, 2, … per grant: the highest is the consent in force. */
+  seq: number;
   text_version: string;
   /** JSON array of CareScope. */
   scopes: string;

@@ -86,12 +86,18 @@ for (const factory of storeFactories) {
       };
       await t.store.db
         .insertInto('caregiver_consent')
-        .values({ id: 'c1', ...consent })
+        .values({ seq: 1, ...consent })
         .execute();
       await assert.rejects(
         t.store.db
           .insertInto('caregiver_consent')
-          .values({ id: 'c2', ...consent, grant_id: 'no-such-grant' })
+          .values({ seq: 1, ...consent })
+          .execute(),
+      );
+      await assert.rejects(
+        t.store.db
+          .insertInto('caregiver_consent')
+          .values({ seq: 1, ...consent, grant_id: 'no-such-grant' })
           .execute(),
       );
       const row = await t.store.db

@@ -10,7 +10,8 @@ import type { Kysely } from 'kysely';
  *   when revoked (`revoked_at`, by `revoked_by`) or when the caregiver leaves (`left_at`). Rows are never deleted:
  *   the Sharing page and the access log show what was.
  * - `caregiver_consent`: each consent the patient (or, for a guardian, the person setting it up) accepted for a
- *   grant: the version of the text (common/caregiver-consent.ts), the scopes it covered, when and by whom.
+ *   grant: the version of the text (common/caregiver-consent.ts), the scopes it covered, when and by whom; `seq`
+ *   numbers them 1, 2, … per grant (the latest is the one in force; two within a millisecond stay in order).
  *
  * Decisions read these rows on every request (server/auth/record-access.ts), never a cache, so a revocation takes
  * effect at the next request on every server instance.
@@ -43,17 +44,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('caregiver_consent')
-    .addColumn('id', 'varchar(36)', (col) => col.primaryKey())
     .addColumn('grant_id', 'varchar(36)', (col) => col.notNull().references('caregiver_grant.id'))
+    .addColumn('seq', 'integer', (col) => col.notNull())
     .addColumn('text_version', 'varchar(32)', (col) => col.notNull())
     .addColumn('scopes', 'text', (col) => col.notNull())
     .addColumn('accepted_at', 'varchar(32)', (col) => col.notNull())
     .addColumn('accepted_by', 'varchar(64)', (col) => col.notNull())
-    .execute();
-  await db.schema
-    .createIndex('caregiver_consent_grant')
-    .on('caregiver_consent')
-    .columns(['grant_id', 'accepted_at'])
+    .addPrimaryKeyConstraint('caregiver_consent_pk', ['grant_id', 'seq'])
     .execute();
 }
 
