@@ -33,21 +33,23 @@ export interface Grant {
   leftAt: string | null;
 }
 
-export function grantOf(row: Selectable<CaregiverGrantTable>): Grant {
-  let scopes: CareScope[] = [];
+/** Scopes stored as JSON text. Unknown words are dropped, never widened into something: a damaged row allows less. */
+export function parseScopes(text: string): CareScope[] {
   try {
-    const parsed: unknown = JSON.parse(row.scopes);
-    // Unknown words are dropped, never widened into something: a damaged row allows less, not more.
-    if (Array.isArray(parsed)) scopes = orderScopes(parsed.filter((s): s is string => typeof s === 'string'));
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? orderScopes(parsed.filter((s): s is string => typeof s === 'string')) : [];
   } catch {
-    scopes = [];
+    return [];
   }
+}
+
+export function grantOf(row: Selectable<CaregiverGrantTable>): Grant {
   return {
     id: row.id,
     patientId: row.patient_id,
     caregiverAccountId: row.caregiver_account_id,
     kind: row.kind,
-    scopes,
+    scopes: parseScopes(row.scopes),
     endsAt: row.ends_at,
     acceptedAt: row.accepted_at,
     revokedAt: row.revoked_at,
