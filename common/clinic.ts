@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CARE_SCOPES } from './caregiver-consent.js';
 
 // The clinic's public settings: what the page shows and the server reads from CLINIC_CONFIG (server/clinic.ts).
 
@@ -52,6 +53,19 @@ export const clinicSchema = z
         guidance: text(600),
       })
       .strict(),
+    /**
+     * A guardian's access to a minor's record ([3/11]), by the child's age in whole years on the clinic's calendar
+     * (`timeZone`): from `narrowAt` the guardian may do only `narrowedScopes` (of what they were given); from
+     * `endsAt` the guardian's access ends, unless the young adult grants it again as a caregiver.
+     */
+    minors: z
+      .object({
+        narrowAt: z.number().int().min(0).max(25),
+        narrowedScopes: z.array(z.enum(CARE_SCOPES)).max(CARE_SCOPES.length),
+        endsAt: z.number().int().min(1).max(30),
+      })
+      .strict()
+      .refine((m) => m.narrowAt <= m.endsAt, 'minors.narrowAt must not be after minors.endsAt'),
   })
   .strict();
 

@@ -30,4 +30,6 @@ export const demoClinic: ClinicInfo = {
       'If you think you are having a medical emergency, call your local emergency number now. ' +
       'For an urgent question that cannot wait, call the nurse line.',
   },
+  // From 12 a guardian sees appointments only (a teenager's confidential care); from 18 the guardian's access ends.
+  minors: { narrowAt: 12, narrowedScopes: ['appointments'], endsAt: 18 },
 };

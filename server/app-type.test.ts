@@ -53,6 +53,14 @@ describe('AppType: the typed client knows every route, its body and its answer',
       void client.api.refill.$post({ json: {} });
       // @ts-expect-error a body where the route declares none of that shape
       void client.api.account.phone.$put({ json: { mobile: '+15075550123' } });
+      void client.api.sharing.$post({
+        json: { email: 'a@example.com', name: 'A', scopes: ['records'], consentVersion: '1' },
+      });
+      void client.api.caregiver.people[':id'].$delete({ param: { id: 'x' } });
+      // @ts-expect-error an invitation without the consent the patient accepted
+      void client.api.sharing.$post({ json: { email: 'a@example.com', name: 'A', scopes: ['records'] } });
+      // @ts-expect-error a scope that does not exist
+      void client.api.sharing[':id'].$patch({ param: { id: 'x' }, json: { scopes: ['billing'] } });
     }
     assert.equal(typeof client.api.refills.$url().href, 'string');
   });

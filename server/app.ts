@@ -25,6 +25,8 @@ import { staffRefillRoutes } from './routes/staff-refills.js';
 import { messageRoutes } from './routes/messages.js';
 import { staffMessageRoutes } from './routes/staff-messages.js';
 import { appointmentRoutes } from './routes/appointments.js';
+import { sharingRoutes } from './routes/sharing.js';
+import { caregiverRoutes } from './routes/caregiver.js';
 import { staffAppointmentRoutes } from './routes/staff-appointments/index.js';
 import { ATTACHMENT_MAX_BASE64 } from './messages/attachments.js';
 import { ATTACHMENTS_MAX } from './messages/messages.js';
@@ -98,6 +100,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/staff/messages', staffMessageRoutes(deps))
     .route('/api/appointments', appointmentRoutes(deps))
     .route('/api/staff/appointments', staffAppointmentRoutes(deps))
+    .route('/api/sharing', sharingRoutes(deps))
+    .route('/api/caregiver', caregiverRoutes(deps))
     .route('/api/signup', signupRoutes(deps))
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))

@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/log.js';
 import { normalizeEmail } from '../auth/accounts.js';
 import { clearFailures, reserveAttempt, throttleKey } from '../auth/login-throttle.js';
 import { hashPassword } from '../auth/password-hash.js';
-import { checkPassword } from '../../common/password-policy.js';
+import { requireAcceptablePassword } from '../auth/password-check.js';
 import { endAllSessions } from '../auth/sessions.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
@@ -137,14 +137,7 @@ export function passwordResetRoutes(deps: AppDeps) {
             .selectAll()
             .where('id', '=', row.account_id!)
             .executeTakeFirstOrThrow();
-          const verdict = checkPassword(body.password, { personal: [account.username, account.email] });
-          if (!verdict.ok)
-            throw new ApiError(
-              400,
-              'weak_password',
-              verdict.problems[0]!.message,
-              verdict.problems.map((p) => ({ path: 'password', message: p.message })),
-            );
+          requireAcceptablePassword(body.password, { personal: [account.username, account.email] });
           const factors = await factorSummary(store.db, account.id);
           let flow: Flow | undefined;
           if (hasSecondFactor(factors)) {

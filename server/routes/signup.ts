@@ -8,7 +8,7 @@ import { normalizeActivationCode } from '../auth/activation-code.js';
 import { matchActivationCode, matchRecord } from '../auth/identity-proofing.js';
 import { clearFailures, reserveAttempt } from '../auth/login-throttle.js';
 import { hashPassword } from '../auth/password-hash.js';
-import { checkPassword } from '../../common/password-policy.js';
+import { requireAcceptablePassword } from '../auth/password-check.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { spendLinkToken, usableLinkToken } from '../auth/link-tokens.js';
 import { ApiError } from '../errors.js';
@@ -65,15 +65,7 @@ export function signupRoutes(deps: AppDeps) {
       const ip = clientIp(c);
       const username = normalizeUsername(body.username);
       const email = normalizeEmail(body.email);
-      const verdict = checkPassword(body.password, { personal: [username, email] });
-      if (!verdict.ok) {
-        throw new ApiError(
-          400,
-          'weak_password',
-          verdict.problems[0]!.message,
-          verdict.problems.map((p) => ({ path: 'password', message: p.message })),
-        );
-      }
+      requireAcceptablePassword(body.password, { personal: [username, email] });
       // No "username taken" answer here: it would tell anyone which sign-in names exist. A clash is reported at
       // confirmation, to the holder of a valid link only.
 

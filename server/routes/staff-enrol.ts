@@ -4,7 +4,7 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { normalizeUsername } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
-import { checkPassword } from '../../common/password-policy.js';
+import { requireAcceptablePassword } from '../auth/password-check.js';
 import { usableLinkToken } from '../auth/link-tokens.js';
 
 import { ApiError } from '../errors.js';
@@ -55,14 +55,7 @@ export function staffEnrolRoutes(deps: AppDeps) {
     if (Number(passkeys) > 0)
       throw new ApiError(410, 'link_used', `This link has already been used. ${ENROL_TEXTS.afterUse}`);
     const username = normalizeUsername(input.username);
-    const verdict = checkPassword(input.password, { personal: [username, account.email] });
-    if (!verdict.ok)
-      throw new ApiError(
-        400,
-        'weak_password',
-        verdict.problems[0]!.message,
-        verdict.problems.map((p) => ({ path: 'password', message: p.message })),
-      );
+    requireAcceptablePassword(input.password, { personal: [username, account.email] });
     const taken = await store.db
       .selectFrom('account')
       .select('id')

@@ -109,7 +109,8 @@ export interface OneTimeTokenTable {
     | 'staff-enrol'
     | 'webauthn-challenge'
     | 'auth-flow'
-    | 'change-email';
+    | 'change-email'
+    | 'caregiver-invite';
   account_id: string | null;
   patient_id: string | null;
   created_at: string;
@@ -283,6 +284,44 @@ export interface ReminderTable {
   sent_at: string | null;
 }
 
+/** Access to a patient's record held by another person's account ([3/11]; migration 0012). */
+export interface CaregiverGrantTable {
+  id: string;
+  patient_id: string;
+  /** Null until the invitation is accepted. */
+  caregiver_account_id: string | null;
+  /** Lower case; where the invitation was sent (null for a guardian set up without one). */
+  invited_email: string | null;
+  /** The name the patient gave the person. */
+  invited_name: string;
+  kind: 'caregiver' | 'guardian';
+  /** JSON array of CareScope (common/caregiver-consent.ts). */
+  scopes: string;
+  /** Access ends at this instant (null: no end date). */
+  ends_at: string | null;
+  /** Until when the invitation's link works. */
+  invite_expires_at: string | null;
+  /** Account id of who set it up (the patient, a staff member) or `cli`. */
+  created_by: string;
+  created_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  left_at: string | null;
+}
+
+/** A consent accepted for a grant: the text's version and the scopes it covered. */
+export interface CaregiverConsentTable {
+  grant_id: string;
+  /** 1, 2, … per grant: the highest is the consent in force. */
+  seq: number;
+  text_version: string;
+  /** JSON array of CareScope. */
+  scopes: string;
+  accepted_at: string;
+  accepted_by: string;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   fhir_resource: FhirResourceTable;
@@ -308,4 +347,6 @@ export interface Database {
   slot_booking: SlotBookingTable;
   reminder: ReminderTable;
   appointment_request: AppointmentRequestTable;
+  caregiver_grant: CaregiverGrantTable;
+  caregiver_consent: CaregiverConsentTable;
 }

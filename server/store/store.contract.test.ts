@@ -55,6 +55,59 @@ for (const factory of storeFactories) {
       );
     });
 
+    it('keeps caregiver grants and their consents, a consent only for a grant that exists (0012)', async () => {
+      const at = '2026-11-25T12:00:00.000Z';
+      await t.store.db
+        .insertInto('caregiver_grant')
+        .values({
+          id: 'grant-contract',
+          patient_id: 'pat-contract',
+          caregiver_account_id: null,
+          invited_email: 'carer@example.com',
+          invited_name: 'Cal',
+          kind: 'caregiver',
+          scopes: '["records"]',
+          ends_at: null,
+          invite_expires_at: at,
+          created_by: 'someone',
+          created_at: at,
+          accepted_at: null,
+          revoked_at: null,
+          revoked_by: null,
+          left_at: null,
+        })
+        .execute();
+      const consent = {
+        grant_id: 'grant-contract',
+        text_version: '1',
+        scopes: '["records"]',
+        accepted_at: at,
+        accepted_by: 'someone',
+      };
+      await t.store.db
+        .insertInto('caregiver_consent')
+        .values({ seq: 1, ...consent })
+        .execute();
+      await assert.rejects(
+        t.store.db
+          .insertInto('caregiver_consent')
+          .values({ seq: 1, ...consent })
+          .execute(),
+      );
+      await assert.rejects(
+        t.store.db
+          .insertInto('caregiver_consent')
+          .values({ seq: 1, ...consent, grant_id: 'no-such-grant' })
+          .execute(),
+      );
+      const row = await t.store.db
+        .selectFrom('caregiver_grant')
+        .innerJoin('caregiver_consent', 'caregiver_consent.grant_id', 'caregiver_grant.id')
+        .select(['caregiver_grant.caregiver_account_id', 'caregiver_consent.text_version'])
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(row, { caregiver_account_id: null, text_version: '1' });
+    });
+
     it('answers a ping', async () => {
       await t.store.ping();
     });
