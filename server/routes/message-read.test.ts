@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../testing/app.js';
+import { passwordCookie, verifiedPatient } from '../testing/accounts.js';
 import { storeFactories } from '../testing/stores.js';
 import { createAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
@@ -78,33 +79,8 @@ for (const factory of storeFactories)
             now,
           ),
         );
-        const a = await createAccount(
-          store.db,
-          {
-            kind: 'patient',
-            username,
-            email: `${username}@example.com`,
-            displayName: username,
-            passwordHash: hash,
-            patientId,
-          },
-          now,
-        );
-        await store.db
-          .updateTable('account')
-          .set({ email_verified_at: now.toISOString() })
-          .where('id', '=', a.id)
-          .execute();
-        const res = await t.app.request('/api/session', {
-          method: 'POST',
-          headers: {
-            Origin: t.config.publicOrigin,
-            [CSRF_HEADER]: CSRF_HEADER_VALUE,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ login: username, password: PASSWORD }),
-        });
-        cookies[username] = res.headers.get('set-cookie')!.split(';')[0]!;
+        await verifiedPatient(store, username, patientId, hash, now);
+        cookies[username] = await passwordCookie(t, username, PASSWORD);
       }
       const staff = await createAccount(
         store.db,

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../testing/app.js';
+import { passwordCookie } from '../testing/accounts.js';
 import { storeFactories } from '../testing/stores.js';
 import { createAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
@@ -94,16 +95,7 @@ for (const factory of storeFactories)
           .where('id', '=', a.id)
           .execute();
         ids[`${username}Account`] = a.id;
-        const res = await t.app.request('/api/session', {
-          method: 'POST',
-          headers: {
-            Origin: t.config.publicOrigin,
-            [CSRF_HEADER]: CSRF_HEADER_VALUE,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ login: username, password: PASSWORD }),
-        });
-        cookies[username] = res.headers.get('set-cookie')!.split(';')[0]!;
+        cookies[username] = await passwordCookie(t, username, PASSWORD);
       }
       for (const [username, role] of [
         ['drlee', 'clinician'],

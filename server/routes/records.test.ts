@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { createTestApp, type TestApp } from '../testing/app.js';
+import { passwordCookie, verifiedPatient } from '../testing/accounts.js';
 import { createAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
@@ -46,33 +47,8 @@ describe('records change feed: the one path records leave the server by', () => 
       ['margery', margery],
       ['reyna', reyna],
     ] as const) {
-      const a = await createAccount(
-        store.db,
-        {
-          kind: 'patient',
-          username,
-          email: `${username}@example.com`,
-          displayName: username,
-          passwordHash: hash,
-          patientId,
-        },
-        now,
-      );
-      await store.db
-        .updateTable('account')
-        .set({ email_verified_at: now.toISOString() })
-        .where('id', '=', a.id)
-        .execute();
-      const res = await t.app.request('/api/session', {
-        method: 'POST',
-        headers: {
-          Origin: t.config.publicOrigin,
-          [CSRF_HEADER]: CSRF_HEADER_VALUE,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({ login: username, password: PASSWORD }),
-      });
-      cookies[username] = res.headers.get('set-cookie')!.split(';')[0]!;
+      await verifiedPatient(store, username, patientId, hash, now);
+      cookies[username] = await passwordCookie(t, username, PASSWORD);
     }
   });
   after(() => t.close());

@@ -1,8 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../testing/app.js';
+import { passwordCookie, verifiedPatient } from '../testing/accounts.js';
 import { storeFactories } from '../testing/stores.js';
-import { createAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
 import { importFile } from '../fhir/import.js';
@@ -64,34 +64,9 @@ for (const factory of storeFactories)
         ['reyna', patientId],
         ['margery', other],
       ] as const) {
-        const a = await createAccount(
-          store.db,
-          {
-            kind: 'patient',
-            username,
-            email: `${username}@example.com`,
-            displayName: username,
-            passwordHash: hash,
-            patientId: pid,
-          },
-          now,
-        );
+        const a = await verifiedPatient(store, username, pid, hash, now);
         if (username === 'reyna') accountId = a.id;
-        await store.db
-          .updateTable('account')
-          .set({ email_verified_at: now.toISOString() })
-          .where('id', '=', a.id)
-          .execute();
-        const res = await t.app.request('/api/session', {
-          method: 'POST',
-          headers: {
-            Origin: t.config.publicOrigin,
-            [CSRF_HEADER]: CSRF_HEADER_VALUE,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ login: username, password: PASSWORD }),
-        });
-        cookies[username] = res.headers.get('set-cookie')!.split(';')[0]!;
+        cookies[username] = await passwordCookie(t, username, PASSWORD);
       }
     });
     after(() => t.close());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TestApp } from './app.js';
-import { createAccount } from '../auth/accounts.js';
+import { verifiedPatient } from './accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
 import type { Account } from '../auth/sessions.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
@@ -71,23 +71,7 @@ export async function seedPeople(store: Store, now: Date): Promise<Record<string
     ['ada', 'pat-ada'],
     ['bea', 'pat-bea'],
   ] as const) {
-    const a = await createAccount(
-      store.db,
-      {
-        kind: 'patient',
-        username,
-        email: `${username}@example.com`,
-        displayName: username,
-        passwordHash: hash,
-        patientId,
-      },
-      now,
-    );
-    await store.db
-      .updateTable('account')
-      .set({ email_verified_at: now.toISOString() })
-      .where('id', '=', a.id)
-      .execute();
+    const a = await verifiedPatient(store, username, patientId, hash, now);
     out[username] = a;
   }
   return out;
