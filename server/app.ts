@@ -24,7 +24,7 @@ import { refillRoutes } from './routes/refills.js';
 import { staffRefillRoutes } from './routes/staff-refills.js';
 import { messageRoutes } from './routes/messages.js';
 import { staffMessageRoutes } from './routes/staff-messages.js';
-import { appointmentRoutes } from './routes/appointments.js';
+import { appointmentRoutes } from './routes/appointments/index.js';
 import { sharingRoutes } from './routes/sharing.js';
 import { caregiverRoutes } from './routes/caregiver.js';
 import { staffAppointmentRoutes } from './routes/staff-appointments/index.js';

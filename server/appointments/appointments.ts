@@ -35,6 +35,14 @@ export interface OnlineRules {
   phone: string;
 }
 
+/** The clinic's online rules from its settings: the change/cancel cut-off and the phone to call instead. */
+export function onlineRulesOf(config: {
+  appointments: { cancelCutoffMs: number };
+  clinic: { support: { phone: string } };
+}): OnlineRules {
+  return { cutoffMs: config.appointments.cancelCutoffMs, phone: config.clinic.support.phone };
+}
+
 /** "24 hours", "1 hour", "90 minutes": the cut-off as the sentences say it. */
 export function cutoffText(ms: number): string {
   const hours = ms / 3600_000;

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { validator } from 'hono/validator';
 import { z } from 'zod';
 import type { Appointment, Patient } from 'fhir/r4';
-import type { AppDeps, AppEnv } from '../deps.js';
-import { appendAudit } from '../audit/log.js';
-import { mayRead, readablePatients } from '../auth/record-access.js';
-import { ApiError } from '../errors.js';
-import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
-import { jsonBody } from '../http/json-body.js';
-import { authOf, clientIp, requireSession } from '../http/require-session.js';
-import { fhirId, pathId } from '../http/ids.js';
+import type { AppDeps, AppEnv } from '../../deps.js';
+import { appendAudit } from '../../audit/log.js';
+import { mayRead, readablePatients } from '../../auth/record-access.js';
+import { ApiError } from '../../errors.js';
+import { idempotent, requireIdempotencyKey } from '../../http/idempotency.js';
+import { jsonBody } from '../../http/json-body.js';
+import { authOf, clientIp, requireSession } from '../../http/require-session.js';
+import { fhirId, pathId } from '../../http/ids.js';
 import {
   appointmentFor,
   lockAppointment,
@@ -19,21 +18,20 @@ import {
   cancelAppointment,
   cancelReminders,
   cutoffText,
-  earliestOnline,
   holdSlot,
-  openSlots,
   planReminders,
   slotById,
   visitTypeOf,
-  type OnlineRules,
-} from '../appointments/appointments.js';
-import { patientDisplayName } from '../fhir/patient-name.js';
-import { getResource } from '../store/resource-reads.js';
-import { putResources } from '../store/resources.js';
-import { withTransaction } from '../store/store.js';
-import type { JsonObject } from '../fhir-json/references.js';
-import { closeRequest, requestDaysProblem, requestInput, requestResource } from '../appointments/requests.js';
-import { zonedDate } from '../appointments/clinic-time.js';
+  onlineRulesOf,
+} from '../../appointments/appointments.js';
+import { patientDisplayName } from '../../fhir/patient-name.js';
+import { getResource } from '../../store/resource-reads.js';
+import { putResources } from '../../store/resources.js';
+import { withTransaction } from '../../store/store.js';
+import type { JsonObject } from '../../fhir-json/references.js';
+import { closeRequest, requestDaysProblem, requestInput, requestResource } from '../../appointments/requests.js';
+import { zonedDate } from '../../appointments/clinic-time.js';
+import { appointmentTimeRoutes } from './times.js';
 
 const id = fhirId();
 const bookBody = z.object({ patientId: id, slotId: id }).strict();
@@ -41,33 +39,12 @@ const moveBody = z.object({ slotId: id }).strict();
 const cancelBody = z
   .object({ reason: z.string().trim().max(300, 'Reason: at most 300 characters.').optional() })
   .strict();
-const slotsQuery = z.object({
-  visitType: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9-]{1,40}$/, 'Choose a visit type.'),
-  schedule: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9-]{1,64}$/, 'schedule: not a schedule id')
-    .optional(),
-  from: z.iso.date('from: a date such as 2026-12-01').optional(),
-  /** 21 when not given (read as `q.days ?? 21`: optional here, so the typed client need not send it). */
-  days: z.coerce.number().int().min(1).max(60).optional(),
-});
-/** The slots query, declared so the typed client sends it; the same 400 as when the handler parsed it by hand. */
-const slotsQueryIn = validator('query', (_query, c) => {
-  const parsed = slotsQuery.safeParse(c.req.query());
-  if (!parsed.success) throw new ApiError(400, 'invalid_query', parsed.error.issues[0]!.message);
-  return parsed.data;
-});
-
 const NOT_YOURS = 'There is no appointment here that you may change.';
 
 /**
  * Appointments, patient side ([7/8]). Reading is through the record (Appointment resources sync like the rest);
  * these need a connection:
- * - `GET /options`: visit types patients may book themselves, and the schedules (clinicians, departments) offering them.
+ * - `GET /options`, `GET /slots` (times.ts): visit types patients may book themselves, and the schedules (clinicians, departments) offering them.
  * - `GET /slots?visitType=&schedule=&from=&days=`: free times, soonest first, none sooner than the cut-off
  *   (CANCEL_CUTOFF_HOURS: what could not be cancelled online is not booked online either; /clinic.json says it).
  * - `POST /` (Idempotency-Key) `{patientId, slotId}`: books; a taken slot is a 409 (the database decides), one
@@ -82,75 +59,14 @@ const NOT_YOURS = 'There is no appointment here that you may change.';
  */
 export function appointmentRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
-  const online: OnlineRules = { cutoffMs: config.appointments.cancelCutoffMs, phone: config.clinic.support.phone };
+  const online = onlineRulesOf(config);
   const tooLate = (a: Appointment, now: Date) => Date.parse(a.start ?? '') - now.getTime() < online.cutoffMs;
   const tooLateMessage = () =>
     `It is less than ${cutoffText(online.cutoffMs)} before the visit, so it can no longer be changed online. Please call ${online.phone}.`;
 
   return new Hono<AppEnv>()
     .use(requireSession(deps))
-    .get('/options', async (c) => {
-      const types = await store.db
-        .selectFrom('visit_type')
-        .selectAll()
-        .where('bookable_online', '=', 1)
-        .orderBy('name')
-        .execute();
-      const offered = await store.db
-        .selectFrom('slot as s')
-        .innerJoin('schedule as c', 'c.id', 's.schedule_id')
-        .select(['s.visit_type_id', 'c.id', 'c.name', 'c.kind', 'c.department', 'c.practitioner_ref'])
-        .where('s.start_at', '>=', earliestOnline(clock.now(), online).toISOString())
-        .distinct()
-        .execute();
-      return c.json({
-        visitTypes: types.map((t) => ({ id: t.id, name: t.name, minutes: t.minutes, instructions: t.instructions })),
-        schedules: [
-          ...new Map(
-            offered.map((o) => [
-              o.id,
-              {
-                id: o.id,
-                name: o.name,
-                kind: o.kind,
-                department: o.department,
-                practitioner: o.practitioner_ref,
-                visitTypes: offered.filter((x) => x.id === o.id).map((x) => x.visit_type_id),
-              },
-            ]),
-          ).values(),
-        ],
-      });
-    })
-    .get('/slots', slotsQueryIn, async (c) => {
-      const q = c.req.valid('query');
-      const type = await store.db
-        .selectFrom('visit_type')
-        .select(['bookable_online', 'name'])
-        .where('id', '=', q.visitType)
-        .executeTakeFirst();
-      if (!type) throw new ApiError(404, 'visit_type_not_found', 'There is no such visit type.');
-      if (!type.bookable_online)
-        throw new ApiError(
-          403,
-          'not_bookable_online',
-          `“${type.name}” visits are booked by the clinic. Please call ${config.clinic.support.phone}.`,
-        );
-      // Nothing sooner than the cut-off: a time the patient could not book (nor cancel) online is not offered.
-      const earliest = earliestOnline(clock.now(), online);
-      const from = q.from
-        ? new Date(Math.max(Date.parse(`${q.from}T00:00:00Z`) - 86_400_000, earliest.getTime()))
-        : earliest;
-      const to = new Date(from.getTime() + (q.days ?? 21) * 86_400_000);
-      return c.json({
-        slots: await openSlots(store.db, {
-          visitTypeId: q.visitType,
-          ...(q.schedule ? { scheduleId: q.schedule } : {}),
-          from,
-          to,
-        }),
-      });
-    })
+    .route('/', appointmentTimeRoutes(deps))
     .post('/', requireIdempotencyKey(deps), jsonBody(bookBody), async (c) => {
       const body = c.req.valid('json');
       const { account } = authOf(c);
