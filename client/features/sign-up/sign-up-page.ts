@@ -112,9 +112,8 @@ export class SignUpPage extends LitElement {
 
   /** Each problem beside its field; the top says how many. A problem without a field of its own is said at the top. */
   private showErrors(errors: Record<string, string>) {
-    const fields = new Set(
-      [...this.renderRoot.querySelectorAll('input[id], mcl-password-field')].map((e) => e.id || 'password'),
-    );
+    // The inputs of this form by id, and the password field (its own element, which shows `errors.password`).
+    const fields = new Set([...this.renderRoot.querySelectorAll('input[id]')].map((e) => e.id).concat('password'));
     const loose = Object.entries(errors).filter(([path]) => !fields.has(path));
     this.errors = errors;
     this.problem = [checkAnswersSentence(Object.keys(errors).length), ...loose.map(([, m]) => m)].join(' ');
