@@ -8,7 +8,7 @@ import { ApiProblem } from '../../data/api.js';
 import { ok, portal, type Success } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { deviceName } from './device-name.js';
-import { describeAction } from './activity-words.js';
+import { describeAction } from '../../../common/audit-words.js';
 import './factors-panel.js';
 import './contact-panel.js';
 import './notifications-panel.js';
