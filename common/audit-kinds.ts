@@ -110,6 +110,11 @@ export function accessKindOf(action: string): AccessKind {
   return (KINDS as Record<string, AccessKind>)[action] ?? 'read';
 }
 
+/** Every action of one kind. */
+export function actionsOfKind(kind: AccessKind): AuditAction[] {
+  return (Object.keys(KINDS) as AuditAction[]).filter((a) => KINDS[a] === kind);
+}
+
 /** Each kind in words, for the log's column and its CSV. */
 export const ACCESS_KIND_WORDS: Record<AccessKind, string> = {
   read: 'Read',
@@ -117,3 +122,15 @@ export const ACCESS_KIND_WORDS: Record<AccessKind, string> = {
   sharing: 'Sharing',
   account: 'Account',
 };
+
+/** An entry's outcome (AuditEvent.outcome) in words. */
+export function outcomeInWords(outcome: string): string {
+  return (
+    (
+      { success: 'Done', failure: 'Failed', denied: 'Refused', throttled: 'Slowed down after tries' } as Record<
+        string,
+        string
+      >
+    )[outcome] ?? outcome
+  );
+}

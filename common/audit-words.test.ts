@@ -20,9 +20,6 @@ describe('activity in words', () => {
   });
 
   it('an action from a newer server is still a sentence, naming the action for the help desk', () => {
-    assert.equal(
-      describeAction('something.new-here'),
-      'Something else happened on your account (something.new-here)',
-    );
+    assert.equal(describeAction('something.new-here'), 'Something else happened on your account (something.new-here)');
   });
 });
