@@ -19,10 +19,10 @@ const logQuery = z
     person: z.string().min(1).max(64, 'person: not a person of this log').optional(),
     from: z.iso.date('From: use a date such as 2026-12-01.').optional(),
     to: z.iso.date('To: use a date such as 2026-12-31.').optional(),
-    cursor: z.coerce
-      .number('cursor: not a page of this log')
-      .int('cursor: not a page of this log')
-      .positive('cursor: not a page of this log')
+    // Text, as the typed client sends it and the answer's `next` gives it; a number once read.
+    cursor: z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/, 'cursor: not a page of this log')
       .optional(),
   })
   .strict()
@@ -95,7 +95,7 @@ export function accessLogRoutes(deps: AppDeps) {
           patientId: authOf(c).account.patient_id!,
           person: q.person,
           ...range(q),
-          before: q.cursor,
+          before: q.cursor ? Number(q.cursor) : undefined,
           limit: ACCESS_LOG_PAGE,
         },
         zone,
@@ -110,7 +110,7 @@ export function accessLogRoutes(deps: AppDeps) {
     .get('/access-log.csv', requireSession(deps), ownRecord, logQueryIn, async (c) => {
       const q = c.req.valid('query');
       const entries: AccessLogEntry[] = [];
-      for (let before = q.cursor; entries.length < ACCESS_LOG_CSV_MAX;) {
+      for (let before = q.cursor ? Number(q.cursor) : undefined; entries.length < ACCESS_LOG_CSV_MAX;) {
         const page = await accessLogPage(
           store.db,
           {

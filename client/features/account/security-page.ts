@@ -96,6 +96,11 @@ export class SecurityPage extends LitElement {
       }
       <h2>Recent activity on your account and record</h2>
       ${
+        this.session?.account?.patientId
+          ? html`<p><a href="/account/access-log">Access log: who has seen your record</a>, by person and day, and as a file.</p>`
+          : nothing
+      }
+      ${
         this.activity === undefined
           ? nothing
           : this.activity.length === 0
