@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { storeFactories } from '../testing/stores.js';
-import { caller, PASSWORD, seedPeople, signIn as signInAs } from '../testing/caregivers.js';
+import { caller, insertAcceptedGrant, PASSWORD, seedPeople, signIn as signInAs } from '../testing/caregivers.js';
 import { createAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { appendAudit, verifyAuditLog, type AuditEvent } from '../audit/log.js';
@@ -42,26 +42,7 @@ for (const factory of storeFactories)
       people.gus = await account('gus', '-Gus "the" guardian', 'patient');
       people.doc = await account('doc', 'Dr. Ana Lee', 'staff', 'clinician');
       const grant = (id: string, holder: Account, kind: 'caregiver' | 'guardian', name: string) =>
-        db
-          .insertInto('caregiver_grant')
-          .values({
-            id,
-            patient_id: 'pat-ada',
-            caregiver_account_id: holder.id,
-            invited_email: holder.email,
-            invited_name: name,
-            kind,
-            scopes: JSON.stringify(['records']),
-            ends_at: null,
-            invite_expires_at: null,
-            created_by: people.ada!.id,
-            created_at: now.toISOString(),
-            accepted_at: now.toISOString(),
-            revoked_at: null,
-            revoked_by: null,
-            left_at: null,
-          })
-          .execute();
+        insertAcceptedGrant(t.testStore.store, { id, patientId: 'pat-ada', holder, kind, name }, ['records'], now);
       await grant('g-cal', people.cal, 'caregiver', 'Cal');
       await grant('g-gus', people.gus, 'guardian', 'Gus');
       const ada = 'pat-ada';
