@@ -120,7 +120,9 @@ async function whoAre(db: Db, scope: Scope, actors: (string | null)[]): Promise<
         kind: 'staff',
         role: ROLE_WORDS[account.role ?? ''] ?? 'Staff',
       });
-    else if (grant) out.set(actor, { id: actor, name: account?.display_name || grant.name, kind: grant.kind });
+    // The name the patient (or the care team, for a guardian) gave them, as Sharing shows it: not the one they chose
+    // for their own account, which could be anything ("Dr. Lee").
+    else if (grant) out.set(actor, { id: actor, name: grant.name, kind: grant.kind });
     else if (account) out.set(actor, { id: actor, name: 'Another portal account', kind: 'someone' });
     else out.set(actor, { id: actor, name: 'An account no longer on the portal', kind: 'someone' });
   }

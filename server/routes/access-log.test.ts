@@ -37,14 +37,15 @@ for (const factory of storeFactories)
         await db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
         return a;
       };
-      people.cal = await account('cal', 'Cal Ortiz', 'patient');
-      // A name a spreadsheet would run as a formula, with quotes in it.
-      people.gus = await account('gus', '-Gus "the" guardian', 'patient');
+      // The name Cal chose for their own account is not what the patient is shown: the name the patient gave is.
+      people.cal = await account('cal', 'Dr. Cal (staff)', 'patient');
+      people.gus = await account('gus', 'Gus', 'patient');
       people.doc = await account('doc', 'Dr. Ana Lee', 'staff', 'clinician');
       const grant = (id: string, holder: Account, kind: 'caregiver' | 'guardian', name: string) =>
         insertAcceptedGrant(t.testStore.store, { id, patientId: 'pat-ada', holder, kind, name }, ['records'], now);
-      await grant('g-cal', people.cal, 'caregiver', 'Cal');
-      await grant('g-gus', people.gus, 'guardian', 'Gus');
+      await grant('g-cal', people.cal, 'caregiver', 'Cal Ortiz');
+      // A name a spreadsheet would run as a formula, with quotes in it.
+      await grant('g-gus', people.gus, 'guardian', '-Gus "the" guardian');
       const ada = 'pat-ada';
       await audit(
         { actor: people.ada!.id, onBehalfOf: ada, action: 'record.download', outcome: 'success' },
@@ -161,7 +162,7 @@ for (const factory of storeFactories)
       assert.equal(entries.at(-1)!.what, 'Your record was copied to this app for use with no connection');
       assert.equal(
         entries.find((e) => e.action === 'caregiver.accepted')!.what,
-        'A caregiver invitation was accepted: access started: Cal, who may read your health record and read and write messages until 2027-06-30',
+        'A caregiver invitation was accepted: access started: Cal Ortiz, who may read your health record and read and write messages until 2027-06-30',
       );
       assert.match(entries[0]!.what, /^A caregiver’s access or invitation was ended: Dan$/);
       assert.match(entries[1]!.what, /^A caregiver was invited by email: Dan, who may read your health record$/);
@@ -179,6 +180,7 @@ for (const factory of storeFactories)
         ],
       );
       assert.ok(!JSON.stringify(res.body).includes('bea'), 'nothing names Bea or her record');
+      assert.ok(!JSON.stringify(res.body).includes('Dr. Cal'), 'a caregiver goes by the name the patient gave');
       // Bea's own log has her read and Dr. Lee's, nothing of Ada's.
       const bea = await get('/api/access-log', 'bea');
       assert.deepEqual(
@@ -265,7 +267,7 @@ for (const factory of storeFactories)
         lines[3],
         `2026-11-21 21:00,2026-11-22T03:00:00.000Z,"'-Gus ""the"" guardian",Guardian,Read,Your record was read,Done`,
       );
-      assert.match(lines[6]!, /,"A caregiver invitation was accepted: access started: Cal, who may [^"]+",Done$/);
+      assert.match(lines[6]!, /,"A caregiver invitation was accepted: access started: Cal Ortiz, who may [^"]+",Done$/);
       assert.equal(lines.length, 1 + 7 + 1, 'seven entries and the final line end');
       assert.equal(lines.at(-1), '');
       const cal = await t.app.request(`/api/access-log.csv?person=${people.cal!.id}`, {
