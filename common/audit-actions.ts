@@ -1,6 +1,6 @@
 /**
  * Every action the audit log records, by its stable name. The server may append only these (`AuditEvent.action`),
- * and the account holder's activity list must say each in words (client/features/account/activity-words.ts is a
+ * and the account holder's activity list must say each in words (common/audit-words.ts is a
  * `Record` over this list), so a new action cannot reach a patient as a bare event name.
  */
 export const AUDIT_ACTIONS = [
@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   'record.download',
   'record.export',
   'record.import',
+  'record.read',
   'record.view',
   'recovery-code.used',
   'recovery-codes.created',

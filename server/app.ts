@@ -16,6 +16,7 @@ import { signupRoutes } from './routes/signup.js';
 import { passwordResetRoutes } from './routes/password-reset.js';
 import { staffEnrolRoutes } from './routes/staff-enrol.js';
 import { auditRoutes } from './routes/audit.js';
+import { accessLogRoutes } from './routes/access-log.js';
 import { sessionStepRoutes } from './routes/session-steps.js';
 import { factorRoutes } from './routes/factors/index.js';
 import { accountRoutes } from './routes/account.js';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/password-reset', passwordResetRoutes(deps))
     .route('/api/staff-enrol', staffEnrolRoutes(deps))
     .route('/api/audit', auditRoutes(deps))
+    .route('/api', accessLogRoutes(deps))
     .route('/', publicRoutes(deps));
 
   app.all('/api/*', (c) => jsonError(c, 404, 'not_found', `There is no API at ${c.req.path}.`));

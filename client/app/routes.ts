@@ -194,6 +194,13 @@ export const routes: Route[] = [
     load: () => import('../features/account/security-page.js'),
   },
   {
+    path: '/account/access-log',
+    tag: 'mcl-access-log-page',
+    title: 'Access log',
+    nav: false,
+    load: () => import('../features/account/access-log-page.js'),
+  },
+  {
     path: '/account/protect',
     tag: 'mcl-protect-page',
     title: 'Protect your account',

@@ -5,7 +5,7 @@ import { storeFactories } from '../testing/stores.js';
 import { loadAccess, type AccessDecision } from '../auth/record-access.js';
 import { verifyAuditLog } from '../audit/log.js';
 import { waitForMail } from '../testing/mail.js';
-import { caller, linkToken, seedPeople, signIn as signInAs } from '../testing/caregivers.js';
+import { caller, insertAcceptedGrant, linkToken, seedPeople, signIn as signInAs } from '../testing/caregivers.js';
 import { CURRENT_CAREGIVER_CONSENT } from '../../common/caregiver-consent.js';
 import type { Account } from '../auth/sessions.js';
 
@@ -317,26 +317,12 @@ for (const factory of storeFactories)
     });
 
     it('a guardian’s access follows the child’s age on the clinic’s calendar', async () => {
-      await t.testStore.store.db
-        .insertInto('caregiver_grant')
-        .values({
-          id: 'grant-kit',
-          patient_id: 'pat-kit',
-          caregiver_account_id: people.bea!.id,
-          invited_email: null,
-          invited_name: 'Bea Stone',
-          kind: 'guardian',
-          scopes: '["records","appointments","messages"]',
-          ends_at: null,
-          invite_expires_at: null,
-          created_by: 'cli',
-          created_at: now.toISOString(),
-          accepted_at: now.toISOString(),
-          revoked_at: null,
-          revoked_by: null,
-          left_at: null,
-        })
-        .execute();
+      await insertAcceptedGrant(
+        t.testStore.store,
+        { id: 'grant-kit', patientId: 'pat-kit', holder: people.bea!, kind: 'guardian', name: 'Bea Stone' },
+        ['records', 'appointments', 'messages'],
+        now,
+      );
       const kit = async () => (await call('GET', '/api/caregiver/people', undefined, 'bea')).body.people as Json[];
       assert.deepEqual((await kit())[0]!.scopes, ['records', 'appointments', 'messages']);
       now = new Date('2026-11-26T05:59:00Z'); // 23:59 on the 25th in Chicago: eleven still

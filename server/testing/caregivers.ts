@@ -110,3 +110,33 @@ export async function mailTo(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Puts in an accepted grant as the care team or an earlier test would have left it (no invitation, no mail). */
+export async function insertAcceptedGrant(
+  store: Pick<Store, 'db'>,
+  grant: { id: string; patientId: string; holder: Account; kind: 'caregiver' | 'guardian'; name: string },
+  scopes: readonly string[],
+  now: Date,
+  createdBy = 'cli',
+): Promise<void> {
+  await store.db
+    .insertInto('caregiver_grant')
+    .values({
+      id: grant.id,
+      patient_id: grant.patientId,
+      caregiver_account_id: grant.holder.id,
+      invited_email: grant.kind === 'guardian' ? null : grant.holder.email,
+      invited_name: grant.name,
+      kind: grant.kind,
+      scopes: JSON.stringify(scopes),
+      ends_at: null,
+      invite_expires_at: null,
+      created_by: createdBy,
+      created_at: now.toISOString(),
+      accepted_at: now.toISOString(),
+      revoked_at: null,
+      revoked_by: null,
+      left_at: null,
+    })
+    .execute();
+}

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { deviceName } from './security-page.js';
-import { describeAction } from './activity-words.js';
+import { describeAction } from '../../../common/audit-words.js';
 
 describe('account pages', () => {
   it('names devices for people', () => {

@@ -8,7 +8,7 @@ import { ApiProblem } from '../../data/api.js';
 import { ok, portal, type Success } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { deviceName } from './device-name.js';
-import { describeAction } from './activity-words.js';
+import { describeAction } from '../../../common/audit-words.js';
 import './factors-panel.js';
 import './contact-panel.js';
 import './notifications-panel.js';
@@ -95,6 +95,11 @@ export class SecurityPage extends LitElement {
           </ul>`
       }
       <h2>Recent activity on your account and record</h2>
+      ${
+        this.session?.account?.patientId
+          ? html`<p><a href="/account/access-log">Access log: who has seen your record</a>, by person and day, and as a file.</p>`
+          : nothing
+      }
       ${
         this.activity === undefined
           ? nothing

@@ -11,6 +11,7 @@ import * as m0009 from './0009-appointments.js';
 import * as m0010 from './0010-appointment-requests.js';
 import * as m0011 from './0011-phones-e164.js';
 import * as m0012 from './0012-caregivers.js';
+import * as m0013 from './0013-audit-target.js';
 
 /**
  * Every migration, in order, bundled with the server (no directory scan at run time, so a bundled server and the
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0010-appointment-requests': m0010,
   '0011-phones-e164': m0011,
   '0012-caregivers': m0012,
+  '0013-audit-target': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,8 @@
-import type { AuditAction } from '../../../common/audit-actions.js';
+import type { AuditAction } from './audit-actions.js';
 
 /**
- * Each audit action in words for the account holder (Account → Security, "Recent activity"). A `Record` over
+ * Each audit action in words for the account holder (Account → Security, "Recent activity"; Account → Access log,
+ * whose CSV the server writes, hence common/: the page and the server say the same). A `Record` over
  * every action the server can log, so the typecheck fails when a new action has no sentence here: the list once
  * showed bare event names ("record download", "signup requested") among the sentences.
  */
@@ -44,6 +45,7 @@ const ACTIONS: Record<AuditAction, string> = {
   'record.download': 'Your record was copied to this app for use with no connection',
   'record.export': 'Your record was exported',
   'record.import': 'Records were added to your record by the clinic',
+  'record.read': 'Your record was read',
   'record.view': 'Your record was viewed',
   'recovery-code.used': 'A recovery code was used',
   'recovery-codes.created': 'New recovery codes made',
