@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   'record.download',
   'record.export',
   'record.import',
+  'record.read',
   'record.view',
   'recovery-code.used',
   'recovery-codes.created',

@@ -44,6 +44,7 @@ const ACTIONS: Record<AuditAction, string> = {
   'record.download': 'Your record was copied to this app for use with no connection',
   'record.export': 'Your record was exported',
   'record.import': 'Records were added to your record by the clinic',
+  'record.read': 'Your record was read by someone you share it with',
   'record.view': 'Your record was viewed',
   'recovery-code.used': 'A recovery code was used',
   'recovery-codes.created': 'New recovery codes made',
