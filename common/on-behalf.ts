@@ -64,3 +64,9 @@ export function onBehalfOf(resource: unknown): OnBehalf | undefined {
   }
   return undefined;
 }
+
+/** What the care team's lists add for something a caregiver wrote: `sentBy: { name }` ("sent by … for …"), else nothing. */
+export function sentByOf(resource: unknown): { sentBy?: { name: string } } {
+  const by = onBehalfOf(resource);
+  return by ? { sentBy: { name: by.name } } : {};
+}

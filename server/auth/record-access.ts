@@ -7,19 +7,6 @@ import { CARE_SCOPES, orderScopes, type CareScope, type GrantKind } from '../../
 import { zonedDate } from '../appointments/clinic-time.js';
 import { getResource } from '../store/resource-reads.js';
 
-/**
- * Whose records an account reads as their own: a patient's own record. What a caregiver or guardian may do for
- * someone else is decided per request by `decideAccess` / `loadAccess` below; staff have their own audited paths.
- * Kept for the routes not yet moved to `loadAccess` ([3/11] phase 2).
- */
-export function readablePatients(account: Pick<Account, 'kind' | 'patient_id'>): string[] {
-  return account.kind === 'patient' && account.patient_id ? [account.patient_id] : [];
-}
-
-export function mayRead(account: Pick<Account, 'kind' | 'patient_id'>, patientId: string): boolean {
-  return readablePatients(account).includes(patientId);
-}
-
 /** A grant as decisions read it: the row with its scopes parsed. */
 export interface Grant {
   id: string;
