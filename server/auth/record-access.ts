@@ -197,7 +197,10 @@ export type StandingAccess =
   | { live: true; as: AccessAs; scopes: CareScope[]; grantId?: string }
   | { live: false; reason: DenyReason; grantId?: string };
 
-/** `standingOf` for one patient from given grants (pure): self has every scope; a grant narrowed to none is 'age'. */
+/**
+ * What an account may do for one patient from given grants (pure): self has every scope; a caregiver the union of
+ * their live grants' scopes. A live grant left with no scope refuses as 'age' (a child's age took them) or 'scope'.
+ */
 export function standingOf(
   account: Pick<Account, 'id' | 'kind' | 'patient_id'>,
   patientId: string,
@@ -216,7 +219,7 @@ export function standingOf(
     const refusal: Extract<StandingAccess, { live: false }> | undefined = !standing.live
       ? { live: false, reason: standing.reason, grantId: grant.id }
       : standing.scopes.length === 0
-        ? { live: false, reason: 'age', grantId: grant.id }
+        ? { live: false, reason: standing.narrowedByAge ? 'age' : 'scope', grantId: grant.id }
         : undefined;
     if (refusal) {
       if (

@@ -132,15 +132,15 @@ export function recordRoutes(deps: AppDeps) {
       const now = clock.now();
       const standing = await loadStanding(store.db, { account, patientId: patient, now }, config.clinic);
       if (!standing.live) {
-        // A guardian whose child's age has taken every scope away is told why; everyone else: "not found".
-        const byAge = standing.reason === 'age';
+        // A live grant left with no scope (a child's age took them) is told why; everyone else: "not found".
+        const scoped = standing.reason === 'age' || standing.reason === 'scope';
         await auditRefusal(c, deps, {
           action: 'record.access-denied',
           target: `Patient/${patient}`,
-          ...(byAge ? { patientId: patient } : {}),
+          ...(scoped ? { patientId: patient } : {}),
           detail: standing.reason,
         });
-        if (byAge) throw await missingScope(deps, patient, 'records', true);
+        if (scoped) throw await missingScope(deps, patient, 'records', standing.reason === 'age');
         throw new ApiError(404, 'not_found', NOT_FOUND);
       }
       const latest = await latestSeq(store.db, patient);
