@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { caller, PASSWORD, seedCareFamily, setGrantScopes } from '../testing/caregivers.js';
-import { staffPasskeySession } from '../testing/staff-session.js';
-import { createAccount } from '../auth/accounts.js';
-import { hashPassword } from '../auth/password-hash.js';
+import { clinicianSession } from '../testing/staff-session.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
@@ -211,24 +209,7 @@ describe('every patient-facing route decides through the caregiver grants', () =
     const call = caller(t, cookies);
     const store = t.testStore.store;
     await seedCareFamily(t, call, cookies, now);
-    const staff = await createAccount(
-      store.db,
-      {
-        kind: 'staff',
-        username: 'drlee',
-        email: 'drlee@clinic.example',
-        displayName: 'Dr Lee',
-        role: 'clinician',
-        passwordHash: await hashPassword(PASSWORD),
-      },
-      now,
-    );
-    await store.db
-      .updateTable('account')
-      .set({ email_verified_at: now.toISOString() })
-      .where('id', '=', staff.id)
-      .execute();
-    cookies.drlee = await staffPasskeySession(t, 'drlee', PASSWORD);
+    cookies.drlee = await clinicianSession(t, 'drlee', PASSWORD, now);
     await withTransaction(store, (trx) =>
       putResources(
         trx,
