@@ -275,6 +275,19 @@ describe('acting as a caregiver: people, a feed cut to the scopes, a key per per
     assert.equal(onBehalfOf(cancelled.body.appointment)?.name, 'Cal Carer');
     assert.equal(cancelled.body.appointment.cancelationReason.text, 'Cancelled by Cal Carer');
 
+    const asked = await send('POST', '/api/appointments/requests', 'cal', {
+      patientId: 'pat-ada',
+      reason: 'Check-up',
+      earliest: '2026-12-01',
+      latest: '2026-12-14',
+      timeOfDay: 'any',
+    });
+    assert.equal(asked.status, 201, JSON.stringify(asked.body));
+    const requests = await send('GET', '/api/staff/appointments/requests', 'drlee');
+    assert.deepEqual(requests.body.requests.find((r: Json) => r.id === asked.body.appointment.id).sentBy, {
+      name: 'Cal Carer',
+    });
+
     const audit = await t.testStore.store.db
       .selectFrom('audit_log')
       .selectAll()

@@ -81,7 +81,9 @@ const readBody = z
  *   reaches the patient's other devices through the record feed like any change. Idempotent by nature: a repeat
  *   (a retry, a second device) finds nothing left to mark, changes nothing and answers `read: 0`. Someone else's
  *   conversation: 404, audited; `upTo` not in this conversation: 400.
- * Messages are read through the record feed like every other resource.
+ * Messages are read through the record feed like every other resource. Every route decides through the caregiver
+ * grants (scope `messages`, http/patient-access.ts): a caregiver writes in the patient's conversation (the sender
+ * stays the patient) and is named on the message (common/on-behalf.ts); without the scope, 403 missing_scope.
  */
 export function messageRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;

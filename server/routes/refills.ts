@@ -70,7 +70,9 @@ export function refillTask(input: {
  * active prescription in their record, through the outbox: `Idempotency-Key` required, carried out exactly once.
  * Stored as a FHIR Task pointing at the MedicationRequest, so it syncs and exports with the record. A second
  * request while one is open, a stopped prescription, or someone else's prescription is refused with a reason and
- * nothing is stored (someone else's: the same 404 as a missing one, audited).
+ * nothing is stored (someone else's: the same 404 as a missing one, audited). A caregiver with the `refills` scope
+ * may ask for the patient: the Task's requester is then they (a RelatedPerson by name), with the on-behalf
+ * extension (common/on-behalf.ts); a caregiver without it gets 403 missing_scope.
  */
 export function refillRoutes(deps: AppDeps) {
   const { store, clock } = deps;

@@ -57,6 +57,8 @@ const NOT_YOURS = 'There is no appointment here that you may change.';
  * - `POST /requests` (Idempotency-Key) `{patientId, reason, earliest, latest, timeOfDay}`: asks the clinic for a
  *   visit without choosing a time ([8/8]: it can be written offline and sent from the outbox). It becomes a
  *   `proposed` Appointment in the record and an entry in the care team's queue, who book a time or decline.
+ * Each decides through the caregiver grants (scope `appointments`, http/patient-access.ts); by id, the
+ * appointment's patient is found first. What a caregiver books, asks, moves or cancels names them (on-behalf).
  */
 export function appointmentRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
