@@ -120,7 +120,7 @@ export function createApp(deps: AppDeps) {
   );
   app.onError((error, c) => {
     if (error instanceof ApiError) {
-      return c.json(errorBody(error.code, error.message, error.issues), error.status);
+      return c.json({ ...errorBody(error.code, error.message, error.issues), ...error.extra }, error.status);
     }
     if (error instanceof BusyError) {
       c.header('Retry-After', '2');

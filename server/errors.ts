@@ -13,6 +13,8 @@ export class ApiError extends HTTPException {
     readonly code: string,
     message: string,
     readonly issues?: { path: string; message: string }[],
+    /** More fields for the body beside `error` and `message` (e.g. `scope` of a missing_scope refusal). */
+    readonly extra?: Record<string, string>,
   ) {
     super(status, { message });
   }

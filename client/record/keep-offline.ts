@@ -12,7 +12,7 @@ import { pinProblem } from './offline-unlock.js';
  * possibly null (it reads the column back after making it at first use): no key must ever be sealed on the device.
  */
 export async function vaultKey(): Promise<string> {
-  const { key } = await ok(portal.api.records['vault-key'].$get());
+  const { key } = await ok(portal.api.records['vault-key'].$get({ query: {} }));
   if (!key) throw new Error('The portal did not send the key to your record. Please try again.');
   return key;
 }

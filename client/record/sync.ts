@@ -33,7 +33,7 @@ export async function openAccountVault(accountId: string, make = true): Promise<
   // A key unlocked on this device that no longer opens the record must not start a new one: that would delete
   // what waits in the outbox. The error says so instead.
   if (local) return openVault(accountId, local, undefined, false, make);
-  const { key } = await ok(portal.api.records['vault-key'].$get());
+  const { key } = await ok(portal.api.records['vault-key'].$get({ query: {} }));
   // The server's row type leaves the key nullable; it makes one before answering, so none is a broken answer.
   if (key === null) throw new Error('The portal answered without the key to this record.');
   return openVault(accountId, fromBase64Url(key), undefined, true, make);

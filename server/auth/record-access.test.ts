@@ -5,8 +5,7 @@ import {
   ageRulesOf,
   decideAccess,
   grantOf,
-  mayRead,
-  readablePatients,
+  standingOf,
   type AccessDecision,
   type AgeRules,
   type Grant,
@@ -307,10 +306,28 @@ describe('grant rows and the older helpers', () => {
     assert.deepEqual(grantOf({ ...row, scopes: 'not json' }).scopes, []);
   });
 
-  it('readablePatients and mayRead still mean: a patient reads their own record', () => {
-    assert.deepEqual(readablePatients(patient), ['pat-ada']);
-    assert.deepEqual(readablePatients(carer), []);
-    assert.equal(mayRead(patient, 'pat-ada'), true);
-    assert.equal(mayRead(staff, 'pat-ada'), false);
+  it('standingOf: every scope for oneself, the union of live grants for a caregiver, none for staff', () => {
+    assert.deepEqual(standingOf(patient, 'pat-ada', [], undefined, NOW, RULES), {
+      live: true,
+      as: 'self',
+      scopes: ['records', 'appointments', 'messages', 'refills'],
+    });
+    assert.equal(standingOf(staff, 'pat-ada', [grant()], undefined, NOW, RULES).live, false);
+    const two = [grant({ scopes: ['messages'] }), grant({ id: 'g2', scopes: ['records'] })];
+    assert.deepEqual(standingOf(carer, 'pat-ada', two, undefined, NOW, RULES), {
+      live: true,
+      as: 'caregiver',
+      scopes: ['records', 'messages'],
+      grantId: 'g1',
+    });
+    assert.deepEqual(standingOf(carer, 'pat-ada', [grant({ revokedAt: NOW.toISOString() })], undefined, NOW, RULES), {
+      live: false,
+      reason: 'revoked',
+      grantId: 'g1',
+    });
+    // A guardian of a 13-year-old whose grant held only records: live, but nothing left to do.
+    const guardian = grant({ kind: 'guardian', scopes: ['records'] });
+    assert.equal(standingOf(carer, 'pat-ada', [guardian], '2013-01-01', NOW, RULES).live, false);
+    assert.equal(standingOf(carer, 'pat-bea', [grant()], undefined, NOW, RULES).live, false);
   });
 });

@@ -7,19 +7,6 @@ import { CARE_SCOPES, orderScopes, type CareScope, type GrantKind } from '../../
 import { zonedDate } from '../appointments/clinic-time.js';
 import { getResource } from '../store/resource-reads.js';
 
-/**
- * Whose records an account reads as their own: a patient's own record. What a caregiver or guardian may do for
- * someone else is decided per request by `decideAccess` / `loadAccess` below; staff have their own audited paths.
- * Kept for the routes not yet moved to `loadAccess` ([3/11] phase 2).
- */
-export function readablePatients(account: Pick<Account, 'kind' | 'patient_id'>): string[] {
-  return account.kind === 'patient' && account.patient_id ? [account.patient_id] : [];
-}
-
-export function mayRead(account: Pick<Account, 'kind' | 'patient_id'>, patientId: string): boolean {
-  return readablePatients(account).includes(patientId);
-}
-
 /** A grant as decisions read it: the row with its scopes parsed. */
 export interface Grant {
   id: string;
@@ -203,4 +190,98 @@ export async function loadAccess(
   const grants = account.kind === 'patient' ? await grantsFor(db, account.id, patientId) : [];
   const birthDate = grants.some((g) => g.kind === 'guardian') ? await patientBirthDate(db, patientId) : undefined;
   return decideAccess({ ...input, grants, patientBirthDate: birthDate, ageRules: ageRulesOf(clinic) });
+}
+
+/** What an account may do for one patient now, whatever the request: the union of its live grants' scopes. */
+export type StandingAccess =
+  | { live: true; as: AccessAs; scopes: CareScope[]; grantId?: string }
+  | { live: false; reason: DenyReason; grantId?: string };
+
+/**
+ * What an account may do for one patient from given grants (pure): self has every scope; a caregiver the union of
+ * their live grants' scopes. A live grant left with no scope refuses as 'age' (a child's age took them) or 'scope'.
+ */
+export function standingOf(
+  account: Pick<Account, 'id' | 'kind' | 'patient_id'>,
+  patientId: string,
+  grants: readonly Grant[],
+  patientBirthDate: string | undefined,
+  now: Date,
+  ageRules: AgeRules,
+): StandingAccess {
+  if (account.kind === 'patient' && account.patient_id === patientId)
+    return { live: true, as: 'self', scopes: [...CARE_SCOPES] };
+  if (account.kind !== 'patient') return { live: false, reason: 'no-grant' };
+  let best: Extract<StandingAccess, { live: false }> = { live: false, reason: 'no-grant' };
+  let found: Extract<StandingAccess, { live: true }> | undefined;
+  for (const grant of grants.filter((g) => g.patientId === patientId && g.caregiverAccountId === account.id)) {
+    const standing = grantStanding(grant, patientBirthDate, now, ageRules);
+    const refusal: Extract<StandingAccess, { live: false }> | undefined = !standing.live
+      ? { live: false, reason: standing.reason, grantId: grant.id }
+      : standing.scopes.length === 0
+        ? { live: false, reason: standing.narrowedByAge ? 'age' : 'scope', grantId: grant.id }
+        : undefined;
+    if (refusal) {
+      if (
+        best.reason === 'no-grant' ||
+        RANK[refusal.reason as keyof typeof RANK] > RANK[best.reason as keyof typeof RANK]
+      )
+        best = refusal;
+      continue;
+    }
+    if (!standing.live) continue;
+    found = found
+      ? { ...found, scopes: orderScopes([...found.scopes, ...standing.scopes]) }
+      : { live: true, as: grant.kind, scopes: standing.scopes, grantId: grant.id };
+  }
+  return found ?? best;
+}
+
+/**
+ * What `account` may do for `patientId` now, read from the database at this request (no cache): for the record
+ * feed and the per-person key, which need any scope, and filter by the ones held.
+ */
+export async function loadStanding(
+  db: Db,
+  input: { account: Pick<Account, 'id' | 'kind' | 'patient_id'>; patientId: string; now: Date },
+  clinic: Pick<ClinicInfo, 'timeZone' | 'minors'>,
+): Promise<StandingAccess> {
+  const { account, patientId, now } = input;
+  if (account.kind === 'patient' && account.patient_id === patientId)
+    return standingOf(account, patientId, [], undefined, now, ageRulesOf(clinic));
+  const grants = account.kind === 'patient' ? await grantsFor(db, account.id, patientId) : [];
+  const birthDate = grants.some((g) => g.kind === 'guardian') ? await patientBirthDate(db, patientId) : undefined;
+  return standingOf(account, patientId, grants, birthDate, now, ageRulesOf(clinic));
+}
+
+/** Every person an account holds live access to now (accepted, not ended, within the age rules, some scope). */
+export async function livePeopleOf(
+  db: Db,
+  account: Pick<Account, 'id' | 'kind' | 'patient_id'>,
+  now: Date,
+  clinic: Pick<ClinicInfo, 'timeZone' | 'minors'>,
+): Promise<{ patientId: string; as: GrantKind; scopes: CareScope[]; grantId: string }[]> {
+  if (account.kind !== 'patient') return [];
+  const grants = (
+    await db
+      .selectFrom('caregiver_grant')
+      .selectAll()
+      .where('caregiver_account_id', '=', account.id)
+      .where('accepted_at', 'is not', null)
+      .where('revoked_at', 'is', null)
+      .where('left_at', 'is', null)
+      .orderBy('accepted_at')
+      .orderBy('id')
+      .execute()
+  ).map(grantOf);
+  const out: { patientId: string; as: GrantKind; scopes: CareScope[]; grantId: string }[] = [];
+  for (const patientId of [...new Set(grants.map((g) => g.patientId))]) {
+    if (patientId === account.patient_id) continue;
+    const mine = grants.filter((g) => g.patientId === patientId);
+    const birthDate = mine.some((g) => g.kind === 'guardian') ? await patientBirthDate(db, patientId) : undefined;
+    const standing = standingOf(account, patientId, mine, birthDate, now, ageRulesOf(clinic));
+    if (standing.live && standing.as !== 'self')
+      out.push({ patientId, as: standing.as, scopes: standing.scopes, grantId: standing.grantId! });
+  }
+  return out;
 }

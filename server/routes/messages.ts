@@ -3,11 +3,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { mayRead } from '../auth/record-access.js';
 import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { requirePatientAccess } from '../http/patient-access.js';
+import { patientName } from '../caregivers/grants.js';
+import { withOnBehalfOf } from '../../common/on-behalf.js';
 import { FHIR_ID, fhirId, pathId } from '../http/ids.js';
 import { checkAttachment, type CheckedAttachment } from '../messages/attachments.js';
 import { attachmentInput, messageText } from '../messages/message-input.js';
@@ -54,6 +56,7 @@ const messageBody = z
 
 const NOT_YOURS = 'There is no conversation here that you may reply to.';
 const NOT_YOURS_TO_READ = 'There is no conversation here that you may read.';
+const NOT_YOURS_TO_WRITE = 'There is no record here that you may write about.';
 
 /** Marking a conversation read: up to which message the patient has seen it (the last one shown to them). */
 const readBody = z
@@ -78,7 +81,9 @@ const readBody = z
  *   reaches the patient's other devices through the record feed like any change. Idempotent by nature: a repeat
  *   (a retry, a second device) finds nothing left to mark, changes nothing and answers `read: 0`. Someone else's
  *   conversation: 404, audited; `upTo` not in this conversation: 400.
- * Messages are read through the record feed like every other resource.
+ * Messages are read through the record feed like every other resource. Every route decides through the caregiver
+ * grants (scope `messages`, http/patient-access.ts): a caregiver writes in the patient's conversation (the sender
+ * stays the patient) and is named on the message (common/on-behalf.ts); without the scope, 403 missing_scope.
  */
 export function messageRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
@@ -91,22 +96,27 @@ export function messageRoutes(deps: AppDeps) {
 
   return new Hono<AppEnv>()
     .get('/recipients', requireSession(deps), async (c) => {
-      const { account } = authOf(c);
       const patientId = c.req.query('patient') ?? '';
-      if (!mayRead(account, patientId)) {
-        await denied(account.id, clientIp(c), `Patient/${patientId}`);
-        throw new ApiError(404, 'not_found', 'There is no record here that you may write about.');
-      }
+      await requirePatientAccess(c, deps, {
+        patientId,
+        scope: 'messages',
+        deniedAction: 'message.access-denied',
+        notFound: NOT_YOURS_TO_WRITE,
+      });
       return c.json({ recipients: await recipientsFor(store.db, config.clinic, patientId) });
     })
     .post('/', requireSession(deps), requireIdempotencyKey(deps), jsonBody(messageBody), async (c) => {
       const body = c.req.valid('json');
       const { account } = authOf(c);
       const ip = clientIp(c);
-      if (!mayRead(account, body.patientId)) {
-        await denied(account.id, ip, `Patient/${body.patientId}`);
-        throw new ApiError(404, 'not_found', 'There is no record here that you may write about.');
-      }
+      const access = await requirePatientAccess(c, deps, {
+        patientId: body.patientId,
+        scope: 'messages',
+        deniedAction: 'message.access-denied',
+        notFound: NOT_YOURS_TO_WRITE,
+      });
+      // A caregiver writes in the patient's conversation (the sender stays the patient) and is named on it.
+      const senderName = access.onBehalf ? await patientName(store.db, body.patientId) : account.display_name;
       let team: { key: string; name: string };
       let subject: string;
       if (body.thread) {
@@ -142,10 +152,10 @@ export function messageRoutes(deps: AppDeps) {
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
         const id = randomUUID();
-        const message = messageCommunication({
+        const written = messageCommunication({
           id,
           patientId: body.patientId,
-          from: { patient: true, display: account.display_name },
+          from: { patient: true, display: senderName },
           ...(body.thread ? { threadId: body.thread } : {}),
           team,
           subject,
@@ -155,6 +165,7 @@ export function messageRoutes(deps: AppDeps) {
           origin: config.publicOrigin,
           now,
         });
+        const message = access.onBehalf ? withOnBehalfOf(written, config.publicOrigin, access.onBehalf) : written;
         const binaries = files.map((f) => attachmentBinary(f.binaryId, body.patientId, f.file));
         await putResources(trx, store.dialect, [...binaries, message] as unknown as JsonObject[], now);
         const at = now.toISOString();
@@ -192,7 +203,7 @@ export function messageRoutes(deps: AppDeps) {
             outcome: 'success',
             ip,
             target: `Communication/${id}`,
-            detail: `${files.length} attachment(s)`,
+            detail: `${files.length} attachment(s)${access.onBehalf ? `; as ${access.as}` : ''}`,
           },
           now,
         );
@@ -204,10 +215,17 @@ export function messageRoutes(deps: AppDeps) {
       const { account } = authOf(c);
       const id = pathId(c.req.param('id'), NOT_YOURS_TO_READ);
       const thread = await store.db.selectFrom('message_thread').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!thread || !mayRead(account, thread.patient_id)) {
+      if (!thread) {
         await denied(account.id, clientIp(c), `Communication/${id}`);
         throw new ApiError(404, 'not_found', NOT_YOURS_TO_READ);
       }
+      await requirePatientAccess(c, deps, {
+        patientId: thread.patient_id,
+        scope: 'messages',
+        deniedAction: 'message.access-denied',
+        target: `Communication/${id}`,
+        notFound: NOT_YOURS_TO_READ,
+      });
       const read = await withTransaction(store, async (trx) => {
         const messages = (await readCompartmentType(trx, thread.patient_id, 'Communication'))
           .map((r) => r.resource as unknown as Communication)

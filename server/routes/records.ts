@@ -2,16 +2,22 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
-import type { Patient } from 'fhir/r4';
+import type { Communication, Patient } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { mayRead, readablePatients } from '../auth/record-access.js';
+import { livePeopleOf, loadStanding } from '../auth/record-access.js';
+import { caregiverVaultKey } from '../auth/caregiver-vault-key.js';
 import { newToken } from '../auth/tokens.js';
 import { ApiError } from '../errors.js';
+import { auditRefusal, missingScope } from '../http/patient-access.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
-import { latestSeq, listChanges } from '../store/changes.js';
-import { getResource } from '../store/resource-reads.js';
+import { latestSeq, listChanges, type Change } from '../store/changes.js';
+import { getResource, readCompartmentType } from '../store/resource-reads.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
+import { patientName } from '../caregivers/grants.js';
+import { CARE_SCOPES, type CareScope } from '../../common/caregiver-consent.js';
+import { shownWith, type ScopeContext } from '../../common/care-scope-of.js';
+import type { Db } from '../auth/sessions.js';
 
 const feedQuery = z
   .object({
@@ -33,57 +39,115 @@ const feedQueryIn = validator('query', (_query, c) => {
   return parsed.data;
 });
 
+const vaultKeyQueryIn = validator('query', (_query, c) => {
+  const parsed = z
+    .object({ patient: z.string().min(1).max(64).optional() })
+    .strict()
+    .safeParse(c.req.query());
+  if (!parsed.success) throw new ApiError(400, 'invalid_query', 'Bad request: patient: not a record id');
+  return parsed.data;
+});
+
+/** The ids of the Binary resources attached to the patient's messages (the others hold documents of the record). */
+async function messageAttachments(db: Db, patientId: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const row of await readCompartmentType(db, patientId, 'Communication'))
+    for (const p of (row.resource as unknown as Communication).payload ?? []) {
+      const url = p.contentAttachment?.url;
+      if (url?.startsWith('Binary/')) ids.add(url.slice('Binary/'.length));
+    }
+  return ids;
+}
+
+/** The changes a caregiver holding `scopes` is given (the patient: all of them). */
+async function changesFor(db: Db, patientId: string, scopes: readonly CareScope[], changes: Change[]) {
+  if (CARE_SCOPES.every((s) => scopes.includes(s))) return changes;
+  const context: ScopeContext =
+    changes.some((ch) => ch.resourceType === 'Binary' && ch.resource) &&
+    scopes.includes('messages') !== scopes.includes('records')
+      ? { messageAttachments: await messageAttachments(db, patientId) }
+      : {};
+  return changes.filter((ch) => shownWith(scopes, ch.resourceType, ch.resource, context));
+}
+
 /** A feed page stops past this much FHIR JSON (message attachments can be 13 MB each as base64). */
 export const FEED_PAGE_BYTES = 8 * 1024 * 1024;
 
 const NOT_FOUND = 'There is no record here that you may read.';
 
 /**
- * `/api/records` ([5/8]): the one path by which records leave the server.
- * - `GET /patients`: the patients the signed-in account may read (today: their own record), with a display name.
+ * `/api/records` ([5/8], [3/11]): the one path by which records leave the server.
+ * - `GET /patients`: the people the signed-in account may act for now, with a display name: their own record
+ *   (`self`, every scope), then each live caregiver or guardian grant with the scopes it allows today.
  * - `GET /feed?patient=&since=&limit=`: that patient's changes after the cursor `since`, oldest first, as FHIR JSON,
  *   gzip-compressed, never cached. `next` is the cursor for the following page; `done` says whether this page
- *   reached the latest change. A sync with nothing new is one small request. A patient the account may not read
- *   gets the same 404 as a patient that does not exist, and the attempt is audited.
- * - `GET /vault-key`: the key that unwraps this account's local record on this device (held by the server).
+ *   reached the latest change. A sync with nothing new is one small request. A caregiver (any live scope) gets
+ *   only the changes their scopes cover (common/care-scope-of.ts); the cursor moves past the others. A patient the
+ *   account may not read gets the same 404 as a patient that does not exist, and the attempt is audited.
+ * - `GET /vault-key?patient=`: the key that unwraps this account's local record on this device (held by the
+ *   server); for a person the account cares for, a key of its own for that person (caregiverVaultKey).
  * None of them counts as activity for the idle limit.
  */
 export function recordRoutes(deps: AppDeps) {
-  const { store, clock } = deps;
+  const { store, clock, config } = deps;
   // The app's sync asks these by itself (every 45 s while it is open): that is not the person's activity, and must
   // not keep a session alive past its idle limit. The page reports real activity (session keepalive).
   return new Hono<AppEnv>()
     .use(requireSession(deps, { touch: false }))
     .get('/patients', async (c) => {
       const { account } = authOf(c);
-      const patients = [];
-      for (const id of readablePatients(account)) {
+      const patients: {
+        id: string;
+        name: string;
+        self: boolean;
+        as: 'self' | 'caregiver' | 'guardian';
+        scopes: CareScope[];
+        grantId?: string;
+      }[] = [];
+      if (account.kind === 'patient' && account.patient_id) {
+        const id = account.patient_id;
         const patient = (await getResource(store.db, 'Patient', id))?.resource as Patient | undefined;
-        patients.push({ id, name: patientDisplayName(patient, account.display_name), self: id === account.patient_id });
+        patients.push({
+          id,
+          name: patientDisplayName(patient, account.display_name),
+          self: true,
+          as: 'self',
+          scopes: [...CARE_SCOPES],
+        });
       }
+      for (const p of await livePeopleOf(store.db, account, clock.now(), config.clinic))
+        patients.push({
+          id: p.patientId,
+          name: await patientName(store.db, p.patientId),
+          self: false,
+          as: p.as,
+          scopes: p.scopes,
+          grantId: p.grantId,
+        });
       return c.json({ patients });
     })
     .get('/feed', compress({ encoding: 'gzip' }), feedQueryIn, async (c) => {
       const { patient, since, limit } = c.req.valid('query');
       const { account } = authOf(c);
       const now = clock.now();
-      if (!mayRead(account, patient)) {
-        await appendAudit(
-          store.db,
-          {
-            actor: account.id,
-            action: 'record.access-denied',
-            outcome: 'denied',
-            ip: clientIp(c),
-            target: `Patient/${patient}`.slice(0, 200),
-          },
-          now,
-        );
+      const standing = await loadStanding(store.db, { account, patientId: patient, now }, config.clinic);
+      if (!standing.live) {
+        // A live grant left with no scope (a child's age took them) is told why; everyone else: "not found".
+        const scoped = standing.reason === 'age' || standing.reason === 'scope';
+        await auditRefusal(c, deps, {
+          action: 'record.access-denied',
+          target: `Patient/${patient}`,
+          ...(scoped ? { patientId: patient } : {}),
+          detail: standing.reason,
+        });
+        if (scoped) throw await missingScope(deps, patient, 'records', standing.reason === 'age');
         throw new ApiError(404, 'not_found', NOT_FOUND);
       }
       const latest = await latestSeq(store.db, patient);
-      const changes = since >= latest ? [] : await listChanges(store.db, patient, since, limit, FEED_PAGE_BYTES);
-      const next = changes.length ? changes.at(-1)!.seq : Math.min(since, latest);
+      const page = since >= latest ? [] : await listChanges(store.db, patient, since, limit, FEED_PAGE_BYTES);
+      // The cursor moves past what was left out, so a caregiver's next page starts after it.
+      const next = page.length ? page.at(-1)!.seq : Math.min(since, latest);
+      const changes = await changesFor(store.db, patient, standing.scopes, page);
       if (since === 0)
         await appendAudit(
           store.db,
@@ -94,6 +158,21 @@ export function recordRoutes(deps: AppDeps) {
             outcome: 'success',
             ip: clientIp(c),
             detail: `${latest} changes`,
+          },
+          now,
+        );
+      // A caregiver's reads appear in the patient's access log: once per page that gave them something (a poll
+      // with nothing new writes nothing).
+      if (standing.as !== 'self' && changes.length)
+        await appendAudit(
+          store.db,
+          {
+            actor: account.id,
+            onBehalfOf: patient,
+            action: 'record.read',
+            outcome: 'success',
+            ip: clientIp(c),
+            detail: `${changes.length} changes as ${standing.as}; scopes=${standing.scopes.join(',')}`,
           },
           now,
         );
@@ -111,21 +190,34 @@ export function recordRoutes(deps: AppDeps) {
         })),
       });
     })
-    .get('/vault-key', async (c) => {
+    .get('/vault-key', vaultKeyQueryIn, async (c) => {
       const { account } = authOf(c);
-      if (account.vault_key) return c.json({ key: account.vault_key });
-      // Made once, at first use; two sessions racing keep whichever was written first.
-      await store.db
-        .updateTable('account')
-        .set({ vault_key: newToken(32) })
-        .where('id', '=', account.id)
-        .where('vault_key', 'is', null)
-        .execute();
-      const row = await store.db
-        .selectFrom('account')
-        .select('vault_key')
-        .where('id', '=', account.id)
-        .executeTakeFirstOrThrow();
-      return c.json({ key: row.vault_key });
+      const { patient } = c.req.valid('query');
+      const forOther = patient !== undefined && !(account.kind === 'patient' && patient === account.patient_id);
+      if (forOther) {
+        const standing = await loadStanding(store.db, { account, patientId: patient, now: clock.now() }, config.clinic);
+        if (!standing.live) {
+          await auditRefusal(c, deps, {
+            action: 'record.access-denied',
+            target: `vault-key:Patient/${patient}`,
+            detail: standing.reason,
+          });
+          throw new ApiError(404, 'not_found', NOT_FOUND);
+        }
+      }
+      const own = account.vault_key ?? (await ownVaultKey(store.db, account.id));
+      return c.json({ key: forOther ? caregiverVaultKey(own, patient) : own });
     });
+}
+
+/** The account's own vault key, made once at first use; two sessions racing keep whichever was written first. */
+async function ownVaultKey(db: Db, accountId: string): Promise<string> {
+  await db
+    .updateTable('account')
+    .set({ vault_key: newToken(32) })
+    .where('id', '=', accountId)
+    .where('vault_key', 'is', null)
+    .execute();
+  const row = await db.selectFrom('account').select('vault_key').where('id', '=', accountId).executeTakeFirstOrThrow();
+  return row.vault_key!;
 }

@@ -4,11 +4,12 @@ import { z } from 'zod';
 import type { MedicationRequest, Task } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
-import { readablePatients } from '../auth/record-access.js';
 import { ApiError } from '../errors.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
+import { requirePatientAccess } from '../http/patient-access.js';
+import { withOnBehalfOf, type OnBehalf } from '../../common/on-behalf.js';
 import { fhirId } from '../http/ids.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
 import { putResources } from '../store/resources.js';
@@ -37,10 +38,12 @@ export function refillTask(input: {
   pharmacy: string;
   note?: string;
   requester: string;
+  /** A caregiver asking for the patient: the requester is then they (a display-only RelatedPerson), and named. */
+  onBehalf?: { by: OnBehalf; origin: string };
   now: Date;
 }): Task {
   const renewal = input.prescription.dispenseRequest?.numberOfRepeatsAllowed === 0;
-  return {
+  const task: Task = {
     resourceType: 'Task',
     id: input.id,
     status: 'requested',
@@ -53,10 +56,13 @@ export function refillTask(input: {
     for: { reference: `Patient/${input.patientId}` },
     authoredOn: input.now.toISOString(),
     lastModified: input.now.toISOString(),
-    requester: { display: input.requester },
+    requester: input.onBehalf
+      ? { type: 'RelatedPerson', display: input.onBehalf.by.name }
+      : { display: input.requester },
     input: [{ type: { text: 'Pharmacy' }, valueString: input.pharmacy }],
     ...(input.note ? { note: [{ text: input.note, time: input.now.toISOString() }] } : {}),
   };
+  return input.onBehalf ? withOnBehalfOf(task, input.onBehalf.origin, input.onBehalf.by) : task;
 }
 
 /**
@@ -64,7 +70,9 @@ export function refillTask(input: {
  * active prescription in their record, through the outbox: `Idempotency-Key` required, carried out exactly once.
  * Stored as a FHIR Task pointing at the MedicationRequest, so it syncs and exports with the record. A second
  * request while one is open, a stopped prescription, or someone else's prescription is refused with a reason and
- * nothing is stored (someone else's: the same 404 as a missing one, audited).
+ * nothing is stored (someone else's: the same 404 as a missing one, audited). A caregiver with the `refills` scope
+ * may ask for the patient: the Task's requester is then they (a RelatedPerson by name), with the on-behalf
+ * extension (common/on-behalf.ts); a caregiver without it gets 403 missing_scope.
  */
 export function refillRoutes(deps: AppDeps) {
   const { store, clock } = deps;
@@ -83,7 +91,7 @@ export function refillRoutes(deps: AppDeps) {
         (await getResource(store.db, 'MedicationRequest', body.medicationRequestId))?.resource as
           MedicationRequest | undefined
       )?.subject?.reference?.replace(/^Patient\//, '');
-      if (!owner || !readablePatients(account).includes(owner)) {
+      if (!owner) {
         await appendAudit(
           store.db,
           {
@@ -97,6 +105,13 @@ export function refillRoutes(deps: AppDeps) {
         );
         throw new ApiError(404, 'not_found', NOT_FOUND);
       }
+      const access = await requirePatientAccess(c, deps, {
+        patientId: owner,
+        scope: 'refills',
+        deniedAction: 'refill.access-denied',
+        target: `MedicationRequest/${body.medicationRequestId}`,
+        notFound: NOT_FOUND,
+      });
       const patientId = owner;
       return idempotent(c, deps, async (trx) => {
         // Read again inside the transaction: its status is the one the decision is made on.
@@ -133,6 +148,7 @@ export function refillRoutes(deps: AppDeps) {
           pharmacy: body.pharmacy,
           ...(body.note ? { note: body.note } : {}),
           requester: account.display_name,
+          ...(access.onBehalf ? { onBehalf: { by: access.onBehalf, origin: deps.config.publicOrigin } } : {}),
           now,
         });
         await putResources(trx, store.dialect, [task as unknown as JsonObject], now);

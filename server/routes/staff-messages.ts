@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { sentByOf } from '../../common/on-behalf.js';
 import { z } from 'zod';
 import type { Binary, Communication, Patient } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
@@ -162,6 +163,8 @@ export function staffMessageRoutes(deps: AppDeps) {
           id: m.id,
           fromPatient: m.sender?.reference?.startsWith('Patient/') ?? false,
           sender: m.sender?.display ?? '',
+          // Written by a caregiver for the patient: "sent by <sentBy.name> for <sender>".
+          ...sentByOf(m),
           sent: m.sent,
           text: m.payload?.find((p) => p.contentString !== undefined)?.contentString ?? '',
           attachments: (m.payload ?? []).flatMap((p) =>

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { sentByOf } from '../../common/on-behalf.js';
 import { z } from 'zod';
 import type { MedicationRequest, Patient, Task } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
@@ -84,6 +85,7 @@ export function staffRefillRoutes(deps: AppDeps) {
             'Medication',
           pharmacy: task.input?.find((i) => i.type?.text === 'Pharmacy')?.valueString ?? null,
           note: task.note?.[0]?.text ?? null,
+          ...sentByOf(task),
         });
         await appendAudit(
           store.db,

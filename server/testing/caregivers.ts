@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TestApp } from './app.js';
 import { verifiedPatient } from './accounts.js';
+import { createAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
 import type { Account } from '../auth/sessions.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
@@ -111,32 +112,113 @@ export async function mailTo(
   }
 }
 
+/** A caregiver grant written straight into the table (what sharing + accepting leave behind), live unless told. */
+export async function insertGrant(
+  store: Pick<Store, 'db'>,
+  grant: {
+    id: string;
+    patientId: string;
+    caregiver: Account;
+    scopes: readonly string[];
+    kind?: 'caregiver' | 'guardian';
+    /** The name the patient or the care team gave them (default: the account's own). */
+    name?: string;
+    endsAt?: string | null;
+    revokedAt?: string | null;
+    createdBy?: string;
+    /** When it was made and accepted (default: a day before `now`). */
+    at?: Date;
+  },
+  now: Date,
+): Promise<void> {
+  const at = (grant.at ?? new Date(now.getTime() - 86_400_000)).toISOString();
+  await store.db
+    .insertInto('caregiver_grant')
+    .values({
+      id: grant.id,
+      patient_id: grant.patientId,
+      caregiver_account_id: grant.caregiver.id,
+      invited_email: grant.kind === 'guardian' ? null : grant.caregiver.email,
+      invited_name: grant.name ?? grant.caregiver.display_name,
+      kind: grant.kind ?? 'caregiver',
+      scopes: JSON.stringify(grant.scopes),
+      ends_at: grant.endsAt ?? null,
+      invite_expires_at: null,
+      created_by: grant.createdBy ?? 'test',
+      created_at: at,
+      accepted_at: at,
+      revoked_at: grant.revokedAt ?? null,
+      revoked_by: grant.revokedAt ? 'test' : null,
+      left_at: null,
+    })
+    .execute();
+}
+
 /** Puts in an accepted grant as the care team or an earlier test would have left it (no invitation, no mail). */
-export async function insertAcceptedGrant(
+export function insertAcceptedGrant(
   store: Pick<Store, 'db'>,
   grant: { id: string; patientId: string; holder: Account; kind: 'caregiver' | 'guardian'; name: string },
   scopes: readonly string[],
   now: Date,
   createdBy = 'cli',
 ): Promise<void> {
+  const { holder, ...rest } = grant;
+  return insertGrant(store, { ...rest, caregiver: holder, scopes, createdBy, at: now }, now);
+}
+
+/** Sets what a grant allows, as the patient narrowing or widening it would (read fresh at the next request). */
+export async function setGrantScopes(store: Store, id: string, scopes: readonly string[]): Promise<void> {
   await store.db
-    .insertInto('caregiver_grant')
-    .values({
-      id: grant.id,
-      patient_id: grant.patientId,
-      caregiver_account_id: grant.holder.id,
-      invited_email: grant.kind === 'guardian' ? null : grant.holder.email,
-      invited_name: grant.name,
-      kind: grant.kind,
-      scopes: JSON.stringify(scopes),
-      ends_at: null,
-      invite_expires_at: null,
-      created_by: createdBy,
-      created_at: now.toISOString(),
-      accepted_at: now.toISOString(),
-      revoked_at: null,
-      revoked_by: null,
-      left_at: null,
-    })
+    .updateTable('caregiver_grant')
+    .set({ scopes: JSON.stringify(scopes) })
+    .where('id', '=', id)
     .execute();
+}
+
+/**
+ * A family for access tests, on top of seedPeople: caregiver accounts with no record of their own, each signed in
+ * (cookies by name), and their grants:
+ * - `cal` → Ada, grant `g-cal` (scopes set by the test with setGrantScopes; all four to begin with)
+ * - `rev` → Ada, grant `g-rev`, revoked; `exp` → Ada, grant `g-exp`, ended yesterday
+ * - `oth` → Bea, grant `g-oth`, every scope (a caregiver of someone else)
+ * `ada` and `bea` are signed in too.
+ */
+export async function seedCareFamily(
+  t: TestApp,
+  call: ReturnType<typeof caller>,
+  cookies: Record<string, string>,
+  now: Date,
+): Promise<Record<string, Account>> {
+  const store = t.testStore.store;
+  const people = await seedPeople(store, now);
+  const hash = await hashPassword(PASSWORD);
+  const all = ['records', 'appointments', 'messages', 'refills'];
+  const yesterday = new Date(now.getTime() - 86_400_000).toISOString();
+  for (const [name, patientId, grant] of [
+    ['cal', 'pat-ada', { scopes: all }],
+    ['rev', 'pat-ada', { scopes: all, revokedAt: yesterday }],
+    ['exp', 'pat-ada', { scopes: all, endsAt: yesterday }],
+    ['oth', 'pat-bea', { scopes: all }],
+  ] as const) {
+    const account = await createAccount(
+      store.db,
+      {
+        kind: 'patient',
+        username: name,
+        email: `${name}@example.com`,
+        displayName: `${name[0]!.toUpperCase()}${name.slice(1)} Carer`,
+        passwordHash: hash,
+      },
+      now,
+    );
+    await store.db
+      .updateTable('account')
+      .set({ email_verified_at: now.toISOString() })
+      .where('id', '=', account.id)
+      .execute();
+    people[name] = account;
+    await insertGrant(store, { id: `g-${name}`, patientId, caregiver: account, ...grant }, now);
+  }
+  for (const who of ['ada', 'bea', 'cal', 'rev', 'exp', 'oth']) await signIn(call, cookies, who);
+  return people;
 }

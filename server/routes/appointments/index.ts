@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Appointment, Patient } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../../deps.js';
 import { appendAudit } from '../../audit/log.js';
-import { mayRead, readablePatients } from '../../auth/record-access.js';
 import { ApiError } from '../../errors.js';
 import { idempotent, requireIdempotencyKey } from '../../http/idempotency.js';
 import { jsonBody } from '../../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../../http/require-session.js';
+import { auditRefusal, requirePatientAccess, type PatientAccess } from '../../http/patient-access.js';
+import { withOnBehalfOf } from '../../../common/on-behalf.js';
 import { fhirId, pathId } from '../../http/ids.js';
 import {
   appointmentFor,
@@ -56,6 +57,8 @@ const NOT_YOURS = 'There is no appointment here that you may change.';
  * - `POST /requests` (Idempotency-Key) `{patientId, reason, earliest, latest, timeOfDay}`: asks the clinic for a
  *   visit without choosing a time ([8/8]: it can be written offline and sent from the outbox). It becomes a
  *   `proposed` Appointment in the record and an entry in the care team's queue, who book a time or decline.
+ * Each decides through the caregiver grants (scope `appointments`, http/patient-access.ts); by id, the
+ * appointment's patient is found first. What a caregiver books, asks, moves or cancels names them (on-behalf).
  */
 export function appointmentRoutes(deps: AppDeps) {
   const { store, clock, config } = deps;
@@ -64,26 +67,39 @@ export function appointmentRoutes(deps: AppDeps) {
   const tooLateMessage = () =>
     `It is less than ${cutoffText(online.cutoffMs)} before the visit, so it can no longer be changed online. Please call ${online.phone}.`;
 
+  /** A caregiver's booking, request, move or cancellation names them (common/on-behalf.ts). */
+  const named = <T extends Appointment>(access: PatientAccess, a: T): T =>
+    access.onBehalf ? withOnBehalfOf(a, config.publicOrigin, access.onBehalf) : a;
+
+  /** The appointment `id` and whose it is, if the signed-in account may change that person's appointments. */
+  const ownAppointment = async (c: Context<AppEnv>, id: string) => {
+    const found = await appointmentFor(store.db, id, 'any');
+    if (!found) {
+      await auditRefusal(c, deps, { action: 'appointment.access-denied', target: `Appointment/${id}` });
+      throw new ApiError(404, 'not_found', NOT_YOURS);
+    }
+    const access = await requirePatientAccess(c, deps, {
+      patientId: found.patientId,
+      scope: 'appointments',
+      deniedAction: 'appointment.access-denied',
+      target: `Appointment/${id}`,
+      notFound: NOT_YOURS,
+    });
+    return { found, access };
+  };
+
   return new Hono<AppEnv>()
     .use(requireSession(deps))
     .route('/', appointmentTimeRoutes(deps))
     .post('/', requireIdempotencyKey(deps), jsonBody(bookBody), async (c) => {
       const body = c.req.valid('json');
       const { account } = authOf(c);
-      if (!mayRead(account, body.patientId)) {
-        await appendAudit(
-          store.db,
-          {
-            actor: account.id,
-            action: 'appointment.access-denied',
-            outcome: 'denied',
-            ip: clientIp(c),
-            target: `Patient/${body.patientId}`.slice(0, 200),
-          },
-          clock.now(),
-        );
-        throw new ApiError(404, 'not_found', 'There is no record here that you may book for.');
-      }
+      const access = await requirePatientAccess(c, deps, {
+        patientId: body.patientId,
+        scope: 'appointments',
+        deniedAction: 'appointment.access-denied',
+        notFound: 'There is no record here that you may book for.',
+      });
       const patient = (await getResource(store.db, 'Patient', body.patientId))?.resource as unknown as
         Patient | undefined;
       return idempotent(c, deps, async (trx) => {
@@ -92,14 +108,17 @@ export function appointmentRoutes(deps: AppDeps) {
         assertBookable(slot, now, online);
         const appointmentId = randomUUID();
         await holdSlot(trx, slot.slot_id, appointmentId, body.patientId, now);
-        const appointment = appointmentResource({
-          id: appointmentId,
-          patientId: body.patientId,
-          patientName: patientDisplayName(patient, account.display_name),
-          slot,
-          created: now.toISOString(),
-          origin: config.publicOrigin,
-        });
+        const appointment = named(
+          access,
+          appointmentResource({
+            id: appointmentId,
+            patientId: body.patientId,
+            patientName: patientDisplayName(patient, account.display_name),
+            slot,
+            created: now.toISOString(),
+            origin: config.publicOrigin,
+          }),
+        );
         await putResources(trx, store.dialect, [appointment as unknown as JsonObject], now);
         await planReminders(trx, appointmentId, body.patientId, slot.start_at, config.appointments.reminders, now);
         await appendAudit(
@@ -120,32 +139,27 @@ export function appointmentRoutes(deps: AppDeps) {
     .post('/requests', requireIdempotencyKey(deps), jsonBody(requestInput), async (c) => {
       const body = c.req.valid('json');
       const { account } = authOf(c);
-      if (!mayRead(account, body.patientId)) {
-        await appendAudit(
-          store.db,
-          {
-            actor: account.id,
-            action: 'appointment.access-denied',
-            outcome: 'denied',
-            ip: clientIp(c),
-            target: `Patient/${body.patientId}`.slice(0, 200),
-          },
-          clock.now(),
-        );
-        throw new ApiError(404, 'not_found', 'There is no record here that you may ask for an appointment for.');
-      }
+      const access = await requirePatientAccess(c, deps, {
+        patientId: body.patientId,
+        scope: 'appointments',
+        deniedAction: 'appointment.access-denied',
+        notFound: 'There is no record here that you may ask for an appointment for.',
+      });
       const problem = requestDaysProblem(body, zonedDate(clock.now(), config.clinic.timeZone));
       if (problem) throw new ApiError(422, 'request_days', problem);
       const patient = (await getResource(store.db, 'Patient', body.patientId))?.resource as unknown as
         Patient | undefined;
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
-        const appointment = requestResource({
-          id: randomUUID(),
-          request: body,
-          patientName: patientDisplayName(patient, account.display_name),
-          created: now.toISOString(),
-        });
+        const appointment = named(
+          access,
+          requestResource({
+            id: randomUUID(),
+            request: body,
+            patientName: patientDisplayName(patient, account.display_name),
+            created: now.toISOString(),
+          }),
+        );
         await putResources(trx, store.dialect, [appointment as unknown as JsonObject], now);
         await trx
           .insertInto('appointment_request')
@@ -176,21 +190,7 @@ export function appointmentRoutes(deps: AppDeps) {
     .post('/:id/reschedule', requireIdempotencyKey(deps), jsonBody(moveBody), async (c) => {
       const body = c.req.valid('json');
       const { account } = authOf(c);
-      const found = await appointmentFor(store.db, pathId(c.req.param('id'), NOT_YOURS), readablePatients(account));
-      if (!found) {
-        await appendAudit(
-          store.db,
-          {
-            actor: account.id,
-            action: 'appointment.access-denied',
-            outcome: 'denied',
-            ip: clientIp(c),
-            target: `Appointment/${c.req.param('id')}`.slice(0, 200),
-          },
-          clock.now(),
-        );
-        throw new ApiError(404, 'not_found', NOT_YOURS);
-      }
+      const { found, access } = await ownAppointment(c, pathId(c.req.param('id'), NOT_YOURS));
       return idempotent(c, deps, async (trx) => {
         const now = clock.now();
         await lockAppointment(trx, store.dialect, found.appointment.id!);
@@ -219,14 +219,17 @@ export function appointmentRoutes(deps: AppDeps) {
           .where('slot_id', '!=', slot.slot_id)
           .execute();
         const patientName = current.participant?.[0]?.actor?.display ?? account.display_name;
-        const moved = appointmentResource({
-          id: current.id!,
-          patientId,
-          patientName,
-          slot,
-          created: current.created ?? now.toISOString(),
-          origin: config.publicOrigin,
-        });
+        const moved = named(
+          access,
+          appointmentResource({
+            id: current.id!,
+            patientId,
+            patientName,
+            slot,
+            created: current.created ?? now.toISOString(),
+            origin: config.publicOrigin,
+          }),
+        );
         await putResources(trx, store.dialect, [moved as unknown as JsonObject], now);
         await cancelReminders(trx, current.id!);
         await planReminders(trx, current.id!, patientId, slot.start_at, config.appointments.reminders, now);
@@ -249,21 +252,7 @@ export function appointmentRoutes(deps: AppDeps) {
     .post('/:id/cancel', jsonBody(cancelBody), async (c) => {
       const body = c.req.valid('json');
       const { account } = authOf(c);
-      const found = await appointmentFor(store.db, pathId(c.req.param('id'), NOT_YOURS), readablePatients(account));
-      if (!found) {
-        await appendAudit(
-          store.db,
-          {
-            actor: account.id,
-            action: 'appointment.access-denied',
-            outcome: 'denied',
-            ip: clientIp(c),
-            target: `Appointment/${c.req.param('id')}`.slice(0, 200),
-          },
-          clock.now(),
-        );
-        throw new ApiError(404, 'not_found', NOT_YOURS);
-      }
+      const { found, access } = await ownAppointment(c, pathId(c.req.param('id'), NOT_YOURS));
       const appointment = await withTransaction(store, async (trx) => {
         const now = clock.now();
         await lockAppointment(trx, store.dialect, found.appointment.id!);
@@ -273,11 +262,13 @@ export function appointmentRoutes(deps: AppDeps) {
         if (current.status === 'cancelled') return current; // already done: the same answer again
         if (current.status === 'proposed') {
           // A request not yet answered: withdrawn, and out of the care team's queue.
-          const withdrawn: Appointment = {
+          const withdrawn: Appointment = named(access, {
             ...current,
             status: 'cancelled',
-            cancelationReason: { text: 'Withdrawn by the patient' },
-          };
+            cancelationReason: {
+              text: access.onBehalf ? `Withdrawn by ${access.onBehalf.name}` : 'Withdrawn by the patient',
+            },
+          });
           await putResources(trx, store.dialect, [withdrawn as unknown as JsonObject], now);
           await closeRequest(trx, current.id!, 'withdrawn', account.id, now);
           await appendAudit(
@@ -300,8 +291,8 @@ export function appointmentRoutes(deps: AppDeps) {
         const cancelled = await cancelAppointment(
           trx,
           store.dialect,
-          current,
-          body.reason || 'Cancelled by the patient',
+          named(access, current),
+          body.reason || (access.onBehalf ? `Cancelled by ${access.onBehalf.name}` : 'Cancelled by the patient'),
           now,
         );
         await appendAudit(

@@ -18,6 +18,7 @@ import {
 import { addDays, zonedTimeToUtc } from '../../appointments/clinic-time.js';
 import { closeRequest } from '../../appointments/requests.js';
 import { ApiError } from '../../errors.js';
+import { sentByOf } from '../../../common/on-behalf.js';
 import type { JsonObject } from '../../fhir-json/references.js';
 import { fhirId, pathId } from '../../http/ids.js';
 import { jsonBody } from '../../http/json-body.js';
@@ -96,6 +97,7 @@ export function staffAppointmentRequestRoutes(deps: AppDeps) {
             earliest: a.requestedPeriod?.[0]?.start ?? '',
             latest: a.requestedPeriod?.[0]?.end ?? '',
             preference: a.comment ?? '',
+            ...sentByOf(a),
           },
         ];
       });
