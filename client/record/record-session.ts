@@ -85,7 +85,12 @@ export class RecordSession extends EventTarget {
       this.changed();
       return vault;
     });
-    return this.opening;
+    // A record that could not be opened (no connection for another person's key, access ended) is tried again.
+    const opening = this.opening;
+    opening.catch(() => {
+      if (this.opening === opening) this.opening = undefined;
+    });
+    return opening;
   }
 
   /** Whose record this session was made for (null: the account's own, to be learnt from the first sync). */
@@ -217,7 +222,13 @@ export function recordSession(account: RecordAccount): RecordSession {
     const inert = account.kind !== 'staff' && !patientId;
     current = new RecordSession(account.id, patientId, undefined, {}, other, inert);
     // Opened, then brought up to date when there is a connection (with none, the views read at once).
-    if (!inert) void current.open().then(() => current?.refresh());
+    if (!inert) {
+      const made = current;
+      const next = () => {
+        if (current === made) made.refresh();
+      };
+      void made.open().then(next, next);
+    }
   }
   return current;
 }
