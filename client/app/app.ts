@@ -11,6 +11,8 @@ import { SessionController } from '../session/session-controller.js';
 import { sessionContext } from '../session/session-context.js';
 import './connection-status.js';
 import '../session/idle-warning.js';
+import '../session/viewing-as.js';
+import { VIEWING_CHANGE, viewedPatient } from '../record/viewing.js';
 import './update-prompt.js';
 
 /**
@@ -139,6 +141,7 @@ export class App extends LitElement {
     this.addEventListener('mcl-navigate', this.onNavigate as EventListener);
     this.addEventListener('mcl-prepare-signed-in', this.onPrepare as EventListener);
     this.addEventListener('mcl-stay-signed-in', this.onStay);
+    addEventListener(VIEWING_CHANGE, this.onViewing);
   }
 
   override disconnectedCallback(): void {
@@ -146,6 +149,14 @@ export class App extends LitElement {
     this.removeEventListener('mcl-navigate', this.onNavigate as EventListener);
     this.removeEventListener('mcl-prepare-signed-in', this.onPrepare as EventListener);
     this.removeEventListener('mcl-stay-signed-in', this.onStay);
+    removeEventListener(VIEWING_CHANGE, this.onViewing);
+  }
+
+  /** Another person's record chosen: every page is made afresh for them (nothing of the last one stays on screen). */
+  private readonly onViewing = () => this.requestUpdate();
+  private viewing(): string {
+    const account = this.session.account;
+    return account?.kind === 'patient' ? (viewedPatient(account) ?? '') : '';
   }
 
   private readonly onNavigate = (event: CustomEvent<{ path: string }>) => this.router.navigate(event.detail.path);
@@ -192,7 +203,7 @@ export class App extends LitElement {
     if (!loaded) return html`<p role="status">Loading…</p>`;
     const tag = unsafeStatic(route.tag); // from our own route table, never from input
     // A fresh page for each address: another conversation or test is another page, not a stale one.
-    return keyed(location.pathname + location.search, staticHtml`<${tag}></${tag}>`);
+    return keyed(`${location.pathname}${location.search}#${this.viewing()}`, staticHtml`<${tag}></${tag}>`);
   }
 
   override render() {
@@ -229,6 +240,7 @@ export class App extends LitElement {
           }
         </ul>
       </nav>
+      <mcl-viewing-as .account=${this.session.account}></mcl-viewing-as>
       ${this.session.warning ? html`<mcl-idle-warning .seconds=${this.session.secondsLeft}></mcl-idle-warning>` : nothing}
       <div class="content">
         <mcl-update-prompt .workbox=${this.workbox}></mcl-update-prompt>

@@ -1,6 +1,7 @@
 import type { Communication } from 'fhir/r4';
 import type { OutboxItem, Vault } from './vault.js';
 import { submit } from './outbox.js';
+import { onBehalfOf } from '../../common/on-behalf.js';
 
 /** A conversation with the care team: its first message and the replies, oldest first. */
 export interface Conversation {
@@ -24,6 +25,26 @@ export interface FileRef {
 }
 
 export const fromPatient = (m: Communication) => m.sender?.reference?.startsWith('Patient/') ?? false;
+
+/** Who reads a conversation: the signed-in account, and whether the record is their own or a person's they help. */
+export interface Reader {
+  accountId: string;
+  self: boolean;
+  /** The name of the person whose record it is. */
+  patientName: string;
+}
+
+/**
+ * Who wrote a message, in the reader's words ([3/11]): the care team by name; the patient's side as "You", the
+ * patient's name, or "<caregiver>, for <patient>" when a caregiver wrote it for them (the on-behalf extension).
+ */
+export function authorOf(m: Communication, reader: Reader): string {
+  if (!fromPatient(m)) return m.sender?.display ?? 'Your care team';
+  const by = onBehalfOf(m);
+  if (!by) return reader.self ? 'You' : reader.patientName;
+  if (by.accountId && by.accountId === reader.accountId) return reader.self ? 'You' : `You, for ${reader.patientName}`;
+  return `${by.name}, for ${reader.self ? 'you' : reader.patientName}`;
+}
 export const threadOf = (m: Communication) => m.inResponseTo?.[0]?.reference?.replace(/^Communication\//, '') ?? m.id!;
 export const textOf = (m: Communication) => m.payload?.find((p) => p.contentString !== undefined)?.contentString ?? '';
 

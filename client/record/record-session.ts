@@ -7,6 +7,9 @@ import { flush, LEND_VAULT_KEYS, requestBackgroundSend } from './outbox.js';
 import type { SyncWorkerApi } from './sync-worker.js';
 import { SyncSchedule, type ScheduleSeams } from './sync-schedule.js';
 import { LiveQuery } from './live-query.js';
+import { ACCESS_ENDED } from './sync-worker-answers.js';
+import { accessEnded, VIEWING_CHANGE, viewedPatient } from './viewing.js';
+import { ApiProblem } from '../data/api.js';
 
 declare const __SYNC_WORKER_URL__: string | undefined;
 
@@ -43,15 +46,28 @@ export class RecordSession extends EventTarget {
   /** When the record is brought up to date while the session lasts (the one place that decides it). */
   readonly schedule: SyncSchedule;
 
+  /** The access to this person's record ended while it was open: the page says so, and the copy is deleted. */
+  ended = false;
+  private readonly openWith: () => Promise<Vault>;
+
   constructor(
     readonly accountId: string,
     patientId: string | null,
-    /** Seam: how the vault is opened (default: with the key the server hands this session). */
-    private readonly openWith: () => Promise<Vault> = () => openAccountVault(accountId),
+    /** Seam: how the vault is opened (default: with the key the server hands this session for this record). */
+    openWith?: () => Promise<Vault>,
     /** Seam: how often and on which page events it syncs (tests give their own timers and visibility). */
     schedule: { everyMs?: number; seams?: ScheduleSeams } = {},
+    /**
+     * Set when the record is another person's, whom the account helps ([3/11]): their own local database and key,
+     * and their access asked again at every sync.
+     */
+    readonly otherPerson?: string,
+    /** A caregiver's account before it knows whose record to show: nothing is opened or synced. */
+    private readonly inert = false,
   ) {
     super();
+    this.openWith = openWith ?? (() => openAccountVault(accountId, true, otherPerson));
+    this.viewing = patientId;
     this.patientId = patientId ?? undefined;
     this.schedule = new SyncSchedule(this.refresh, schedule.everyMs, schedule.seams);
     this.schedule.start();
@@ -69,10 +85,19 @@ export class RecordSession extends EventTarget {
       this.changed();
       return vault;
     });
-    return this.opening;
+    // A record that could not be opened (no connection for another person's key, access ended) is tried again.
+    const opening = this.opening;
+    opening.catch(() => {
+      if (this.opening === opening) this.opening = undefined;
+    });
+    return opening;
   }
 
+  /** Whose record this session was made for (null: the account's own, to be learnt from the first sync). */
+  readonly viewing: string | null;
+
   readonly refresh = () => {
+    if (this.inert || this.ended) return;
     if (!navigator.onLine) {
       // No connection: nothing to try; the record reads as it is, and says so. `online` brings the next try.
       this.problem = OFFLINE_PROBLEM;
@@ -102,7 +127,12 @@ export class RecordSession extends EventTarget {
     try {
       // The page opens the record before the worker does: on a first open (a new device, an evicted record) the
       // opener makes the record's secret, and a `focus` during the page's own opening must not race it.
-      const vault = await this.open().catch(() => undefined);
+      let refused: unknown;
+      const vault = await this.open().catch((error: unknown) => void (refused = error));
+      if (this.otherPerson && refused instanceof ApiProblem && refused.status === 404) {
+        await this.end();
+        return undefined;
+      }
       // What the person sent goes first (the outbox), then the record is brought up to date (and shows it).
       const waiting = vault ? await flush(vault).catch(() => 1) : 0;
       if (waiting) void requestBackgroundSend();
@@ -121,6 +151,10 @@ export class RecordSession extends EventTarget {
       // What still waits is tried again soon, unless signed out (or opened on this device only): then sending
       // waits for signing in, not for a timer.
       if (waiting && !('error' in result && result.status === 401)) this.retryLater();
+      if ('error' in result && result.reason === ACCESS_ENDED) {
+        await this.end();
+        return undefined;
+      }
       if ('error' in result) {
         this.problem =
           result.status === 401
@@ -140,6 +174,19 @@ export class RecordSession extends EventTarget {
     }
   }
 
+  /**
+   * The person ended this account's access (revoked, narrowed to nothing, ended by date or age), or the account
+   * left: the record is locked and that person's copy deleted from this device; the tab goes back to the
+   * account's own record (or the next person), and says why.
+   */
+  private async end(): Promise<void> {
+    this.ended = true;
+    this.problem = 'Your access to this person’s record has ended, and the copy on this device has been deleted.';
+    this.close();
+    await accessEnded(this.accountId, this.otherPerson!);
+    this.changed();
+  }
+
   /** Locks the record: keys dropped, worker ended. The data stays on the device, encrypted. */
   close(): void {
     this.schedule.stop();
@@ -157,15 +204,31 @@ let current: RecordSession | undefined;
 export interface RecordAccount {
   id: string;
   patientId: string | null;
+  /** Staff keep a local record only for their drafts and never view a patient's here. */
+  kind?: 'patient' | 'staff';
 }
 
-/** The record session of the signed-in account (made, opened and synced on first use). */
+/**
+ * The record session of the signed-in account for the person viewed in this tab (made, opened and synced on first
+ * use): the account's own record, or the one of a person they help ([3/11]). Choosing another person makes another
+ * session, over that person's own local record.
+ */
 export function recordSession(account: RecordAccount): RecordSession {
-  if (current?.accountId !== account.id) {
+  const patientId = account.kind === 'staff' ? account.patientId : viewedPatient(account);
+  if (current?.accountId !== account.id || current.viewing !== patientId) {
     current?.close();
-    current = new RecordSession(account.id, account.patientId);
+    const other = patientId && patientId !== account.patientId ? patientId : undefined;
+    // A caregiver with no record of their own, before the people they help are known: nothing to open yet.
+    const inert = account.kind !== 'staff' && !patientId;
+    current = new RecordSession(account.id, patientId, undefined, {}, other, inert);
     // Opened, then brought up to date when there is a connection (with none, the views read at once).
-    void current.open().then(() => current?.refresh());
+    if (!inert) {
+      const made = current;
+      const next = () => {
+        if (current === made) made.refresh();
+      };
+      void made.open().then(next, next);
+    }
   }
   return current;
 }
@@ -255,11 +318,17 @@ export class RecordController implements ReactiveController {
   private readonly onChange = () => this.host.requestUpdate();
   attach(session: RecordSession | undefined) {
     if (session === this.session) return;
+    this.loadedFor = undefined;
     this.session?.removeEventListener('change', this.onChange);
     this.session = session;
     session?.addEventListener('change', this.onChange);
   }
+  /** Another person chosen, or the people changed: the host reads again, from that person's record. */
+  hostConnected(): void {
+    addEventListener(VIEWING_CHANGE, this.onChange);
+  }
   hostDisconnected(): void {
+    removeEventListener(VIEWING_CHANGE, this.onChange);
     this.session?.removeEventListener('change', this.onChange);
     this.session = undefined;
   }

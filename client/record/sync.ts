@@ -3,6 +3,8 @@ import { fromBase64Url } from '../data/vault-crypto.js';
 import { openVault } from './open-vault.js';
 import type { Vault } from './vault.js';
 import { unlockedKey } from './unlocked-keys.js';
+import { personVaultName } from './vault-name.js';
+import type { Person } from './viewing.js';
 
 export interface SyncProgress {
   patientId: string;
@@ -14,7 +16,7 @@ export interface SyncProgress {
 }
 
 export interface SyncResult {
-  patients: { id: string; name: string; self: boolean }[];
+  patients: Person[];
   changes: number;
   lastSyncAt: string;
 }
@@ -28,7 +30,14 @@ export async function listPatients(): Promise<SyncResult['patients']> {
  * Opens this account's local record: with the key the server hands to the signed-in session, or, when the page
  * was unlocked without a connection, with the key that unlocking gave back.
  */
-export async function openAccountVault(accountId: string, make = true): Promise<Vault> {
+export async function openAccountVault(accountId: string, make = true, otherPerson?: string): Promise<Vault> {
+  if (otherPerson) {
+    // Another person's record: its own database and its own key, which only the server hands out, and only while
+    // the access lasts (404 once it has ended).
+    const { key } = await ok(portal.api.records['vault-key'].$get({ query: { patient: otherPerson } }));
+    if (key === null) throw new Error('The portal answered without the key to this record.');
+    return openVault(accountId, fromBase64Url(key), personVaultName(otherPerson), true, make);
+  }
   const local = unlockedKey(accountId);
   // A key unlocked on this device that no longer opens the record must not start a new one: that would delete
   // what waits in the outbox. The error says so instead.
@@ -55,7 +64,13 @@ export async function syncAll(
   let changes = 0;
   const lastSyncAt = new Date().toISOString();
   for (const patient of patients) {
-    const state = await vault.syncState(patient.id);
+    let state = await vault.syncState(patient.id);
+    // Another person's feed is filtered by what they allow: when that changed, the copy starts again.
+    const scopes = patient.self ? undefined : patient.scopes.join(',');
+    if (state && state.scopes !== scopes) {
+      await vault.resetPatient(patient.id);
+      state = undefined;
+    }
     let cursor = state?.cursor ?? 0;
     const first = cursor === 0;
     let done = 0;
@@ -80,7 +95,13 @@ export async function syncAll(
       const count = page.changes.length;
       // On the first download everything already there counts as seen: "new" is what arrives after it.
       writing = vault
-        .write(patient.id, rows, removed, { patientId: patient.id, cursor: page.next, lastSyncAt }, first)
+        .write(
+          patient.id,
+          rows,
+          removed,
+          { patientId: patient.id, cursor: page.next, lastSyncAt, ...(scopes !== undefined ? { scopes } : {}) },
+          first,
+        )
         .then(() => {
           done += count;
           changes += count;
@@ -91,7 +112,13 @@ export async function syncAll(
     }
     await writing;
     // A sync that found nothing new still records when it last looked.
-    if (done === 0) await vault.db.sync.put({ patientId: patient.id, cursor, lastSyncAt });
+    if (done === 0)
+      await vault.db.sync.put({
+        patientId: patient.id,
+        cursor,
+        lastSyncAt,
+        ...(scopes !== undefined ? { scopes } : {}),
+      });
   }
   return { patients, changes, lastSyncAt };
 }

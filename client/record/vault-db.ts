@@ -25,6 +25,11 @@ export interface SyncState {
   /** The feed cursor: the last change stored. */
   cursor: number;
   lastSyncAt: string;
+  /**
+   * For another person's record ([3/11]): the scopes the feed was filtered by. When they change, what is here no
+   * longer matches what may be shown: the copy of that person starts again from the beginning.
+   */
+  scopes?: string;
 }
 
 /** A draft as stored: sealed under its page and field. */

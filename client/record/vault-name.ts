@@ -12,3 +12,13 @@ export const pageStorage = () =>
       };
     }
   ).localStorage;
+
+/**
+ * The local record of another person an account helps ([3/11]): a database of its own per person, opened with its
+ * own key (the server derives one per account and person), so nothing of one person is ever stored or read under
+ * another's key, and ending the access deletes exactly that person's copy.
+ */
+export const PERSON_VAULT_PREFIX = `${VAULT_DB}-for-`;
+export const personVaultName = (patientId: string) => `${PERSON_VAULT_PREFIX}${patientId}`;
+/** Whether a database name is one of this app's local records (the own one or another person's). */
+export const isVaultName = (name: string) => name === VAULT_DB || name.startsWith(PERSON_VAULT_PREFIX);

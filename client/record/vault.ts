@@ -126,6 +126,21 @@ export class Vault {
     });
   }
 
+  /** Forgets everything stored of one patient (resources, what was seen, the cursor): the next sync starts afresh. */
+  async resetPatient(patientId: string): Promise<void> {
+    await this.db.transaction('rw', this.db.resources, this.db.sync, this.db.seen, async () => {
+      await this.db.resources
+        .where('[patientId+type+id]')
+        .between([patientId, Dexie.minKey, Dexie.minKey], [patientId, Dexie.maxKey, Dexie.maxKey])
+        .delete();
+      await this.db.seen
+        .where('[patientId+type+id]')
+        .between([patientId, Dexie.minKey, Dexie.minKey], [patientId, Dexie.maxKey, Dexie.maxKey])
+        .delete();
+      await this.db.sync.delete(patientId);
+    });
+  }
+
   private async decrypt<T>(rows: StoredResource[]): Promise<T[]> {
     return Promise.all(rows.map((row) => open<T>(this.keys, row, `${row.type}/${row.id}`)));
   }

@@ -8,6 +8,32 @@ import { pageStyles } from '../ui/shared-styles.js';
 import type { Vault } from '../record/vault.js';
 import { RecordController } from '../record/record-session.js';
 import { formatDate } from '../record/fhir-display.js';
+import { peopleOf, viewedPerson, type Person } from '../record/viewing.js';
+import { CAREGIVER_CONSENTS, type CareScope } from '../../common/caregiver-consent.js';
+
+/** What a page is about, in words for "… has not shared their … with you". */
+const SHARED_WHAT: Record<CareScope, string> = {
+  records: 'health record',
+  appointments: 'appointments',
+  messages: 'messages with the care team',
+  refills: 'prescriptions and refill requests',
+};
+
+/**
+ * Said instead of a page when the person viewed has not allowed what it shows ([3/11] troubleshooting): which
+ * permission is missing, and who can add it. A guardian's access is set by the care team (and by the child's age).
+ */
+export function missingScopeNotice(person: Person, scope: CareScope) {
+  const label = CAREGIVER_CONSENTS.at(-1)!.scopes[scope].label;
+  if (person.as === 'guardian')
+    return html`<p role="status">As ${person.name}’s guardian you do not have access to their ${SHARED_WHAT[scope]} in the portal.
+      The care team sets what a guardian may see, and it changes with the young person’s age. To ask about it,
+      <a href="/help">contact the care team</a>.</p>`;
+  return html`<p role="status">${person.name} has not shared their ${SHARED_WHAT[scope]} with you: the permission
+      “${label}” is not part of what they allowed.</p>
+    <p>Only ${person.name} can add it: they sign in and go to <strong>Account → Sharing</strong>, choose Change
+      beside your name and tick “${label}”.</p>`;
+}
 
 /** Styles every record view shares: readable lists and tables that fit a phone. */
 export const recordStyles = css`
@@ -57,6 +83,8 @@ export abstract class RecordPage extends LitElement {
   @state() protected loaded = false;
 
   protected abstract readonly heading: string;
+  /** What a caregiver must be allowed to see this page for someone else ([3/11]); most pages show the record. */
+  protected readonly scope: CareScope = 'records';
   /** Reads what the page shows from the vault. */
   protected abstract load(vault: Vault, patientId: string): Promise<void>;
   protected abstract renderBody(): TemplateResult | typeof nothing;
@@ -84,9 +112,21 @@ export abstract class RecordPage extends LitElement {
   }
 
   override render() {
-    if (!this.session?.account) {
+    const account = this.session?.account;
+    if (!account) {
       return html`<h1>${this.heading}</h1><p>Please <a href="/sign-in">sign in</a> to see your health record.</p>`;
     }
+    const person = viewedPerson(account);
+    if (person && !person.self && !person.scopes.includes(this.scope))
+      return html`<h1>${this.heading}</h1>${missingScopeNotice(person, this.scope)}`;
+    if (this.record.session?.ended)
+      return html`<h1>${this.heading}</h1><p role="alert">${this.record.session.problem}</p>`;
+    if (!person && !account.patientId && account.kind === 'patient')
+      return html`<h1>${this.heading}</h1><p role="status">${
+        peopleOf(account.id)
+          ? 'No one is sharing their record with you at the moment. When someone invites you, the link in their email brings you here.'
+          : 'Finding the people you help…'
+      }</p>`;
     return html`<h1>${this.heading}</h1>${this.renderStatus()}
       ${this.loaded ? this.renderBody() : html`<p>Opening your record…</p>`}`;
   }

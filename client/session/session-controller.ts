@@ -5,6 +5,7 @@ import { SESSION_CHANGE } from './session-watch.js';
 import { forgetUnlockedKey, rememberUnlockedKey } from '../record/unlocked-keys.js';
 import { forgetRecordMarks } from '../record/unlock-ways.js';
 import { VAULT_DB } from '../record/vault-name.js';
+import { deleteDatabase, forgetOthers, forgetPeople } from '../record/viewing.js';
 import { fromBase64Url } from '../data/vault-crypto.js';
 
 /** What a device PIN unlocks ([8/8]): the record's key, whose record it is, and the idle limit to keep. */
@@ -53,10 +54,9 @@ export interface SecondStepAnswer {
  * through the server's `Clear-Site-Data` answer, the cookies and caches of this origin (SECURITY.md: kiosk).
  */
 export async function removeLocalData(): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const request = indexedDB.deleteDatabase(VAULT_DB);
-    request.onsuccess = request.onerror = request.onblocked = () => resolve();
-  });
+  // The own record, and the record of every person this account helps ([3/11]): each is a database of its own.
+  await deleteDatabase(VAULT_DB);
+  await forgetOthers([]);
   sessionStorage.clear();
   forgetRecordMarks(VAULT_DB);
   await ok(portal.api.session['forget-device'].$post()).catch(() => {});
@@ -269,6 +269,7 @@ export class SessionController implements ReactiveController {
     // The local record locks (its keys are dropped) whenever the session ends here.
     if (this.account) dispatchEvent(new Event('mcl-signed-out'));
     if (this.account) forgetUnlockedKey(this.account.id);
+    forgetPeople();
     this.unlockedOffline = false;
     clearTimeout(this.timer);
     this.account = undefined;

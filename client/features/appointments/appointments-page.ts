@@ -49,6 +49,7 @@ const STATUS: Record<string, string> = {
 @customElement('mcl-appointments-page')
 export class AppointmentsPage extends RecordPage {
   static override styles = [...RecordPage.styles, formStyles];
+  protected override readonly scope = 'appointments' as const;
   protected readonly heading = 'Appointments';
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;

@@ -61,6 +61,7 @@ export class BookPage extends RecordPage {
   private key: string | undefined;
   private started = false;
 
+  protected override readonly scope = 'appointments' as const;
   protected get heading() {
     return this.reschedule ? 'Change the time of your appointment' : 'Book a visit';
   }

@@ -49,6 +49,7 @@ export function requestFrom(
 @customElement('mcl-request-page')
 export class RequestPage extends RecordPage {
   static override styles = [...RecordPage.styles, formStyles];
+  protected override readonly scope = 'appointments' as const;
   protected readonly heading = 'Ask for an appointment';
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;

@@ -1,4 +1,5 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, nothing } from 'lit';
+import { viewedPatient } from '../../record/viewing.js';
 import { customElement } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { clinicContext, type ClinicInfo } from '../../session/clinic-context.js';
@@ -61,7 +62,16 @@ export class HomePage extends LitElement {
         This is your patient portal: your health record, messages with your care team, prescription refills and
         appointments, on your own phone or computer, even with no connection.
       </p>
-      ${this.session?.account?.kind === 'patient' ? html`<mcl-keep-offline-offer .session=${this.session}></mcl-keep-offline-offer><mcl-dashboard .account=${this.session.account}></mcl-dashboard>` : ''}
+      ${
+        account?.kind === 'patient'
+          ? html`${
+              // The offer keeps the account's own record here; another person's record is read with a connection.
+              account.patientId && viewedPatient(account) === account.patientId
+                ? html`<mcl-keep-offline-offer .session=${this.session}></mcl-keep-offline-offer>`
+                : nothing
+            }<mcl-dashboard .account=${account}></mcl-dashboard>`
+          : ''
+      }
       <section class="card urgent" aria-labelledby="urgent">
         <h2 id="urgent">Is it urgent?</h2>
         <p>

@@ -24,6 +24,7 @@ type Recipient = Success<Awaited<ReturnType<typeof portal.api.messages.recipient
 @customElement('mcl-compose-page')
 export class ComposePage extends RecordPage {
   static override styles = [...RecordPage.styles, formStyles, composerStyles];
+  protected override readonly scope = 'messages' as const;
   protected readonly heading = 'Write a new message';
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;

@@ -19,6 +19,8 @@ import {
   documentsOf,
   filesOf,
   fromPatient,
+  authorOf,
+  type Reader,
   markRead,
   textOf,
   threadOf,
@@ -26,6 +28,7 @@ import {
   type Conversation,
 } from '../../record/conversations.js';
 import { urgentNotice } from './urgent-notice.js';
+import { viewedPerson } from '../../record/viewing.js';
 import { pendingMessages } from './pending-messages.js';
 
 /** A message's files, from the local record (so they open offline too). */
@@ -39,6 +42,7 @@ async function saveFile(vault: Vault, patientId: string, binaryId: string, title
 @customElement('mcl-conversation-page')
 export class ConversationPage extends RecordPage {
   static override styles = [...RecordPage.styles, formStyles, composerStyles];
+  protected override readonly scope = 'messages' as const;
   protected readonly heading = 'Conversation';
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;
@@ -120,10 +124,17 @@ export class ConversationPage extends RecordPage {
     await this.discard(item);
   }
 
+  /** Whose record this is and who reads it, for "You" / "<caregiver>, for <patient>". */
+  private reader(): Reader {
+    const account = this.session!.account!;
+    const person = viewedPerson(account);
+    return { accountId: account.id, self: person ? person.self : true, patientName: person?.name ?? '' };
+  }
+
   private message(m: Communication) {
     const mine = fromPatient(m);
     return html`<li class="card">
-      <p class="meta"><strong>${mine ? 'You' : (m.sender?.display ?? 'Your care team')}</strong> · ${formatDate(m.sent, true)}
+      <p class="meta"><strong>${authorOf(m, this.reader())}</strong> · ${formatDate(m.sent, true)}
         ${!mine && this.unseenAtOpen.has(m.id!) ? html`<span class="new">new</span>` : nothing}</p>
       <pre class="note">${textOf(m)}</pre>
       ${filesOf(m).map((f) => html`<p><button type="button" class="secondary" @click=${() => saveFile(this.vault!, this.patientId, f.binaryId, f.title)} aria-label="Download ${f.title}">Download ${f.title}</button> <span class="meta">(${fileSize(f.size)})</span></p>`)}

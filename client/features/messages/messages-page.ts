@@ -18,6 +18,7 @@ import { COMPOSE_PAGE, pendingMessages } from './pending-messages.js';
 @customElement('mcl-messages-page')
 export class MessagesPage extends RecordPage {
   static override styles = [...RecordPage.styles, formStyles];
+  protected override readonly scope = 'messages' as const;
   protected readonly heading = 'Messages';
   @state() private list: Conversation[] = [];
   @state() private outbox: OutboxItem[] = [];

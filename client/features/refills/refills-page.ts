@@ -21,6 +21,7 @@ import { onSharedComputer } from '../../session/session-controller.js';
 @customElement('mcl-refills-page')
 export class RefillsPage extends RecordPage {
   static override styles = [...RecordPage.styles, formStyles];
+  protected override readonly scope = 'refills' as const;
   protected readonly heading = 'Refills';
   @state() private meds: MedicationRequest[] = [];
   @state() private requests = new Map<string, Task>();
