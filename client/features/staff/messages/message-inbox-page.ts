@@ -128,7 +128,7 @@ export class MessageInboxPage extends StaffPage {
       <ul>
         ${v.messages.map(
           (m) => html`<li class="card">
-            <p class="meta"><strong>${m.fromPatient ? `${t.patient.name} (patient)` : m.sender}</strong> · ${when(m.sent)}</p>
+            <p class="meta"><strong>${m.fromPatient ? (m.sentBy ? `${m.sentBy.name}, for ${t.patient.name} (sent on the patient’s behalf)` : `${t.patient.name} (patient)`) : m.sender}</strong> · ${when(m.sent)}</p>
             <pre>${m.text}</pre>
             ${m.attachments.map((f) => html`<p><button type="button" class="secondary" @click=${() => this.download(f)} aria-label="Download ${f.title}">Download ${f.title}</button> (${fileSize(f.size)})</p>`)}
             ${m.documents.map((d) => html`<p>Shared document: ${d.title}</p>`)}

@@ -79,7 +79,7 @@ export class RefillQueuePage extends StaffPage {
               ${this.requests.map(
                 (r) => html`<li class="card">
                   <h2>${r.medication}</h2>
-                  <p><strong>${r.patient.name}</strong> · ${r.kind} · asked ${when(r.requestedAt)} · ${r.status === 'accepted' ? 'approved' : r.status}</p>
+                  <p><strong>${r.patient.name}</strong> · ${r.kind} · asked ${when(r.requestedAt)}${r.sentBy ? ` by ${r.sentBy.name}, for the patient` : ''} · ${r.status === 'accepted' ? 'approved' : r.status}</p>
                   <p>Pharmacy: ${r.pharmacy ?? 'not given'}${r.note ? html`<br />Note: ${r.note}` : nothing}</p>
                   ${
                     this.approving === r.id

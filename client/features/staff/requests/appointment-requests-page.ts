@@ -97,7 +97,7 @@ export class AppointmentRequestsPage extends StaffPage {
         new Date(`${d}T12:00:00Z`),
       );
     return html`<li class="card">
-      <h2>${r.patient.name}</h2>
+      <h2>${r.patient.name}</h2>${r.sentBy ? html`<p class="meta">Asked by ${r.sentBy.name}, for the patient</p>` : nothing}
       <p>${r.reason}</p>
       <p>Days: ${days(r.earliest)} – ${days(r.latest)} · ${r.preference} <span class="meta">· asked ${new Date(r.created).toLocaleDateString('en-US')}</span></p>
       ${
