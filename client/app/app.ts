@@ -12,7 +12,7 @@ import { sessionContext } from '../session/session-context.js';
 import './connection-status.js';
 import '../session/idle-warning.js';
 import '../session/viewing-as.js';
-import { VIEWING_CHANGE, viewedPatient } from '../record/viewing.js';
+import { VIEWING_CHANGE, viewingEpoch } from '../record/viewing.js';
 import './update-prompt.js';
 
 /**
@@ -154,10 +154,6 @@ export class App extends LitElement {
 
   /** Another person's record chosen: every page is made afresh for them (nothing of the last one stays on screen). */
   private readonly onViewing = () => this.requestUpdate();
-  private viewing(): string {
-    const account = this.session.account;
-    return account?.kind === 'patient' ? (viewedPatient(account) ?? '') : '';
-  }
 
   private readonly onNavigate = (event: CustomEvent<{ path: string }>) => this.router.navigate(event.detail.path);
   private readonly onPrepare = (event: CustomEvent<{ path: string }>) => this.router.prepareSignedIn(event.detail.path);
@@ -203,7 +199,7 @@ export class App extends LitElement {
     if (!loaded) return html`<p role="status">Loading…</p>`;
     const tag = unsafeStatic(route.tag); // from our own route table, never from input
     // A fresh page for each address: another conversation or test is another page, not a stale one.
-    return keyed(`${location.pathname}${location.search}#${this.viewing()}`, staticHtml`<${tag}></${tag}>`);
+    return keyed(`${location.pathname}${location.search}#${viewingEpoch()}`, staticHtml`<${tag}></${tag}>`);
   }
 
   override render() {

@@ -26,6 +26,23 @@ let loading: { accountId: string; done: Promise<Person[]> } | undefined;
 
 const announce = () => dispatchEvent(new Event(VIEWING_CHANGE));
 
+/**
+ * Counts the times the person viewed was changed under the pages' feet (chosen, or their access ended), for the
+ * shell to make the page afresh: nothing of the last person stays on screen. The first person shown after the
+ * list arrives is not counted: before it there was no one, and a page in the middle of something (recovery codes
+ * shown once) must not be made again.
+ */
+let epoch = 0;
+export const viewingEpoch = () => epoch;
+
+/** The name of the person whose access ended in this tab, to say so once (cleared when read). */
+let ended: string | undefined;
+export function takeEndedNotice(): string | undefined {
+  const name = ended;
+  ended = undefined;
+  return name;
+}
+
 /** The people this account may view, as last read from the server (undefined: not read yet in this tab). */
 export function peopleOf(accountId: string): Person[] | undefined {
   return known?.accountId === accountId ? known.people : undefined;
@@ -53,6 +70,7 @@ export function viewedPerson(account: { id: string; patientId: string | null }):
 
 export function chooseViewed(accountId: string, patientId: string): void {
   sessionStorage.setItem(choiceKey(accountId), patientId);
+  epoch++;
   announce();
 }
 
@@ -78,7 +96,11 @@ export function loadPeople(accountId: string): Promise<Person[]> {
 
 /** After a sync or a request found that access to `patientId` has ended: not viewed any more, its copy deleted. */
 export async function accessEnded(accountId: string, patientId: string): Promise<void> {
-  if (known?.accountId === accountId) known = { accountId, people: known.people.filter((p) => p.id !== patientId) };
+  if (known?.accountId === accountId) {
+    ended = known.people.find((p) => p.id === patientId)?.name ?? 'this person';
+    known = { accountId, people: known.people.filter((p) => p.id !== patientId) };
+  }
+  epoch++;
   if (sessionStorage.getItem(choiceKey(accountId)) === patientId) sessionStorage.removeItem(choiceKey(accountId));
   await deleteDatabase(personVaultName(patientId));
   announce();

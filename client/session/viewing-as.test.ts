@@ -150,7 +150,12 @@ describe('viewing as: whose record the pages show ([3/11])', () => {
     const names = async () => (await indexedDB.databases()).map((d) => d.name);
     expect(await names()).to.include.members([personVaultName('pat-mum'), personVaultName('pat-kid')]);
     sessionStorage.setItem('mcl-viewing:acct-viewing', 'pat-mum');
+    const bar = await fixture<ViewingAs>(html`<mcl-viewing-as .account=${account('pat-sam')}></mcl-viewing-as>`);
     await accessEnded('acct-viewing', 'pat-mum');
+    await bar.updateComplete;
+    expect(bar.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.match(
+      /Your access to Rose Carter’s record has ended, and the copy of it on this\s+device has been deleted/,
+    );
     expect(await names()).not.to.include(personVaultName('pat-mum'));
     expect(await names()).to.include(personVaultName('pat-kid'));
     expect(viewedPatient(account('pat-sam'))).to.equal('pat-sam');

@@ -1,7 +1,15 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { SignedInAccount } from './session-controller.js';
-import { chooseViewed, loadPeople, peopleOf, viewedPatient, VIEWING_CHANGE, type Person } from '../record/viewing.js';
+import {
+  chooseViewed,
+  loadPeople,
+  peopleOf,
+  takeEndedNotice,
+  viewedPatient,
+  VIEWING_CHANGE,
+  type Person,
+} from '../record/viewing.js';
 
 const AS_WORDS: Record<Person['as'], string> = {
   self: 'your own record',
@@ -28,7 +36,12 @@ export class ViewingAs extends LitElement {
   @property({ attribute: false }) account: SignedInAccount | undefined;
   private loadedFor: string | undefined;
 
-  private readonly onChange = () => this.requestUpdate();
+  /** Whose access ended while this tab showed their record: said until another person is chosen. */
+  @state() private endedName: string | undefined;
+  private readonly onChange = () => {
+    this.endedName = takeEndedNotice() ?? this.endedName;
+    this.requestUpdate();
+  };
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener(VIEWING_CHANGE, this.onChange);
@@ -49,6 +62,7 @@ export class ViewingAs extends LitElement {
 
   private choose(event: Event) {
     const id = (event.target as HTMLSelectElement).value;
+    this.endedName = undefined;
     if (this.account) chooseViewed(this.account.id, id);
   }
 
@@ -56,9 +70,13 @@ export class ViewingAs extends LitElement {
     const account = this.account;
     if (account?.kind !== 'patient') return nothing;
     const people = peopleOf(account.id) ?? [];
-    if (!people.some((p) => !p.self)) return nothing;
+    const ended = this.endedName
+      ? html`<p class="ended" role="alert">Your access to ${this.endedName}’s record has ended, and the copy of it on this
+          device has been deleted.</p>`
+      : nothing;
+    if (!people.some((p) => !p.self)) return ended === nothing ? nothing : html`<div class="bar">${ended}</div>`;
     const current = people.find((p) => p.id === viewedPatient(account)) ?? people[0]!;
-    return html`<div class="bar" role="region" aria-label="Whose record">
+    return html`<div class="bar" role="region" aria-label="Whose record">${ended}
       <p>Viewing as: <strong>${current.self ? `${current.name} (you)` : current.name}</strong>
         <span class="meta">(${AS_WORDS[current.as]})</span></p>
       ${
