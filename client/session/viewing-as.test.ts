@@ -48,19 +48,18 @@ const KID: Person = {
   grantId: 'g2',
 };
 
-/** The people list as the server would answer it, for the next loadPeople. */
+/**
+ * The server as these tests need it: the people list as given, and every other request answered "unavailable"
+ * (not "not found", which would mean that an access has ended). Restored after each test.
+ */
+const realFetch = window.fetch;
 async function serve(people: Person[]) {
-  const real = window.fetch;
-  window.fetch = async (input, init) =>
+  window.fetch = async (input) =>
     String(input).includes('/api/records/patients')
       ? new Response(JSON.stringify({ patients: people }), { headers: { 'Content-Type': 'application/json' } })
-      : real(input, init);
-  try {
-    forgetPeople();
-    await loadPeople('acct-viewing');
-  } finally {
-    window.fetch = real;
-  }
+      : new Response(JSON.stringify({ error: 'unavailable', message: 'Not in this test.' }), { status: 503 });
+  forgetPeople();
+  await loadPeople('acct-viewing');
 }
 
 @customElement('mcl-messages-like-test-page')
@@ -77,6 +76,7 @@ const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
 
 describe('viewing as: whose record the pages show ([3/11])', () => {
   afterEach(() => {
+    window.fetch = realFetch;
     sessionStorage.removeItem('mcl-viewing:acct-viewing');
     forgetPeople();
   });
