@@ -27,6 +27,7 @@ export class SecurityPage extends LitElement {
     pageStyles,
     css`
       ul { list-style: none; padding: 0; }
+      ul.links li { display: block; margin: 0 0 0.5rem; }
       li { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; }
       table { border-collapse: collapse; }
       th, td { text-align: left; padding: 0.35rem 1rem 0.35rem 0; border-bottom: 1px solid var(--mcl-border, #c9d2d6); }
@@ -73,6 +74,15 @@ export class SecurityPage extends LitElement {
       <h2>Contact details</h2>
       <mcl-contact-panel .session=${this.session}></mcl-contact-panel>
       ${this.session?.account?.kind === 'patient' ? html`<h2>Notifications</h2><mcl-notifications-panel></mcl-notifications-panel>` : nothing}
+      ${
+        this.session?.account?.kind === 'patient'
+          ? html`<h2>Sharing</h2>
+            <ul class="links">
+              ${this.session.account.patientId ? html`<li><a href="/account/sharing">People who help you: invite, change or end</a></li>` : nothing}
+              <li><a href="/account/people">People you help</a></li>
+            </ul>`
+          : nothing
+      }
       <h2>This device</h2>
       <mcl-device-panel .session=${this.session}></mcl-device-panel>
       <h2>Where you are signed in</h2>
