@@ -177,7 +177,7 @@ export class SharingPage extends LitElement {
       </dl>
       ${
         e.changeable && e.consent && !e.consent.current
-          ? html`<p class="notice">The consent text has changed since you accepted it (it is now version ${CURRENT_CAREGIVER_CONSENT.version}). Please read the new text and accept it again: press "Change" below.</p>`
+          ? html`<p class="notice">The consent text has changed since you accepted it (it is now version ${CURRENT_CAREGIVER_CONSENT.version}). Please read the new text and accept it again: press "Change what ${e.name} may do" below.</p>`
           : nothing
       }
       ${
@@ -193,9 +193,8 @@ export class SharingPage extends LitElement {
               @cancel=${() => (this.changing = undefined)}></mcl-change-access-form>`
           : e.changeable
             ? html`<div class="buttons">
-              <button type="button" class="secondary" aria-label="Change what ${e.name} may do" @click=${() => void this.openChange(e)}>Change</button>
-              <button type="button" class="secondary" aria-label="${e.state === 'invited' ? 'Withdraw the invitation to' : 'End the access of'} ${e.name}"
-                @click=${() => void this.end(e)}>${e.state === 'invited' ? 'Withdraw the invitation' : 'End their access'}</button>
+              <button type="button" class="secondary" @click=${() => void this.openChange(e)}>Change what ${e.name} may do</button>
+              <button type="button" class="secondary" @click=${() => void this.end(e)}>${e.state === 'invited' ? `Withdraw the invitation to ${e.name}` : `End ${e.name}’s access`}</button>
             </div>`
             : nothing
       }
