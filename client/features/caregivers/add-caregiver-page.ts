@@ -41,6 +41,7 @@ export class AddCaregiverPage extends LitElement {
         with their own account. You choose what they may do, and you can end it at any time.</p>
       <p><button type="button" class="secondary" @click=${() => navigate(this, '/')}>Skip this step</button>
         (you can do this later in Account → Sharing)</p>
+      <h2>Invite someone</h2>
       <mcl-invite-form .session=${this.session}
         @invited=${(ev: CustomEvent<InvitedDetail>) => void this.invited(ev.detail)}></mcl-invite-form>`;
   }

@@ -3,7 +3,7 @@ import { demoClinic } from '../../../common/demo-clinic.js';
 import { CURRENT_CAREGIVER_CONSENT } from '../../../common/caregiver-consent.js';
 import type { SharingPage } from './sharing-page.js';
 import './sharing-page.js';
-import { entry, fakeApi, mountPage, settle, until } from './test-api.js';
+import { entry, fakeApi, fakeSession, mountPage, settle, until } from './test-api.js';
 
 const list = (...caregivers: ReturnType<typeof entry>[]) => ({ body: { consentVersion: '1', caregivers } });
 const reauthRequired = {
@@ -13,7 +13,7 @@ const reauthRequired = {
 const sessionInfo = { account: { id: 'acct-1' }, freshUntil: new Date(Date.now() + 300_000).toISOString() };
 
 async function mount() {
-  return mountPage<SharingPage>('mcl-sharing-page', undefined, { clinic: demoClinic });
+  return mountPage<SharingPage>('mcl-sharing-page', fakeSession(), { clinic: demoClinic });
 }
 const root = (el: SharingPage) => el.shadowRoot!;
 const button = (el: SharingPage, name: RegExp) =>

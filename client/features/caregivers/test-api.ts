@@ -51,15 +51,15 @@ export function fakeSession(patientId: string | null = 'pat-ada'): SessionContro
   } as unknown as SessionController;
 }
 
-/** Mounts `tag` with `session`, and waits until it has shown something other than "Loading…". */
+/** Mounts `tag` with `session` (null: nobody signed in), and waits until it has shown more than "Loading…". */
 export async function mountPage<T extends HTMLElement & { updateComplete: Promise<boolean> }>(
   tag: string,
-  session: SessionController | undefined = fakeSession(),
+  session: SessionController | null = fakeSession(),
   props: Record<string, unknown> = {},
 ): Promise<T> {
   const host = await fixture<HTMLElement>(html`<div></div>`);
   const el = document.createElement(tag) as T & { session?: SessionController };
-  el.session = session;
+  if (session) el.session = session;
   Object.assign(el, props);
   host.append(el);
   await settle(el);
