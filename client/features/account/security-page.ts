@@ -27,7 +27,6 @@ export class SecurityPage extends LitElement {
     pageStyles,
     css`
       ul { list-style: none; padding: 0; }
-      ul.links li { display: block; margin: 0 0 0.5rem; }
       li { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; }
       table { border-collapse: collapse; }
       th, td { text-align: left; padding: 0.35rem 1rem 0.35rem 0; border-bottom: 1px solid var(--mcl-border, #c9d2d6); }
@@ -77,10 +76,8 @@ export class SecurityPage extends LitElement {
       ${
         this.session?.account?.kind === 'patient'
           ? html`<h2>Sharing</h2>
-            <ul class="links">
-              ${this.session.account.patientId ? html`<li><a href="/account/sharing">People who help you: invite, change or end</a></li>` : nothing}
-              <li><a href="/account/people">People you help</a></li>
-            </ul>`
+            ${this.session.account.patientId ? html`<p><a href="/account/sharing">People who help you: invite, change or end</a></p>` : nothing}
+            <p><a href="/account/people">People you help</a></p>`
           : nothing
       }
       <h2>This device</h2>
