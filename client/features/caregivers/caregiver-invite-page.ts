@@ -13,7 +13,7 @@ import { tokenFromHash } from '../../ui/token-from-hash.js';
 import type { PasswordField } from '../../ui/fields/password-field.js';
 import '../../ui/fields/password-field.js';
 import { usernameSchema } from '../../../common/signup-schema.js';
-import { dayWords, scopeForHelper, whenWords, type InvitationPreview } from './sharing-words.js';
+import { dayWords, refusal, scopeForHelper, whenWords, type InvitationPreview } from './sharing-words.js';
 import './consent-text.js';
 
 /** Where the link's token waits (this tab only) while the person signs in to accept with an account they have. */
@@ -105,9 +105,7 @@ export class CaregiverInvitePage extends LitElement {
       );
       this.finished(answer.message, true);
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
-      if (error instanceof ApiProblem)
-        this.errors = Object.fromEntries(error.issues.map((i) => [i.path.split('.')[0], i.message]));
+      ({ problem: this.problem, errors: this.errors } = refusal(error));
     } finally {
       this.busy = false;
     }

@@ -3,13 +3,12 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { SessionController } from '../../session/session-controller.js';
 import { withStepUp, type ReauthDialog } from '../../session/reauth-dialog.js';
 import '../../session/reauth-dialog.js';
-import { ApiProblem } from '../../data/api.js';
 import { ok, portal } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { CURRENT_CAREGIVER_CONSENT, type CareScope } from '../../../common/caregiver-consent.js';
 import { chosenScopes, scopeChoices } from './scope-choices.js';
-import { todayIso, type SharingEntry } from './sharing-words.js';
+import { refusal, todayIso, type SharingEntry } from './sharing-words.js';
 import type { InvitedDetail } from './invite-form.js';
 import './consent-text.js';
 
@@ -77,9 +76,7 @@ export class ChangeAccessForm extends LitElement {
         );
       else this.problem = 'Nothing was changed: we need you to confirm it is you first.';
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
-      if (error instanceof ApiProblem)
-        this.errors = Object.fromEntries(error.issues.map((i) => [i.path.split('.')[0], i.message]));
+      ({ problem: this.problem, errors: this.errors } = refusal(error));
     } finally {
       this.busy = false;
     }

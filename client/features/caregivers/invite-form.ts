@@ -3,13 +3,12 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { SessionController } from '../../session/session-controller.js';
 import { withStepUp, type ReauthDialog } from '../../session/reauth-dialog.js';
 import '../../session/reauth-dialog.js';
-import { ApiProblem } from '../../data/api.js';
 import { ok, portal } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { CURRENT_CAREGIVER_CONSENT } from '../../../common/caregiver-consent.js';
 import { chosenScopes, scopeChoices } from './scope-choices.js';
-import { todayIso, type SharingEntry } from './sharing-words.js';
+import { refusal, todayIso, type SharingEntry } from './sharing-words.js';
 import './consent-text.js';
 
 /** What the `invited` event carries: the new caregiver as the Sharing list shows them, and the server's sentence. */
@@ -72,9 +71,7 @@ export class InviteForm extends LitElement {
         );
       }
     } catch (error) {
-      this.problem = error instanceof ApiProblem ? error.message : 'That did not work. Please try again.';
-      if (error instanceof ApiProblem)
-        this.errors = Object.fromEntries(error.issues.map((i) => [i.path.split('.')[0], i.message]));
+      ({ problem: this.problem, errors: this.errors } = refusal(error));
     } finally {
       this.busy = false;
     }

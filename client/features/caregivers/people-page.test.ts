@@ -3,7 +3,7 @@ import type { PeoplePage } from './people-page.js';
 import './people-page.js';
 import type { AddCaregiverPage } from './add-caregiver-page.js';
 import './add-caregiver-page.js';
-import { fakeApi, fakeSession, mountPage, settle, until } from './test-api.js';
+import { fakeApi, fakeSession, mountPage, sendInvite, settle, until } from './test-api.js';
 
 const person = {
   grantId: 'g-1',
@@ -105,13 +105,7 @@ describe('Add a caregiver (the optional set-up step)', () => {
     });
     const el = await mountPage<AddCaregiverPage>('mcl-add-caregiver-page');
     const form = el.shadowRoot!.querySelector('mcl-invite-form')!;
-    await form.updateComplete;
-    const f = form.shadowRoot!;
-    f.querySelector<HTMLInputElement>('#invite-name')!.value = 'Sam Lee';
-    f.querySelector<HTMLInputElement>('#invite-email')!.value = 'sam@example.com';
-    f.querySelector<HTMLInputElement>('input[value="appointments"]')!.checked = true;
-    f.querySelector<HTMLInputElement>('#invite-agree')!.checked = true;
-    buttons(f, /Send the invitation/).click();
+    const f = await sendInvite(form, ['appointments']);
     const reauth = f.querySelector('mcl-reauth-dialog')!;
     await until(() => reauth.shadowRoot!.querySelector('dialog')?.open, 'the step-up dialog');
     await expect(reauth).to.be.accessible();
@@ -135,13 +129,7 @@ describe('Add a caregiver (the optional set-up step)', () => {
     });
     const el = await mountPage<AddCaregiverPage>('mcl-add-caregiver-page');
     const form = el.shadowRoot!.querySelector('mcl-invite-form')!;
-    await form.updateComplete;
-    const f = form.shadowRoot!;
-    f.querySelector<HTMLInputElement>('#invite-name')!.value = 'Sam Lee';
-    f.querySelector<HTMLInputElement>('#invite-email')!.value = 'sam@example.com';
-    f.querySelector<HTMLInputElement>('input[value="records"]')!.checked = true;
-    f.querySelector<HTMLInputElement>('#invite-agree')!.checked = true;
-    buttons(f, /Send the invitation/).click();
+    const f = await sendInvite(form, ['records']);
     const reauth = f.querySelector('mcl-reauth-dialog')!;
     await until(() => reauth.shadowRoot!.querySelector('dialog')?.open, 'the step-up dialog');
     buttons(reauth.shadowRoot!, /^Cancel$/).click();

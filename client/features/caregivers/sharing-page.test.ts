@@ -3,7 +3,7 @@ import { demoClinic } from '../../../common/demo-clinic.js';
 import { CURRENT_CAREGIVER_CONSENT } from '../../../common/caregiver-consent.js';
 import type { SharingPage } from './sharing-page.js';
 import './sharing-page.js';
-import { entry, fakeApi, fakeSession, mountPage, settle, until } from './test-api.js';
+import { entry, fakeApi, fakeSession, mountPage, sendInvite, settle, until } from './test-api.js';
 
 const list = (...caregivers: ReturnType<typeof entry>[]) => ({ body: { consentVersion: '1', caregivers } });
 const reauthRequired = {
@@ -135,13 +135,7 @@ describe('Account → Sharing', () => {
     button(el, /^Invite someone$/).click();
     await el.updateComplete;
     const form = root(el).querySelector('mcl-invite-form')!;
-    await form.updateComplete;
-    const f = form.shadowRoot!;
-    f.querySelector<HTMLInputElement>('#invite-name')!.value = 'Sam Lee';
-    f.querySelector<HTMLInputElement>('#invite-email')!.value = 'sam@example.com';
-    f.querySelector<HTMLInputElement>('input[value="records"]')!.checked = true;
-    f.querySelector<HTMLInputElement>('#invite-agree')!.checked = true;
-    inner(form, /Send the invitation/).click();
+    const f = await sendInvite(form, ['records']);
     await until(() => f.querySelector('[role=alert]'));
     expect(f.querySelector('[role=alert]')!.textContent).to.include('You have already invited sam@example.com');
     expect(f.activeElement).to.equal(f.querySelector('[role=alert]'));

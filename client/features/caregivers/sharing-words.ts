@@ -1,4 +1,6 @@
+import { ApiProblem } from '../../data/api.js';
 import { ok, portal, type Success } from '../../data/portal.js';
+import { describeProblem } from '../../ui/action-controller.js';
 import { dateFormat } from '../../ui/date-format.js';
 import { caregiverConsent, CURRENT_CAREGIVER_CONSENT, type CareScope } from '../../../common/caregiver-consent.js';
 
@@ -71,4 +73,13 @@ export function stateWords(entry: Pick<SharingEntry, 'state' | 'inviteExpiresAt'
 export function todayIso(now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A refused form as its page shows it: the sentence at the top, and each field's own problem beside that field. */
+export function refusal(error: unknown): { problem: string; errors: Record<string, string> } {
+  return {
+    problem: describeProblem(error, 'That did not work. Please try again.'),
+    errors:
+      error instanceof ApiProblem ? Object.fromEntries(error.issues.map((i) => [i.path.split('.')[0], i.message])) : {},
+  };
 }

@@ -109,3 +109,15 @@ export function entry(over: Partial<SharingEntry> = {}): SharingEntry {
     ...over,
   };
 }
+
+/** Fills in the invitation form (`mcl-invite-form`) for Sam Lee with `scopes`, the consent ticked, and sends it. */
+export async function sendInvite(form: HTMLElement & { updateComplete: Promise<boolean> }, scopes: string[]) {
+  await form.updateComplete;
+  const f = form.shadowRoot!;
+  f.querySelector<HTMLInputElement>('#invite-name')!.value = 'Sam Lee';
+  f.querySelector<HTMLInputElement>('#invite-email')!.value = 'sam@example.com';
+  for (const s of scopes) f.querySelector<HTMLInputElement>(`input[value="${s}"]`)!.checked = true;
+  f.querySelector<HTMLInputElement>('#invite-agree')!.checked = true;
+  [...f.querySelectorAll('button')].find((b) => /Send the invitation/.test(b.textContent ?? ''))!.click();
+  return f;
+}
