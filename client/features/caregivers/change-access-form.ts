@@ -7,10 +7,9 @@ import { ok, portal } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { CURRENT_CAREGIVER_CONSENT, type CareScope } from '../../../common/caregiver-consent.js';
-import { chosenScopes, scopeChoices } from './scope-choices.js';
+import { AGREE_FIRST, chosenScopes, consentAgreement, scopeChoices } from './scope-choices.js';
 import { refusal, todayIso, type SharingEntry } from './sharing-words.js';
 import type { InvitedDetail } from './invite-form.js';
-import './consent-text.js';
 
 /**
  * Changes what one caregiver may do and their last day. Adding a permission, or a consent given to an older text,
@@ -54,8 +53,7 @@ export class ChangeAccessForm extends LitElement {
     this.errors = {};
     if (scopes.length === 0)
       this.errors = { scopes: 'Tick at least one thing they may do, or end their access instead.' };
-    else if (this.asksConsent && !data.get('agree'))
-      this.errors = { agree: 'Tick "I have read and agree" once you have read the text above.' };
+    else if (this.asksConsent && !data.get('agree')) this.errors = { agree: AGREE_FIRST };
     if (Object.keys(this.errors).length) {
       this.problem = 'Nothing was changed yet: please look at what is marked below.';
       return this.focusOutcome();
@@ -106,12 +104,7 @@ export class ChangeAccessForm extends LitElement {
         ${
           this.asksConsent
             ? html`<p>${this.adds.length ? 'You are letting them do more, so please read the consent text again:' : 'The consent text has changed since you accepted it. Please read it and accept it again:'}</p>
-              <mcl-consent-text></mcl-consent-text>
-              <div class="field">
-                <label class="choice"><input type="checkbox" id="${id}-agree" name="agree"
-                  aria-describedby=${this.errors.agree ? `${id}-agree-error` : nothing} aria-invalid=${this.errors.agree ? 'true' : 'false'} />I have read and agree</label>
-                ${this.errors.agree ? html`<p class="error" id="${id}-agree-error">${this.errors.agree}</p>` : nothing}
-              </div>`
+              ${consentAgreement(id, this.errors.agree)}`
             : nothing
         }
         <p>

@@ -7,9 +7,8 @@ import { ok, portal } from '../../data/portal.js';
 import { pageStyles } from '../../ui/shared-styles.js';
 import { formStyles } from '../../ui/form-styles.js';
 import { CURRENT_CAREGIVER_CONSENT } from '../../../common/caregiver-consent.js';
-import { chosenScopes, scopeChoices } from './scope-choices.js';
+import { AGREE_FIRST, chosenScopes, consentAgreement, scopeChoices } from './scope-choices.js';
 import { refusal, todayIso, type SharingEntry } from './sharing-words.js';
-import './consent-text.js';
 
 /** What the `invited` event carries: the new caregiver as the Sharing list shows them, and the server's sentence. */
 export interface InvitedDetail {
@@ -52,7 +51,7 @@ export class InviteForm extends LitElement {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(body.email))
       errors.email = 'Enter their email address, such as name@example.com.';
     if (body.scopes.length === 0) errors.scopes = 'Tick at least one thing they may do.';
-    if (!data.get('agree')) errors.agree = 'Tick "I have read and agree" once you have read the text above.';
+    if (!data.get('agree')) errors.agree = AGREE_FIRST;
     this.problem = undefined;
     this.errors = errors;
     if (Object.keys(errors).length) {
@@ -105,12 +104,7 @@ export class InviteForm extends LitElement {
         ${scopeChoices('invite', [], this.errors.scopes)}
         ${this.input('endsOn', 'Last day of access (optional)', 'date', 'Leave empty for no end date. You can end it at any time.')}
         <p>Please read what you share:</p>
-        <mcl-consent-text></mcl-consent-text>
-        <div class="field">
-          <label class="choice"><input type="checkbox" id="invite-agree" name="agree"
-            aria-describedby=${this.errors.agree ? 'invite-agree-error' : nothing} aria-invalid=${this.errors.agree ? 'true' : 'false'} />I have read and agree</label>
-          ${this.errors.agree ? html`<p class="error" id="invite-agree-error">${this.errors.agree}</p>` : nothing}
-        </div>
+        ${consentAgreement('invite', this.errors.agree)}
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Sending…' : 'Send the invitation'}</button>
       </form>`;
   }
