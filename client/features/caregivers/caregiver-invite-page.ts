@@ -144,7 +144,7 @@ export class CaregiverInvitePage extends LitElement {
         ${this.field('name', 'Your name', 'name', p.invitedName)}
         <p>Your email address: <strong>${p.invitedEmail}</strong> (the invitation came to it, so it is already confirmed).</p>
         ${this.field('username', 'Choose a username', 'username', '', '3 to 32 letters, digits, dots, dashes or underscores.')}
-        <mcl-password-field .personal=${[p.invitedEmail ?? '', p.invitedName]} .error=${this.errors.password}></mcl-password-field>
+        <mcl-password-field label="Choose a password" .personal=${[p.invitedEmail ?? '', p.invitedName]} .error=${this.errors.password}></mcl-password-field>
         <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Making your account…' : 'Make my account and accept'}</button>
       </form>`;
   }
@@ -164,7 +164,7 @@ export class CaregiverInvitePage extends LitElement {
       <p><strong>${p.patientName}</strong> invited ${p.invitedName}${p.invitedEmail ? ` (${p.invitedEmail})` : ''} to help with their portal account.</p>
       <p>If you accept, you may:</p>
       <ul>${p.scopes.map((s) => html`<li>${scopeForHelper(s)}</li>`)}</ul>
-      <p>${p.endsOn ? `Until the end of ${dayWords(p.endsOn)}.` : 'There is no end date; they can end it at any time.'}
+      <p>${p.endsOn ? `Until the end of ${dayWords(p.endsOn)}.` : `There is no end date; ${p.patientName} can end it at any time.`}
         This link works once, until ${whenWords(p.expiresAt)}.</p>
       <h2>What ${p.patientName} agreed to</h2>
       <mcl-consent-text></mcl-consent-text>

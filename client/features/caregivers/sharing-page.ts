@@ -168,7 +168,7 @@ export class SharingPage extends LitElement {
         <dt>Kind</dt><dd>${guardian ? 'Parent or guardian, set up by the care team' : 'Caregiver you invited'}</dd>
         <dt>State</dt><dd><strong>${state.short}</strong>. ${state.more}</dd>
         ${e.acceptedBy && e.acceptedAt ? html`<dt>Accepted</dt><dd>${whenWords(e.acceptedAt)}, with the account of ${e.acceptedBy.name} (${e.acceptedBy.email})</dd>` : nothing}
-        <dt>May</dt>
+        <dt>They may</dt>
         <dd><ul>${e.scopes.map((s) => html`<li>${scopeLabel(s)}</li>`)}</ul>
           ${narrowed ? html`Because of the clinic’s age rules, today only: ${e.allowedNow.map((s) => scopeLabel(s)).join('; ') || 'nothing'}.` : nothing}</dd>
         <dt>Last day</dt><dd>${e.endsOn ? `${dayWords(e.endsOn)} (access ends after that day)` : 'No end date'}</dd>
