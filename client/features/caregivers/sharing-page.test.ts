@@ -216,4 +216,32 @@ describe('Account → Sharing', () => {
     expect(sent).to.deep.equal([{ scopes: ['records', 'refills'], endsOn: null, consentVersion: '1' }]);
     await expect(el).to.be.accessible();
   });
+
+  it('a consent to an older text: says so, and asks for the current one again', async () => {
+    const sent: unknown[] = [];
+    const old = { version: '0', acceptedAt: '2026-11-20T10:00:00.000Z', scopes: ['records' as const], current: false };
+    api = fakeApi({
+      'GET /api/sharing': list(entry({ consent: old })),
+      'PATCH /api/sharing/g-1': (body) => {
+        sent.push(body);
+        return { body: { caregiver: entry(), message: 'Sam Lee may now read your health record, with no end date.' } };
+      },
+    });
+    const el = await mount();
+    expect(root(el).querySelector('.notice')!.textContent).to.include(
+      'The consent text has changed since you accepted it',
+    );
+    button(el, /Change what Sam Lee may do/).click();
+    await el.updateComplete;
+    const form = root(el).querySelector('mcl-change-access-form')!;
+    await form.updateComplete;
+    const f = form.shadowRoot!;
+    expect(f.textContent).to.include('The consent text has changed since you accepted it');
+    expect(f.querySelector('mcl-consent-text')).to.exist;
+    f.querySelector<HTMLInputElement>('input[name="agree"]')!.checked = true;
+    inner(form, /Save the changes/).click();
+    await until(() => root(el).querySelector('.success'));
+    expect(sent).to.deep.equal([{ scopes: ['records', 'messages'], endsOn: '2030-06-30', consentVersion: '1' }]);
+    await expect(el).to.be.accessible();
+  });
 });
