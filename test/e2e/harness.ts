@@ -204,15 +204,20 @@ export async function mailWithSubject(dataDir: string, subject: RegExp, timeoutM
   }
 }
 
+/** Finds the mail to `to` whose subject matches: in the data folder's outbox by default, or an SMTP test inbox. */
+export type MailReader = (subject: RegExp, to: string) => Promise<{ text?: string | false }>;
+
 /**
  * A verified patient account for the record of `bundleFile`, made as a patient would: the clinic imports the
- * bundle and issues an activation code (CLI), the patient signs up (API) and opens the emailed link.
+ * bundle and issues an activation code (CLI), the patient signs up (API) and opens the emailed link (read with
+ * `readMail` when the server sends over SMTP).
  */
 export async function patientAccount(
   server: RunningServer,
   bundleFile: string,
   username: string,
   password: string,
+  readMail?: MailReader,
 ): Promise<{ patientId: string }> {
   const imported = await runCli(server.dataDir, ['import', bundleFile, '--json']);
   if (imported.code !== 0) throw new Error(imported.stderr);
@@ -221,7 +226,7 @@ export async function patientAccount(
     entry: { resource: { resourceType: string; birthDate?: string } }[];
   };
   const birthDate = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource.birthDate!;
-  await signUpWithActivationCode(server, patientId, birthDate, username, password);
+  await signUpWithActivationCode(server, patientId, birthDate, username, password, readMail);
   return { patientId };
 }
 
@@ -235,6 +240,7 @@ export async function signUpWithActivationCode(
   birthDate: string,
   username: string,
   password: string,
+  readMail: MailReader = (subject, to) => mailWithSubject(server.dataDir, subject, 5000, to),
 ): Promise<void> {
   const code = (await runCli(server.dataDir, ['activation-code', patientId])).stdout.match(
     /[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/,
@@ -254,7 +260,7 @@ export async function signUpWithActivationCode(
   });
   if (signup.status !== 202) throw new Error(`sign-up: ${signup.status} ${await signup.text()}`);
   const token = /#token=([A-Za-z0-9_-]+)/.exec(
-    (await mailWithSubject(server.dataDir, /^Confirm your email/, 5000, `${username}@example.com`)).text!,
+    String((await readMail(/^Confirm your email/, `${username}@example.com`)).text),
   )![1];
   const confirmed = await fetch(`${server.origin}/api/signup/confirm`, {
     method: 'POST',
@@ -359,8 +365,9 @@ export async function keepOfflineWithPin(page: Page, pin: string): Promise<void>
 }
 
 /**
- * Signs in with a password and adds a passkey when asked (the page needs a virtual authenticator), and waits until
- * the first download of the record has finished on Home and the service worker controls the page.
+ * Signs in with a password and adds a passkey when asked (the page needs a virtual authenticator), skips the
+ * optional "Add a caregiver" step that follows, and waits until the first download of the record has finished on
+ * Home and the service worker controls the page.
  */
 export async function signInAddingPasskey(page: Page, origin: string, login: string, password: string): Promise<void> {
   await page.goto(origin + '/sign-in');
@@ -370,6 +377,7 @@ export async function signInAddingPasskey(page: Page, origin: string, login: str
   await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('mcl-protect-page').getByRole('button', { name: 'Add a passkey' }).click();
   await page.locator('mcl-protect-page').getByRole('button', { name: 'I have saved them' }).click();
+  await page.locator('mcl-add-caregiver-page').getByRole('button', { name: 'Skip this step' }).click();
   await page.locator('mcl-dashboard [role="status"]', { hasText: 'Up to date as of' }).waitFor({ timeout: 30_000 });
   await waitForController(page);
 }

@@ -31,6 +31,14 @@ export class ProtectPage extends LitElement {
     return this.session?.account?.kind === 'staff';
   }
 
+  /**
+   * Once protected, a patient with a record of their own is offered the last, optional set-up step: adding a
+   * caregiver (features/caregivers/add-caregiver-page.ts). Others go Home.
+   */
+  private next() {
+    navigate(this, this.session?.account?.patientId ? '/account/add-caregiver' : '/');
+  }
+
   private async addPasskey() {
     this.busy = true;
     this.problem = undefined;
@@ -45,7 +53,7 @@ export class ProtectPage extends LitElement {
       }
       await this.session?.refresh();
       if ('recoveryCodes' in answer) this.codes = answer.recoveryCodes;
-      else navigate(this, '/');
+      else this.next();
     } catch (error) {
       this.problem =
         error instanceof ApiProblem && error.code === 'reauth_required'
@@ -64,7 +72,7 @@ export class ProtectPage extends LitElement {
     if (this.codes) {
       return html`<h1>Your passkey is ready</h1>
         <p role="status">Next time, choose "Sign in with a passkey".</p>
-        <mcl-recovery-codes .codes=${this.codes} @saved=${() => navigate(this, '/')}></mcl-recovery-codes>`;
+        <mcl-recovery-codes .codes=${this.codes} @saved=${() => this.next()}></mcl-recovery-codes>`;
     }
     return html`<h1>Protect your account</h1>
       ${this.problem ? html`<p class="alert" role="alert" tabindex="-1">${this.problem}</p>` : nothing}

@@ -73,6 +73,13 @@ export class SecurityPage extends LitElement {
       <h2>Contact details</h2>
       <mcl-contact-panel .session=${this.session}></mcl-contact-panel>
       ${this.session?.account?.kind === 'patient' ? html`<h2>Notifications</h2><mcl-notifications-panel></mcl-notifications-panel>` : nothing}
+      ${
+        this.session?.account?.kind === 'patient'
+          ? html`<h2>Sharing</h2>
+            ${this.session.account.patientId ? html`<p><a href="/account/sharing">People who help you: invite, change or end</a></p>` : nothing}
+            <p><a href="/account/people">People you help</a></p>`
+          : nothing
+      }
       <h2>This device</h2>
       <mcl-device-panel .session=${this.session}></mcl-device-panel>
       <h2>Where you are signed in</h2>
