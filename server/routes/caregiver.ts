@@ -162,11 +162,15 @@ export function caregiverRoutes(deps: AppDeps) {
         invitedName: grant.invited_name,
         invitedEmail: grant.invited_email,
         kind: grant.kind,
-        /** For a guardian: what they attest by accepting (their legal authority for the child). */
-        attestation:
-          grant.kind === 'guardian'
-            ? { version: CURRENT_GUARDIAN_ATTESTATION.version, text: CURRENT_GUARDIAN_ATTESTATION.guardian }
-            : null,
+        /** For a guardian only: what they attest by accepting (their legal authority for the child). */
+        ...(grant.kind === 'guardian'
+          ? {
+              attestation: {
+                version: CURRENT_GUARDIAN_ATTESTATION.version,
+                text: CURRENT_GUARDIAN_ATTESTATION.guardian,
+              },
+            }
+          : {}),
         scopes: scopesOf(grant),
         endsOn: lastDayOf(grant.ends_at, clinic.timeZone),
         expiresAt: link.expires_at,
