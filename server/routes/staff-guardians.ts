@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { validator } from 'hono/validator';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
@@ -26,6 +27,16 @@ import {
 const NOT_FOUND = 'There is no guardian access with that id.';
 
 const patientRef = z.string().trim().min(1, 'Enter the patient’s MRN or patient id.').max(64);
+
+/** `?patient=<MRN|id>`, declared so the typed client sends it. */
+const patientQuery = validator('query', (_query, c) => {
+  const ref = patientRef.safeParse(c.req.query('patient') ?? '');
+  if (!ref.success)
+    throw new ApiError(400, 'invalid_query', 'Enter the patient’s MRN or patient id.', [
+      { path: 'patient', message: 'Enter the MRN or patient id.' },
+    ]);
+  return { patient: ref.data };
+});
 
 const addBody = z
   .object({
@@ -82,15 +93,11 @@ export function staffGuardianRoutes(deps: AppDeps) {
 
   return new Hono<AppEnv>()
     .use(requireSession(deps), requireRole(deps, 'clinician', 'helpdesk', 'admin'))
-    .get('/', async (c) => {
-      const ref = patientRef.safeParse(c.req.query('patient') ?? '');
-      if (!ref.success)
-        throw new ApiError(400, 'invalid_patient', 'Enter the patient’s MRN or patient id.', [
-          { path: 'patient', message: 'Enter the MRN or patient id.' },
-        ]);
+    .get('/', patientQuery, async (c) => {
+      const ref = c.req.valid('query').patient;
       const now = clock.now();
-      const child = await findPatientRecord(store.db, ref.data);
-      if (!child) throw new ApiError(404, 'patient_not_found', `There is no patient with the id or MRN ${ref.data}.`);
+      const child = await findPatientRecord(store.db, ref);
+      if (!child) throw new ApiError(404, 'patient_not_found', `There is no patient with the id or MRN ${ref}.`);
       await appendAudit(
         store.db,
         {
