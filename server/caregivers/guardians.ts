@@ -23,7 +23,7 @@ import {
   auditGrant,
   grantDetail,
   grantState,
-  insertConsent,
+  insertInvitation,
   INVITE_DAYS,
   isOpen,
   patientAccount,
@@ -209,21 +209,8 @@ export async function addGuardian(
       revoked_by: null,
       left_at: null,
     };
-    await trx.insertInto('caregiver_grant').values(row).execute();
-    await insertConsent(trx, row.id, CURRENT_GUARDIAN_ATTESTATION.version, scopes, by.actor, now);
-    await trx
-      .insertInto('one_time_token')
-      .values({
-        hash: hashToken(normalizeActivationCode(code)),
-        purpose: 'caregiver-invite',
-        account_id: null,
-        patient_id: child.id,
-        created_at: now.toISOString(),
-        expires_at: expiresAt,
-        used_at: null,
-        payload: JSON.stringify({ grantId: row.id }),
-      })
-      .execute();
+    const attestation = { version: CURRENT_GUARDIAN_ATTESTATION.version, by: by.actor };
+    await insertInvitation(trx, row, attestation, hashToken(normalizeActivationCode(code)), now);
     await auditGrant(
       trx,
       {

@@ -1,13 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../testing/app.js';
-import { createAccount } from '../auth/accounts.js';
-import { hashPassword } from '../auth/password-hash.js';
 import { loadAccess } from '../auth/record-access.js';
 import { verifyAuditLog } from '../audit/log.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
-import { staffPasskeySession } from '../testing/staff-session.js';
+import { staffMember } from '../testing/staff-session.js';
 import { caller, linkToken, mailTo, PASSWORD, seedPeople, signIn } from '../testing/caregivers.js';
 import { sharingList } from '../caregivers/views.js';
 import { CURRENT_GUARDIAN_ATTESTATION } from '../../common/caregiver-consent.js';
@@ -30,7 +28,6 @@ describe('staff: guardians of minors, set up with an activation code; the age ru
   before(async () => {
     t = await createTestApp({ clock: { now: () => now } });
     call = caller(t, cookies);
-    const db = t.testStore.store.db;
     await seedPeople(t.testStore.store, now);
     await withTransaction(t.testStore.store, (trx) =>
       putResources(
@@ -47,26 +44,8 @@ describe('staff: guardians of minors, set up with an activation code; the age ru
         now,
       ),
     );
-    const hash = await hashPassword(PASSWORD);
-    for (const [username, role] of [
-      ['desk', 'helpdesk'],
-      ['drlee', 'clinician'],
-    ] as const) {
-      const a = await createAccount(
-        db,
-        {
-          kind: 'staff',
-          username,
-          email: `${username}@clinic.example`,
-          displayName: username,
-          role,
-          passwordHash: hash,
-        },
-        now,
-      );
-      await db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
-      cookies[username] = await staffPasskeySession(t, username, PASSWORD);
-    }
+    cookies.desk = await staffMember(t, 'desk', 'helpdesk', PASSWORD, now);
+    cookies.drlee = await staffMember(t, 'drlee', 'clinician', PASSWORD, now);
     await signIn(call, cookies, 'ada');
   });
   after(() => t.close());

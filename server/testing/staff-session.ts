@@ -1,6 +1,8 @@
 import type { TestApp } from './app.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 import { hashToken, newToken } from '../auth/tokens.js';
+import { createAccount } from '../auth/accounts.js';
+import { hashPassword } from '../auth/password-hash.js';
 
 /** A staff set-up link (as `npm run cli -- staff create` mails it) for an account, valid 7 days from `now`. */
 export async function insertSetUpLink(t: Pick<TestApp, 'testStore'>, accountId: string, now: Date): Promise<string> {
@@ -57,4 +59,32 @@ export async function staffPasskeySession(t: TestApp, login: string, password: s
     first.cookie,
   );
   return confirmed.cookie!;
+}
+
+/**
+ * A staff account of `role` (`username@clinic.example`, email confirmed) with a software passkey, and its session
+ * cookie (a fresh sign-in, as after `staffPasskeySession`).
+ */
+export async function staffMember(
+  t: TestApp,
+  username: string,
+  role: 'clinician' | 'helpdesk' | 'admin',
+  password: string,
+  now: Date,
+): Promise<string> {
+  const db = t.testStore.store.db;
+  const a = await createAccount(
+    db,
+    {
+      kind: 'staff',
+      username,
+      email: `${username}@clinic.example`,
+      displayName: username,
+      role,
+      passwordHash: await hashPassword(password),
+    },
+    now,
+  );
+  await db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
+  return staffPasskeySession(t, username, password);
 }
