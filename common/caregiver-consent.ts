@@ -85,3 +85,32 @@ export function scopesInWords(scopes: readonly CareScope[], text: CaregiverConse
   if (words.length <= 1) return words[0] ?? 'nothing';
   return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
+
+/**
+ * What is attested when the care team sets up a parent or guardian for a minor ([3/11]): the child cannot consent,
+ * so instead of the patient's consent the grant stores two attestations of this text (`caregiver_consent`, its
+ * `version`): the staff member's (or the operator's, `cli`) when setting it up, and the guardian's own when they
+ * activate it. Change the words only by adding a version.
+ */
+export interface GuardianAttestationText {
+  version: string;
+  issued: string;
+  /** Confirmed by whoever sets the guardian up. */
+  careTeam: string;
+  /** Confirmed by the guardian when they activate their access. */
+  guardian: string;
+}
+
+export const GUARDIAN_ATTESTATIONS: readonly GuardianAttestationText[] = [
+  {
+    version: 'guardian-1',
+    issued: '2026-12-03',
+    careTeam:
+      'I checked that this person is the patient’s parent or legal guardian (photo ID, and a birth certificate or court order showing parental responsibility or guardianship), and that the patient is a minor.',
+    guardian:
+      'I am this child’s parent or legal guardian, with the legal authority to make health decisions for them. I will tell the clinic if that changes. My access narrows and ends with the child’s age as the clinic explained.',
+  },
+];
+
+export const CURRENT_GUARDIAN_ATTESTATION: GuardianAttestationText =
+  GUARDIAN_ATTESTATIONS[GUARDIAN_ATTESTATIONS.length - 1]!;

@@ -27,6 +27,7 @@ import { messageRoutes } from './routes/messages.js';
 import { staffMessageRoutes } from './routes/staff-messages.js';
 import { appointmentRoutes } from './routes/appointments/index.js';
 import { sharingRoutes } from './routes/sharing.js';
+import { staffGuardianRoutes } from './routes/staff-guardians.js';
 import { caregiverRoutes } from './routes/caregiver.js';
 import { staffAppointmentRoutes } from './routes/staff-appointments/index.js';
 import { ATTACHMENT_MAX_BASE64 } from './messages/attachments.js';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/staff/messages', staffMessageRoutes(deps))
     .route('/api/appointments', appointmentRoutes(deps))
     .route('/api/staff/appointments', staffAppointmentRoutes(deps))
+    .route('/api/staff/guardians', staffGuardianRoutes(deps))
     .route('/api/sharing', sharingRoutes(deps))
     .route('/api/caregiver', caregiverRoutes(deps))
     .route('/api/signup', signupRoutes(deps))

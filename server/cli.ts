@@ -8,6 +8,7 @@ import { appendAudit } from './audit/log.js';
 import { openStore, StoreOpenError, migrateToLatest, withTransaction } from './store/store.js';
 import { activationCodeCommand, auditCommand, staffCommand } from './cli-accounts.js';
 import { scheduleCommand } from './cli-schedule.js';
+import { guardianCommand } from './cli-guardians.js';
 import type { CliIO, Command } from './cli-command.js';
 
 /**
@@ -112,6 +113,7 @@ export const commands: Record<string, Command> = {
   },
   'activation-code': activationCodeCommand,
   staff: staffCommand,
+  guardian: guardianCommand,
   schedule: scheduleCommand,
   audit: auditCommand,
   config: {

@@ -9,6 +9,7 @@ import { purgeExpiredTokens } from './auth/link-tokens.js';
 import { purgeIdempotencyKeys } from './http/idempotency.js';
 import { runReminders } from './appointments/reminders.js';
 import { loadDemoScheduleOnce } from './appointments/demo-schedule.js';
+import { demoGuardianLines, loadDemoGuardianOnce, type DemoGuardianState } from './caregivers/demo-guardian.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { openStore, StoreOpenError } from './store/store.js';
@@ -46,6 +47,15 @@ async function main(): Promise<void> {
       fail(`cannot load the demo patients into the new database: ${(error as Error).message}`);
     }
   }
+  // The demo child's guardian (Sofia Alvarez, an account with an activated guardian grant for Maya), once.
+  let guardian: DemoGuardianState = { status: 'skipped', reason: 'no demo' };
+  if (demo.status !== 'skipped') {
+    try {
+      guardian = await loadDemoGuardianOnce(store, clock.now());
+    } catch (error) {
+      fail(`cannot set up the demo guardian: ${(error as Error).message}`);
+    }
+  }
   if (config.demoData) {
     try {
       await loadDemoScheduleOnce(store, config.clinic.timeZone, clock.now());
@@ -62,7 +72,7 @@ async function main(): Promise<void> {
       database: store.dialect,
       origin: config.publicOrigin,
     });
-    for (const line of demoLines(demo)) process.stdout.write(`${line}\n`);
+    for (const line of [...demoLines(demo), ...demoGuardianLines(guardian)]) process.stdout.write(`${line}\n`);
     process.stdout.write(`\nmayocarelink is ready: open ${config.publicOrigin.replace(/:\d+$/, '')}:${info.port}/\n\n`);
   });
   server.on('error', (error: NodeJS.ErrnoException) => {

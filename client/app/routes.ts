@@ -180,6 +180,13 @@ export const routes: Route[] = [
     load: () => import('../features/staff/requests/appointment-requests-page.js'),
   },
   {
+    path: '/staff/guardians',
+    tag: 'mcl-guardians-page',
+    title: 'Guardians',
+    nav: 'staff',
+    load: () => import('../features/staff/guardians/guardians-page.js'),
+  },
+  {
     path: '/staff/scheduling',
     tag: 'mcl-scheduling-page',
     title: 'Scheduling',

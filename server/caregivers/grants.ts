@@ -136,6 +136,35 @@ export async function insertConsent(
     .execute();
 }
 
+/**
+ * Writes a new invitation in the caller's transaction: the grant row, its first consent (or a guardian's
+ * attestation) and the single-use token that accepts it, stored as `tokenHash` only, valid until the row's
+ * `invite_expires_at`. Used for a patient's invitation and a guardian set up by the care team alike.
+ */
+export async function insertInvitation(
+  db: Db,
+  row: GrantRow,
+  consent: { version: string; by: string },
+  tokenHash: string,
+  now: Date,
+): Promise<void> {
+  await db.insertInto('caregiver_grant').values(row).execute();
+  await insertConsent(db, row.id, consent.version, scopesOf(row), consent.by, now);
+  await db
+    .insertInto('one_time_token')
+    .values({
+      hash: tokenHash,
+      purpose: 'caregiver-invite',
+      account_id: null,
+      patient_id: row.patient_id,
+      created_at: now.toISOString(),
+      expires_at: row.invite_expires_at!,
+      used_at: null,
+      payload: JSON.stringify({ grantId: row.id }),
+    })
+    .execute();
+}
+
 /** The patient's name for people (their record's, else their account's), for mail and lists. */
 export async function patientName(db: Db, patientId: string): Promise<string> {
   const patient = (await getResource(db, 'Patient', patientId))?.resource as Patient | undefined;

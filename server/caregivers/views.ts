@@ -1,7 +1,7 @@
 import type { ClinicInfo } from '../../common/clinic.js';
 import type { Db } from '../auth/sessions.js';
 import { ageRulesOf, grantOf, grantStanding, patientBirthDate } from '../auth/record-access.js';
-import { CURRENT_CAREGIVER_CONSENT } from '../../common/caregiver-consent.js';
+import { CURRENT_CAREGIVER_CONSENT, CURRENT_GUARDIAN_ATTESTATION } from '../../common/caregiver-consent.js';
 import {
   grantState,
   isOpen,
@@ -78,7 +78,10 @@ export function sharingEntry(
           version: consent.text_version,
           acceptedAt: consent.accepted_at,
           scopes: scopesOf(consent),
-          current: consent.text_version === CURRENT_CAREGIVER_CONSENT.version,
+          // A guardian's grant holds attestations of the guardian text, not the patient's consent text.
+          current:
+            consent.text_version ===
+            (row.kind === 'guardian' ? CURRENT_GUARDIAN_ATTESTATION : CURRENT_CAREGIVER_CONSENT).version,
         }
       : null,
   };

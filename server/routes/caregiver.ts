@@ -12,8 +12,17 @@ import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
 import { requireAcceptablePassword } from '../auth/password-check.js';
 import { usernameSchema } from '../../common/signup-schema.js';
-import { scopesInWords } from '../../common/caregiver-consent.js';
-import { auditGrant, grantDetail, lastDayOf, patientName, scopesOf, type GrantRow } from '../caregivers/grants.js';
+import { CURRENT_GUARDIAN_ATTESTATION, scopesInWords } from '../../common/caregiver-consent.js';
+import { inviteTokenKey } from '../caregivers/guardians.js';
+import {
+  auditGrant,
+  grantDetail,
+  insertConsent,
+  lastDayOf,
+  patientName,
+  scopesOf,
+  type GrantRow,
+} from '../caregivers/grants.js';
 import { peopleFor } from '../caregivers/views.js';
 import { partiesOf, sendGrantMails } from '../caregivers/notices.js';
 
@@ -24,10 +33,12 @@ const INVITE_TEXTS = {
 };
 const NOT_FOUND = 'You do not have access for this person.';
 
-const tokenBody = z.object({ token: z.string().min(20).max(100) }).strict();
+// A patient's invitation link carries a 43-character token; a guardian's activation code is 16 symbols (with dashes).
+const tokenField = z.string().min(16).max(100);
+const tokenBody = z.object({ token: tokenField }).strict();
 const signUpBody = z
   .object({
-    token: z.string().min(20).max(100),
+    token: tokenField,
     username: usernameSchema,
     password: z.string().min(1, 'Choose a password.').max(1024, 'Password: at most 128 characters.'),
     /** The name the account shows; the patient's name for them when left out. */
@@ -37,7 +48,7 @@ const signUpBody = z
 
 /** The invitation behind a link: the token row and its grant, refused with a sentence when it cannot be accepted. */
 async function invitation(db: Db, token: string, now: Date): Promise<{ link: LinkToken; grant: GrantRow }> {
-  const link = await usableLinkToken(db, token, 'caregiver-invite', now, INVITE_TEXTS);
+  const link = await usableLinkToken(db, inviteTokenKey(token), 'caregiver-invite', now, INVITE_TEXTS);
   const { grantId } = JSON.parse(link.payload ?? '{}') as { grantId?: string };
   const grant = grantId
     ? await db.selectFrom('caregiver_grant').selectAll().where('id', '=', grantId).executeTakeFirst()
@@ -94,6 +105,10 @@ async function accept(c: Context<AppEnv>, trx: Db, link: LinkToken, grant: Grant
     throw new ApiError(410, 'invitation_withdrawn', 'This invitation was withdrawn by the person who sent it.');
   // Read back what was accepted: the patient may have changed the scopes since the link was read.
   const row = await trx.selectFrom('caregiver_grant').selectAll().where('id', '=', grant.id).executeTakeFirstOrThrow();
+  // A guardian's own attestation of their legal authority (shown on the page before they accept), beside the care
+  // team's one made when it was set up.
+  if (row.kind === 'guardian')
+    await insertConsent(trx, row.id, CURRENT_GUARDIAN_ATTESTATION.version, scopesOf(row), account.id, now);
   await auditGrant(
     trx,
     {
@@ -110,6 +125,9 @@ async function accept(c: Context<AppEnv>, trx: Db, link: LinkToken, grant: Grant
 
 /**
  * `/api/caregiver`: the caregiver's side ([3/11]).
+ *
+ * The token is an invitation link's, or a guardian's activation code (`7K3M-Q9XD-…`, case and dashes ignored) that
+ * the care team set up (server/caregivers/guardians.ts); a guardian's acceptance records their attestation.
  *
  * - `POST /invitation` `{ token }` → what the invitation offers (who invited, the address it was sent to, scopes,
  *   end), without using it up; no session needed.
@@ -144,6 +162,15 @@ export function caregiverRoutes(deps: AppDeps) {
         invitedName: grant.invited_name,
         invitedEmail: grant.invited_email,
         kind: grant.kind,
+        /** For a guardian only: what they attest by accepting (their legal authority for the child). */
+        ...(grant.kind === 'guardian'
+          ? {
+              attestation: {
+                version: CURRENT_GUARDIAN_ATTESTATION.version,
+                text: CURRENT_GUARDIAN_ATTESTATION.guardian,
+              },
+            }
+          : {}),
         scopes: scopesOf(grant),
         endsOn: lastDayOf(grant.ends_at, clinic.timeZone),
         expiresAt: link.expires_at,

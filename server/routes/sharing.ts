@@ -17,6 +17,7 @@ import {
   grantState,
   isOpen,
   insertConsent,
+  insertInvitation,
   INVITE_DAYS,
   lastDayOf,
   MAX_LIVE_GRANTS,
@@ -148,21 +149,7 @@ export function sharingRoutes(deps: AppDeps) {
           revoked_by: null,
           left_at: null,
         };
-        await trx.insertInto('caregiver_grant').values(row).execute();
-        await insertConsent(trx, row.id, body.consentVersion, scopes, account.id, now);
-        await trx
-          .insertInto('one_time_token')
-          .values({
-            hash: hashToken(token),
-            purpose: 'caregiver-invite',
-            account_id: null,
-            patient_id: patientId,
-            created_at: now.toISOString(),
-            expires_at: row.invite_expires_at!,
-            used_at: null,
-            payload: JSON.stringify({ grantId: row.id }),
-          })
-          .execute();
+        await insertInvitation(trx, row, { version: body.consentVersion, by: account.id }, hashToken(token), now);
         await auditGrant(
           trx,
           {

@@ -61,21 +61,36 @@ export async function staffPasskeySession(t: TestApp, login: string, password: s
   return confirmed.cookie!;
 }
 
-/** A clinician account (`username`, the given password) signed in with a software passkey; returns the cookie. */
-export async function clinicianSession(t: TestApp, username: string, password: string, now: Date): Promise<string> {
+/**
+ * A staff account of `role` (`username@clinic.example`, email confirmed) with a software passkey, and its session
+ * cookie (a fresh sign-in, as after `staffPasskeySession`).
+ */
+export async function staffMember(
+  t: TestApp,
+  username: string,
+  role: 'clinician' | 'helpdesk' | 'admin',
+  password: string,
+  now: Date,
+  displayName = username,
+): Promise<string> {
   const db = t.testStore.store.db;
-  const account = await createAccount(
+  const a = await createAccount(
     db,
     {
       kind: 'staff',
       username,
       email: `${username}@clinic.example`,
-      displayName: `Dr ${username}`,
-      role: 'clinician',
+      displayName,
+      role,
       passwordHash: await hashPassword(password),
     },
     now,
   );
-  await db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', account.id).execute();
+  await db.updateTable('account').set({ email_verified_at: now.toISOString() }).where('id', '=', a.id).execute();
   return staffPasskeySession(t, username, password);
+}
+
+/** A clinician account (`username`, the given password) signed in with a software passkey; returns the cookie. */
+export function clinicianSession(t: TestApp, username: string, password: string, now: Date): Promise<string> {
+  return staffMember(t, username, 'clinician', password, now, `Dr ${username}`);
 }

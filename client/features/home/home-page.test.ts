@@ -42,6 +42,7 @@ describe('mcl-home-page', () => {
       '/staff/refills',
       '/staff/requests',
       '/staff/schedule',
+      '/staff/guardians',
     ]);
     await expect(el).to.be.accessible();
     const admin = await fixture(html`<mcl-home-page .clinic=${demoClinic} .session=${staff('admin')}></mcl-home-page>`);

@@ -15,6 +15,11 @@ const STAFF_WORK: { href: string; label: string; what: string; admin?: true }[] 
   { href: '/staff/refills', label: 'Refill requests', what: 'prescription refills to approve, decline or mark ready' },
   { href: '/staff/requests', label: 'Appointment requests', what: 'visits patients asked for, to book or decline' },
   { href: '/staff/schedule', label: 'Day schedule', what: 'who is booked on a day, and cancelling a visit' },
+  {
+    href: '/staff/guardians',
+    label: 'Parents and guardians',
+    what: 'giving a parent or guardian access to a child’s record',
+  },
   { href: '/staff/scheduling', label: 'Scheduling', what: 'kinds of visit, schedules and bookable times', admin: true },
 ];
 

@@ -75,7 +75,8 @@ export const PATIENTS: PatientPlan[] = [
     given: 'Maya',
     family: 'Alvarez',
     gender: 'female',
-    age: 7,
+    // Ten, so the demo shows a guardian with everything (server/caregivers/demo-guardian.ts) until she is 12.
+    age: 10,
     daysPastBirthday: 41,
     mrn: 'MRN-100101',
     phone: '+1 507-555-0111',
@@ -93,7 +94,7 @@ export const PATIENTS: PatientPlan[] = [
     visits: { count: 5, everyDays: 180, reason: 'Well-child check and asthma review', wellChild: true },
     panels: [{ panel: 'cbc', every: 4 }],
     trends: { hemoglobin: [12.4, 12.8] },
-    weightKg: 23,
+    weightKg: 32,
     vaccines: [
       { name: 'hepB', ageDays: [0, 35, 190] },
       { name: 'dtap', ageDays: [61, 122, 183, 470, 1500] },
