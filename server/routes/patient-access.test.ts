@@ -107,6 +107,7 @@ const DECISIONS: Record<string, Decision> = {
   'POST /api/sharing': 'self-only',
   'PATCH /api/sharing/:id': 'self-only',
   'DELETE /api/sharing/:id': 'self-only',
+  'ALL /api/staff/guardians/*': 'middleware',
   'GET /api/staff/guardians': 'staff',
   'POST /api/staff/guardians': 'staff',
   'DELETE /api/staff/guardians/:id': 'staff',
