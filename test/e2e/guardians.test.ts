@@ -121,6 +121,7 @@ describe('a parent set up by the care team reads a child’s record, narrowed at
     await invite.locator('mcl-password-field #password').fill(PARENT_PASSWORD);
     await invite.getByRole('button', { name: /Make my account/ }).click();
     await invite.getByRole('link', { name: 'Sign in now' }).click();
+    await mailTo(/You can now use the portal for Versie/, 'dana@example.com');
     const signIn = parent.locator('mcl-sign-in-page');
     await signIn.locator('#login').fill('dana');
     await signIn.locator('#password').fill(PARENT_PASSWORD);
