@@ -147,6 +147,7 @@ export class RecordSession extends EventTarget {
           this.progress = p;
           this.changed();
         }),
+        this.otherPerson,
       );
       // What still waits is tried again soon, unless signed out (or opened on this device only): then sending
       // waits for signing in, not for a timer.

@@ -216,7 +216,7 @@ describe('a family: a mother shares her portal with her son, narrows it, ends it
           'X-Requested-With': 'mayocarelink',
           'Idempotency-Key': crypto.randomUUID(),
         },
-        body: JSON.stringify({ patientId: id, to: 'x', subject: 's', body: 'b' }),
+        body: JSON.stringify({ patientId: id, recipient: 'x', subject: 's', body: 'b' }),
       });
       return { status: r.status, body: await r.json() };
     }, patientId);
