@@ -132,11 +132,27 @@ describe('the invitation link page', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('says so when the link is incomplete', async () => {
+  it('without a link, takes the activation code typed from the care team’s letter', async () => {
     history.replaceState(null, '', '/caregiver-invite');
-    api = fakeApi({});
+    const asked: unknown[] = [];
+    api = fakeApi({
+      'POST /api/caregiver/invitation': (body) => (asked.push(body), { body: { ...preview, kind: 'guardian' } }),
+    });
     const el = await mount(null);
-    expect(root(el).querySelector('[role=alert]')!.textContent).to.include('This link is incomplete');
+    expect(root(el).textContent!.replace(/\s+/g, ' ')).to.include('open it from the email again');
     expect(api.calls).to.have.length(0);
+    await expect(el).to.be.accessible();
+    const code = root(el).querySelector<HTMLInputElement>('#code')!;
+    code.value = 'gt0s-w3pk';
+    button(el, /Open the invitation/).click();
+    await el.updateComplete;
+    expect(root(el).querySelector('#code-error')!.textContent).to.include('16 letters and digits');
+    expect(code.getAttribute('aria-invalid')).to.equal('true');
+    expect(api.calls).to.have.length(0);
+    root(el).querySelector<HTMLInputElement>('#code')!.value = 'gt0s w3pk-c839-5ad3';
+    button(el, /Open the invitation/).click();
+    await until(() => asked.length === 1);
+    expect(asked[0]).to.deep.equal({ token: 'GT0SW3PKC8395AD3' });
+    await until(() => (root(el).textContent ?? '').includes('An invitation to help Ada Lovelace'));
   });
 });

@@ -36,7 +36,22 @@ export class CaregiverInvitePage extends LitElement {
   @state() private done: { message: string; signIn: boolean } | undefined;
   @state() private errors: Record<string, string> = {};
   @state() private busy = false;
-  private readonly token = tokenFromHash() ?? sessionStorage.getItem(INVITE_TOKEN_KEY) ?? undefined;
+  @state() private token = tokenFromHash() ?? sessionStorage.getItem(INVITE_TOKEN_KEY) ?? undefined;
+
+  /** A code typed from the care team's letter (a guardian's activation), when there is no link to open. */
+  private typedCode(event: SubmitEvent) {
+    event.preventDefault();
+    const code = String(new FormData(event.target as HTMLFormElement).get('code') ?? '')
+      .toUpperCase()
+      .replace(/[^0-9A-Z]/g, '');
+    if (code.length < 16) {
+      this.errors = { code: 'The code has 16 letters and digits, as on the letter (the dashes may be left out).' };
+      return;
+    }
+    this.errors = {};
+    this.token = code;
+    void this.load(code);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -152,7 +167,19 @@ export class CaregiverInvitePage extends LitElement {
   override render() {
     const title = html`<h1>${this.preview ? `An invitation to help ${this.preview.patientName}` : 'An invitation to help'}</h1>`;
     if (!this.token)
-      return html`${title}<p class="alert" role="alert">This link is incomplete. Open the link from the email again, or copy all of it into the address bar.</p>`;
+      return html`${title}<p>This page opens from the link in the invitation email. If that link does not work, open it
+          from the email again, or copy all of it into the address bar.</p>
+        <h2>A code from the care team</h2>
+        <form @submit=${this.typedCode} novalidate>
+          <div class="field">
+            <label for="code">Activation code from your letter</label>
+            <span class="hint" id="code-hint">16 letters and digits, for example ABCD-EFGH-2345-6789.</span>
+            <input id="code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false"
+              aria-describedby=${this.errors.code ? 'code-hint code-error' : 'code-hint'} aria-invalid=${this.errors.code ? 'true' : 'false'} />
+            ${this.errors.code ? html`<p class="error" id="code-error">${this.errors.code}</p>` : nothing}
+          </div>
+          <button type="submit">Open the invitation</button>
+        </form>`;
     if (this.done)
       return html`${title}<p class="success" role="status" tabindex="-1">${this.done.message}</p>
         <p>${this.done.signIn ? html`<a href="/sign-in">Sign in now</a>` : html`<a href="/">Go to Home</a>`}</p>`;
