@@ -136,7 +136,16 @@ describe('the invitation link page', () => {
     history.replaceState(null, '', '/caregiver-invite');
     const asked: unknown[] = [];
     api = fakeApi({
-      'POST /api/caregiver/invitation': (body) => (asked.push(body), { body: { ...preview, kind: 'guardian' } }),
+      'POST /api/caregiver/invitation': (body) => (
+        asked.push(body),
+        {
+          body: {
+            ...preview,
+            kind: 'guardian',
+            attestation: { version: 'guardian-1', text: 'I am the parent or legal guardian of this child.' },
+          },
+        }
+      ),
     });
     const el = await mount(null);
     expect(root(el).textContent!.replace(/\s+/g, ' ')).to.include('open it from the email again');
@@ -154,5 +163,11 @@ describe('the invitation link page', () => {
     await until(() => asked.length === 1);
     expect(asked[0]).to.deep.equal({ token: 'GT0SW3PKC8395AD3' });
     await until(() => (root(el).textContent ?? '').includes('An invitation to help Ada Lovelace'));
+    // A guardian confirms their own authority; the patient's consent text is not theirs to show.
+    const text = root(el).textContent!.replace(/\s+/g, ' ');
+    expect(text).to.include('The care team set up Sam Lee');
+    expect(text).to.include('What you confirm by accepting I am the parent or legal guardian of this child.');
+    expect(root(el).querySelector('mcl-consent-text')).to.equal(null);
+    await expect(el).to.be.accessible();
   });
 });

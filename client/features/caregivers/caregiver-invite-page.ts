@@ -188,13 +188,22 @@ export class CaregiverInvitePage extends LitElement {
     if (!p)
       return html`${title}${alert}${alert === nothing ? html`<p role="status">Opening the invitation…</p>` : html`<p><a href="/">Go to Home</a></p>`}`;
     return html`${title}${alert}
-      <p><strong>${p.patientName}</strong> invited ${p.invitedName}${p.invitedEmail ? ` (${p.invitedEmail})` : ''} to help with their portal account.</p>
+      ${
+        p.kind === 'guardian'
+          ? html`<p>The care team set up ${p.invitedName}${p.invitedEmail ? ` (${p.invitedEmail})` : ''} as a parent or guardian of <strong>${p.patientName}</strong>, to use the portal for them.</p>`
+          : html`<p><strong>${p.patientName}</strong> invited ${p.invitedName}${p.invitedEmail ? ` (${p.invitedEmail})` : ''} to help with their portal account.</p>`
+      }
       <p>If you accept, you may:</p>
       <ul>${p.scopes.map((s) => html`<li>${scopeForHelper(s)}</li>`)}</ul>
-      <p>${p.endsOn ? `Until the end of ${dayWords(p.endsOn)}.` : `There is no end date; ${p.patientName} can end it at any time.`}
+      <p>${p.endsOn ? `Until the end of ${dayWords(p.endsOn)}.` : p.kind === 'guardian' ? 'It follows the clinic’s rules for the child’s age; the care team can end it.' : `There is no end date; ${p.patientName} can end it at any time.`}
         This link works once, until ${whenWords(p.expiresAt)}.</p>
-      <h2>What ${p.patientName} agreed to</h2>
-      <mcl-consent-text></mcl-consent-text>
+      ${
+        'attestation' in p && p.attestation
+          ? html`<h2>What you confirm by accepting</h2>
+              <p class="attestation">${p.attestation.text}</p>`
+          : html`<h2>What ${p.patientName} agreed to</h2>
+              <mcl-consent-text></mcl-consent-text>`
+      }
       ${this.renderChoices(p)}
       <p>If you do not know ${p.patientName} or do not want to help, close this page: nothing happens.</p>`;
   }
