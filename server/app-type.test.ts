@@ -1,3 +1,4 @@
+import { CURRENT_CAREGIVER_CONSENT } from '../common/caregiver-consent.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { hc } from 'hono/client';
@@ -54,7 +55,12 @@ describe('AppType: the typed client knows every route, its body and its answer',
       // @ts-expect-error a body where the route declares none of that shape
       void client.api.account.phone.$put({ json: { mobile: '+15075550123' } });
       void client.api.sharing.$post({
-        json: { email: 'a@example.com', name: 'A', scopes: ['records'], consentVersion: '1' },
+        json: {
+          email: 'a@example.com',
+          name: 'A',
+          scopes: ['records'],
+          consentVersion: CURRENT_CAREGIVER_CONSENT.version,
+        },
       });
       void client.api.caregiver.people[':id'].$delete({ param: { id: 'x' } });
       // @ts-expect-error an invitation without the consent the patient accepted

@@ -5,7 +5,9 @@ import type { SharingPage } from './sharing-page.js';
 import './sharing-page.js';
 import { entry, fakeApi, fakeSession, mountPage, sendInvite, settle, until } from './test-api.js';
 
-const list = (...caregivers: ReturnType<typeof entry>[]) => ({ body: { consentVersion: '1', caregivers } });
+const list = (...caregivers: ReturnType<typeof entry>[]) => ({
+  body: { consentVersion: CURRENT_CAREGIVER_CONSENT.version, caregivers },
+});
 const reauthRequired = {
   status: 403,
   body: { error: 'reauth_required', message: 'For your safety, please confirm it is you before making this change.' },
@@ -111,7 +113,12 @@ describe('Account → Sharing', () => {
     inner(form, /Send the invitation/).click();
     await until(() => root(el).querySelector('.success'));
     expect(sent).to.deep.equal([
-      { name: 'Sam Lee', email: 'sam@example.com', scopes: ['records', 'refills'], consentVersion: '1' },
+      {
+        name: 'Sam Lee',
+        email: 'sam@example.com',
+        scopes: ['records', 'refills'],
+        consentVersion: CURRENT_CAREGIVER_CONSENT.version,
+      },
     ]);
     expect(root(el).querySelector('.success')!.textContent).to.include('We sent an invitation to sam@example.com');
     await settle(el);
@@ -213,7 +220,9 @@ describe('Account → Sharing', () => {
     f.querySelector<HTMLInputElement>('input[name="agree"]')!.checked = true;
     inner(form, /Save the changes/).click();
     await until(() => root(el).querySelector('.success'));
-    expect(sent).to.deep.equal([{ scopes: ['records', 'refills'], endsOn: null, consentVersion: '1' }]);
+    expect(sent).to.deep.equal([
+      { scopes: ['records', 'refills'], endsOn: null, consentVersion: CURRENT_CAREGIVER_CONSENT.version },
+    ]);
     await expect(el).to.be.accessible();
   });
 
@@ -241,7 +250,9 @@ describe('Account → Sharing', () => {
     f.querySelector<HTMLInputElement>('input[name="agree"]')!.checked = true;
     inner(form, /Save the changes/).click();
     await until(() => root(el).querySelector('.success'));
-    expect(sent).to.deep.equal([{ scopes: ['records', 'messages'], endsOn: '2030-06-30', consentVersion: '1' }]);
+    expect(sent).to.deep.equal([
+      { scopes: ['records', 'messages'], endsOn: '2030-06-30', consentVersion: CURRENT_CAREGIVER_CONSENT.version },
+    ]);
     await expect(el).to.be.accessible();
   });
 });
