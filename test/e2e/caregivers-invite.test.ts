@@ -1,7 +1,7 @@
+import { CURRENT_CAREGIVER_CONSENT } from '../../common/caregiver-consent.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { smtpInbox, type SmtpInbox } from './smtp-inbox.js';
 import type { Browser, Page } from 'playwright-core';
 import {
   axeViolations,
@@ -26,34 +26,16 @@ const shownText = (page: Page, tag: string) =>
   page.locator(tag).evaluate((el) => el.shadowRoot!.textContent!.replace(/\s+/g, ' '));
 
 describe('a patient invites a caregiver, who signs up from the emailed link and shows as active', () => {
-  let smtp: SMTPServer;
-  const inbox: ParsedMail[] = [];
+  let smtp: SmtpInbox;
+  const mailTo = (subject: RegExp, to: string) => smtp.mailTo(subject, to);
   let server: RunningServer;
   let browser: Browser;
   let patient: Page;
   let helper: Page;
 
-  /** Waits for the mail to `to` whose subject matches, as it arrived over SMTP. */
-  async function mailTo(subject: RegExp, to: string): Promise<ParsedMail> {
-    for (let i = 0; i < 200; i++) {
-      const mail = inbox.find((m) => subject.test(m.subject ?? '') && (m.to as { text: string }).text.includes(to));
-      if (mail) return mail;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no mail to ${to} like ${subject}: ${inbox.map((m) => m.subject).join('; ')}`);
-  }
-
   before(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _s, done) {
-        simpleParser(stream).then((m) => (inbox.push(m), done()), done);
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-    const smtpPort = (smtp.server.address() as { port: number }).port;
-    server = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } });
+    smtp = await smtpInbox();
+    server = await startServer({ env: { ...smtp.env } });
     await patientAccount(server, bundleFile, 'reyna', PASSWORD, mailTo);
     browser = await launchBrowser();
     // bypassCSP only so axe can be injected; the CSP itself is checked in shell.test.ts.
@@ -63,7 +45,7 @@ describe('a patient invites a caregiver, who signs up from the emailed link and 
   after(async () => {
     await browser?.close();
     await server?.stop();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp?.close();
   });
 
   it('the patient invites Sam from Account → Sharing, having read the consent text', async () => {
@@ -89,7 +71,10 @@ describe('a patient invites a caregiver, who signs up from the emailed link and 
     const card = sharing.locator('ul.people > li', { hasText: 'Sam Lee' });
     await card.getByText('Invited', { exact: true }).waitFor();
     assert.match(await card.innerText(), /Read your health record[\s\S]*Read and write messages/);
-    assert.match(await card.innerText(), /You accepted consent text version 1/);
+    assert.match(
+      await card.innerText(),
+      new RegExp(`You accepted consent text version ${CURRENT_CAREGIVER_CONSENT.version}`),
+    );
     assert.deepEqual(await axeViolations(patient), [], 'Sharing with an invitation');
   });
 

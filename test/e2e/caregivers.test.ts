@@ -1,7 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { smtpInbox, type SmtpInbox } from './smtp-inbox.js';
 import type { Browser, Page } from 'playwright-core';
 import {
   axeViolations,
@@ -31,8 +30,8 @@ const shownText = (page: Page, tag: string) =>
 const databases = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
 
 describe('a family: a mother shares her portal with her son, narrows it, ends it, and reads who has seen her record', () => {
-  let smtp: SMTPServer;
-  const inbox: ParsedMail[] = [];
+  let smtp: SmtpInbox;
+  const mailTo = (subject: RegExp, to: string) => smtp.mailTo(subject, to);
   let server: RunningServer;
   let browser: Browser;
   let mother: Page;
@@ -40,26 +39,9 @@ describe('a family: a mother shares her portal with her son, narrows it, ends it
   let clinician: Page;
   let patientId: string;
 
-  async function mailTo(subject: RegExp, to: string): Promise<ParsedMail> {
-    for (let i = 0; i < 300; i++) {
-      const mail = inbox.find((m) => subject.test(m.subject ?? '') && (m.to as { text: string }).text.includes(to));
-      if (mail) return mail;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no mail to ${to} like ${subject}: ${inbox.map((m) => m.subject).join('; ')}`);
-  }
-
   before(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _s, done) {
-        simpleParser(stream).then((m) => (inbox.push(m), done()), done);
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-    const smtpPort = (smtp.server.address() as { port: number }).port;
-    server = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } });
+    smtp = await smtpInbox();
+    server = await startServer({ env: { ...smtp.env } });
     ({ patientId } = await patientAccount(server, bundleFile, 'margery', PASSWORD, mailTo));
     browser = await launchBrowser();
     // bypassCSP only so axe can be injected; the CSP itself is checked in shell.test.ts.
@@ -71,7 +53,7 @@ describe('a family: a mother shares her portal with her son, narrows it, ends it
   after(async () => {
     await browser?.close();
     await server?.stop();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp?.close();
   });
 
   it('Margery sets up her account and, as its last step, invites her son to help', async () => {

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { smtpInbox, type SmtpInbox } from './smtp-inbox.js';
 import type { Browser, Page } from 'playwright-core';
 import {
   axeViolations,
@@ -35,21 +34,12 @@ describe('a parent set up by the care team reads a child’s record, narrowed at
     writeFileSync(`${clockFile}.new`, String(Date.parse(at) - Date.now()));
     renameSync(`${clockFile}.new`, clockFile);
   };
-  let smtp: SMTPServer;
-  const inbox: ParsedMail[] = [];
+  let smtp: SmtpInbox;
+  const mailTo = (subject: RegExp, to: string) => smtp.mailTo(subject, to);
   let server: RunningServer;
   let browser: Browser;
   let parent: Page;
   let childId: string;
-
-  async function mailTo(subject: RegExp, to: string): Promise<ParsedMail> {
-    for (let i = 0; i < 300; i++) {
-      const mail = inbox.find((m) => subject.test(m.subject ?? '') && (m.to as { text: string }).text.includes(to));
-      if (mail) return mail;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no mail to ${to} like ${subject}: ${inbox.map((m) => m.subject).join('; ')}`);
-  }
 
   /** Signs the parent in again (the moved clock ended the session): the password, then the passkey. */
   async function signInAgain() {
@@ -70,17 +60,9 @@ describe('a parent set up by the care team reads a child’s record, narrowed at
   }
 
   before(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _s, done) {
-        simpleParser(stream).then((m) => (inbox.push(m), done()), done);
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-    const smtpPort = (smtp.server.address() as { port: number }).port;
+    smtp = await smtpInbox();
     server = await startServer({
-      env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, NODE_ENV: 'test', TEST_CLOCK_FILE: clockFile },
+      env: { ...smtp.env, NODE_ENV: 'test', TEST_CLOCK_FILE: clockFile },
     });
     const imported = await runCli(server.dataDir, ['import', bundleFile, '--json']);
     assert.equal(imported.code, 0, imported.stderr);
@@ -92,7 +74,7 @@ describe('a parent set up by the care team reads a child’s record, narrowed at
   after(async () => {
     await browser?.close();
     await server?.stop();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp?.close();
     rmSync(clockDir, { recursive: true, force: true });
   });
 
