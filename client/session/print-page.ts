@@ -30,6 +30,39 @@ export function printHeader(who: PatientIdentity | undefined, fallbackName: stri
   </div>`;
 }
 
+/** A CSS string holding `text` as it is (a quote or backslash in a name cannot end it). */
+const cssString = (text: string) => `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`;
+
+/** The document's running head: whose record, at the top of every printed page (a margin box, so not in the flow). */
+const runningHead = typeof CSSStyleSheet === 'function' ? new CSSStyleSheet() : undefined;
+let runningHeadOwner: object | undefined;
+
+/**
+ * Puts "name · born … · MRN …" in the top margin of every printed page, for `owner` (the record page shown), or
+ * takes it away (`text` undefined) if `owner` is the one that put it there. `@page` rules apply only from the
+ * document's own style sheets, not from a shadow root: hence a sheet adopted by the document.
+ */
+export function setRunningHead(owner: object, text: string | undefined): void {
+  if (!runningHead || (!text && runningHeadOwner !== owner)) return;
+  runningHeadOwner = text ? owner : undefined;
+  if (!document.adoptedStyleSheets.includes(runningHead))
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, runningHead];
+  runningHead.replaceSync(
+    text
+      ? `@page { @top-left { content: ${cssString(text)}; font-family: system-ui, sans-serif; font-size: 9pt; color: #000; } }`
+      : '',
+  );
+}
+
+/** The running head's words: name, date of birth and MRN, as far as they are known. */
+export function runningHeadText(who: PatientIdentity | undefined, fallbackName: string | undefined) {
+  const name = who?.name ?? fallbackName;
+  if (!name) return undefined;
+  return [name, who?.birthDate && `born ${formatDate(who.birthDate)}`, who?.mrn && `MRN ${who.mrn}`]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /**
  * Print rules for a record page's shadow root: what acts only in the app goes (buttons, the sync status), colours
  * turn to black on white, headings stay with what follows, table headers repeat on each page and rows are not cut.

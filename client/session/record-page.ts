@@ -12,7 +12,7 @@ import { peopleOf, viewedPerson, type Person } from '../record/viewing.js';
 import { CAREGIVER_CONSENTS, type CareScope } from '../../common/caregiver-consent.js';
 import type { Patient } from 'fhir/r4';
 import { patientIdentity, type PatientIdentity } from '../record/patient-identity.js';
-import { printButton, printHeader, printStyles } from './print-page.js';
+import { printButton, printHeader, printStyles, runningHeadText, setRunningHead } from './print-page.js';
 
 /** What a page is about, in words for "… has not shared their … with you". */
 const SHARED_WHAT: Record<CareScope, string> = {
@@ -117,6 +117,18 @@ export abstract class RecordPage extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('beforeprint', this.beforePrint);
+    setRunningHead(this, undefined);
+  }
+
+  /** The name the portal knows the person by, for a record that holds no Patient yet. */
+  private get knownName(): string | undefined {
+    const account = this.session?.account;
+    return account ? (viewedPerson(account)?.name ?? account.displayName) : undefined;
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (this.printable && this.loaded) setRunningHead(this, runningHeadText(this.identity, this.knownName));
   }
 
   protected renderStatus() {
@@ -151,7 +163,7 @@ export abstract class RecordPage extends LitElement {
           : 'Finding the people you help…'
       }</p>`;
     const print = this.printable && this.loaded;
-    return html`${print ? printHeader(this.identity, person?.name ?? account.displayName, new Date()) : nothing}
+    return html`${print ? printHeader(this.identity, this.knownName, new Date()) : nothing}
       <h1>${this.heading}</h1>${this.renderStatus()}
       ${print ? printButton() : nothing}
       ${this.loaded ? this.renderBody() : html`<p>Opening your record…</p>`}`;

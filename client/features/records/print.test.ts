@@ -92,4 +92,16 @@ describe('printing a record page', () => {
     expect(getComputedStyle(el.shadowRoot!.querySelector('h2')!).breakAfter).to.equal('avoid');
     await expect(el).to.be.accessible();
   });
+
+  it('puts whose record it is at the top of every printed page (a document @page rule), and takes it away after', async () => {
+    const el = await mountRecordPage<RecordPage>('mcl-results-page', P);
+    const head = () =>
+      document.adoptedStyleSheets
+        .flatMap((sheet) => [...sheet.cssRules])
+        .map((rule) => rule.cssText)
+        .find((text) => text.includes('@top-left'));
+    expect(head()).to.contain('Margery Gibson · born').and.contain('MRN MRN-100101');
+    el.remove();
+    expect(head()).to.equal(undefined);
+  });
 });
