@@ -64,8 +64,9 @@ export function runningHeadText(who: PatientIdentity | undefined, fallbackName: 
 }
 
 /**
- * Print rules for a record page's shadow root: what acts only in the app goes (buttons, the sync status), colours
- * turn to black on white, headings stay with what follows, table headers repeat on each page and rows are not cut.
+ * Print rules for a record page's shadow root: what acts only in the app goes (buttons, links styled as buttons,
+ * anything marked `app-only`, the sync status), colours turn to black on white, headings stay with what follows,
+ * cards are not split, table headers repeat on each page and rows are not cut.
  */
 export const printStyles = css`
   .print-header {
@@ -94,6 +95,8 @@ export const printStyles = css`
       font-weight: 700;
     }
     button,
+    a.button,
+    .app-only,
     .print-action,
     .status,
     progress,
@@ -123,6 +126,10 @@ export const printStyles = css`
       page-break-inside: avoid;
       border-color: #000;
       background: none;
+    }
+    .card {
+      padding: 0.5rem 0.75rem;
+      margin-bottom: 0.6rem;
     }
     table {
       break-inside: auto;

@@ -35,6 +35,16 @@ const glucose = (id: string, day: number) => ({
   valueQuantity: { value: 90 + day, unit: 'mg/dL' },
 });
 
+const metformin = {
+  resourceType: 'MedicationRequest',
+  id: 'm1',
+  status: 'active',
+  intent: 'order',
+  subject: { reference: `Patient/${P}` },
+  authoredOn: '2024-01-02',
+  medicationCodeableConcept: { text: 'Metformin 500 MG' },
+};
+
 const shown = (el: Element) => getComputedStyle(el).display !== 'none';
 
 describe('printing a record page', () => {
@@ -45,7 +55,7 @@ describe('printing a record page', () => {
     printed = 0;
     window.print = () => void printed++;
     record = await openTestRecord(DB, P, (vault) =>
-      vault.put(P, [patient, ...Array.from({ length: 25 }, (_, i) => glucose(`g${i}`, i + 1))] as never[]),
+      vault.put(P, [patient, metformin, ...Array.from({ length: 25 }, (_, i) => glucose(`g${i}`, i + 1))] as never[]),
     );
   });
   afterEach(async () => {
@@ -91,6 +101,18 @@ describe('printing a record page', () => {
     expect(getComputedStyle(el.shadowRoot!.querySelector('tr')!).breakInside).to.equal('avoid');
     expect(getComputedStyle(el.shadowRoot!.querySelector('h2')!).breakAfter).to.equal('avoid');
     await expect(el).to.be.accessible();
+  });
+
+  it('a medication list on paper keeps the medicines and drops "Request refill"', async () => {
+    const el = await mountRecordPage<RecordPage>('mcl-medications-page', P);
+    const refill = [...el.shadowRoot!.querySelectorAll('a')].find((a) => a.textContent === 'Request refill')!;
+    expect(shown(refill.parentElement!), 'on screen').to.be.true;
+    await emulateMedia({ media: 'print' });
+    expect(shown(refill.parentElement!), 'in print').to.be.false;
+    expect(el.shadowRoot!.querySelector('li.card h3')!.textContent).to.equal('Metformin 500 MG');
+    expect(getComputedStyle(el.shadowRoot!.querySelector('li.card')!).breakInside, 'a card is not split').to.equal(
+      'avoid',
+    );
   });
 
   it('puts whose record it is at the top of every printed page (a document @page rule), and takes it away after', async () => {
