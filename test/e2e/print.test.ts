@@ -30,6 +30,10 @@ describe('printing test results: no navigation on paper, whose record it is, sev
     await results.locator('table').first().waitFor();
     const print = results.getByRole('button', { name: 'Print this page' });
     assert.ok(await print.isVisible(), 'Print this page, on screen');
+    assert.ok(
+      await results.getByRole('button', { name: /Show older/ }).isVisible(),
+      'a long list: "Show older" on screen',
+    );
     // window.print() blocks in a headless page until the dialog is dealt with: count the calls instead.
     await page.evaluate(() => {
       (window as any).printed = 0;
