@@ -117,6 +117,27 @@ export class App extends LitElement {
       border-top: 1px solid #c9d2d6;
       text-align: center;
     }
+    /* On paper only the page itself ([4/11]): it prints whose record it is; the document's @page numbers it. */
+    @media print {
+      :host {
+        display: block;
+        min-height: 0;
+        color: #000;
+      }
+      .skip,
+      header,
+      nav,
+      footer,
+      mcl-viewing-as,
+      mcl-idle-warning,
+      mcl-update-prompt {
+        display: none !important;
+      }
+      .content {
+        max-width: none;
+        padding: 0;
+      }
+    }
   `;
 
   /** The clinic's details; fetched from /clinic.json unless set (tests set it). */

@@ -10,6 +10,9 @@ import { RecordController } from '../record/record-session.js';
 import { formatDate } from '../record/fhir-display.js';
 import { peopleOf, viewedPerson, type Person } from '../record/viewing.js';
 import { CAREGIVER_CONSENTS, type CareScope } from '../../common/caregiver-consent.js';
+import type { Patient } from 'fhir/r4';
+import { patientIdentity, type PatientIdentity } from '../record/patient-identity.js';
+import { printButton, printHeader, printStyles, runningHeadText, setRunningHead } from './print-page.js';
 
 /** What a page is about, in words for "… has not shared their … with you". */
 const SHARED_WHAT: Record<CareScope, string> = {
@@ -73,7 +76,7 @@ export function showMore(total: number, shown: number, what: string, more: () =>
  * waits for the sync to finish, then reads once.
  */
 export abstract class RecordPage extends LitElement {
-  static override styles = [pageStyles, recordStyles];
+  static override styles = [pageStyles, recordStyles, printStyles];
 
   @consume({ context: sessionContext, subscribe: true })
   session: SessionController | undefined;
@@ -85,6 +88,10 @@ export abstract class RecordPage extends LitElement {
   protected abstract readonly heading: string;
   /** What a caregiver must be allowed to see this page for someone else ([3/11]); most pages show the record. */
   protected readonly scope: CareScope = 'records';
+  /** Whether the page has Print ([4/11]): every view of the record does; a form to fill in does not. */
+  protected readonly printable: boolean = true;
+  /** Whose record this is, for the printed header: the record's own Patient, read beside what the page shows. */
+  @state() private identity: PatientIdentity | undefined;
   /** Reads what the page shows from the vault. */
   protected abstract load(vault: Vault, patientId: string): Promise<void>;
   protected abstract renderBody(): TemplateResult | typeof nothing;
@@ -92,8 +99,36 @@ export abstract class RecordPage extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     this.record.update(this.session?.account, (vault, patientId) =>
-      this.load(vault, patientId).then(() => (this.loaded = true)),
+      Promise.all([
+        this.load(vault, patientId),
+        this.printable
+          ? vault.list<Patient>(patientId, 'Patient', 1).then(([p]) => (this.identity = patientIdentity(p)))
+          : undefined,
+      ]).then(() => (this.loaded = true)),
     );
+  }
+
+  /** Printed at the time it is printed: the header renders again just before the browser lays out the pages. */
+  private readonly beforePrint = () => this.requestUpdate();
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('beforeprint', this.beforePrint);
+  }
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('beforeprint', this.beforePrint);
+    setRunningHead(this, undefined);
+  }
+
+  /** The name the portal knows the person by, for a record that holds no Patient yet. */
+  private get knownName(): string | undefined {
+    const account = this.session?.account;
+    return account ? (viewedPerson(account)?.name ?? account.displayName) : undefined;
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (this.printable && this.loaded) setRunningHead(this, runningHeadText(this.identity, this.knownName));
   }
 
   protected renderStatus() {
@@ -127,7 +162,10 @@ export abstract class RecordPage extends LitElement {
           ? 'No one is sharing their record with you at the moment. When someone invites you, the link in their email brings you here.'
           : 'Finding the people you help…'
       }</p>`;
-    return html`<h1>${this.heading}</h1>${this.renderStatus()}
+    const print = this.printable && this.loaded;
+    return html`${print ? printHeader(this.identity, this.knownName, new Date()) : nothing}
+      <h1>${this.heading}</h1>${this.renderStatus()}
+      ${print ? printButton() : nothing}
       ${this.loaded ? this.renderBody() : html`<p>Opening your record…</p>`}`;
   }
 }

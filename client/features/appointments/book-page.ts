@@ -62,6 +62,7 @@ export class BookPage extends RecordPage {
   private started = false;
 
   protected override readonly scope = 'appointments' as const;
+  protected override readonly printable = false;
   protected get heading() {
     return this.reschedule ? 'Change the time of your appointment' : 'Book a visit';
   }

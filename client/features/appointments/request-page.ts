@@ -51,6 +51,7 @@ export class RequestPage extends RecordPage {
   static override styles = [...RecordPage.styles, formStyles];
   protected override readonly scope = 'appointments' as const;
   protected readonly heading = 'Ask for an appointment';
+  protected override readonly printable = false;
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;
   @state() private problem: string | undefined;

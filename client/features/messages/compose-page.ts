@@ -26,6 +26,7 @@ export class ComposePage extends RecordPage {
   static override styles = [...RecordPage.styles, formStyles, composerStyles];
   protected override readonly scope = 'messages' as const;
   protected readonly heading = 'Write a new message';
+  protected override readonly printable = false;
   @consume({ context: clinicContext, subscribe: true })
   clinic: ClinicInfo | undefined;
   @state() private recipients: Recipient[] = [];

@@ -219,6 +219,7 @@ describe('messages (real vault in IndexedDB)', () => {
       'body',
     ]);
     expect(root.querySelector('[role=note]')!.textContent).to.contain('Messages are not for emergencies');
+    expect(root.textContent, 'a form to fill in is not a record view: no Print').not.to.contain('Print this page');
     await expect(el).to.be.accessible();
   });
 });

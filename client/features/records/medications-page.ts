@@ -22,7 +22,7 @@ export class MedicationsPage extends RecordPage {
 
   private refill(m: MedicationRequest) {
     const ask = isRenewal(m) ? 'Request renewal' : 'Request refill';
-    return html`<p><a href="/refills?for=${encodeURIComponent(m.id!)}" aria-label="${ask}: ${medicationName(m)}">${ask}</a></p>`;
+    return html`<p class="app-only"><a href="/refills?for=${encodeURIComponent(m.id!)}" aria-label="${ask}: ${medicationName(m)}">${ask}</a></p>`;
   }
 
   private item(m: MedicationRequest) {

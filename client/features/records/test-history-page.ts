@@ -142,7 +142,7 @@ export class TestHistoryPage extends RecordPage {
     const unit = unitText(latest.valueQuantity?.unit);
     const technical = technicalName(latest.code);
     const range = this.range;
-    return html`<p><a href="/records/results">← All test results</a></p>
+    return html`<p class="app-only"><a href="/records/results">← All test results</a></p>
       ${technical ? html`<p class="meta technical">Technical name: ${technical}</p>` : nothing}
       ${data.length >= 2 ? this.chart(data, unit, range) : nothing}
       ${range && data.length < 2 ? html`<p class="meta">${rangeWords(range)}.</p>` : nothing}
