@@ -9,7 +9,9 @@ import { livePeopleOf, loadStanding } from '../auth/record-access.js';
 import { caregiverVaultKey } from '../auth/caregiver-vault-key.js';
 import { newToken } from '../auth/tokens.js';
 import { ApiError } from '../errors.js';
-import { auditRefusal, missingScope } from '../http/patient-access.js';
+import { auditRefusal, missingScope, requirePatientAccess } from '../http/patient-access.js';
+import { fhirId } from '../http/ids.js';
+import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { latestSeq, listChanges, type Change } from '../store/changes.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
@@ -38,6 +40,19 @@ const feedQueryIn = validator('query', (_query, c) => {
     );
   return parsed.data;
 });
+
+/** What the device made from its copy of the record, for another clinic ([4/11]). */
+export const EXPORT_KINDS = {
+  fhir: 'FHIR R4 Bundle of the whole record',
+  ips: 'International Patient Summary',
+} as const;
+
+const exportedBody = z
+  .object({
+    patientId: fhirId('Say whose record was exported.'),
+    kind: z.enum(Object.keys(EXPORT_KINDS) as [keyof typeof EXPORT_KINDS], 'Say what was exported: fhir or ips.'),
+  })
+  .strict();
 
 const vaultKeyQueryIn = validator('query', (_query, c) => {
   const parsed = z
@@ -86,6 +101,10 @@ const NOT_FOUND = 'There is no record here that you may read.';
  *   account may not read gets the same 404 as a patient that does not exist, and the attempt is audited.
  * - `GET /vault-key?patient=`: the key that unwraps this account's local record on this device (held by the
  *   server); for a person the account cares for, a key of its own for that person (caregiverVaultKey).
+ * - `POST /exported` ([4/11]): the device made a file of the record for another clinic (`fhir`: the whole record
+ *   as a FHIR Bundle, `ips`: an International Patient Summary) from its local copy; nothing of the record is sent,
+ *   only that it happened, which is audited (`record.export`, on behalf of the patient: it shows in their access
+ *   log). Allowed to whoever may read the record (the patient; a caregiver with the `records` scope). 204.
  * None of them counts as activity for the idle limit.
  */
 export function recordRoutes(deps: AppDeps) {
@@ -189,6 +208,28 @@ export function recordRoutes(deps: AppDeps) {
           ...(ch.resource ? { resource: ch.resource } : { deleted: true }),
         })),
       });
+    })
+    .post('/exported', jsonBody(exportedBody), async (c) => {
+      const { patientId, kind } = c.req.valid('json');
+      const access = await requirePatientAccess(c, deps, {
+        patientId,
+        scope: 'records',
+        deniedAction: 'record.access-denied',
+        notFound: NOT_FOUND,
+      });
+      await appendAudit(
+        store.db,
+        {
+          actor: authOf(c).account.id,
+          onBehalfOf: patientId,
+          action: 'record.export',
+          outcome: 'success',
+          ip: clientIp(c),
+          detail: `${EXPORT_KINDS[kind]}, made on the device${access.as === 'self' ? '' : ` by a ${access.as}`}`,
+        },
+        clock.now(),
+      );
+      return c.body(null, 204);
     })
     .get('/vault-key', vaultKeyQueryIn, async (c) => {
       const { account } = authOf(c);
