@@ -175,7 +175,11 @@ describe('every patient-facing route decides through the caregiver grants', () =
   const asks = (): Record<string, Ask> => ({
     'GET /api/records/feed': { path: '/api/records/feed?patient=pat-ada' },
     'GET /api/records/vault-key': { path: '/api/records/vault-key?patient=pat-ada' },
-    'POST /api/records/exported': { path: '/api/records/exported', body: { patientId: 'pat-ada', kind: 'ips' } },
+    'POST /api/records/exported': {
+      path: '/api/records/exported',
+      body: { patientId: 'pat-ada', kind: 'ips' },
+      idempotent: true,
+    },
     'POST /api/refills': {
       path: '/api/refills',
       body: { medicationRequestId: 'med-ada', pharmacy: 'Main Street Pharmacy' },

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { passwordCookie, verifiedPatient } from '../testing/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
+import { randomUUID } from 'node:crypto';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
@@ -18,7 +19,7 @@ describe('POST /api/records/exported: an export made on the device is audited', 
   const now = new Date('2026-12-03T12:00:00Z');
   const cookies: Record<string, string> = {};
 
-  const post = async (who: string, body: unknown) => {
+  const post = async (who: string, body: unknown, key = randomUUID()) => {
     const res = await t.app.request('/api/records/exported', {
       method: 'POST',
       headers: {
@@ -26,6 +27,7 @@ describe('POST /api/records/exported: an export made on the device is audited', 
         [CSRF_HEADER]: CSRF_HEADER_VALUE,
         Cookie: cookies[who]!,
         'Content-Type': 'application/json',
+        'Idempotency-Key': key,
       },
       body: JSON.stringify(body),
     });
@@ -55,9 +57,11 @@ describe('POST /api/records/exported: an export made on the device is audited', 
   });
   after(() => t.close());
 
-  it('the patient’s own export: 204, one record.export entry on their behalf, shown in their access log', async () => {
-    assert.equal((await post('ann', { patientId: 'p-ann', kind: 'ips' })).status, 204);
-    assert.equal((await post('ann', { patientId: 'p-ann', kind: 'fhir' })).status, 204);
+  it('the patient’s own export: one record.export entry on their behalf, shown in their access log; a retry is written once', async () => {
+    const key = randomUUID();
+    assert.equal((await post('ann', { patientId: 'p-ann', kind: 'ips' }, key)).status, 201);
+    assert.equal((await post('ann', { patientId: 'p-ann', kind: 'ips' }, key)).status, 201);
+    assert.equal((await post('ann', { patientId: 'p-ann', kind: 'fhir' })).status, 201);
     const rows = await t.testStore.store.db
       .selectFrom('audit_log')
       .select(['action', 'on_behalf_of', 'outcome', 'detail'])
@@ -105,6 +109,7 @@ describe('POST /api/records/exported: an export made on the device is audited', 
     assert.match(JSON.stringify(kind.body), /fhir or ips/);
     const who = await post('ann', { patientId: '../x', kind: 'ips' });
     assert.equal(who.status, 400);
+    assert.equal((await post('ann', { patientId: 'p-ann', kind: 'ips' }, '')).status, 400);
     assert.equal((await post('ann', { patientId: 'p-ann', kind: 'ips', record: {} })).status, 400);
   });
 });

@@ -12,6 +12,7 @@ import { ApiError } from '../errors.js';
 import { auditRefusal, missingScope, requirePatientAccess } from '../http/patient-access.js';
 import { fhirId } from '../http/ids.js';
 import { jsonBody } from '../http/json-body.js';
+import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { latestSeq, listChanges, type Change } from '../store/changes.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
@@ -104,7 +105,8 @@ const NOT_FOUND = 'There is no record here that you may read.';
  * - `POST /exported` ([4/11]): the device made a file of the record for another clinic (`fhir`: the whole record
  *   as a FHIR Bundle, `ips`: an International Patient Summary) from its local copy; nothing of the record is sent,
  *   only that it happened, which is audited (`record.export`, on behalf of the patient: it shows in their access
- *   log). Allowed to whoever may read the record (the patient; a caregiver with the `records` scope). 204.
+ *   log). Allowed to whoever may read the record (the patient; a caregiver with the `records` scope). Sent through
+ *   the outbox, so it needs an `Idempotency-Key`: a retry is written once. 201 `{ noted: true }`.
  * None of them counts as activity for the idle limit.
  */
 export function recordRoutes(deps: AppDeps) {
@@ -209,7 +211,7 @@ export function recordRoutes(deps: AppDeps) {
         })),
       });
     })
-    .post('/exported', jsonBody(exportedBody), async (c) => {
+    .post('/exported', requireIdempotencyKey(deps), jsonBody(exportedBody), async (c) => {
       const { patientId, kind } = c.req.valid('json');
       const access = await requirePatientAccess(c, deps, {
         patientId,
@@ -217,19 +219,22 @@ export function recordRoutes(deps: AppDeps) {
         deniedAction: 'record.access-denied',
         notFound: NOT_FOUND,
       });
-      await appendAudit(
-        store.db,
-        {
-          actor: authOf(c).account.id,
-          onBehalfOf: patientId,
-          action: 'record.export',
-          outcome: 'success',
-          ip: clientIp(c),
-          detail: `${EXPORT_KINDS[kind]}, made on the device${access.as === 'self' ? '' : ` by a ${access.as}`}`,
-        },
-        clock.now(),
-      );
-      return c.body(null, 204);
+      // Through the outbox (an export made offline is told later): retried with the same key, written once.
+      return idempotent(c, deps, async (trx) => {
+        await appendAudit(
+          trx,
+          {
+            actor: authOf(c).account.id,
+            onBehalfOf: patientId,
+            action: 'record.export',
+            outcome: 'success',
+            ip: clientIp(c),
+            detail: `${EXPORT_KINDS[kind]}, made on the device${access.as === 'self' ? '' : ` by a ${access.as}`}`,
+          },
+          clock.now(),
+        );
+        return { status: 201, body: { noted: true } };
+      });
     })
     .get('/vault-key', vaultKeyQueryIn, async (c) => {
       const { account } = authOf(c);
