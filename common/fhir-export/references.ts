@@ -61,30 +61,36 @@ function copy(value: unknown, urns: ReadonlyMap<string, string>, unresolved: Unr
     return out.length ? out : GONE;
   }
   if (!isObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    // A resource's narrative is XHTML: left as it is (its links are not references).
-    if (k === 'div' && typeof v === 'string') {
-      out[k] = v;
-      continue;
-    }
-    const c = copy(v, urns, unresolved);
-    if (c !== GONE) out[k] = c;
-  }
+  // What becomes of a reference, decided before the copy is made: no `delete` afterwards (it would leave the
+  // copy a slow dictionary-mode object, which serializes several times slower).
+  let reference: string | undefined;
   if (typeof value.reference === 'string') {
     const urn = value.reference.startsWith('urn:') ? undefined : urns.get(relativeKey(value.reference) ?? '');
-    if (urn) out.reference = urn;
-    else if (unresolved === 'drop' && !value.reference.startsWith('#')) {
-      delete out.reference;
-      if (!Object.keys(out).some((k) => k === 'display' || k === 'identifier')) return GONE;
-    }
+    const drop = !urn && unresolved === 'drop' && !value.reference.startsWith('#');
+    if (drop && !('display' in value || 'identifier' in value)) return GONE;
+    reference = drop ? undefined : (urn ?? value.reference);
   }
   // An attachment's content held in the record as a Binary (DocumentReference.content.attachment.url).
-  if (typeof value.url === 'string' && value.url.startsWith('Binary/') && ('contentType' in value || 'data' in value)) {
-    const urn = urns.get(value.url);
-    if (urn) out.url = urn;
+  const binary =
+    typeof value.url === 'string' && value.url.startsWith('Binary/') && ('contentType' in value || 'data' in value)
+      ? urns.get(value.url)
+      : undefined;
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const k in value) {
+    const v = value[k];
+    let c: unknown;
+    if (k === 'reference' && typeof v === 'string') c = reference ?? GONE;
+    else if (k === 'url' && binary) c = binary;
+    // A resource's narrative is XHTML: left as it is (its links are not references).
+    else if (k === 'div' && typeof v === 'string') c = v;
+    else c = copy(v, urns, unresolved);
+    if (c !== GONE) {
+      out[k] = c;
+      empty = false;
+    }
   }
-  return Object.keys(out).length ? out : GONE;
+  return empty ? GONE : out;
 }
 
 /** The `Type/id` keys of resources `resource` refers to (literal references and attachments' Binary urls). */
