@@ -19,7 +19,7 @@ describe('POST /api/records/exported: an export made on the device is audited', 
   const now = new Date('2026-12-03T12:00:00Z');
   const cookies: Record<string, string> = {};
 
-  const post = async (who: string, body: unknown, key = randomUUID()) => {
+  const post = async (who: string, body: unknown, key: string = randomUUID()) => {
     const res = await t.app.request('/api/records/exported', {
       method: 'POST',
       headers: {
