@@ -8,6 +8,7 @@ import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
 import { putResources } from '../store/resources.js';
 import { withTransaction } from '../store/store.js';
 import { verifyAuditLog } from '../audit/log.js';
+import { readOutbox, waitForMail } from '../testing/mail.js';
 
 const PASSWORD = 'correct horse battery staple';
 type Json = Record<string, any>;
@@ -89,6 +90,13 @@ describe('POST /api/records/exported: an export made on the device is audited', 
     assert.equal(exports[0]!.who.kind, 'you');
     assert.equal(exports[0]!.kind, 'read');
     assert.equal((await verifyAuditLog(t.testStore.store.db)).ok, true);
+    // SECURITY.md: the account holder is told of each export (once, not for the retry).
+    const mails = (await waitForMail(t.config.dataDir, 2)).filter((m) => /Health record downloaded/.test(m.subject));
+    assert.equal(mails.length, 2);
+    assert.match(mails[0]!.text, /An International Patient Summary of your health record was made on a device/);
+    assert.match(mails[1]!.text, /A copy of the whole record \(FHIR R4 Bundle\)/);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await readOutbox(t.config.dataDir)).length, 2);
   });
 
   it('someone else’s record: the same 404 as one that does not exist, and the attempt audited', async () => {

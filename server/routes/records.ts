@@ -13,6 +13,7 @@ import { auditRefusal, missingScope, requirePatientAccess } from '../http/patien
 import { fhirId } from '../http/ids.js';
 import { jsonBody } from '../http/json-body.js';
 import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
+import { tellHolder } from '../auth/holder-notice.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { latestSeq, listChanges, type Change } from '../store/changes.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
@@ -232,6 +233,15 @@ export function recordRoutes(deps: AppDeps) {
             detail: `${EXPORT_KINDS[kind]}, made on the device${access.as === 'self' ? '' : ` by a ${access.as}`}`,
           },
           clock.now(),
+        );
+        // SECURITY.md: the account holder is told of an export (their record, or the one they export as a caregiver).
+        tellHolder(
+          deps,
+          authOf(c).account,
+          'Health record downloaded',
+          `${kind === 'ips' ? 'An International Patient Summary' : 'A copy of the whole record (FHIR R4 Bundle)'} of ${
+            access.as === 'self' ? 'your health record' : 'the health record you help with'
+          } was made on a device from the portal, to give to another clinic. It is listed in the access log.`,
         );
         return { status: 201, body: { noted: true } };
       });

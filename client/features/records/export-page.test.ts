@@ -134,4 +134,22 @@ describe('mcl-export-page: download for another clinic (real vault, export worke
     expect((await rec.vault.outboxItems()).filter((i) => i.kind === 'export')).to.have.length(0);
     await expect(el).to.be.accessible();
   });
+
+  it('online with an old sign-in: asks to confirm it is you first; cancelled, nothing is made', async () => {
+    const session = {
+      account: { id: 'acct', patientId: P },
+      info: { freshUntil: new Date(Date.now() - 60_000).toISOString() },
+    };
+    const el = await mountRecordPage<ExportPage>('mcl-export-page', P, { session });
+    saved.length = posts.length = 0;
+    button(el, /IPS/).click();
+    const dialog = el.shadowRoot!.querySelector('mcl-reauth-dialog')!;
+    await until(() => dialog.shadowRoot?.querySelector('dialog')?.open === true);
+    expect(dialog.shadowRoot!.querySelector('dialog')!.open).to.equal(true);
+    dialog.shadowRoot!.querySelector('dialog')!.dispatchEvent(new Event('cancel'));
+    await until(() => el.shadowRoot!.querySelector('[role=alert]') !== null);
+    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('Nothing was downloaded');
+    expect(saved).to.have.length(0);
+    expect(posts).to.have.length(0);
+  });
 });

@@ -1,11 +1,13 @@
 import { css, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, query, state } from 'lit/decorators.js';
 import type { Vault } from '../../record/vault.js';
 import { RecordPage } from '../../session/record-page.js';
 import { exportRecord, noteExport } from '../../record/export.js';
 import { downloadFile } from '../../ui/download.js';
 import { formStyles } from '../../ui/form-styles.js';
 import type { ExportKind } from '../../../common/fhir-export/make.js';
+import type { ReauthDialog } from '../../session/reauth-dialog.js';
+import '../../session/reauth-dialog.js';
 
 const FILES: { kind: ExportKind; button: string; heading: string; about: string }[] = [
   {
@@ -28,7 +30,10 @@ const FILES: { kind: ExportKind; button: string; heading: string; about: string 
  * "Download for another clinic" ([4/11]): the whole record as a FHIR R4 Bundle, or an International Patient
  * Summary, made on this device from the local record (in a worker: client/record/export.ts), so it works offline
  * and sends nothing of the record. Each download is told to the server through the outbox for the patient's access
- * log; offline, the page says it will be noted when the device is back online.
+ * log (and the account holder gets an email); offline, the page says it will be noted when the device is back online.
+ * Exporting records needs a recent sign-in (SECURITY.md, step-up): online, when the last sign-in is more than five
+ * minutes old, the person confirms it is them first. Offline there is no one to ask: the record was opened on this
+ * device (a sign-in, or the device's PIN or passkey), and the export is noted later.
  */
 @customElement('mcl-export-page')
 export class ExportPage extends RecordPage {
@@ -44,8 +49,16 @@ export class ExportPage extends RecordPage {
   @state() private busy: ExportKind | undefined;
   @state() private saved: string | undefined;
   @state() private problem: string | undefined;
+  @query('mcl-reauth-dialog') private dialog!: ReauthDialog;
   private vault: Vault | undefined;
   private patientId = '';
+
+  /** Online with a session whose last sign-in is older than the step-up window: ask first. */
+  private async confirmed(): Promise<boolean> {
+    const fresh = this.session?.info?.freshUntil;
+    if (!navigator.onLine || !fresh || Date.parse(fresh) > Date.now()) return true;
+    return this.dialog.confirm();
+  }
 
   protected async load(vault: Vault, patientId: string) {
     this.vault = vault;
@@ -58,6 +71,10 @@ export class ExportPage extends RecordPage {
     this.busy = kind;
     this.saved = this.problem = undefined;
     try {
+      if (!(await this.confirmed())) {
+        this.problem = 'Nothing was downloaded: we need you to confirm it is you first.';
+        return;
+      }
       const file = await exportRecord(this.vault, this.patientId, kind);
       downloadFile(file.name, [file.text], 'application/fhir+json');
       await noteExport(this.vault, this.patientId, kind);
@@ -90,7 +107,8 @@ export class ExportPage extends RecordPage {
       <p role="status">${this.saved ?? nothing}</p>
       ${this.problem ? html`<p class="alert" role="alert">${this.problem}</p>` : nothing}
       <p class="meta">The files are not encrypted: they hold your health information as it is. Keep them safe, and
-        give them only to people you trust with it.</p>`;
+        give them only to people you trust with it.</p>
+      <mcl-reauth-dialog .session=${this.session}></mcl-reauth-dialog>`;
   }
 }
 
