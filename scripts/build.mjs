@@ -44,6 +44,8 @@ export async function build() {
   };
   // The sync worker ([5/8]); the page learns its hashed name through a define.
   const workerUrl = url(await standalone('sync-worker', 'client/record/sync-worker.ts'));
+  // The export worker ([4/11]): the FHIR Bundle and the IPS are made from the local record off the main thread.
+  const exportWorkerUrl = url(await standalone('export-worker', 'client/record/export-worker.ts'));
   // The opened page's code, asked for before the shell's code runs (client/preload.ts): one small file.
   const preloadJs = await standalone('preload', 'client/preload.ts');
 
@@ -65,6 +67,7 @@ export async function build() {
     define: {
       'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development'),
       __SYNC_WORKER_URL__: JSON.stringify(workerUrl),
+      __EXPORT_WORKER_URL__: JSON.stringify(exportWorkerUrl),
     },
     logLevel: 'warning',
   });

@@ -124,6 +124,13 @@ export const routes: Route[] = [
     load: () => import('../features/records/documents-page.js'),
   },
   {
+    path: '/records/export',
+    tag: 'mcl-export-page',
+    title: 'Download for another clinic',
+    nav: false,
+    load: () => import('../features/records/export-page.js'),
+  },
+  {
     path: '/messages',
     tag: 'mcl-messages-page',
     title: 'Messages',

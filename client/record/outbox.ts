@@ -17,6 +17,7 @@ const ACTIONS: Record<OutboxAction, { kind: OutboxItem['kind']; url: (item: Outb
   },
   'refill.request': { kind: 'refill', url: () => portal.api.refills.$url() },
   'appointment.request': { kind: 'appointment', url: () => portal.api.appointments.requests.$url() },
+  'record.exported': { kind: 'export', url: () => portal.api.records.exported.$url(), forget: true },
 };
 
 /** Items written by an earlier version of the app named their request by its path: the same actions. */

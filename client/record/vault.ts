@@ -4,15 +4,19 @@ import { resourceCode, resourceDate } from './fhir-index.js';
 import type { StoredDraft, StoredOutboxItem, StoredResource, SyncState, VaultDb } from './vault-db.js';
 
 /** The things a person can send through the outbox. */
-export type OutboxAction = 'message.send' | 'message.read' | 'refill.request' | 'appointment.request';
+export type OutboxAction =
+  'message.send' | 'message.read' | 'refill.request' | 'appointment.request' | 'record.exported';
 
 /** An outbox item as the page and the service worker read it (opened): what to post, where, and how it went. */
 export interface OutboxItem {
   id: string;
   createdAt: string;
   state: StoredOutboxItem['state'];
-  /** 'read': a conversation opened (its read mark on its way to the server); no page lists these. */
-  kind: 'refill' | 'message' | 'appointment' | 'read';
+  /**
+   * 'read': a conversation opened (its read mark on its way to the server); 'export': a file made for another
+   * clinic, on its way to the access log. No page lists these.
+   */
+  kind: 'refill' | 'message' | 'appointment' | 'read' | 'export';
   /** What it is about, for finding it again: the prescription id, a conversation id, or 'new' (a new conversation). */
   subject: string;
   /** How to show it in a list while it is on its way ("To Cardiology: Knee pain"). */
@@ -153,6 +157,15 @@ export class Vault {
       .reverse();
     if (limit) query = query.limit(limit);
     return this.decrypt<T>(await query.toArray());
+  }
+
+  /** Every resource of the patient's local record, decrypted (an export of the whole record: client/record/export.ts). */
+  async all<T = Record<string, any>>(patientId: string): Promise<T[]> {
+    const rows = await this.db.resources
+      .where('[patientId+type+date]')
+      .between([patientId, Dexie.minKey, Dexie.minKey], [patientId, Dexie.maxKey, Dexie.maxKey])
+      .toArray();
+    return this.decrypt<T>(rows);
   }
 
   /** Resources of a type with the same code (a test's history), oldest first. */

@@ -76,6 +76,7 @@ const DECISIONS: Record<string, Decision> = {
   'GET /api/records/patients': 'signed-in',
   'GET /api/records/feed': 'any-scope',
   'GET /api/records/vault-key': 'any-scope',
+  'POST /api/records/exported': 'records',
   'POST /api/refills': 'refills',
   'GET /api/staff/refills': 'staff',
   'POST /api/staff/refills/:id/decision': 'staff',
@@ -174,6 +175,11 @@ describe('every patient-facing route decides through the caregiver grants', () =
   const asks = (): Record<string, Ask> => ({
     'GET /api/records/feed': { path: '/api/records/feed?patient=pat-ada' },
     'GET /api/records/vault-key': { path: '/api/records/vault-key?patient=pat-ada' },
+    'POST /api/records/exported': {
+      path: '/api/records/exported',
+      body: { patientId: 'pat-ada', kind: 'ips' },
+      idempotent: true,
+    },
     'POST /api/refills': {
       path: '/api/refills',
       body: { medicationRequestId: 'med-ada', pharmacy: 'Main Street Pharmacy' },

@@ -9,7 +9,11 @@ import { livePeopleOf, loadStanding } from '../auth/record-access.js';
 import { caregiverVaultKey } from '../auth/caregiver-vault-key.js';
 import { newToken } from '../auth/tokens.js';
 import { ApiError } from '../errors.js';
-import { auditRefusal, missingScope } from '../http/patient-access.js';
+import { auditRefusal, missingScope, requirePatientAccess } from '../http/patient-access.js';
+import { fhirId } from '../http/ids.js';
+import { jsonBody } from '../http/json-body.js';
+import { idempotent, requireIdempotencyKey } from '../http/idempotency.js';
+import { tellHolder } from '../auth/holder-notice.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { latestSeq, listChanges, type Change } from '../store/changes.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
@@ -38,6 +42,19 @@ const feedQueryIn = validator('query', (_query, c) => {
     );
   return parsed.data;
 });
+
+/** What the device made from its copy of the record, for another clinic ([4/11]). */
+export const EXPORT_KINDS = {
+  fhir: 'FHIR R4 Bundle of the whole record',
+  ips: 'International Patient Summary',
+} as const;
+
+const exportedBody = z
+  .object({
+    patientId: fhirId('Say whose record was exported.'),
+    kind: z.enum(Object.keys(EXPORT_KINDS) as [keyof typeof EXPORT_KINDS], 'Say what was exported: fhir or ips.'),
+  })
+  .strict();
 
 const vaultKeyQueryIn = validator('query', (_query, c) => {
   const parsed = z
@@ -86,6 +103,11 @@ const NOT_FOUND = 'There is no record here that you may read.';
  *   account may not read gets the same 404 as a patient that does not exist, and the attempt is audited.
  * - `GET /vault-key?patient=`: the key that unwraps this account's local record on this device (held by the
  *   server); for a person the account cares for, a key of its own for that person (caregiverVaultKey).
+ * - `POST /exported` ([4/11]): the device made a file of the record for another clinic (`fhir`: the whole record
+ *   as a FHIR Bundle, `ips`: an International Patient Summary) from its local copy; nothing of the record is sent,
+ *   only that it happened, which is audited (`record.export`, on behalf of the patient: it shows in their access
+ *   log). Allowed to whoever may read the record (the patient; a caregiver with the `records` scope). Sent through
+ *   the outbox, so it needs an `Idempotency-Key`: a retry is written once. 201 `{ noted: true }`.
  * None of them counts as activity for the idle limit.
  */
 export function recordRoutes(deps: AppDeps) {
@@ -188,6 +210,40 @@ export function recordRoutes(deps: AppDeps) {
           id: ch.id,
           ...(ch.resource ? { resource: ch.resource } : { deleted: true }),
         })),
+      });
+    })
+    .post('/exported', requireIdempotencyKey(deps), jsonBody(exportedBody), async (c) => {
+      const { patientId, kind } = c.req.valid('json');
+      const access = await requirePatientAccess(c, deps, {
+        patientId,
+        scope: 'records',
+        deniedAction: 'record.access-denied',
+        notFound: NOT_FOUND,
+      });
+      // Through the outbox (an export made offline is told later): retried with the same key, written once.
+      return idempotent(c, deps, async (trx) => {
+        await appendAudit(
+          trx,
+          {
+            actor: authOf(c).account.id,
+            onBehalfOf: patientId,
+            action: 'record.export',
+            outcome: 'success',
+            ip: clientIp(c),
+            detail: `${EXPORT_KINDS[kind]}, made on the device${access.as === 'self' ? '' : ` by a ${access.as}`}`,
+          },
+          clock.now(),
+        );
+        // SECURITY.md: the account holder is told of an export (their record, or the one they export as a caregiver).
+        tellHolder(
+          deps,
+          authOf(c).account,
+          'Health record downloaded',
+          `${kind === 'ips' ? 'An International Patient Summary' : 'A copy of the whole record (FHIR R4 Bundle)'} of ${
+            access.as === 'self' ? 'your health record' : 'the health record you help with'
+          } was made on a device from the portal, to give to another clinic. It is listed in the access log.`,
+        );
+        return { status: 201, body: { noted: true } };
       });
     })
     .get('/vault-key', vaultKeyQueryIn, async (c) => {

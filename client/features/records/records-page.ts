@@ -28,7 +28,7 @@ export class RecordsPage extends RecordPage {
         : nothing
     }
       ${s.newResults ? html`<p><a href="/records/results"><span class="new">${s.newResults} new</span> test result${s.newResults === 1 ? '' : 's'}</a></p>` : nothing}
-      <p class="app-only"><a href="/records/search">Search your record</a></p>
+      <p class="app-only"><a href="/records/search">Search your record</a> · <a href="/records/export">Download for another clinic</a></p>
       <ul class="items">
         ${SECTIONS.map((sec) => html`<li><a href=${sec.path}>${sec.title}</a> <span class="meta">(${s.counts[sec.type] ?? 0}${sec.type === 'MedicationRequest' ? `, ${s.activeMedications} current` : ''})</span></li>`)}
       </ul>
