@@ -71,6 +71,13 @@ describe('sign-up with identity proofing', () => {
           encounter('33333333-3333-4333-8333-333333333333', ids[0]!, '2020-03-02T09:00:00+00:00'),
           encounter('44444444-4444-4444-8444-444444444444', ids[0]!, '2021-01-11T16:34:40+00:00'),
           patient(ids[1]!, 'Ziemann', '1974-05-20', 'MRN-2002'),
+          // A child of 10 (the demo clinic's rules: a guardian's access narrows at 12 and ends at 18).
+          patient('55555555-5555-4555-8555-555555555555', 'Alvarez', '2016-06-01', 'MRN-3003'),
+          encounter(
+            '66666666-6666-4666-8666-666666666666',
+            '55555555-5555-4555-8555-555555555555',
+            '2026-10-01T10:00:00+00:00',
+          ),
         ],
       } as never,
       { now },
@@ -102,6 +109,35 @@ describe('sign-up with identity proofing', () => {
     assert.equal(mails[0]!.to, 'margery@example.com');
     assert.match(mails[0]!.text, new RegExp(`${t.config.publicOrigin}/verify-email#token=`));
     assert.ok(!/Gibson|1948|MRN/.test(mails[0]!.text), 'mail carries nothing clinical or identifying');
+  });
+
+  it('does not let anyone claim a minor’s record by its details (a parent knows them all): the same neutral answer, no mail', async () => {
+    const before = (await readOutbox(t.config.dataDir)).length;
+    const res = await post('/api/signup', {
+      method: 'record',
+      mrn: 'MRN-3003',
+      birthDate: '2016-06-01',
+      lastName: 'Alvarez',
+      lastVisitDate: '2026-10-01',
+      ...account('parent'),
+    });
+    assert.equal(res.status, 202);
+    const miss = await byRecord('nobody', { mrn: 'MRN-9999' });
+    assert.deepEqual(await res.json(), await miss.json());
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await readOutbox(t.config.dataDir)).length, before, 'no confirmation link was mailed');
+    const audit = await t.testStore.store.db
+      .selectFrom('audit_log')
+      .select(['outcome', 'detail', 'on_behalf_of'])
+      .where('detail', 'like', '%minor%')
+      .execute();
+    assert.deepEqual(audit, [
+      {
+        outcome: 'denied',
+        detail: 'record-details: a minor needs an activation code',
+        on_behalf_of: '55555555-5555-4555-8555-555555555555',
+      },
+    ]);
   });
 
   it('creates the account when the link is opened, once, and then the patient can sign in', async () => {

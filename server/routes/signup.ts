@@ -2,6 +2,7 @@ import { patientDisplayName } from '../fhir/patient-name.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../deps.js';
+import { ageOn } from '../auth/record-access.js';
 import { appendAudit } from '../audit/log.js';
 import { createAccount, normalizeEmail, normalizeUsername } from '../auth/accounts.js';
 import { normalizeActivationCode } from '../auth/activation-code.js';
@@ -93,6 +94,25 @@ export function signupRoutes(deps: AppDeps) {
         await appendAudit(
           store.db,
           { actor: null, action: 'signup.failed', outcome: 'failure', ip, detail: body.method },
+          now,
+        );
+        return neutralReply();
+      }
+      // A minor's record is not claimed by knowing its details ([3/11]): a parent or guardian holds them all (the
+      // record's number and birth date, the visits) and would get the child's whole record with no age rule. A
+      // young person signs up with an activation code the clinic gives them; the answer stays the neutral one.
+      const age = body.method === 'record' ? ageOn(body.birthDate, now, config.clinic.timeZone) : undefined;
+      if (age !== undefined && age < config.clinic.minors.endsAt) {
+        await appendAudit(
+          store.db,
+          {
+            actor: null,
+            onBehalfOf: match.patientId,
+            action: 'signup.failed',
+            outcome: 'denied',
+            ip,
+            detail: 'record-details: a minor needs an activation code',
+          },
           now,
         );
         return neutralReply();
