@@ -1,4 +1,5 @@
-import type { HumanName, Identifier, Patient } from 'fhir/r4';
+import type { HumanName, Patient } from 'fhir/r4';
+import { isMrn } from '../../common/patient-shared.js';
 
 /** Who a record is about, as a printed page says it: name, date of birth (YYYY-MM-DD as recorded) and MRN. */
 export interface PatientIdentity {
@@ -25,7 +26,6 @@ export function patientName(patient: Patient | undefined): string | undefined {
  * and the demo clinic use), the `usual` one first.
  */
 export function medicalRecordNumber(patient: Patient | undefined): string | undefined {
-  const isMrn = (i: Identifier) => i.type?.coding?.some((c) => c.code === 'MR') ?? false;
   const ids = (patient?.identifier ?? []).filter((i) => isMrn(i) && i.value && i.use !== 'old');
   return (ids.find((i) => i.use === 'usual') ?? ids[0])?.value;
 }

@@ -1,9 +1,10 @@
-import type { Patient, Encounter, Identifier } from 'fhir/r4';
+import type { Patient, Encounter } from 'fhir/r4';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { findByIdentifier, getResource } from '../store/resource-reads.js';
 import { hashToken } from './tokens.js';
 import { normalizeActivationCode } from './activation-code.js';
+import { isMrn } from '../../common/patient-shared.js';
 
 /**
  * Matching a person to a patient record before an account is made for it (issue 3/8, "prove who they are").
@@ -17,10 +18,6 @@ export function comparableName(name: string): string {
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^\p{L}]/gu, '');
-}
-
-function isMrn(identifier: Identifier): boolean {
-  return identifier.type?.coding?.some((c) => c.code === 'MR') ?? false;
 }
 
 /** The date (YYYY-MM-DD, as recorded) of the patient's most recent visit, or undefined. */

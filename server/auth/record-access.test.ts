@@ -301,6 +301,7 @@ describe('grant rows and the older helpers', () => {
       revoked_at: null,
       revoked_by: null,
       left_at: null,
+      vault_key: null,
     };
     assert.deepEqual(grantOf(row).scopes, ['records', 'refills']);
     assert.deepEqual(grantOf({ ...row, scopes: 'not json' }).scopes, []);

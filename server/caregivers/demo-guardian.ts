@@ -82,6 +82,7 @@ export async function loadDemoGuardianOnce(store: Store, now: Date): Promise<Dem
       revoked_at: null,
       revoked_by: null,
       left_at: null,
+      vault_key: null,
     };
     await trx.insertInto('caregiver_grant').values(row).execute();
     const version = CURRENT_GUARDIAN_ATTESTATION.version;

@@ -1,3 +1,4 @@
+import { newToken } from '../auth/tokens.js';
 import type { Selectable } from 'kysely';
 import type { Patient } from 'fhir/r4';
 import type { ClinicInfo } from '../../common/clinic.js';
@@ -241,4 +242,25 @@ export function auditGrant(
     },
     now,
   );
+}
+
+/**
+ * The key of a caregiver's local copy of the person of `grantId` ([3/11]): 256 random bits kept with the grant, made
+ * at first use (two sessions racing keep whichever was written first). The route hands it out only while the grant
+ * is live, so a copy left on a device after the access ended cannot be opened: the account holds nothing it could
+ * be derived from.
+ */
+export async function grantVaultKey(db: Db, grantId: string): Promise<string> {
+  await db
+    .updateTable('caregiver_grant')
+    .set({ vault_key: newToken(32) })
+    .where('id', '=', grantId)
+    .where('vault_key', 'is', null)
+    .execute();
+  const row = await db
+    .selectFrom('caregiver_grant')
+    .select('vault_key')
+    .where('id', '=', grantId)
+    .executeTakeFirstOrThrow();
+  return row.vault_key!;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Identifier, Patient } from 'fhir/r4';
+import type { Patient } from 'fhir/r4';
 import type { ClinicInfo } from '../../common/clinic.js';
+import { isMrn } from '../../common/patient-shared.js';
 import type { AppDeps } from '../deps.js';
 import type { Db } from '../auth/sessions.js';
 import { normalizeEmail } from '../auth/accounts.js';
@@ -47,8 +48,6 @@ export interface ChildRecord {
   birthDate: string | null;
   mrn: string | null;
 }
-
-const isMrn = (i: Identifier) => i.type?.coding?.some((c) => c.code === 'MR') ?? false;
 
 /**
  * The patient whose id or medical record number is `ref`, or undefined. An MRN held by two records is refused
@@ -208,6 +207,7 @@ export async function addGuardian(
       revoked_at: null,
       revoked_by: null,
       left_at: null,
+      vault_key: null,
     };
     const attestation = { version: CURRENT_GUARDIAN_ATTESTATION.version, by: by.actor };
     await insertInvitation(trx, row, attestation, hashToken(normalizeActivationCode(code)), now);

@@ -68,7 +68,9 @@ export function auditRoutes(deps: AppDeps) {
         );
       if (before) query = query.where('seq', '<', before);
       const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
-      return c.json({ entries: rows.map(toEntry) });
+      // Where someone else acted on the record (a caregiver, the care team), where they were is theirs, not the
+      // patient's to see: the address is shown only for the account's own actions.
+      return c.json({ entries: rows.map((r) => toEntry(r.actor === account.id ? r : { ...r, ip: null })) });
     })
     .get('/all', requireSession(deps), requireRole(deps, 'admin'), async (c) => {
       const { account } = authOf(c);

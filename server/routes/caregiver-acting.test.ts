@@ -1,10 +1,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/log.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { caller, insertGrant, PASSWORD, seedCareFamily, setGrantScopes, signIn } from '../testing/caregivers.js';
 import { clinicianSession } from '../testing/staff-session.js';
-import { caregiverVaultKey } from '../auth/caregiver-vault-key.js';
 import type { Account } from '../auth/sessions.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../http/csrf.js';
 import { putResources } from '../store/resources.js';
@@ -217,24 +217,48 @@ describe('acting as a caregiver: people, a feed cut to the scopes, a key per per
       .execute();
     assert.ok(rows.length >= 4);
     assert.ok(rows.every((r) => r.actor === people.cal!.id && r.on_behalf_of === 'pat-ada'));
+    const db = t.testStore.store.db;
+    await appendAudit(
+      db,
+      { actor: people.cal!.id, onBehalfOf: 'pat-ada', action: 'record.read', outcome: 'success', ip: '203.0.113.9' },
+      now,
+    );
+    await appendAudit(
+      db,
+      { actor: people.ada!.id, onBehalfOf: 'pat-ada', action: 'record.view', outcome: 'success', ip: '198.51.100.7' },
+      now,
+    );
     const seen = await send('GET', '/api/audit', 'ada');
     assert.ok(
       seen.body.entries.some((e: Json) => e.action === 'record.read'),
       JSON.stringify(seen.body).slice(0, 500),
     );
+    // Where the caregiver was is not the patient's to see; her own entries keep theirs.
+    const ips = seen.body.entries.map((e: Json) => e.ip).filter(Boolean);
+    assert.ok(ips.includes('198.51.100.7'), JSON.stringify(ips));
+    assert.ok(!ips.includes('203.0.113.9'), JSON.stringify(ips));
   });
 
-  it('hands a caregiver a key of their own for each person, never their own key', async () => {
+  it('hands a caregiver a key of their own for each person, random per grant, never their own key', async () => {
     const own = (await send('GET', '/api/records/vault-key', 'bea')).body.key;
     assert.equal((await send('GET', '/api/records/vault-key?patient=pat-bea', 'bea')).body.key, own);
     const kit = (await send('GET', '/api/records/vault-key?patient=pat-kit', 'bea')).body.key;
-    assert.equal(kit, caregiverVaultKey(own, 'pat-kit'));
+    assert.match(kit, /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(kit, own);
+    // The same key at every request while the grant lasts (the copy keeps opening), kept with the grant only.
+    assert.equal((await send('GET', '/api/records/vault-key?patient=pat-kit', 'bea')).body.key, kit);
+    const stored = await t.testStore.store.db
+      .selectFrom('caregiver_grant')
+      .select('vault_key')
+      .where('caregiver_account_id', '=', people.bea!.id)
+      .where('patient_id', '=', 'pat-kit')
+      .executeTakeFirstOrThrow();
+    assert.equal(stored.vault_key, kit);
+    // Nothing of the account's own key derives it: another caregiver of Ada has another key.
     const calOwn = (await send('GET', '/api/records/vault-key', 'cal')).body.key;
-    assert.equal(
-      (await send('GET', '/api/records/vault-key?patient=pat-ada', 'cal')).body.key,
-      caregiverVaultKey(calOwn, 'pat-ada'),
-    );
+    const cal = (await send('GET', '/api/records/vault-key?patient=pat-ada', 'cal')).body.key;
+    assert.notEqual(cal, calOwn);
+    assert.notEqual(cal, createHmac('sha256', calOwn).update('caregiver-vault:pat-ada').digest('base64url'));
     for (const who of ['rev', 'exp', 'oth', 'drlee']) {
       const res = await send('GET', '/api/records/vault-key?patient=pat-ada', who);
       assert.equal(res.status, 404, who);

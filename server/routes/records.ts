@@ -6,7 +6,6 @@ import type { Communication, Patient } from 'fhir/r4';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { appendAudit } from '../audit/log.js';
 import { livePeopleOf, loadStanding } from '../auth/record-access.js';
-import { caregiverVaultKey } from '../auth/caregiver-vault-key.js';
 import { newToken } from '../auth/tokens.js';
 import { ApiError } from '../errors.js';
 import { auditRefusal, missingScope, requirePatientAccess } from '../http/patient-access.js';
@@ -18,9 +17,10 @@ import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { latestSeq, listChanges, type Change } from '../store/changes.js';
 import { getResource, readCompartmentType } from '../store/resource-reads.js';
 import { patientDisplayName } from '../fhir/patient-name.js';
-import { patientName } from '../caregivers/grants.js';
+import { grantVaultKey, patientName } from '../caregivers/grants.js';
 import { CARE_SCOPES, type CareScope } from '../../common/caregiver-consent.js';
 import { shownWith, type ScopeContext } from '../../common/care-scope-of.js';
+import { patientAsShared } from '../../common/patient-shared.js';
 import type { Db } from '../auth/sessions.js';
 
 const feedQuery = z
@@ -102,7 +102,7 @@ const NOT_FOUND = 'There is no record here that you may read.';
  *   only the changes their scopes cover (common/care-scope-of.ts); the cursor moves past the others. A patient the
  *   account may not read gets the same 404 as a patient that does not exist, and the attempt is audited.
  * - `GET /vault-key?patient=`: the key that unwraps this account's local record on this device (held by the
- *   server); for a person the account cares for, a key of its own for that person (caregiverVaultKey).
+ *   server); for a person the account cares for, the key of that grant's copy (grantVaultKey), only while it is live.
  * - `POST /exported` ([4/11]): the device made a file of the record for another clinic (`fhir`: the whole record
  *   as a FHIR Bundle, `ips`: an International Patient Summary) from its local copy; nothing of the record is sent,
  *   only that it happened, which is audited (`record.export`, on behalf of the patient: it shows in their access
@@ -169,7 +169,22 @@ export function recordRoutes(deps: AppDeps) {
       const page = since >= latest ? [] : await listChanges(store.db, patient, since, limit, FEED_PAGE_BYTES);
       // The cursor moves past what was left out, so a caregiver's next page starts after it.
       const next = page.length ? page.at(-1)!.seq : Math.min(since, latest);
-      const changes = await changesFor(store.db, patient, standing.scopes, page);
+      const given = await changesFor(store.db, patient, standing.scopes, page);
+      // A caregiver gets whom the record is about, never the patient's contact details (common/patient-shared.ts).
+      const changes =
+        standing.as === 'self'
+          ? given
+          : given.map((ch) =>
+              ch.resourceType === 'Patient' && ch.resource
+                ? {
+                    ...ch,
+                    resource: patientAsShared(
+                      ch.resource as unknown as Patient,
+                      standing.scopes,
+                    ) as unknown as typeof ch.resource,
+                  }
+                : ch,
+            );
       if (since === 0)
         await appendAudit(
           store.db,
@@ -252,17 +267,17 @@ export function recordRoutes(deps: AppDeps) {
       const forOther = patient !== undefined && !(account.kind === 'patient' && patient === account.patient_id);
       if (forOther) {
         const standing = await loadStanding(store.db, { account, patientId: patient, now: clock.now() }, config.clinic);
-        if (!standing.live) {
+        if (!standing.live || !standing.grantId) {
           await auditRefusal(c, deps, {
             action: 'record.access-denied',
             target: `vault-key:Patient/${patient}`,
-            detail: standing.reason,
+            detail: standing.live ? 'no-grant' : standing.reason,
           });
           throw new ApiError(404, 'not_found', NOT_FOUND);
         }
+        return c.json({ key: await grantVaultKey(store.db, standing.grantId) });
       }
-      const own = account.vault_key ?? (await ownVaultKey(store.db, account.id));
-      return c.json({ key: forOther ? caregiverVaultKey(own, patient) : own });
+      return c.json({ key: account.vault_key ?? (await ownVaultKey(store.db, account.id)) });
     });
 }
 

@@ -148,6 +148,7 @@ export function sharingRoutes(deps: AppDeps) {
           revoked_at: null,
           revoked_by: null,
           left_at: null,
+          vault_key: null,
         };
         await insertInvitation(trx, row, { version: body.consentVersion, by: account.id }, hashToken(token), now);
         await auditGrant(

@@ -308,6 +308,8 @@ export interface CaregiverGrantTable {
   revoked_at: string | null;
   revoked_by: string | null;
   left_at: string | null;
+  /** The key of the caregiver's local copy of this person's record (migration 0014), made at first use. */
+  vault_key: Generated<string | null>;
 }
 
 /** A consent accepted for a grant: the text's version and the scopes it covered. */

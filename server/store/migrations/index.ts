@@ -12,6 +12,7 @@ import * as m0010 from './0010-appointment-requests.js';
 import * as m0011 from './0011-phones-e164.js';
 import * as m0012 from './0012-caregivers.js';
 import * as m0013 from './0013-audit-target.js';
+import * as m0014 from './0014-grant-vault-key.js';
 
 /**
  * Every migration, in order, bundled with the server (no directory scan at run time, so a bundled server and the
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0011-phones-e164': m0011,
   '0012-caregivers': m0012,
   '0013-audit-target': m0013,
+  '0014-grant-vault-key': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
