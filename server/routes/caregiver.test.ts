@@ -147,4 +147,18 @@ describe('accepting: one live grant per person, and an address that has an accou
     assert.equal(bad.body.error, 'link_invalid');
     assert.equal((await call('POST', '/api/caregiver/invitation', { token: 'short' })).status, 400);
   });
+
+  it('lets one address try invitation links and typed codes only 30 times a minute (429 with a reason)', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i < 32; i++)
+      answers.push(
+        (await call('POST', '/api/caregiver/invitation', { token: `GT0S-W3PK-C839-${String(i).padStart(4, '0')}` }))
+          .status,
+      );
+    const limited = answers.indexOf(429);
+    assert.ok(limited > 0 && limited <= 31, answers.join(','));
+    const last = await call('POST', '/api/caregiver/invitation', { token: 'GT0S-W3PK-C839-5AD3' });
+    assert.equal(last.status, 429);
+    assert.match(last.body.message, /Too many tries/);
+  });
 });

@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/password-hash.js';
 import type { Account, Db } from '../auth/sessions.js';
 import { ApiError } from '../errors.js';
 import { pathId } from '../http/ids.js';
+import { rateLimit } from '../http/rate-limit.js';
 import { jsonBody } from '../http/json-body.js';
 import { authOf, clientIp, requireSession } from '../http/require-session.js';
 import { isUniqueViolation, withTransaction } from '../store/store.js';
@@ -153,8 +154,16 @@ export function caregiverRoutes(deps: AppDeps) {
     return parties.patient.name;
   };
 
+  // Defence in depth beside the codes' 80 bits: one address may try invitation links and typed codes only so often.
+  const tries = rateLimit({
+    limit: 30,
+    windowMs: 60_000,
+    clock,
+    message: 'Too many tries with invitation links or codes from this address. Please wait a minute.',
+  });
+
   return new Hono<AppEnv>()
-    .post('/invitation', jsonBody(tokenBody), async (c) => {
+    .post('/invitation', tries, jsonBody(tokenBody), async (c) => {
       const now = clock.now();
       const { link, grant } = await invitation(store.db, c.req.valid('json').token, now);
       return c.json({
@@ -176,7 +185,7 @@ export function caregiverRoutes(deps: AppDeps) {
         expiresAt: link.expires_at,
       });
     })
-    .post('/invitation/accept', signedIn, jsonBody(tokenBody), async (c) => {
+    .post('/invitation/accept', signedIn, tries, jsonBody(tokenBody), async (c) => {
       const now = clock.now();
       const { account } = authOf(c);
       const token = c.req.valid('json').token;
@@ -191,7 +200,7 @@ export function caregiverRoutes(deps: AppDeps) {
         message: `You can now ${scopesInWords(scopesOf(row))} for ${name}.`,
       });
     })
-    .post('/invitation/sign-up', jsonBody(signUpBody), async (c) => {
+    .post('/invitation/sign-up', tries, jsonBody(signUpBody), async (c) => {
       const input = c.req.valid('json');
       const now = clock.now();
       const { grant } = await invitation(store.db, input.token, now);
