@@ -24,82 +24,63 @@ export interface CaregiverConsentText {
   always: string[];
 }
 
+/** The first text (2026-11-25). */
+const VERSION_1: CaregiverConsentText = {
+  version: '1',
+  issued: '2026-11-25',
+  title: 'Sharing your portal with a caregiver',
+  intro:
+    'You are about to let another person use the portal for you. They sign in with their own account, never with yours. They can do only what you tick below:',
+  scopes: {
+    records: {
+      label: 'Read your health record',
+      shares:
+        'They see your health record as you see it in the portal: test results, medications, visits and visit notes, allergies, immunizations, conditions, procedures and documents. An encrypted copy is kept on their device so they can read it with no connection.',
+    },
+    appointments: {
+      label: 'See and book appointments',
+      shares:
+        'They see your upcoming and past appointments with their times and places, and they can book, move, cancel and ask for appointments for you.',
+    },
+    messages: {
+      label: 'Read and write messages',
+      shares:
+        'They read your messages with the care team, including files and documents in them, and they can write messages for you. What they send shows that they sent it for you.',
+    },
+    refills: {
+      label: 'Request refills',
+      shares:
+        'They see your current prescriptions and the care team’s answers to refill requests, and they can ask for refills for you. What they ask shows that they asked for you.',
+    },
+  },
+  always: [
+    'They cannot see or change your password, sign-in methods or contact details, and they cannot invite anyone else.',
+    'Everything they open or send is recorded, and you can read it in your account’s access log.',
+    'You can narrow what they may do, change the end date or end their access at any time in Account → Sharing. It takes effect at their next request. They may also give up their access.',
+    'You and they get an email when access starts, changes or ends.',
+  ],
+};
+
 /**
  * Every version ever shown, oldest first, so what a patient accepted can be shown back word for word after the
  * text has changed. Change the words only by adding a version.
  */
 export const CAREGIVER_CONSENTS: readonly CaregiverConsentText[] = [
-  {
-    version: '1',
-    issued: '2026-11-25',
-    title: 'Sharing your portal with a caregiver',
-    intro:
-      'You are about to let another person use the portal for you. They sign in with their own account, never with yours. They can do only what you tick below:',
-    scopes: {
-      records: {
-        label: 'Read your health record',
-        shares:
-          'They see your health record as you see it in the portal: test results, medications, visits and visit notes, allergies, immunizations, conditions, procedures and documents. An encrypted copy is kept on their device so they can read it with no connection.',
-      },
-      appointments: {
-        label: 'See and book appointments',
-        shares:
-          'They see your upcoming and past appointments with their times and places, and they can book, move, cancel and ask for appointments for you.',
-      },
-      messages: {
-        label: 'Read and write messages',
-        shares:
-          'They read your messages with the care team, including files and documents in them, and they can write messages for you. What they send shows that they sent it for you.',
-      },
-      refills: {
-        label: 'Request refills',
-        shares:
-          'They see your current prescriptions and the care team’s answers to refill requests, and they can ask for refills for you. What they ask shows that they asked for you.',
-      },
-    },
-    always: [
-      'They cannot see or change your password, sign-in methods or contact details, and they cannot invite anyone else.',
-      'Everything they open or send is recorded, and you can read it in your account’s access log.',
-      'You can narrow what they may do, change the end date or end their access at any time in Account → Sharing. It takes effect at their next request. They may also give up their access.',
-      'You and they get an email when access starts, changes or ends.',
-    ],
-  },
+  VERSION_1,
   // 2: the copy on their device opens only with a connection, and is deleted when access ends (version 1 said it
-  // could be read with no connection, which a caregiver's copy cannot).
+  // could be read with no connection, which a caregiver's copy cannot). Everything else is version 1's, word for word.
   {
+    ...VERSION_1,
     version: '2',
     issued: '2026-12-03',
-    title: 'Sharing your portal with a caregiver',
-    intro:
-      'You are about to let another person use the portal for you. They sign in with their own account, never with yours. They can do only what you tick below:',
     scopes: {
+      ...VERSION_1.scopes,
       records: {
         label: 'Read your health record',
         shares:
           'They see your health record as you see it in the portal: test results, medications, visits and visit notes, allergies, immunizations, conditions, procedures and documents. An encrypted copy is kept on their device while they have access; it opens only when they are signed in with a connection, and it is deleted from their device when their access ends.',
       },
-      appointments: {
-        label: 'See and book appointments',
-        shares:
-          'They see your upcoming and past appointments with their times and places, and they can book, move, cancel and ask for appointments for you.',
-      },
-      messages: {
-        label: 'Read and write messages',
-        shares:
-          'They read your messages with the care team, including files and documents in them, and they can write messages for you. What they send shows that they sent it for you.',
-      },
-      refills: {
-        label: 'Request refills',
-        shares:
-          'They see your current prescriptions and the care team’s answers to refill requests, and they can ask for refills for you. What they ask shows that they asked for you.',
-      },
     },
-    always: [
-      'They cannot see or change your password, sign-in methods or contact details, and they cannot invite anyone else.',
-      'Everything they open or send is recorded, and you can read it in your account’s access log.',
-      'You can narrow what they may do, change the end date or end their access at any time in Account → Sharing. It takes effect at their next request. They may also give up their access.',
-      'You and they get an email when access starts, changes or ends.',
-    ],
   },
 ];
 
