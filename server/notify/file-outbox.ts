@@ -16,3 +16,12 @@ export async function putInOutbox(outbox: string, name: string, data: string | U
   await rename(temp, file);
   return file;
 }
+
+/**
+ * Numbers the outbox files of this process, across every mailer and texter it makes (the server and the CLI make
+ * their own, a test several): with the time and the process id, no two files written by one process share a name.
+ */
+let fileCounter = 0;
+export function outboxFileName(extension: 'eml' | 'txt', now = new Date()): string {
+  return `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++fileCounter}.${extension}`;
+}

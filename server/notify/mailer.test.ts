@@ -84,4 +84,14 @@ describe('mail', () => {
       assert.equal(logs[0]!.links, 'http://localhost:8080/reset#t=xyz');
     });
   });
+
+  it('two mailers of one process writing at the same moment never pick the same file (a CLI test lost a mail so)', async () => {
+    const outbox = join(mkdtempSync(join(tmpdir(), 'mcl-two-mailers-')), 'mail');
+    const make = () => createMailer({ from: 'x@y.z', outbox, logger: createLogger('silent') });
+    const [a, b] = [make(), make()];
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).send({ to: `p${i}@example.com`, subject: 's', text: 't' })),
+    );
+    assert.equal(readdirSync(outbox).length, 10);
+  });
 });

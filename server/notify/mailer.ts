@@ -1,4 +1,4 @@
-import { putInOutbox } from './file-outbox.js';
+import { outboxFileName, putInOutbox } from './file-outbox.js';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../log.js';
 
@@ -40,7 +40,6 @@ export function createMailer(options: MailerOptions): Mailer {
     };
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  let counter = 0;
   return {
     async send(mail) {
       const info = await transport.sendMail({
@@ -49,12 +48,7 @@ export function createMailer(options: MailerOptions): Mailer {
         subject: mail.subject,
         text: mail.text,
       });
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const file = await putInOutbox(
-        options.outbox,
-        `${stamp}-${process.pid}-${++counter}.eml`,
-        info.message as Buffer,
-      );
+      const file = await putInOutbox(options.outbox, outboxFileName('eml'), info.message as Buffer);
       // Links carry single-use secrets: they are logged only for a portal on this machine (development and demos).
       const links = options.logLinks ? (mail.text.match(/https?:\/\/\S+/g) ?? []) : [];
       options.logger.info('mail written to file (no SMTP_URL)', {

@@ -1,4 +1,4 @@
-import { putInOutbox } from './file-outbox.js';
+import { outboxFileName, putInOutbox } from './file-outbox.js';
 import type { Logger } from '../log.js';
 
 /** A text message to one phone. Like mail, texts never carry clinical content. */
@@ -49,15 +49,9 @@ export function createSmsSender(options: {
       },
     };
   }
-  let counter = 0;
   return {
     async send(text) {
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const file = await putInOutbox(
-        options.outbox,
-        `${stamp}-${process.pid}-${++counter}.txt`,
-        `To: ${text.to}\n\n${text.text}\n`,
-      );
+      const file = await putInOutbox(options.outbox, outboxFileName('txt'), `To: ${text.to}\n\n${text.text}\n`);
       // The text holds a sign-in code: it stays in the file, never in the log (on any host).
       logger.info('text written to file (no SMS_PROVIDER_URL)', { file, to: maskPhone(text.to) });
     },
