@@ -264,3 +264,26 @@ export async function grantVaultKey(db: Db, grantId: string): Promise<string> {
     .executeTakeFirstOrThrow();
   return row.vault_key!;
 }
+
+/**
+ * Ends a grant (`revoked_at`, by whom) and reads it back, in the caller's transaction. The state is checked again in
+ * the update itself: an acceptance racing the ending either lands first (and is ended with it) or finds the grant
+ * ended. One already ended or left answers 409 with `alreadyEnded`.
+ */
+export async function endGrant(
+  trx: Db,
+  grantId: string,
+  by: string,
+  now: Date,
+  alreadyEnded: string,
+): Promise<GrantRow> {
+  const done = await trx
+    .updateTable('caregiver_grant')
+    .set({ revoked_at: now.toISOString(), revoked_by: by })
+    .where('id', '=', grantId)
+    .where('revoked_at', 'is', null)
+    .where('left_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(done.numUpdatedRows) !== 1) throw new ApiError(409, 'grant_ended', alreadyEnded);
+  return trx.selectFrom('caregiver_grant').selectAll().where('id', '=', grantId).executeTakeFirstOrThrow();
+}

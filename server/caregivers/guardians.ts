@@ -29,6 +29,7 @@ import {
   isOpen,
   patientAccount,
   type GrantRow,
+  endGrant,
 } from './grants.js';
 import { grantMails, partiesOf } from './notices.js';
 
@@ -287,20 +288,7 @@ export async function endGuardian(
       .where('kind', '=', 'guardian')
       .executeTakeFirst();
     if (!found) throw new ApiError(404, 'not_found', 'There is no guardian access with that id.');
-    const done = await trx
-      .updateTable('caregiver_grant')
-      .set({ revoked_at: now.toISOString(), revoked_by: by.actor })
-      .where('id', '=', found.id)
-      .where('revoked_at', 'is', null)
-      .where('left_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1)
-      throw new ApiError(409, 'grant_ended', 'This guardian’s access has already ended.');
-    const row = await trx
-      .selectFrom('caregiver_grant')
-      .selectAll()
-      .where('id', '=', found.id)
-      .executeTakeFirstOrThrow();
+    const row = await endGrant(trx, found.id, by.actor, now, 'This guardian’s access has already ended.');
     await auditGrant(
       trx,
       {

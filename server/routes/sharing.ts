@@ -25,6 +25,7 @@ import {
   requireCurrentConsent,
   scopesOf,
   type GrantRow,
+  endGrant,
 } from '../caregivers/grants.js';
 import { sharingEntryOf, sharingList } from '../caregivers/views.js';
 import { partiesOf, sendGrantMails } from '../caregivers/notices.js';
@@ -245,21 +246,7 @@ export function sharingRoutes(deps: AppDeps) {
       const id = pathId(c.req.param('id'), NOT_FOUND);
       const row = await withTransaction(store, async (trx) => {
         const found = await patientGrant(trx, account.patient_id!, id, now, clinic);
-        // The state is checked again in the update itself, and the row read back after it: an acceptance racing
-        // this revocation either lands first (and is revoked with it) or finds the invitation withdrawn.
-        const done = await trx
-          .updateTable('caregiver_grant')
-          .set({ revoked_at: now.toISOString(), revoked_by: account.id })
-          .where('id', '=', found.id)
-          .where('revoked_at', 'is', null)
-          .where('left_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(done.numUpdatedRows) !== 1) throw new ApiError(409, 'grant_ended', 'This access has already ended.');
-        const row = await trx
-          .selectFrom('caregiver_grant')
-          .selectAll()
-          .where('id', '=', found.id)
-          .executeTakeFirstOrThrow();
+        const row = await endGrant(trx, found.id, account.id, now, 'This access has already ended.');
         await auditGrant(
           trx,
           {
