@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromBase64Url, isBase64Url, toBase64Url } from './base64url.js';
 
 /**
  * The SMART Health Link payload ([4/11], SMART Health Links specification): what a `shlink:/` link carries. The
@@ -27,18 +28,6 @@ export type ShlPayload = z.infer<typeof shlPayloadSchema>;
 
 const PREFIX = 'shlink:/';
 
-function toBase64Url(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
-  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
-
 /** The `shlink:/…` text of a payload, after `viewer#` when a viewer address is given. */
 export function encodeShlink(payload: ShlPayload, viewer?: string): string {
   const valid = shlPayloadSchema.parse(payload);
@@ -53,11 +42,11 @@ export function encodeShlink(payload: ShlPayload, viewer?: string): string {
 export function decodeShlink(text: string): { ok: true; payload: ShlPayload } | { ok: false; reason: string } {
   const at = text.trim().indexOf(PREFIX);
   if (at < 0) return { ok: false, reason: 'This is not a SMART Health Link (it has no “shlink:/”).' };
-  const bytes = fromBase64Url(text.trim().slice(at + PREFIX.length));
-  if (!bytes) return { ok: false, reason: 'The link is damaged: part of it is missing or changed.' };
+  const encoded = text.trim().slice(at + PREFIX.length);
+  if (!isBase64Url(encoded)) return { ok: false, reason: 'The link is damaged: part of it is missing or changed.' };
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(encoded)));
   } catch {
     return { ok: false, reason: 'The link is damaged: part of it is missing or changed.' };
   }

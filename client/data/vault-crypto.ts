@@ -8,6 +8,8 @@
  * - every ciphertext is bound to where it is stored (additional data `Type/id`), so rows cannot be swapped.
  * Keys in memory are non-extractable CryptoKeys; nothing usable is ever written in the clear.
  */
+import { fromBase64Url, toBase64Url } from '../../common/base64url.js';
+
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -21,14 +23,7 @@ export interface Wrapped {
   wrapped: ArrayBuffer;
 }
 
-export function fromBase64Url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-}
-
-function toBase64Url(bytes: ArrayBuffer): string {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+export { fromBase64Url };
 
 /** The key-encryption key from 32 raw bytes (the server's vault key), usable only to wrap and unwrap. */
 export function importKek(raw: Uint8Array): Promise<CryptoKey> {

@@ -1,3 +1,4 @@
+import { fromBase64Url, toBase64Url } from '../../common/base64url.js';
 import { keepForOpening } from './open-vault.js';
 import { VaultDb } from './vault-db.js';
 import { VAULT_DB } from './vault-name.js';
@@ -13,13 +14,6 @@ import type { PrfWrapped } from './vault-db.js';
 export type { PrfWrapped };
 
 const INFO = new TextEncoder().encode('mcl-offline-unlock-prf');
-const toB64 = (bytes: ArrayBuffer) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-const fromB64 = (text: string) =>
-  Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
 /** The PRF output of one passkey for `prfSalt` (throws when the person cancels, or the passkey has no PRF). */
 async function prfOutput(
@@ -32,7 +26,7 @@ async function prfOutput(
       rpId: location.hostname,
       userVerification: 'required',
       timeout: 120_000,
-      ...(credentialId ? { allowCredentials: [{ type: 'public-key', id: fromB64(credentialId) }] } : {}),
+      ...(credentialId ? { allowCredentials: [{ type: 'public-key', id: fromBase64Url(credentialId) }] } : {}),
       extensions: { prf: { eval: { first: prfSalt } } } as AuthenticationExtensionsClientInputs,
     },
   })) as PublicKeyCredential | null;
@@ -40,7 +34,7 @@ async function prfOutput(
     { prf?: { results?: { first?: ArrayBuffer } } } | undefined;
   const output = results?.prf?.results?.first;
   if (!credential || !output) throw new PasskeyUnlockUnavailable();
-  return { output, credentialId: toB64(credential.rawId) };
+  return { output, credentialId: toBase64Url(credential.rawId) };
 }
 
 export class PasskeyUnlockUnavailable extends Error {
