@@ -26,22 +26,22 @@ describe('SMART Health Link manifest request', () => {
 describe('SMART Health Link manifest decision', () => {
   const limit = 5;
   it('serves an active link: with the right passcode, or with none when it has none', () => {
-    assert.deepEqual(manifestDecision(link(), true, true, now, limit), { status: 200 });
-    assert.deepEqual(manifestDecision(link({ passcode: false }), false, undefined, now, limit), { status: 200 });
+    assert.deepEqual(manifestDecision(link(), 'right', now, limit), { status: 200 });
+    assert.deepEqual(manifestDecision(link({ passcode: false }), 'none', now, limit), { status: 200 });
   });
 
   it('counts a wrong passcode and says how many tries are left; a missing one is asked for, not counted', () => {
-    assert.deepEqual(manifestDecision(link({ failedPasscodes: 1 }), true, false, now, limit), {
+    assert.deepEqual(manifestDecision(link({ failedPasscodes: 1 }), 'wrong', now, limit), {
       status: 401,
       remainingAttempts: 3,
       countFailure: true,
     });
-    assert.deepEqual(manifestDecision(link({ failedPasscodes: 1 }), false, undefined, now, limit), {
+    assert.deepEqual(manifestDecision(link({ failedPasscodes: 1 }), 'none', now, limit), {
       status: 401,
       remainingAttempts: 4,
       countFailure: false,
     });
-    assert.deepEqual(manifestDecision(link({ failedPasscodes: 4 }), true, false, now, limit), {
+    assert.deepEqual(manifestDecision(link({ failedPasscodes: 4 }), 'wrong', now, limit), {
       status: 401,
       remainingAttempts: 0,
       countFailure: true,
@@ -49,14 +49,14 @@ describe('SMART Health Link manifest decision', () => {
   });
 
   it('answers 404 once the link is disabled, revoked or expired, even to the right passcode', () => {
-    assert.deepEqual(manifestDecision(link({ failedPasscodes: 5 }), true, true, now, limit), { status: 404 });
-    assert.deepEqual(manifestDecision(link({ revokedAt: now }), true, true, now, limit), { status: 404 });
-    assert.deepEqual(manifestDecision(link({ expiresAt: now }), true, true, now, limit), { status: 404 });
-    assert.deepEqual(manifestDecision(link({ expiresAt: null }), true, true, new Date(9e15), limit), { status: 200 });
+    assert.deepEqual(manifestDecision(link({ failedPasscodes: 5 }), 'right', now, limit), { status: 404 });
+    assert.deepEqual(manifestDecision(link({ revokedAt: now }), 'right', now, limit), { status: 404 });
+    assert.deepEqual(manifestDecision(link({ expiresAt: now }), 'right', now, limit), { status: 404 });
+    assert.deepEqual(manifestDecision(link({ expiresAt: null }), 'right', new Date(9e15), limit), { status: 200 });
   });
 
   it('refuses a passcode sent to a link without one, with a reason', () => {
-    const got = manifestDecision(link({ passcode: false }), true, undefined, now, limit);
+    const got = manifestDecision(link({ passcode: false }), 'wrong', now, limit);
     assert.equal(got.status, 400);
     assert.match((got as { reason: string }).reason, /no passcode/);
   });

@@ -32,15 +32,14 @@ export interface LinkState {
 }
 
 /**
- * What to answer a manifest request for a link, before its passcode is checked (`passcodeRight`: the outcome of a
- * constant-time comparison of a hash, done by the caller; undefined when no passcode was sent). The specification:
+ * What to answer a manifest request for a link, given the passcode sent: none, or right or wrong (the outcome of a
+ * constant-time comparison of a hash, done by the caller; either, for a link without one). The specification:
  * a link no longer active (revoked, expired, or disabled by too many wrong passcodes) answers 404; a wrong or missing
  * passcode 401 with `remainingAttempts`; a passcode sent to a link without one is the caller's mistake (400).
  */
 export function manifestDecision(
   link: LinkState,
-  passcodeSent: boolean,
-  passcodeRight: boolean | undefined,
+  passcode: 'none' | 'right' | 'wrong',
   now: Date,
   attemptLimit: number,
 ):
@@ -54,12 +53,12 @@ export function manifestDecision(
     (link.passcode && link.failedPasscodes >= attemptLimit);
   if (inactive) return { status: 404 };
   if (!link.passcode) {
-    return passcodeSent
+    return passcode !== 'none'
       ? { status: 400, reason: 'This link has no passcode: send the request without one.' }
       : { status: 200 };
   }
-  if (!passcodeSent)
+  if (passcode === 'none')
     return { status: 401, remainingAttempts: attemptLimit - link.failedPasscodes, countFailure: false };
-  if (passcodeRight) return { status: 200 };
+  if (passcode === 'right') return { status: 200 };
   return { status: 401, remainingAttempts: Math.max(0, attemptLimit - link.failedPasscodes - 1), countFailure: true };
 }

@@ -27,6 +27,7 @@ export const shlPayloadSchema = z
 export type ShlPayload = z.infer<typeof shlPayloadSchema>;
 
 const PREFIX = 'shlink:/';
+const DAMAGED = 'The link is damaged: part of it is missing or changed.';
 
 /** The `shlink:/…` text of a payload, after `viewer#` when a viewer address is given. */
 export function encodeShlink(payload: ShlPayload, viewer?: string): string {
@@ -40,15 +41,15 @@ export function encodeShlink(payload: ShlPayload, viewer?: string): string {
  * used, in words for the person opening it.
  */
 export function decodeShlink(text: string): { ok: true; payload: ShlPayload } | { ok: false; reason: string } {
-  const at = text.trim().indexOf(PREFIX);
+  const at = text.indexOf(PREFIX);
   if (at < 0) return { ok: false, reason: 'This is not a SMART Health Link (it has no “shlink:/”).' };
-  const encoded = text.trim().slice(at + PREFIX.length);
-  if (!isBase64Url(encoded)) return { ok: false, reason: 'The link is damaged: part of it is missing or changed.' };
+  const encoded = text.slice(at + PREFIX.length).trim();
+  if (!isBase64Url(encoded)) return { ok: false, reason: DAMAGED };
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(encoded)));
   } catch {
-    return { ok: false, reason: 'The link is damaged: part of it is missing or changed.' };
+    return { ok: false, reason: DAMAGED };
   }
   const parsed = shlPayloadSchema.safeParse(json);
   if (!parsed.success) {

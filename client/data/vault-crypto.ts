@@ -8,7 +8,7 @@
  * - every ciphertext is bound to where it is stored (additional data `Type/id`), so rows cannot be swapped.
  * Keys in memory are non-extractable CryptoKeys; nothing usable is ever written in the clear.
  */
-import { fromBase64Url, toBase64Url } from '../../common/base64url.js';
+import { toBase64Url } from '../../common/base64url.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -22,8 +22,6 @@ export interface Wrapped {
   iv: Uint8Array;
   wrapped: ArrayBuffer;
 }
-
-export { fromBase64Url };
 
 /** The key-encryption key from 32 raw bytes (the server's vault key), usable only to wrap and unwrap. */
 export function importKek(raw: Uint8Array): Promise<CryptoKey> {

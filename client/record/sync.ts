@@ -1,5 +1,5 @@
 import { ok, portal } from '../data/portal.js';
-import { fromBase64Url } from '../data/vault-crypto.js';
+import { fromBase64Url } from '../../common/base64url.js';
 import { openVault } from './open-vault.js';
 import type { Vault } from './vault.js';
 import { unlockedKey } from './unlocked-keys.js';

@@ -6,7 +6,7 @@ import { forgetUnlockedKey, rememberUnlockedKey } from '../record/unlocked-keys.
 import { forgetRecordMarks } from '../record/unlock-ways.js';
 import { VAULT_DB } from '../record/vault-name.js';
 import { deleteDatabase, forgetOthers, forgetPeople } from '../record/viewing.js';
-import { fromBase64Url } from '../data/vault-crypto.js';
+import { fromBase64Url } from '../../common/base64url.js';
 
 /** What a device PIN unlocks ([8/8]): the record's key, whose record it is, and the idle limit to keep. */
 export interface OfflineSecret {
