@@ -52,6 +52,14 @@ describe('SMART Health Link payload', () => {
     assert.throws(() => encodeShlink({ ...payload, key: 'short' }));
   });
 
+  it('reads an exp with a fraction of a second, as the HL7 IG models it (decimal)', () => {
+    const link = 'shlink:/' + Buffer.from(JSON.stringify({ ...payload, exp: 1_800_000_000.5 })).toString('base64url');
+    const got = decodeShlink(link);
+    assert.ok(got.ok, JSON.stringify(got));
+    assert.equal(shlinkExpired(got.payload, new Date(1_800_000_000_400)), false);
+    assert.equal(shlinkExpired(got.payload, new Date(1_800_000_000_500)), true);
+  });
+
   it('expires at exp, and not without one', () => {
     assert.equal(shlinkExpired(payload, new Date(1_800_000_000_000 - 1)), false);
     assert.equal(shlinkExpired(payload, new Date(1_800_000_000_000)), true);

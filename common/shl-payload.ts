@@ -13,7 +13,7 @@ export const shlPayloadSchema = z
   .object({
     url: z.url({ protocol: /^https?$/ }).max(128 * 8),
     key: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'The key is not 32 bytes in base64url (43 characters).'),
-    exp: z.number().int().positive().optional(),
+    exp: z.number().positive().optional(), // a decimal in the HL7 IG's ShlPayload model, so not only whole seconds
     flag: z
       .string()
       .regex(/^L?P?U?$/, 'The flag holds only L, P and U, in that order.')
